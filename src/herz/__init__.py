@@ -1,0 +1,11 @@
+"""herz: a laboratory for the security dilemma in international relations.
+
+Named after John Herz, who coined the term in 1950. herz carries the classic
+formal models of the field (``herz.models``), a batched agent-based world of
+states under anarchy (``herz.world``), experiments that sweep it at scale, and
+the real historical data to fit the models to (``herz.data``).
+"""
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,49 @@
+"""``herz data``: list the shipped datasets, cite them, show their provenance."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from herz.cli._common import JSON_OPTION, console, print_json
+from herz.data import DATASETS, dataset, load, provenance_text
+
+app = typer.Typer(help="Real historical data shipped with herz.", no_args_is_help=True)
+
+
+def register(parent: typer.Typer) -> None:
+    """Add the ``data`` group to ``parent``."""
+    parent.add_typer(app, name="data")
+
+
+@app.command("list")
+def list_(json: bool = JSON_OPTION) -> None:
+    """List the datasets with their rows and titles."""
+    rows = [{"name": d.name, "file": d.filename, "rows": len(load(d.name)), "title": d.title}
+            for d in DATASETS.values()]
+    if json:
+        print_json({"datasets": rows})
+        return
+    table = Table(title="herz datasets")
+    for col in ("name", "rows", "title"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["name"], str(r["rows"]), r["title"])
+    console.print(table)
+
+
+@app.command()
+def cite(name: str = typer.Argument(..., help="Dataset name, see `herz data list`."),
+         json: bool = JSON_OPTION) -> None:
+    """Print how to cite a dataset."""
+    d = dataset(name)
+    if json:
+        print_json({"name": d.name, "citation": d.citation, "units": d.units, "file": d.filename})
+        return
+    typer.echo(d.citation)
+
+
+@app.command()
+def provenance(name: str = typer.Argument(None, help="Dataset name; all if omitted.")) -> None:
+    """Print where a dataset came from, how it was converted, and its caveats."""
+    typer.echo(provenance_text(name))

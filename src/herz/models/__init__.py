@@ -1,0 +1,1 @@
+"""Classic formal models of the security dilemma, each small, pure and validated."""

@@ -1,0 +1,1 @@
+"""Reports that herz writes: self-contained HTML (images embedded) plus Markdown."""

@@ -1,0 +1,52 @@
+"""One way to turn a user's ``rng`` argument into a NumPy generator.
+
+Every stochastic function in herz takes ``rng: numpy.random.Generator | int |
+None`` and passes it through :func:`as_generator`. Seeds form a tree
+(experiment -> design point -> replicate) built with
+:meth:`numpy.random.SeedSequence.spawn`, so the stream of any one run depends
+only on its own key, never on how many other runs share a process.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+RngLike = np.random.Generator | np.random.SeedSequence | int | None
+
+
+def as_generator(rng: RngLike = None) -> np.random.Generator:
+    """Return a :class:`numpy.random.Generator` for ``rng``.
+
+    A Generator is passed through unchanged (so the caller's stream advances);
+    an int or a SeedSequence seeds a new PCG64 generator; ``None`` draws fresh
+    entropy (not reproducible: the caller asked for that).
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, np.random.SeedSequence):
+        return np.random.Generator(np.random.PCG64(rng))
+    if rng is None or isinstance(rng, int | np.integer):
+        return np.random.default_rng(rng)
+    raise TypeError(
+        f"rng = {rng!r}: must be a numpy.random.Generator, a SeedSequence, an int seed or None"
+    )
+
+
+def spawn_generators(seed: int | np.random.SeedSequence, n: int) -> list[np.random.Generator]:
+    """Return ``n`` independent generators spawned from ``seed``.
+
+    Child ``i`` depends only on ``seed`` and ``i``: the same seed gives the same
+    ``i``-th stream whatever ``n`` is.
+    """
+    return [np.random.Generator(np.random.PCG64(child_seed(seed, i))) for i in range(n)]
+
+
+def child_seed(seed: int | np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
+    """Return the SeedSequence at path ``key`` below ``seed``.
+
+    Unlike :meth:`SeedSequence.spawn`, this is stateless: the child at a given
+    key is the same no matter how many children were made before, which is what
+    lets any single run be replayed from its key alone.
+    """
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, *key))
