@@ -1,0 +1,1 @@
+"""Analysis of model output and of the historical record (outcomes, sensitivity, fits)."""
