@@ -21,7 +21,8 @@ SOURCE = typer.Option("nmc", "--source", help="nmc (COW NMC v7.0, nominal) or si
                       "(constant 2022 US$, from 1949).")
 TRANSFORM = typer.Option("log", "--transform", help="log (tests on log spending) or level.")
 ALPHA = typer.Option(0.05, "--alpha", help="Significance level of the verdicts.")
-MAX_LAGS = typer.Option(None, "--max-lags", help="Cap of the AIC lag search.")
+MAX_LAGS = typer.Option(None, "--max-lags", help="Cap of the lag search.")
+CRITERION = typer.Option("bic", "--criterion", help="Lag selection: bic or aic.")
 DEFLATOR = typer.Option(
     None, "--deflator", help="CSV with columns year and a price index, in the series' "
     "currency: deflates nominal NMC spending to real terms.")
@@ -74,7 +75,7 @@ def dyad(
     start: int | None = typer.Option(None, "--start", help="First year (default: rivalry span)."),
     end: int | None = typer.Option(None, "--end", help="Last year (default: rivalry span)."),
     source: str = SOURCE, transform: str = TRANSFORM, alpha: float = ALPHA,
-    max_lags: int | None = MAX_LAGS, deflator: Path | None = DEFLATOR,
+    max_lags: int | None = MAX_LAGS, criterion: str = CRITERION, deflator: Path | None = DEFLATOR,
     deflator_base: int | None = DEFLATOR_BASE,
     json: bool = JSON_OPTION,
 ) -> None:
@@ -83,11 +84,12 @@ def dyad(
 
     require_choice("--source", source, ("nmc", "sipri"))
     require_choice("--transform", transform, ("log", "level"))
+    require_choice("--criterion", criterion, ("bic", "aic"))
     key = _check_dyad(name, source)
     _check_years(key, source, start, end)
     index = read_deflator(str(deflator)) if deflator is not None else None
     res = em.analyse_dyad(key, start, end, source, transform, alpha,  # type: ignore[arg-type]
-                          max_lags, index, deflator_base)
+                          max_lags, index, deflator_base, criterion)
     if json:
         print_json(res.to_dict())
         return
@@ -128,7 +130,7 @@ def dyad(
 
 def dyads(
     out: Path = OUT, scope: str = SCOPE,
-    transform: str = TRANSFORM, alpha: float = ALPHA,
+    transform: str = TRANSFORM, alpha: float = ALPHA, criterion: str = CRITERION,
     json: bool = JSON_OPTION,
 ) -> None:
     """Run the dyad analysis over every rivalry; cross-tabulate with GRH races and wars."""
@@ -139,7 +141,7 @@ def dyads(
     require_choice("--scope", scope, ("classic", "all"))
     require_choice("--transform", transform, ("log", "level"))
     with console.status("analysing rivalries..."):
-        table = em.analyse_rivalries(scope, transform, alpha)  # type: ignore[arg-type]
+        table = em.analyse_rivalries(scope, transform, alpha, criterion)  # type: ignore[arg-type]
     tabs = em.cross_tabulate(table)
     out.mkdir(parents=True, exist_ok=True)
     csv_path = out / "dyads.csv"
@@ -149,7 +151,8 @@ def dyads(
     fig.savefig(fig_path, dpi=150)
     plt.close(fig)
     md_path = out / "dyads.md"
-    md_path.write_text(_markdown(table, tabs, scope, transform, alpha), encoding="utf-8")
+    md_path.write_text(_markdown(table, tabs, scope, transform, alpha, criterion),
+                       encoding="utf-8")
     counts = table["pattern"].value_counts().to_dict()
     if json:
         print_json({"episodes": len(table), "patterns": counts,
@@ -168,11 +171,13 @@ def dyads(
 
 def _markdown(
     table: pd.DataFrame, tabs: dict[str, CrossTab], scope: str, transform: str, alpha: float,
+    criterion: str,
 ) -> str:
     lines = [
         "# herz dyads: action-reaction verdicts per rivalry episode", "",
         f"Scope: {scope}; source COW NMC v7.0 (nominal); tests on {transform} spending; "
-        f"alpha = {alpha:g}. A = first state of the dyad name, B = second.", "",
+        f"alpha = {alpha:g}; lags by {criterion.upper()}. "
+        "A = first state of the dyad name, B = second.", "",
         "| dyad | years | pattern | B reacts to A (p model, p Granger) | A reacts to B "
         "(p model, p Granger) | GRH race | war onsets |",
         "|---|---|---|---|---|---|---|",
