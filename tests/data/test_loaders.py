@@ -126,7 +126,8 @@ def test_sipri_flags_and_footnotes_are_carried_through() -> None:
     assert first.loc["United States of America", "footnote"] == 44
     assert "financial year" in first.loc["United States of America", "footnote_text"]
     assert first.loc["Pakistan", "footnote"] == 60
-    assert bool(first.loc["Egypt", "adopted_budget"]) and bool(first.loc["Egypt", "no_paramilitary"])
+    assert bool(first.loc["Egypt", "adopted_budget"])
+    assert bool(first.loc["Egypt", "no_paramilitary"])
     assert not first.loc["Egypt", "no_pensions"]
     assert bool(first.loc["Türkiye", "currency_redenominated"])
     assert pd.isna(first.loc["Greece", "footnote"])

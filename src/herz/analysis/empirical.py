@@ -640,14 +640,18 @@ def analyse_dyad(
 
 
 def _episodes(scope: str, transform: Transform) -> list[tuple[str, int, int, str, bool]]:
-    """(dyad, start, end, reason, classic) for every analysable rivalry episode."""
+    """(dyad, start, end, reason, classic) per rivalry episode.
+
+    Every window of the 18 classic pairs is listed, even one too short to test
+    (it becomes a ``failed`` row that says why); other rivalries only with at
+    least :data:`MIN_YEARS` usable years.
+    """
     out: list[tuple[str, int, int, str, bool]] = []
     seen: set[tuple[str, int]] = set()
     for dyad in loaders.RIVAL_DYADS:
         for s, e, why in rivalry_windows(dyad, "nmc", transform):
-            if e - s + 1 >= MIN_YEARS:
-                out.append((dyad, s, e, why, True))
-                seen.add((_canon(dyad), s))
+            out.append((dyad, s, e, why, True))
+            seen.add((_canon(dyad), s))
     if scope == "classic":
         return out
     riv = loaders.rivalries()
@@ -690,7 +694,8 @@ def analyse_rivalries(
 
     ``scope="classic"``: the 18 rival pairs of ``nmc_rival_dyads_milex.csv``,
     each over its strategic-rivalry windows (GRC-CYP, with no strategic
-    rivalry, over its data). ``"all"`` adds every other strategic rivalry
+    rivalry, over its data); windows shorter than :data:`MIN_YEARS` years are
+    kept as ``failed`` rows with the reason. ``"all"`` adds every other strategic rivalry
     whose two states both have NMC spending for at least :data:`MIN_YEARS`
     consecutive years. Columns name the span, both verdicts with their
     p-values, the Richardson stability verdicts, whether Gibler, Rider &
