@@ -1,0 +1,103 @@
+"""Mechanism 4, the offense-defense balance: who wins a war, and what arms to buy.
+
+War outcomes follow a contest success function of the attacker's offense and
+the defender's defence: the attacker wins with probability
+
+    p = (1 + f) O_a / ((1 + f) O_a + delta * D_d),
+
+where ``delta`` is the offense-defense balance (delta < 1 offense dominance,
+delta = 1 neutral, delta > 1 defence dominance: one unit of defence is worth
+delta units of offence) and ``f`` the first-strike advantage of the side that
+moves first. At equal forces and f = 0, p = 1 / (1 + delta), the conquest
+probability of MODELS.md section 2.3. The same balance tells security seekers
+what to buy: their share of new arms that is offensive equals the marginal
+worth of offence, 1 / (1 + delta); greedy states buy offence only.
+
+:func:`one_shot_game` is the reduction of the world to Jervis's one-shot
+arm / restrain choice: its payoffs come from this contest function.
+
+References
+----------
+Jervis, R. (1978). Cooperation under the security dilemma. *World Politics*
+30(2): 167-214. doi:10.2307/2009958.
+
+Glaser, C. L. and Kaufmann, C. (1998). What is the offense-defense balance and
+can we measure it? *International Security* 22(4): 44-82. doi:10.2307/2539240.
+
+Fearon, J. D. (1995). Rationalist explanations for war. *International
+Organization* 49(3): 379-414. doi:10.1017/S0020818300033324.
+
+Hirshleifer, J. (1989). Conflict and rent-seeking success functions: ratio vs.
+difference models of relative success. *Public Choice* 63(2): 101-112.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from herz.world.params import WorldParams
+
+__all__ = ["GameClass", "classify_game", "contest_success", "offense_share", "one_shot_game"]
+
+GameClass = Literal["prisoners_dilemma", "stag_hunt", "harmony", "chicken"]
+
+
+def contest_success(attack_offense: ArrayLike, target_defense: ArrayLike, balance: float,
+                    first_strike: float = 0.0) -> NDArray[np.float64]:
+    """Probability that the attacker wins: (1+f) O / ((1+f) O + delta D).
+
+    An attacker without offence never wins; one facing no defence always does.
+    """
+    o = (1.0 + first_strike) * np.asarray(attack_offense, dtype=float)
+    d = balance * np.asarray(target_defense, dtype=float)
+    total = o + d
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(total > 0.0, o / np.where(total > 0.0, total, 1.0), 0.0)
+    return p
+
+
+def offense_share(balance: float) -> float:
+    """Share of a security seeker's new arms that is offensive: 1 / (1 + delta)."""
+    return 1.0 / (1.0 + balance)
+
+
+def one_shot_game(params: WorldParams) -> dict[str, float]:
+    """Payoffs of the one-shot arm / restrain game the world reduces to (row player).
+
+    Both states hold one unit of defence. "Arm" (D in Jervis's notation) adds
+    one unit of offence at cost ``arms_cost`` (k); "restrain" (C) adds none. If
+    exactly one arms, it attacks when war pays (p v > war_cost) and conquers
+    with the world's contest probability p = contest_success(1, 1, delta): the
+    winner gains ``war_gain`` (v), the conquered loses ``war_loss`` (L), both
+    pay ``war_cost``. If both arm, each deters the other (Jervis's DD). With
+    war_cost = 0 this is MODELS.md section 2.3: CC = 0, DC = p v - k,
+    CD = -p L, DD = -k.
+
+    Returns a dict with keys CC, DC, CD, DD (own move first) and p.
+    """
+    p = float(contest_success(1.0, 1.0, params.offense_defense_balance,
+                              params.first_strike_advantage))
+    v, loss, k, c = params.war_gain, params.war_loss, params.arms_cost, params.war_cost
+    attacks = p * v - c > 0.0
+    dc = (p * v - c - k) if attacks else -k
+    cd = (-p * loss - c) if attacks else 0.0
+    return {"CC": 0.0, "DC": dc, "CD": cd, "DD": -k, "p": p}
+
+
+def classify_game(payoffs: dict[str, float]) -> GameClass:
+    """Class of a symmetric 2x2 game from its payoffs (Jervis 1978; Snyder 1971).
+
+    Prisoner's dilemma: DC > CC and DD > CD; stag hunt: CC > DC and DD > CD;
+    harmony: CC >= DC and CD >= DD; otherwise chicken (DC > CC, CD > DD).
+    """
+    cc, dc, cd, dd = payoffs["CC"], payoffs["DC"], payoffs["CD"], payoffs["DD"]
+    if dc > cc and dd > cd:
+        return "prisoners_dilemma"
+    if cc > dc and dd > cd:
+        return "stag_hunt"
+    if cc >= dc and cd >= dd:
+        return "harmony"
+    return "chicken"

@@ -1,0 +1,491 @@
+"""Parameters of the world: one frozen, validated record, readable as one table.
+
+Every field is named in the field's own words and carries its unit or range
+and its source in the literature in ``dataclasses.field(metadata=...)``;
+:func:`params_table` prints them (``herz world params``). Mechanisms are
+switched on and off by the booleans of :class:`Mechanisms`; options are enums.
+
+Units. Arms are in "arms units": 1 is the starting arsenal of a typical state.
+Time is in steps of length ``dt`` (read a step as a year). Values of war, of
+being exploited and of signals are in the payoff units of the two-by-two games
+of Jervis (1978) and Kydd (2005), where mutual cooperation is worth 1 per step
+in Kydd's normalisation and 0 in Jervis's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from herz.errors import ParameterError
+
+__all__ = [
+    "Culture",
+    "Geography",
+    "Mechanisms",
+    "ThreatAggregation",
+    "UpdateOrder",
+    "WorldParams",
+    "params_table",
+]
+
+
+class UpdateOrder(enum.StrEnum):
+    """How the switched-on mechanisms are composed within a step.
+
+    ``simultaneous`` (default): every mechanism reads the state at the start of
+    the step (beliefs, arms and identities at t) and all write t + 1 together;
+    perception is the observation every other mechanism reads.
+    ``sequential``: the mechanisms run in :data:`herz.world.step.ORDER` and each
+    sees what the previous ones wrote (beliefs updated before the arms
+    decision, new arms before the war decision, ...).
+    """
+
+    SIMULTANEOUS = "simultaneous"
+    SEQUENTIAL = "sequential"
+
+
+class Culture(enum.StrEnum):
+    """Wendt's three cultures of anarchy, as the initial identity s[i, j].
+
+    Hobbesian (enemies, s = -0.5), Lockean (rivals, s = 0), Kantian (friends,
+    s = 0.5). Wendt (1999), *Social Theory of International Politics*, ch. 6 [R].
+    """
+
+    HOBBESIAN = "hobbesian"
+    LOCKEAN = "lockean"
+    KANTIAN = "kantian"
+
+    @property
+    def identity(self) -> float:
+        """The initial identity s[i, j] this culture stands for."""
+        return {"hobbesian": -0.5, "lockean": 0.0, "kantian": 0.5}[self.value]
+
+
+class Geography(enum.StrEnum):
+    """Where states are. ``none``: every pair equally close (threat weight 1).
+
+    ``plane``: positions uniform in the unit square, drawn per world; the threat
+    weight falls as exp(-distance / distance_scale) (loss-of-strength gradient,
+    Boulding 1962).
+    """
+
+    NONE = "none"
+    PLANE = "plane"
+
+
+class ThreatAggregation(enum.StrEnum):
+    """How a state adds up the threats it perceives.
+
+    ``mean``: the weighted mean over the others (with two states exactly
+    Richardson's k*y, and the scale does not grow with N); ``sum``: Richardson's
+    n-nation form dx_i/dt = sum_j k w_ij x_j - a x_i + g.
+    """
+
+    MEAN = "mean"
+    SUM = "sum"
+
+
+def _meta(doc: str, unit: str, lo: float | None = None, hi: float | None = None,
+          source: str = "", lo_open: bool = False, hi_open: bool = False) -> dict[str, Any]:
+    return {"doc": doc, "unit": unit, "lo": lo, "hi": hi, "source": source,
+            "lo_open": lo_open, "hi_open": hi_open}
+
+
+@dataclass(frozen=True)
+class Mechanisms:
+    """Which of the eight mechanisms of the world run (DESIGN.md section 2).
+
+    Switching a mechanism off freezes what it would change: with
+    ``belief_update`` off beliefs stay at their prior, with ``identity`` off
+    identities stay at the culture's value, with ``perception`` off states see
+    each other's arms exactly. The arms policy always reads perception.
+    """
+
+    perception: bool = field(default=True, metadata=_meta(
+        "perceived threat O + (1 - d) D with lognormal noise (off: exact)", "switch",
+        source="Jervis 1978; Tang 2009; Kertzer, Brutger & Quek 2024"))
+    belief_update: bool = field(default=True, metadata=_meta(
+        "Bayes' rule on observed build-ups, signals and attacks", "switch",
+        source="Kydd 1997, 2005"))
+    arms_policy: bool = field(default=True, metadata=_meta(
+        "Richardson reaction to perceived threat weighted by mistrust and enmity", "switch",
+        source="Richardson 1960; Glaser 1997"))
+    offense_defense: bool = field(default=True, metadata=_meta(
+        "offense-defense balance shapes security seekers' offense share of new arms", "switch",
+        source="Jervis 1978; Glaser & Kaufmann 1998"))
+    signalling: bool = field(default=False, metadata=_meta(
+        "costly signals (unilateral offense cuts) and verified arms control", "switch",
+        source="Kydd 2000, 2005; Montgomery 2006"))
+    war: bool = field(default=True, metadata=_meta(
+        "attack when war beats peace; contest-function outcomes", "switch",
+        source="Fearon 1995; Jervis 1978; Van Evera 1998"))
+    identity: bool = field(default=True, metadata=_meta(
+        "cooperative and hostile acts move identities, slowed by ontological security",
+        "switch", source="Wendt 1992, 1999; Mitzen 2006"))
+    community: bool = field(default=True, metadata=_meta(
+        "security communities: institutions, pooled defence, defection", "switch",
+        source="Adler & Barnett 1998; Deutsch 1957"))
+
+    def on(self) -> tuple[str, ...]:
+        """Names of the switched-on mechanisms."""
+        return tuple(f.name for f in dataclasses.fields(self) if getattr(self, f.name))
+
+    @classmethod
+    def none(cls) -> Mechanisms:
+        """Every mechanism off."""
+        return cls(**{f.name: False for f in dataclasses.fields(cls)})
+
+
+PerState = float | tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class WorldParams:
+    """All parameters of the world (defaults: a ten-state Lockean world).
+
+    Read them as one table with :func:`params_table` or ``herz world params``.
+    ``reaction``, ``fatigue``, ``grievance`` and ``initial_arms`` take one value
+    for every state or a tuple with one value per state (Posen: states differ).
+    """
+
+    # --- the system
+    n_states: int = field(default=10, metadata=_meta(
+        "number of states N", "states", 2, 2000, "DESIGN.md: 193 is today's world"))
+    dt: float = field(default=1.0, metadata=_meta(
+        "length of a step", "years", 0.0, 1.0, "Richardson 1960 (yearly map)", lo_open=True))
+    update_order: UpdateOrder = field(default=UpdateOrder.SIMULTANEOUS, metadata=_meta(
+        "composition of mechanisms within a step", "simultaneous | sequential",
+        source="Mesa activation schedules; herz design"))
+    mechanisms: Mechanisms = field(default_factory=Mechanisms, metadata=_meta(
+        "switches of the eight mechanisms", "switches", source="DESIGN.md section 2"))
+
+    # --- arsenal and economy (Richardson)
+    initial_arms: PerState = field(default=1.0, metadata=_meta(
+        "starting arsenal O + D of each state", "arms units", 0.0, None, "normalisation"))
+    initial_arms_spread: float = field(default=0.2, metadata=_meta(
+        "relative spread of starting arsenals (uniform, +- this share)", "share", 0.0, 1.0,
+        "herz design"))
+    initial_offense_share: float = field(default=0.5, metadata=_meta(
+        "share of the starting arsenal that is offensive", "share", 0.0, 1.0, "herz design"))
+    reaction: PerState = field(default=0.1, metadata=_meta(
+        "Richardson's reaction (defence) coefficient k: arms added per unit of weighted "
+        "perceived threat", "per year", 0.0, None, "Richardson 1960"))
+    fatigue: PerState = field(default=0.1, metadata=_meta(
+        "Richardson's fatigue-and-expense coefficient a: depreciation and opportunity cost",
+        "per year", 0.0, None, "Richardson 1960"))
+    grievance: PerState = field(default=0.05, metadata=_meta(
+        "Richardson's grievance g (negative: goodwill)", "arms units per year", None, None,
+        "Richardson 1960"))
+    greed_build: float = field(default=0.1, metadata=_meta(
+        "extra offense a greedy state builds for gain", "arms units per year", 0.0, None,
+        "Glaser 1997; Kydd 1997 (greedy types)"))
+    arms_budget: float = field(default=1.0, metadata=_meta(
+        "most a state can add to its arsenal in a year (share of output times output)",
+        "arms units per year", 0.0, None, "herz design (economy)", lo_open=True))
+    threat_aggregation: ThreatAggregation = field(default=ThreatAggregation.MEAN, metadata=_meta(
+        "how perceived threats add up", "mean | sum", source="Richardson 1960 (n nations)"))
+    runaway_level: float = field(default=1e6, metadata=_meta(
+        "arsenal at which a race counts as runaway; stocks are capped there", "arms units",
+        1.0, 1e100, "herz design (before float64 overflow)"))
+
+    # --- motives and beliefs (Glaser, Kydd)
+    p_greedy: float = field(default=0.2, metadata=_meta(
+        "probability that a state is greedy (revisionist)", "probability", 0.0, 1.0,
+        "Glaser 1997; Kydd 1997"))
+    initial_trust: float = field(default=0.6, metadata=_meta(
+        "prior trust 1 - mu[i, j] that the other is a security seeker", "probability",
+        0.0, 1.0, "Kydd 2005"))
+    offensive_realism: bool = field(default=False, metadata=_meta(
+        "every state acts as if all others were greedy (fear = 1)", "switch",
+        source="Mearsheimer 2001 (fatalist limit)"))
+    build_prob_greedy: float = field(default=0.6, metadata=_meta(
+        "observer's likelihood that a greedy state is seen building in a year (beta_U)",
+        "probability", 0.0, 1.0, "Kydd 1997, 2005 (MODELS.md 3.3)", lo_open=True))
+    build_prob_seeker: float = field(default=0.25, metadata=_meta(
+        "observer's likelihood that a security seeker is seen building (beta_T)",
+        "probability", 0.0, 1.0, "Kydd 1997, 2005 (MODELS.md 3.3)", lo_open=True, hi_open=True))
+    build_threshold: float = field(default=0.02, metadata=_meta(
+        "relative growth of perceived threat that counts as a build-up", "share per year",
+        0.0, None, "herz design"))
+    attack_evidence: float = field(default=20.0, metadata=_meta(
+        "likelihood ratio greedy : seeker of an unprovoked attack", "ratio", 1.0, None,
+        "Kydd 2005 (conflict is evidence of untrustworthiness)"))
+    belief_floor: float = field(default=1e-4, metadata=_meta(
+        "beliefs stay in [floor, 1 - floor]: no dogmatic certainty", "probability", 0.0, 0.1,
+        "herz design"))
+    fear_floor: float = field(default=0.5, metadata=_meta(
+        "weight of a perceived threat from a state believed surely benign", "share", 0.0, 1.0,
+        "Glaser 1997 (capabilities matter even without bad intent)"))
+
+    # --- perception (Jervis, Tang, Kertzer et al.)
+    distinguishability: float = field(default=0.5, metadata=_meta(
+        "offense-defense distinguishability d: share of defence not read as offence",
+        "0 (every shield a sword) .. 1", 0.0, 1.0, "Jervis 1978; Tang 2009"))
+    perception_noise: float = field(default=0.1, metadata=_meta(
+        "lognormal sd of the perceived threat", "log units", 0.0, 5.0,
+        "Jervis 1976 (misperception); MODELS.md 2.3"))
+    perspective_taking: float = field(default=0.0, metadata=_meta(
+        "share of misperception removed by perspective-taking (backfires under identity "
+        "threat)", "share", 0.0, 1.0, "Kertzer, Brutger & Quek 2024"))
+    identity_threat_threshold: float = field(default=-0.25, metadata=_meta(
+        "identity below which perspective-taking backfires", "identity", -1.0, 1.0,
+        "Kertzer, Brutger & Quek 2024 [sign only]"))
+
+    # --- offense-defense balance and war (Jervis, Fearon)
+    offense_defense_balance: float = field(default=1.0, metadata=_meta(
+        "defence multiplier delta of the contest function (<1 offense, >1 defense advantage)",
+        "ratio", 0.0, None, "Jervis 1978; Glaser & Kaufmann 1998", lo_open=True))
+    first_strike_advantage: float = field(default=0.0, metadata=_meta(
+        "extra weight (1 + f) of the attacker's offense when it moves first", "share", 0.0,
+        None, "Fearon 1995; Van Evera 1998"))
+    war_gain: float = field(default=1.0, metadata=_meta(
+        "value of victory to the attacker (v)", "payoff units", 0.0, None, "Jervis 1978 "
+        "(MODELS.md 2.3)"))
+    war_loss: float = field(default=2.0, metadata=_meta(
+        "loss of the conquered (L >= v: sovereignty is worth more)", "payoff units", 0.0, None,
+        "Jervis 1978 (MODELS.md 2.3)"))
+    war_cost: float = field(default=0.4, metadata=_meta(
+        "cost of fighting to each side (c_A = c_B)", "payoff units", 0.0, None, "Fearon 1995"))
+    arms_cost: float = field(default=0.1, metadata=_meta(
+        "cost of arming in the one-shot arm / restrain game (k)", "payoff units", 0.0, None,
+        "Jervis 1978 (MODELS.md 2.3)"))
+    preemption_mistrust: float = field(default=0.9, metadata=_meta(
+        "mistrust above which a security seeker considers striking first", "probability",
+        0.0, 1.0, "Jervis 1978; Fearon 1995 (preemption)"))
+    war_destruction: float = field(default=0.3, metadata=_meta(
+        "share of both sides' arms destroyed by a war", "share", 0.0, 1.0, "herz design"))
+    defeat_loss: float = field(default=0.5, metadata=_meta(
+        "further share of the loser's arms lost", "share", 0.0, 1.0, "herz design"))
+
+    # --- signalling and arms control (Kydd, Montgomery)
+    signal_cost: float = field(default=1.0, metadata=_meta(
+        "cost m of a costly signal", "payoff units", 0.0, None, "Kydd 2000, 2005"))
+    signal_offense_cut: float = field(default=0.1, metadata=_meta(
+        "share of its offense a signaller scraps (the physical signal)", "share", 0.0, 1.0,
+        "Kydd 2005 (Gorbachev's unilateral cuts)"))
+    signal_interval: int = field(default=10, metadata=_meta(
+        "years between signalling rounds", "years", 1, None, "herz design"))
+    greedy_temptation: float = field(default=1.5, metadata=_meta(
+        "temptation t_U of an untrustworthy type (> 1)", "payoff units", 1.0, None,
+        "Kydd 2005 (MODELS.md 3.2)", lo_open=True))
+    seeker_temptation: float = field(default=0.5, metadata=_meta(
+        "temptation t_T of a trustworthy type (< 1)", "payoff units", 0.0, 1.0,
+        "Kydd 2005 (MODELS.md 3.2)", hi_open=True))
+    exploitation_cost: float = field(default=1.0, metadata=_meta(
+        "cost c of being exploited", "payoff units", 0.0, None, "Kydd 2005 (MODELS.md 3.2)"))
+    shadow_of_future: float = field(default=0.9, metadata=_meta(
+        "discount factor of the continuing relationship", "per year", 0.0, 1.0,
+        "Kydd 2000; Axelrod 1984", hi_open=True))
+    arms_control_trust: float = field(default=0.8, metadata=_meta(
+        "mutual trust at which two states sign verified arms control", "probability", 0.0,
+        1.0, "Kydd 2005; Glaser 1997"))
+    verification: float = field(default=0.5, metadata=_meta(
+        "share of perception noise removed between parties to arms control", "share", 0.0,
+        1.0, "DESIGN.md section 2"))
+
+    # --- identity and ontological security (Wendt, Mitzen)
+    culture: Culture = field(default=Culture.LOCKEAN, metadata=_meta(
+        "initial culture of anarchy", "hobbesian | lockean | kantian", source="Wendt 1999"))
+    identity_plasticity: float = field(default=0.02, metadata=_meta(
+        "identity change per cooperative or hostile act", "identity per act", 0.0, 1.0,
+        "Wendt 1992"))
+    ontological_security: float = field(default=0.5, metadata=_meta(
+        "attachment rho to routinised relationships; slows identity change by (1 - rho)",
+        "0 .. 1", 0.0, 1.0, "Mitzen 2006"))
+    identity_threat_weight: float = field(default=1.0, metadata=_meta(
+        "how much identity scales perceived threat: factor 1 - weight * s", "share", 0.0, 1.0,
+        "Wendt 1992 (anarchy is what states make of it)"))
+    war_enmity: float = field(default=0.5, metadata=_meta(
+        "drop of identity between belligerents after a war", "identity", 0.0, 2.0,
+        "Wendt 1999"))
+
+    # --- security communities (Adler & Barnett)
+    community_identity: float = field(default=0.5, metadata=_meta(
+        "mutual identity needed for a security community", "identity", -1.0, 1.0,
+        "Adler & Barnett 1998"))
+    community_trust: float = field(default=0.8, metadata=_meta(
+        "mutual trust needed for a security community", "probability", 0.0, 1.0,
+        "Adler & Barnett 1998 (dependable expectations of peaceful change)"))
+    institution_time: float = field(default=20.0, metadata=_meta(
+        "years for institutions to mature (1 - exp(-age / time))", "years", 0.0, None,
+        "Adler & Barnett 1998 (institutionalisation takes time)", lo_open=True))
+    community_noise_cut: float = field(default=0.8, metadata=_meta(
+        "share of perception noise mature institutions remove inside a community", "share",
+        0.0, 1.0, "Adler & Barnett 1998; Keohane 1984"))
+    community_threat_cut: float = field(default=0.8, metadata=_meta(
+        "share of perceived threat mature institutions remove inside a community", "share",
+        0.0, 1.0, "Adler & Barnett 1998"))
+    defense_pooling: float = field(default=0.5, metadata=_meta(
+        "share of fellow members' defence that protects a member against outsiders", "share",
+        0.0, 1.0, "Adler & Barnett 1998; Snyder 1984 (alliances)"))
+    defection_penalty: float = field(default=1.0, metadata=_meta(
+        "identity members lose toward a member that attacks a member", "identity", 0.0, 2.0,
+        "Adler & Barnett 1998"))
+
+    # --- geography (Boulding, Garver)
+    geography: Geography = field(default=Geography.NONE, metadata=_meta(
+        "where states are", "none | plane", source="Boulding 1962; Garver 2001"))
+    distance_scale: float = field(default=0.3, metadata=_meta(
+        "distance over which threat falls by a factor e", "unit-square lengths", 0.0, None,
+        "Boulding 1962 (loss-of-strength gradient)", lo_open=True))
+
+    # --- outcome classification (Booth & Wheeler)
+    outcome_window: float = field(default=0.25, metadata=_meta(
+        "last share of the run over which outcomes are judged", "share", 0.0, 1.0,
+        "herz design", lo_open=True))
+    spiral_arms_ratio: float = field(default=1.5, metadata=_meta(
+        "arms at the end over arms at the start that count as rising", "ratio", 1.0, None,
+        "Booth & Wheeler 2008 (fatalist logic)"))
+    spiral_trust_drop: float = field(default=0.05, metadata=_meta(
+        "fall of mean trust among security seekers that counts as a spiral",
+        "probability", 0.0, 1.0, "Booth & Wheeler 2008; Jervis 1976"))
+    bounded_growth: float = field(default=0.05, metadata=_meta(
+        "largest growth of arms over the outcome window that counts as bounded", "share",
+        0.0, None, "Booth & Wheeler 2008 (mitigator logic)"))
+    transcended_coverage: float = field(default=0.5, metadata=_meta(
+        "share of states inside security communities that counts as transcendence",
+        "share", 0.0, 1.0, "Booth & Wheeler 2008; Adler & Barnett 1998", lo_open=True))
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "mechanisms":
+                if isinstance(value, dict):
+                    value = Mechanisms(**value)
+                if not isinstance(value, Mechanisms):
+                    raise ParameterError(f.name, value, "must be a Mechanisms record or a dict")
+                object.__setattr__(self, f.name, value)
+                continue
+            if isinstance(f.default, enum.Enum):
+                enum_type = type(f.default)
+                try:
+                    object.__setattr__(self, f.name, enum_type(value))
+                except ValueError:
+                    raise ParameterError(
+                        f.name, value, "must be one of " + ", ".join(e.value for e in enum_type)
+                    ) from None
+                continue
+            if isinstance(f.default, bool):
+                if not isinstance(value, bool):
+                    raise ParameterError(f.name, value, "must be true or false")
+                continue
+            if isinstance(f.default, int):
+                if isinstance(value, bool) or (not isinstance(value, int) and not (
+                    isinstance(value, float) and value.is_integer()
+                )):
+                    raise ParameterError(f.name, value, "must be a whole number")
+                value = int(value)
+                self._check_range(f, value)
+                object.__setattr__(self, f.name, value)
+                continue
+            if isinstance(value, list | tuple):
+                if f.type != "PerState":
+                    raise ParameterError(f.name, value, "must be one number")
+                vals = tuple(float(v) for v in value)
+                if len(vals) != self.n_states:
+                    raise ParameterError(
+                        f.name, value, f"must be one number or {self.n_states} (one per state)")
+                for v in vals:
+                    self._check_range(f, v)
+                object.__setattr__(self, f.name, vals)
+                continue
+            try:
+                num = float(value)
+            except (TypeError, ValueError):
+                raise ParameterError(f.name, value, "must be a number") from None
+            self._check_range(f, num)
+            object.__setattr__(self, f.name, num)
+        if self.war_loss < self.war_gain:
+            raise ParameterError("war_loss", self.war_loss,
+                                 f"must be >= war_gain = {self.war_gain} (MODELS.md 2.3)")
+
+    @staticmethod
+    def _check_range(f: dataclasses.Field[Any], v: float) -> None:
+        m = f.metadata
+        lo, hi = m["lo"], m["hi"]
+        ok = math.isfinite(v)
+        if ok and lo is not None:
+            ok = v > lo if m["lo_open"] else v >= lo
+        if ok and hi is not None:
+            ok = v < hi if m["hi_open"] else v <= hi
+        if not ok:
+            raise ParameterError(f.name, v, "must be " + _range_text(m))
+
+    # ------------------------------------------------------------------ conversion
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (enums as their values, tuples as lists): TOML- and JSON-ready."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, Mechanisms):
+                out[f.name] = dataclasses.asdict(v)
+            elif isinstance(v, enum.Enum):
+                out[f.name] = v.value
+            elif isinstance(v, tuple):
+                out[f.name] = list(v)
+            else:
+                out[f.name] = v
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> WorldParams:
+        """Build from a plain dict; unknown keys are an error that names them."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ParameterError(unknown[0], data[unknown[0]], "is not a world parameter")
+        mech = data.get("mechanisms")
+        if isinstance(mech, dict):
+            mnames = {f.name for f in dataclasses.fields(Mechanisms)}
+            bad = sorted(set(mech) - mnames)
+            if bad:
+                raise ParameterError(f"mechanisms.{bad[0]}", mech[bad[0]],
+                                     "is not a mechanism; mechanisms are " + ", ".join(
+                                         sorted(mnames)))
+        return cls(**data)
+
+    def replace(self, **changes: Any) -> WorldParams:
+        """Return a copy with ``changes`` applied (and validated)."""
+        return dataclasses.replace(self, **changes)
+
+    def per_state(self, name: str) -> tuple[float, ...]:
+        """Value of a per-state parameter for every state."""
+        v = getattr(self, name)
+        return tuple(v) if isinstance(v, tuple) else (float(v),) * self.n_states
+
+
+def _range_text(m: Mapping[str, Any]) -> str:
+    lo, hi = m["lo"], m["hi"]
+    if lo is not None and hi is not None:
+        return f"in {'(' if m['lo_open'] else '['}{lo:g}, {hi:g}{')' if m['hi_open'] else ']'}"
+    if lo is not None:
+        return f"{'>' if m['lo_open'] else '>='} {lo:g}"
+    if hi is not None:
+        return f"{'<' if m['hi_open'] else '<='} {hi:g}"
+    return "a finite number"
+
+
+def params_table(params: WorldParams | None = None) -> list[dict[str, str]]:
+    """One row per parameter: name, value, unit, allowed range, meaning, source."""
+    p = params or WorldParams()
+    rows: list[dict[str, str]] = []
+    for f in dataclasses.fields(p):
+        v = getattr(p, f.name)
+        m = f.metadata
+        if isinstance(v, Mechanisms):
+            for mf in dataclasses.fields(v):
+                rows.append({"name": f"mechanisms.{mf.name}", "value": str(getattr(v, mf.name)),
+                             "unit": "switch", "range": "true | false",
+                             "meaning": mf.metadata["doc"], "source": mf.metadata["source"]})
+            continue
+        value = v.value if isinstance(v, enum.Enum) else v
+        has_range = m["lo"] is not None or m["hi"] is not None
+        rows.append({"name": f.name, "value": str(value), "unit": m["unit"],
+                     "range": _range_text(m) if has_range else "-",
+                     "meaning": m["doc"], "source": m["source"]})
+    return rows

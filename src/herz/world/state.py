@@ -1,0 +1,147 @@
+"""State of a batch of worlds: arrays over (worlds, states) and (worlds, states, states).
+
+Memory: the pairwise arrays dominate. A batch holds five float64 pairwise
+arrays (beliefs, identities, last perceived log threat, community age, threat
+weights when geography is on) and three boolean ones (signals, attacks, arms
+control), and a step allocates about six float64 temporaries of the same
+shape, so a batch of W worlds of N states needs about ``W * N**2 * 100`` bytes
+(W = 100, N = 193: about 0.4 GB). :func:`herz.world.simulate` runs worlds in
+batches of ``batch_size`` to bound it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from herz.world.noise import Stream, fill_uniform
+from herz.world.params import Geography, WorldParams
+
+__all__ = ["BYTES_PER_DYAD", "WorldState", "initial_state"]
+
+#: Bytes of memory per world per ordered pair of states, state plus step temporaries.
+BYTES_PER_DYAD = 100
+
+
+@dataclass
+class WorldState:
+    """The state of W worlds of N states at step ``t``.
+
+    Attributes
+    ----------
+    offense, defense : (W, N) capability stocks O[i], D[i] >= 0 (arms units).
+    greedy : (W, N) private motive: True for greedy (revisionist) states.
+    mistrust : (W, N, N) mu[i, j], i's probability that j is greedy (trust = 1 - mu).
+    identity : (W, N, N) s[i, j] in [-1, 1], enmity (-1) to friendship (+1).
+    ontological_security : (W, N) rho[i] in [0, 1].
+    weight : (W, N, N) threat weight w[i, j] from geography, or None (all ones).
+    positions : (W, N, 2) positions in the unit square, or None.
+    log_threat : (W, N, N) log of the threat i perceived from j last step.
+    signals : (W, N, N) code of the signal i sent j last step (see herz.world.beliefs).
+    attacks : (W, N, N) True where i attacked j last step.
+    arms_control : (W, N, N) True where i and j are parties to verified arms control.
+    community : (W, N) community label (lowest member index), -1 outside any.
+    community_age : (W, N, N) years i and j have been in one community.
+    n_wars, first_war_step, first_war_attacker, first_war_target : (W,) war record.
+    runaway_step : (W,) first step an arsenal reached the runaway level, -1 if none.
+    keys : (W, 2) the counter-based random keys of the worlds.
+    world_index : (W,) index of each world in its design point.
+    """
+
+    offense: NDArray[np.float64]
+    defense: NDArray[np.float64]
+    greedy: NDArray[np.bool_]
+    mistrust: NDArray[np.float64]
+    identity: NDArray[np.float64]
+    ontological_security: NDArray[np.float64]
+    weight: NDArray[np.float64] | None
+    positions: NDArray[np.float64] | None
+    log_threat: NDArray[np.float64]
+    signals: NDArray[np.int8]
+    attacks: NDArray[np.bool_]
+    arms_control: NDArray[np.bool_]
+    community: NDArray[np.int64]
+    community_age: NDArray[np.float64]
+    n_wars: NDArray[np.int64]
+    first_war_step: NDArray[np.int64]
+    first_war_attacker: NDArray[np.int64]
+    first_war_target: NDArray[np.int64]
+    runaway_step: NDArray[np.int64]
+    keys: NDArray[np.uint64]
+    world_index: NDArray[np.int64]
+    t: int = 0
+    extra: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+
+    @property
+    def worlds(self) -> int:
+        """Number of worlds W in the batch."""
+        return int(self.offense.shape[0])
+
+    @property
+    def n_states(self) -> int:
+        """Number of states N."""
+        return int(self.offense.shape[1])
+
+    def arms(self) -> NDArray[np.float64]:
+        """Total arsenal O + D per state, (W, N)."""
+        return self.offense + self.defense
+
+    def copy(self) -> WorldState:
+        """A deep copy."""
+        kw: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            v = getattr(self, name)
+            kw[name] = v.copy() if isinstance(v, np.ndarray | dict) else v
+        return WorldState(**kw)
+
+
+def initial_state(params: WorldParams, keys: NDArray[np.uint64],
+                  world_index: NDArray[np.int64] | None = None) -> WorldState:
+    """Draw the starting state of one world per row of ``keys``.
+
+    Motives are greedy with probability ``p_greedy``; arsenals are
+    ``initial_arms`` times a uniform factor in [1 - spread, 1 + spread], split by
+    ``initial_offense_share``; beliefs start at 1 - ``initial_trust``; identities
+    at the culture's value; positions (geography ``plane``) uniform in the unit
+    square. Every draw comes from the world's own stream.
+    """
+    w, n = keys.shape[0], params.n_states
+    u = np.empty((w, n))
+    fill_uniform(keys, Stream.INIT_TYPES, 0, u)
+    greedy = u < params.p_greedy
+    fill_uniform(keys, Stream.INIT_ARMS, 0, u)
+    base = np.asarray(params.per_state("initial_arms"))
+    arms = base * (1.0 + params.initial_arms_spread * (2.0 * u - 1.0))
+    offense = arms * params.initial_offense_share
+    defense = arms - offense
+    off = ~np.eye(n, dtype=bool)
+    mistrust = np.where(off, 1.0 - params.initial_trust, 0.0) * np.ones((w, 1, 1))
+    floor = params.belief_floor
+    mistrust = np.where(off, np.clip(mistrust, floor, 1.0 - floor), 0.0)
+    identity = np.where(off, params.culture.identity, 1.0) * np.ones((w, 1, 1))
+    weight = positions = None
+    if params.geography is Geography.PLANE:
+        positions = np.empty((w, n, 2))
+        fill_uniform(keys, Stream.INIT_POSITIONS, 0, positions)
+        dist = np.sqrt(((positions[:, :, None, :] - positions[:, None, :, :]) ** 2).sum(-1))
+        weight = np.exp(-dist / params.distance_scale) * off
+    threat = offense[:, None, :] + (1.0 - params.distinguishability) * defense[:, None, :]
+    with np.errstate(divide="ignore"):
+        log_threat = np.log(np.broadcast_to(threat, (w, n, n))).copy()
+    zeros_b = np.zeros((w, n, n), dtype=bool)
+    neg = -np.ones(w, dtype=np.int64)
+    return WorldState(
+        offense=offense, defense=defense, greedy=greedy, mistrust=mistrust, identity=identity,
+        ontological_security=np.full((w, n), params.ontological_security),
+        weight=weight, positions=positions, log_threat=log_threat,
+        signals=np.zeros((w, n, n), dtype=np.int8), attacks=zeros_b.copy(),
+        arms_control=zeros_b.copy(),
+        community=-np.ones((w, n), dtype=np.int64), community_age=np.zeros((w, n, n)),
+        n_wars=np.zeros(w, dtype=np.int64), first_war_step=neg.copy(),
+        first_war_attacker=neg.copy(), first_war_target=neg.copy(), runaway_step=neg.copy(),
+        keys=keys, world_index=(np.arange(w, dtype=np.int64) if world_index is None
+                                else np.asarray(world_index, dtype=np.int64)),
+    )

@@ -1,0 +1,137 @@
+"""Mechanism 6, war: attack when war beats peace; the contest decides.
+
+Greedy states attack for gain: i's expected value of attacking j is
+p v - c, where p is i's chance of winning by striking first (the contest
+function of :mod:`herz.world.offense_defense`, with first-strike advantage f
+and j's defence plus the pooled defence of j's security community), v
+``war_gain`` and c ``war_cost``. When identities are on, i weighs j's payoff
+by its identity s[i, j] (Wendt's payoff transformation, MODELS.md 7.5):
+EV = p v - c + s[i, j] (-p L - c), so friends do not fight and enemies fight
+more. A greedy state attacks its best target if EV > 0 (peace is worth 0).
+
+Security seekers strike only preemptively: when they fear j (mu[i, j] >=
+``preemption_mistrust``) and the first-strike gap exceeds the total cost of
+war, p_first - p_second > 2 c (Fearon's condition that no peaceful division is
+self-enforcing). Each state attacks at most one target a step. The attacker
+wins with probability p (a draw from the world's stream); both sides lose
+``war_destruction`` of their arms and the loser a further ``defeat_loss``.
+Wars last one step (war duration is not tied to the offense-defense balance,
+after Nilsson 2012).
+
+References
+----------
+Fearon, J. D. (1995). Rationalist explanations for war. *International
+Organization* 49(3): 379-414. doi:10.1017/S0020818300033324.
+
+Jervis, R. (1978). Cooperation under the security dilemma. *World Politics*
+30(2): 167-214. doi:10.2307/2009958.
+
+Van Evera, S. (1998). Offense, defense, and the causes of war. *International
+Security* 22(4): 5-43. doi:10.2307/2539239.
+
+Wendt, A. (1999). *Social Theory of International Politics*. Cambridge UP.
+
+Nilsson, M. (2012). Offense-defense balance, war duration, and the security
+dilemma. *Journal of Conflict Resolution* 56(3): 467-489.
+doi:10.1177/0022002712438350.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from herz.world.noise import Stream, fill_uniform
+from herz.world.offense_defense import contest_success
+from herz.world.params import WorldParams
+from herz.world.state import WorldState
+
+__all__ = ["WarDecision", "decide_war", "effective_defense", "resolve_war"]
+
+
+@dataclass
+class WarDecision:
+    """Who attacks whom: target (W, N) index or -1, and the attacker's chance p (W, N)."""
+
+    target: NDArray[np.int64]
+    p_win: NDArray[np.float64]
+
+
+def effective_defense(state: WorldState, params: WorldParams) -> NDArray[np.float64]:
+    """Defence D_eff[i, j] that attacker i meets at j, (W, N, N).
+
+    j's own defence plus ``defense_pooling`` of its fellow community members'
+    defence when i is not in j's community (Adler and Barnett: pooled security).
+    """
+    d = state.defense
+    n = state.n_states
+    eff = np.broadcast_to(d[:, None, :], (state.worlds, n, n))
+    lab = state.community
+    if not params.mechanisms.community or params.defense_pooling == 0.0 or not (lab >= 0).any():
+        return np.array(eff)
+    same = (lab[:, :, None] == lab[:, None, :]) & (lab[:, :, None] >= 0)
+    pool = np.einsum("wjk,wk->wj", same.astype(float), d)  # all members' defence incl. j
+    extra = params.defense_pooling * (pool - d)
+    return eff + extra[:, None, :] * ~same
+
+
+def decide_war(state: WorldState, params: WorldParams, mistrust: NDArray[np.float64],
+               identity: NDArray[np.float64]) -> WarDecision:
+    """Each state's war decision this step (see the module docstring)."""
+    n = state.n_states
+    f, delta = params.first_strike_advantage, params.offense_defense_balance
+    v, c, loss = params.war_gain, params.war_cost, params.war_loss
+    d_eff = effective_defense(state, params)
+    p_first = contest_success(state.offense[:, :, None], d_eff, delta, f)
+    ev = p_first * v - c
+    if params.mechanisms.identity:
+        ev += identity * (-p_first * loss - c)
+    p_second = 1.0 - np.swapaxes(p_first, 1, 2)  # i's chance when j strikes first
+    gap = p_first - p_second - 2.0 * c
+    preempt = (mistrust >= params.preemption_mistrust) & (gap > 0.0)
+    score = np.where(state.greedy[:, :, None], ev, np.where(preempt, gap, -np.inf))
+    idx = np.arange(n)
+    score[:, idx, idx] = -np.inf
+    target = score.argmax(axis=2)
+    best = np.take_along_axis(score, target[:, :, None], axis=2)[:, :, 0]
+    attack = best > 0.0
+    p_win = np.take_along_axis(p_first, target[:, :, None], axis=2)[:, :, 0]
+    return WarDecision(target=np.where(attack, target, -1), p_win=np.where(attack, p_win, 0.0))
+
+
+def resolve_war(state: WorldState, params: WorldParams, decision: WarDecision,
+                offense: NDArray[np.float64], defense: NDArray[np.float64],
+                ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Draw outcomes and apply losses to (offense, defense); return them and attacks (W, N, N).
+
+    Updates the war record of ``state`` (count, first step and dyad).
+    """
+    w, n = state.worlds, state.n_states
+    attacks = np.zeros((w, n, n), dtype=bool)
+    ww, ii = np.nonzero(decision.target >= 0)
+    if ww.size == 0:
+        return offense, defense, attacks
+    u = np.empty((w, n))
+    fill_uniform(state.keys, Stream.WAR_OUTCOME, state.t, u)
+    jj = decision.target[ww, ii]
+    won = u[ww, ii] < decision.p_win[ww, ii]
+    attacks[ww, ii, jj] = True
+    keep = 1.0 - params.war_destruction
+    lose = 1.0 - params.defeat_loss
+    factor = np.ones((w, n))
+    np.multiply.at(factor, (ww, ii), np.where(won, keep, keep * lose))
+    np.multiply.at(factor, (ww, jj), np.where(won, keep * lose, keep))
+    offense = offense * factor
+    defense = defense * factor
+    new = state.first_war_step[ww] < 0
+    # first war of a world: the lowest attacker index among this step's wars
+    for k in np.nonzero(new)[0]:
+        wk = ww[k]
+        if state.first_war_step[wk] < 0:
+            state.first_war_step[wk] = state.t
+            state.first_war_attacker[wk] = ii[k]
+            state.first_war_target[wk] = jj[k]
+    np.add.at(state.n_wars, ww, 1)
+    return offense, defense, attacks
