@@ -46,12 +46,14 @@ def _register() -> None:
     # One line per command group; each module adds its commands to the app it is given.
     from herz.cli import data as data_cli
     from herz.cli import dyad as dyad_cli
+    from herz.cli import experiment as experiment_cli
     from herz.cli import report as report_cli
     from herz.cli import richardson as richardson_cli
 
     richardson_cli.register(models_app)
     data_cli.register(app)
     dyad_cli.register(app)
+    experiment_cli.register(app)
     report_cli.register(app)
 
 

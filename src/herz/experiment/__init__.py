@@ -1,0 +1,64 @@
+"""Experiments at scale: scenarios, designs, runners and the results store.
+
+Four separate parts with small interfaces (after the EMA Workbench):
+
+- :mod:`~herz.experiment.scenario`: TOML scenario files validated into a frozen
+  :class:`Scenario` (what to run, its parameters and mechanisms, the design, seed,
+  replicates, steps, where results go); :mod:`~herz.experiment.presets` ships the
+  paper's cases.
+- :mod:`~herz.experiment.design`: full grid, Latin hypercube, Sobol; adaptive
+  replication on the escape probability's confidence interval.
+- :mod:`~herz.experiment.runners`: in-process, local processes, Dask cluster.
+- :mod:`~herz.experiment.store`: one Parquet file per chunk, a JSON manifest, DuckDB.
+
+:mod:`~herz.experiment.models` defines what a model is (a callable over one design
+point, a range of replicates and the point's SeedSequence) and registers ``world``,
+``toy`` and ``empty``. :func:`sweep`, :func:`resume`, :func:`query` and
+:func:`run_scenario` tie them together.
+"""
+
+from herz.experiment.design import Factor, adaptive_additions, wilson_interval
+from herz.experiment.models import ModelSpec, get_model, model_names, register_model
+from herz.experiment.presets import load_preset, preset_names, preset_path
+from herz.experiment.runners import DaskRunner, InProcessRunner, ProcessRunner, make_runner
+from herz.experiment.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
+from herz.experiment.store import ResultsError, Store, connect, query
+from herz.experiment.sweep import (
+    SweepInterrupted,
+    SweepResult,
+    escape_summary,
+    resume,
+    run_scenario,
+    sweep,
+)
+
+__all__ = [
+    "DaskRunner",
+    "Factor",
+    "InProcessRunner",
+    "ModelSpec",
+    "ProcessRunner",
+    "ResultsError",
+    "Scenario",
+    "ScenarioError",
+    "Store",
+    "SweepInterrupted",
+    "SweepResult",
+    "adaptive_additions",
+    "connect",
+    "escape_summary",
+    "get_model",
+    "load_preset",
+    "load_scenario",
+    "make_runner",
+    "model_names",
+    "parse_scenario",
+    "preset_names",
+    "preset_path",
+    "query",
+    "register_model",
+    "resume",
+    "run_scenario",
+    "sweep",
+    "wilson_interval",
+]

@@ -1,0 +1,595 @@
+"""Scenario files: TOML validated into a typed, frozen :class:`Scenario`.
+
+A scenario says what to run (the model, its parameters, the mechanisms switched
+on), how to sample it (the design and its replicates), for how long (steps), from
+which seed, and where the results go::
+
+    [experiment]
+    name = "escape-map"
+    model = "world"          # a registered model: world, toy, empty
+    seed = 20250101          # the root of the seed tree
+    steps = 200
+    replicates = 40          # per design point
+    chunk_size = 20          # replicates per task and per Parquet file
+
+    [world]                  # the model's parameters; those not named keep defaults
+    distinguishability = 0.5
+
+    [mechanisms]             # the model's switchable mechanisms
+    signalling = true
+
+    [design]
+    method = "grid"          # single, grid, lhs, sobol
+    # samples = 64           # lhs and sobol
+    [design.factors]
+    offense_defense_balance = [0.5, 1.0, 2.0]            # grid levels
+    distinguishability = { min = 0.0, max = 1.0, levels = 5 }
+
+    [design.adaptive]        # optional: more replicates where P(escape) is uncertain
+    target_ci_width = 0.1
+    max_replicates = 400
+    batch = 40
+
+    [output]
+    directory = "results/escape-map"   # relative to the working directory
+
+Every problem is reported as ``FILE: FIELD.PATH = VALUE: WHAT IS ALLOWED`` (malformed
+TOML as ``FILE: line L, column C: ...``); unknown keys are errors that suggest the
+nearest allowed key. Validation touches nothing on disk.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from herz.errors import HerzError, ParameterError
+from herz.experiment import design as design_mod
+from herz.experiment.models import ModelSpec, get_model, unknown_key_message
+
+__all__ = [
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "parse_scenario",
+]
+
+SECTIONS = ("experiment", "world", "mechanisms", "design", "output")
+MAX_POINTS = 1_000_000
+MAX_TASKS = 10_000_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario: where, what value, and what is allowed."""
+
+    path: str
+    allowed: str
+    value: Any = None
+    has_value: bool = True
+    line: int | None = None
+
+    def render(self, source: str) -> str:
+        """``SOURCE: PATH = VALUE: ALLOWED`` (or ``SOURCE: PATH: ALLOWED``)."""
+        where = f"{source}: {self.path}" if self.path else source
+        if self.has_value:
+            return f"{where} = {_show(self.value)}: {self.allowed}"
+        return f"{where}: {self.allowed}"
+
+
+class ScenarioError(ParameterError):
+    """A scenario is not valid. ``problems`` lists every problem found.
+
+    The message has one line per problem, each naming the file, the field path, the
+    bad value and what is allowed.
+    """
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        first = problems[0]
+        self.field = first.path
+        self.value = first.value
+        self.allowed = first.allowed
+        HerzError.__init__(self, "\n".join(p.render(source) for p in problems))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return repr(value)
+
+
+# --------------------------------------------------------------------------- schema
+
+_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.\- ]+$")]
+
+
+class ExperimentSection(BaseModel):
+    """``[experiment]``: what to run, from which seed, how many times."""
+
+    model_config = _STRICT
+
+    name: Name = "experiment"
+    description: str = ""
+    model: str = "world"
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)]
+    steps: Annotated[int, Field(ge=1, le=10_000_000)] = 100
+    replicates: Annotated[int, Field(ge=1, le=10_000_000)] = 1
+    chunk_size: Annotated[int, Field(ge=1, le=10_000_000)] | None = None
+
+
+class RangeFactor(BaseModel):
+    """A factor given as a range: ``{ min = .., max = .., levels = .. }``."""
+
+    model_config = _STRICT
+
+    min: float
+    max: float
+    levels: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    scale: Literal["linear", "log"] = "linear"
+
+
+FactorSpec = RangeFactor | list[Any]
+
+
+class AdaptiveSection(BaseModel):
+    """``[design.adaptive]``: add replicates where P(escape) is still uncertain."""
+
+    model_config = _STRICT
+
+    target_ci_width: Annotated[float, Field(gt=0, le=1)]
+    max_replicates: Annotated[int, Field(ge=1, le=10_000_000)]
+    batch: Annotated[int, Field(ge=1, le=10_000_000)] | None = None
+    confidence: Annotated[float, Field(gt=0, lt=1)] = 0.95
+
+
+class DesignSection(BaseModel):
+    """``[design]``: the sampling method, its factors and optional adaptivity."""
+
+    model_config = _STRICT
+
+    method: Literal["single", "grid", "lhs", "sobol"] = "single"
+    samples: Annotated[int, Field(ge=1, le=MAX_POINTS)] | None = None
+    factors: dict[str, FactorSpec] = Field(default_factory=dict)
+    adaptive: AdaptiveSection | None = None
+
+
+class OutputSection(BaseModel):
+    """``[output]``: where the results go."""
+
+    model_config = _STRICT
+
+    directory: Annotated[str, Field(min_length=1)] | None = None
+
+
+class _Document(BaseModel):
+    model_config = _STRICT
+
+    experiment: ExperimentSection
+    world: dict[str, Any] = Field(default_factory=dict)
+    mechanisms: dict[str, Any] = Field(default_factory=dict)
+    design: DesignSection = Field(default_factory=DesignSection)
+    output: OutputSection = Field(default_factory=OutputSection)
+
+
+_SUBMODELS: dict[tuple[str, ...], type[BaseModel]] = {
+    (): _Document,
+    ("experiment",): ExperimentSection,
+    ("design",): DesignSection,
+    ("design", "adaptive"): AdaptiveSection,
+    ("output",): OutputSection,
+}
+
+
+# --------------------------------------------------------------------------- Scenario
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: every value checked, every default filled in.
+
+    Build one with :func:`load_scenario` (a file), :func:`parse_scenario` (a string)
+    or :meth:`from_dict`. ``params`` holds every model parameter (defaults filled),
+    ``points`` every design point's full parameter dict.
+    """
+
+    name: str
+    description: str
+    model: str
+    seed: int
+    steps: int
+    replicates: int
+    chunk_size: int
+    params: Mapping[str, Any]
+    mechanisms: Mapping[str, bool]
+    method: str
+    samples: int | None
+    factors: tuple[design_mod.Factor, ...]
+    adaptive: AdaptiveSection | None
+    output: str
+    points: tuple[Mapping[str, Any], ...] = field(repr=False)
+    source: str = "<scenario>"
+    text: str = field(default="", repr=False)
+    document: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def spec(self) -> ModelSpec:
+        """The model this scenario runs."""
+        return get_model(self.model)
+
+    def canonical(self) -> dict[str, Any]:
+        """Everything that decides the results (not the name, description or output)."""
+        return {
+            "model": self.model,
+            "seed": self.seed,
+            "steps": self.steps,
+            "replicates": self.replicates,
+            "chunk_size": self.chunk_size,
+            "params": dict(self.params),
+            "mechanisms": dict(self.mechanisms),
+            "design": {
+                "method": self.method,
+                "samples": self.samples,
+                "factors": [_factor_dict(f) for f in self.factors],
+                "adaptive": None if self.adaptive is None else self.adaptive.model_dump(),
+            },
+        }
+
+    @property
+    def hash(self) -> str:
+        """SHA-256 of :meth:`canonical` as canonical JSON: equal hash, equal results."""
+        blob = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"),
+                          default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description (what the manifest records)."""
+        d = self.canonical()
+        d.update(name=self.name, description=self.description, output=self.output,
+                 source=self.source, points=len(self.points))
+        return d
+
+    def replace(self, **changes: Any) -> Scenario:
+        """Return a copy with top-level values replaced, validated again."""
+        doc = copy.deepcopy(dict(self.document))
+        for key, value in changes.items():
+            section = "output" if key == "directory" else "experiment"
+            doc.setdefault(section, {})[key] = value
+        return from_dict(doc, source=self.source)
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any], source: str = "<scenario>") -> Scenario:
+        """Validate a dict shaped like the TOML document."""
+        return from_dict(doc, source=source)
+
+
+def _factor_dict(f: design_mod.Factor) -> dict[str, Any]:
+    return {"name": f.name, "values": None if f.values is None else list(f.values),
+            "low": f.low, "high": f.high, "levels": f.levels, "scale": f.scale,
+            "integer": f.integer}
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _allowed_keys(loc: tuple[str, ...]) -> list[str]:
+    model = _SUBMODELS.get(loc)
+    return list(model.model_fields) if model is not None else []
+
+
+def _bounds_text(model: type[BaseModel] | None, name: str) -> str | None:
+    if model is None or name not in model.model_fields:
+        return None
+    lo = hi = None
+    lo_strict = hi_strict = False
+    for meta in model.model_fields[name].metadata:
+        for attr, strict, is_lo in (("ge", False, True), ("gt", True, True),
+                                    ("le", False, False), ("lt", True, False)):
+            v = getattr(meta, attr, None)
+            if v is not None:
+                if is_lo:
+                    lo, lo_strict = v, strict
+                else:
+                    hi, hi_strict = v, strict
+    ann = model.model_fields[name].annotation
+    kind = "an integer" if "int" in str(ann) and "float" not in str(ann) else "a number"
+    if lo is not None and hi is not None:
+        if hi == 2**63 - 1 or hi >= 10_000_000:
+            return f"must be {kind} {'>' if lo_strict else '>='} {lo}"
+        if not lo_strict and not hi_strict:
+            return f"must be between {lo} and {hi}"
+        return (f"must be {kind} with {lo} {'<' if lo_strict else '<='} value "
+                f"{'<' if hi_strict else '<='} {hi}")
+    if lo is not None:
+        return f"must be {kind} {'>' if lo_strict else '>='} {lo}"
+    if hi is not None:
+        return f"must be {kind} {'<' if hi_strict else '<='} {hi}"
+    return None
+
+
+_TYPE_TEXT = {
+    "int_type": "must be an integer",
+    "int_from_float": "must be an integer",
+    "float_type": "must be a number",
+    "string_type": "must be a string",
+    "bool_type": "must be true or false",
+    "dict_type": "must be a table",
+    "model_type": "must be a table",
+    "model_attributes_type": "must be a table",
+    "list_type": "must be a list",
+    "finite_number": "must be a finite number",
+}
+
+
+def _translate(exc: ValidationError, doc: Mapping[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for err in exc.errors():
+        loc = tuple(str(x) for x in err["loc"])
+        # pydantic tries each member of a union: report once per location.
+        if "design" in loc and "factors" in loc:
+            i = loc.index("factors")
+            if len(loc) > i + 1:
+                fname = loc[i + 1]
+                key = ".".join(loc[: i + 2])
+                if key in seen:
+                    continue
+                seen.add(key)
+                value = doc.get("design", {}).get("factors", {}).get(fname)
+                problems.append(Problem(
+                    key, "must be a list of levels or a table "
+                    "{ min = .., max = .., levels = .., scale = \"linear\" | \"log\" }"
+                    + _range_detail(value), value))
+                continue
+        path = ".".join(loc)
+        if path in seen:
+            continue
+        seen.add(path)
+        etype = err["type"]
+        parent = loc[:-1]
+        name = loc[-1] if loc else ""
+        if etype == "extra_forbidden":
+            problems.append(Problem(path, unknown_key_message(name, _allowed_keys(parent)),
+                                    err.get("input")))
+        elif etype == "missing":
+            what = "missing section; required" if parent == () else "missing; required"
+            problems.append(Problem(path, what, has_value=False))
+        elif etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            text = _bounds_text(_SUBMODELS.get(parent), name) or err["msg"]
+            problems.append(Problem(path, text, err.get("input")))
+        elif etype == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            problems.append(Problem(path, f"must be one of {expected}".replace("'", '"'),
+                                    err.get("input")))
+        elif etype in _TYPE_TEXT:
+            problems.append(Problem(path, _TYPE_TEXT[etype], err.get("input")))
+        elif etype == "string_pattern_mismatch":
+            problems.append(Problem(path, "must use only letters, digits, spaces and _ . -",
+                                    err.get("input")))
+        elif etype in ("string_too_short", "string_too_long"):
+            problems.append(Problem(path, err["msg"].replace("String should", "must"),
+                                    err.get("input")))
+        else:
+            problems.append(Problem(path, err["msg"], err.get("input")))
+    return problems
+
+
+def _range_detail(value: Any) -> str:
+    if isinstance(value, dict):
+        unknown = [k for k in value if k not in RangeFactor.model_fields]
+        if unknown:
+            return "; " + unknown[0] + ": " + unknown_key_message(unknown[0],
+                                                                  list(RangeFactor.model_fields))
+    return ""
+
+
+def from_dict(doc: Mapping[str, Any], source: str = "<scenario>", text: str = "") -> Scenario:
+    """Validate a parsed TOML document into a :class:`Scenario` (raise :class:`ScenarioError`)."""
+    if not isinstance(doc, Mapping):
+        raise ScenarioError(source, [Problem("", "must be a TOML document", doc)])
+    try:
+        parsed = _Document.model_validate(dict(doc))
+    except ValidationError as exc:
+        raise ScenarioError(source, _translate(exc, doc)) from None
+    problems: list[Problem] = []
+    ex = parsed.experiment
+    try:
+        spec = get_model(ex.model)
+    except ParameterError as exc:
+        raise ScenarioError(source, [Problem("experiment.model", exc.allowed, ex.model)]) from None
+
+    # [world]: the model's parameters, defaults filled in.
+    for key, value in parsed.world.items():
+        if key not in spec.defaults:
+            problems.append(Problem(f"world.{key}",
+                                    unknown_key_message(key, list(spec.defaults)), value))
+    params = {k: v for k, v in spec.defaults.items()}
+    params.update({k: v for k, v in parsed.world.items() if k in spec.defaults})
+    if not problems:
+        try:
+            params = spec.validate(params)
+        except ParameterError as exc:
+            problems.append(Problem(f"world.{exc.field}", exc.allowed, exc.value))
+
+    # [mechanisms]: booleans naming the model's mechanisms.
+    mechanisms = dict(spec.mechanisms)
+    for key, value in parsed.mechanisms.items():
+        if key not in spec.mechanisms:
+            problems.append(Problem(f"mechanisms.{key}",
+                                    unknown_key_message(key, list(spec.mechanisms)), value))
+        elif not isinstance(value, bool):
+            problems.append(Problem(f"mechanisms.{key}", "must be true or false", value))
+        else:
+            mechanisms[key] = value
+
+    # [design]
+    dz = parsed.design
+    factors: list[design_mod.Factor] = []
+    for fname, fspec in dz.factors.items():
+        path = f"design.factors.{fname}"
+        if fname not in spec.defaults:
+            problems.append(Problem(path, unknown_key_message(fname, list(spec.defaults)),
+                                    fspec if isinstance(fspec, list) else fspec.model_dump()))
+            continue
+        default = spec.defaults[fname]
+        integer = isinstance(default, int) and not isinstance(default, bool)
+        if isinstance(fspec, list):
+            if not fspec:
+                problems.append(Problem(path, "must hold at least one level", fspec))
+                continue
+            if dz.method in ("lhs", "sobol"):
+                problems.append(Problem(path, f"{dz.method} needs a range "
+                                        "{ min = .., max = .. }, not a list of levels", fspec))
+                continue
+            bad = False
+            for i, level in enumerate(fspec):
+                try:
+                    spec.validate({**params, fname: level})
+                except ParameterError as exc:
+                    problems.append(Problem(f"{path}[{i}]", exc.allowed, level))
+                    bad = True
+            if not bad:
+                factors.append(design_mod.Factor(fname, values=tuple(fspec), integer=integer))
+            continue
+        rf = fspec
+        bad = False
+        if not rf.min <= rf.max:
+            problems.append(Problem(f"{path}.max", f"must be >= min ({rf.min!r})", rf.max))
+            bad = True
+        if rf.scale == "log" and rf.min <= 0:
+            problems.append(Problem(f"{path}.min", "must be > 0 on a log scale", rf.min))
+            bad = True
+        if dz.method == "grid" and rf.levels is None:
+            problems.append(Problem(f"{path}.levels", "missing; a grid range needs levels",
+                                    has_value=False))
+            bad = True
+        if dz.method != "grid" and rf.levels is not None:
+            problems.append(Problem(f"{path}.levels", f"only a grid takes levels, not "
+                                    f"{dz.method}", rf.levels))
+            bad = True
+        for end, v in (("min", rf.min), ("max", rf.max)):
+            try:
+                spec.validate({**params, fname: round(v) if integer else v})
+            except ParameterError as exc:
+                problems.append(Problem(f"{path}.{end}", exc.allowed, v))
+                bad = True
+        if not bad:
+            factors.append(design_mod.Factor(fname, low=rf.min, high=rf.max, levels=rf.levels,
+                                             scale=rf.scale, integer=integer))
+    if dz.method == "single" and dz.factors:
+        problems.append(Problem("design.factors", "a single-point design takes no factors; "
+                                "set design.method to grid, lhs or sobol", list(dz.factors)))
+    if dz.method != "single" and not dz.factors:
+        problems.append(Problem("design.factors", f"missing; {dz.method} needs at least one "
+                                "factor", has_value=False))
+    if dz.method in ("lhs", "sobol"):
+        if dz.samples is None:
+            problems.append(Problem("design.samples", f"missing; {dz.method} needs samples",
+                                    has_value=False))
+        elif dz.method == "sobol" and dz.samples & (dz.samples - 1):
+            problems.append(Problem("design.samples", "must be a power of 2 for sobol "
+                                    "(e.g. 64, 128, 256)", dz.samples))
+    elif dz.samples is not None:
+        problems.append(Problem("design.samples", f"only lhs and sobol take samples, not "
+                                f"{dz.method}", dz.samples))
+    if dz.adaptive is not None:
+        if not spec.escape_outcomes:
+            problems.append(Problem("design.adaptive", f"model {spec.name!r} reports no "
+                                    "escape outcome; adaptive replication needs one",
+                                    has_value=False))
+        elif dz.adaptive.max_replicates < ex.replicates:
+            problems.append(Problem("design.adaptive.max_replicates",
+                                    f"must be >= experiment.replicates ({ex.replicates})",
+                                    dz.adaptive.max_replicates))
+    if dz.method == "grid" and not problems:
+        size = 1
+        for f in factors:
+            size *= len(f.grid_levels())
+        if size > MAX_POINTS:
+            problems.append(Problem("design.factors", f"the grid has {size} points; "
+                                    f"at most {MAX_POINTS} allowed", list(dz.factors)))
+    if problems:
+        raise ScenarioError(source, problems)
+
+    points = design_mod.sample(dz.method, factors, dz.samples, ex.seed, base=params)
+    for i, pt in enumerate(points):
+        try:
+            points[i] = spec.validate(pt)
+        except ParameterError as exc:
+            problems.append(Problem(f"design point {i}: world.{exc.field}", exc.allowed,
+                                    exc.value))
+            break
+    max_reps = ex.replicates if dz.adaptive is None else dz.adaptive.max_replicates
+    if len(points) * max_reps > MAX_TASKS * 100:
+        problems.append(Problem("experiment.replicates", "too many runs in all",
+                                ex.replicates))
+    if problems:
+        raise ScenarioError(source, problems)
+    chunk = ex.chunk_size if ex.chunk_size is not None else min(ex.replicates, 100)
+    return Scenario(
+        name=ex.name, description=ex.description, model=ex.model, seed=ex.seed,
+        steps=ex.steps, replicates=ex.replicates, chunk_size=chunk, params=params,
+        mechanisms=mechanisms, method=dz.method, samples=dz.samples, factors=tuple(factors),
+        adaptive=dz.adaptive,
+        output=parsed.output.directory or f"results/{ex.name}",
+        points=tuple(points), source=source, text=text, document=copy.deepcopy(dict(doc)),
+    )
+
+
+_TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
+    """Parse and validate TOML text. ``source`` names it in error messages."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_POS.search(msg)
+        if m:
+            where = f"line {m.group(1)}, column {m.group(2)}"
+            msg = msg[: m.start()]
+            raise ScenarioError(source, [Problem(where, f"malformed TOML: {msg}",
+                                                 has_value=False,
+                                                 line=int(m.group(1)))]) from None
+        raise ScenarioError(source, [Problem("", f"malformed TOML: {msg}",
+                                             has_value=False)]) from None
+    return from_dict(doc, source=source, text=text)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (or a preset, by name; see :mod:`.presets`)."""
+    p = Path(path)
+    if not p.exists():
+        from herz.experiment.presets import preset_names, preset_path
+
+        if str(path) in preset_names():
+            p = preset_path(str(path))
+            return parse_scenario(p.read_text(encoding="utf-8"), source=f"preset:{path}")
+        raise ScenarioError(str(path), [Problem("", "no such file (and no preset of that "
+                                                "name; see `herz presets`)", has_value=False)])
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(str(path), [Problem("", f"cannot read: {exc}",
+                                                has_value=False)]) from None
+    return parse_scenario(text, source=str(path))

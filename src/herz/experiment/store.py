@@ -1,0 +1,414 @@
+"""The results store: Parquet chunks, a JSON manifest, DuckDB to query them.
+
+A results directory holds::
+
+    RESULTS/
+      manifest.json        the scenario, its hash, the design, the seed tree, versions,
+                           every run's start and end, and each chunk's status
+      design.parquet       one row per design point with its full parameters
+      chunks/*.parquet     one file per finished chunk of replicates
+      corrupt/             chunks found damaged on resume (kept for inspection)
+      .lock                held (flock) while a sweep writes here
+
+Every file is written under a temporary name in the same directory and renamed
+into place (:func:`os.replace`, atomic on POSIX), so a crash, a ``kill -9`` or a
+full disk never leaves a half-written chunk or manifest under its final name. The
+manifest is rewritten at most every ``manifest_interval`` seconds while a sweep
+runs (and always at its end); a chunk that finished after the last rewrite is
+still found on resume, because resume checks the files themselves: each chunk
+carries its id and the scenario hash in its Parquet metadata and page checksums,
+and is read back in full (and compared with its SHA-256 where the manifest has
+it). Damaged chunks are moved to ``corrupt/`` and computed again.
+
+The store reads only Parquet and JSON; it never unpickles anything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import platform
+import socket
+import time
+from collections.abc import Iterator, Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from herz import __version__
+from herz.errors import HerzError
+
+__all__ = [
+    "FORMAT",
+    "ResultsError",
+    "Store",
+    "chunk_id",
+    "connect",
+    "decode_chunk",
+    "encode_chunk",
+    "query",
+    "versions",
+]
+
+FORMAT = "herz-sweep/1"
+_DEPENDENCIES = ("numpy", "scipy", "pandas", "pyarrow", "duckdb", "pydantic", "dask",
+                 "distributed")
+
+
+class ResultsError(HerzError):
+    """A results directory is missing, in use, damaged or holds another scenario."""
+
+
+def now() -> str:
+    """The current UTC time, ISO 8601."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def versions() -> dict[str, str]:
+    """Herz's version, Python's and those of the dependencies that shape results."""
+    out = {"herz": __version__, "python": platform.python_version()}
+    for name in _DEPENDENCIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def chunk_id(point: int, start: int, stop: int) -> str:
+    """The name of the chunk of replicates ``start..stop-1`` of ``point``."""
+    return f"p{point:06d}-r{start:07d}-{stop:07d}"
+
+
+def encode_chunk(table: pa.Table, chunk: str, scenario_hash: str) -> bytes:
+    """Encode one chunk as Parquet bytes, deterministic for equal input.
+
+    The chunk id and the scenario hash go into the file's key-value metadata; page
+    checksums let a reader detect damaged pages. Nothing time- or host-dependent is
+    written, so every runner produces byte-identical files.
+    """
+    meta = dict(table.schema.metadata or {})
+    meta[b"herz.chunk"] = chunk.encode()
+    meta[b"herz.scenario_hash"] = scenario_hash.encode()
+    table = table.replace_schema_metadata(meta)
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd", write_page_checksum=True,
+                   write_statistics=True)
+    return buf.getvalue()
+
+
+def decode_chunk(data: bytes) -> pa.Table:
+    """Read Parquet bytes (as written by :func:`encode_chunk`) back into a table."""
+    return pq.read_table(io.BytesIO(data))
+
+
+def _atomic_write(path: Path, data: bytes, fsync: bool = False) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        if fsync:
+            fh.flush()
+            os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        return value.item()
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+class Store:
+    """A results directory (see the module docstring).
+
+    The store is used by one writer at a time: :meth:`lock` takes an exclusive
+    ``flock`` that the kernel releases when the process ends, however it ends.
+    """
+
+    def __init__(self, path: str | Path, manifest_interval: float = 0.5,
+                 fsync: bool = False) -> None:
+        self.path = Path(path)
+        self.manifest_path = self.path / "manifest.json"
+        self.design_path = self.path / "design.parquet"
+        self.chunks_dir = self.path / "chunks"
+        self.corrupt_dir = self.path / "corrupt"
+        self.manifest: dict[str, Any] | None = None
+        self.manifest_interval = manifest_interval
+        self.fsync = fsync
+        self._last_save = 0.0
+        self._dirty = False
+        self._lock_fh: Any = None
+        self.seconds = 0.0  # time spent writing (for the benchmark's store share)
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def exists(self) -> bool:
+        """Whether this directory holds a manifest."""
+        return self.manifest_path.is_file()
+
+    def read_manifest(self) -> dict[str, Any]:
+        """Read ``manifest.json`` (raise :class:`ResultsError` when absent or unreadable)."""
+        try:
+            text = self.manifest_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ResultsError(f"{self.path}: not a herz results directory "
+                               "(no manifest.json)") from None
+        try:
+            man = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ResultsError(f"{self.manifest_path}: damaged manifest ({exc})") from None
+        if not isinstance(man, dict) or man.get("format") != FORMAT:
+            raise ResultsError(f"{self.manifest_path}: not a {FORMAT} manifest")
+        self.manifest = man
+        return man
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the directory's exclusive lock (raise if another process holds it)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path / ".lock", "a+")
+        try:
+            try:
+                import fcntl
+
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except ImportError:  # pragma: no cover - not POSIX: no lock
+                pass
+            except OSError:
+                fh.close()
+                raise ResultsError(f"{self.path}: in use by another sweep "
+                                   "(its lock is held)") from None
+            self._lock_fh = fh
+            yield
+        finally:
+            self._lock_fh = None
+            fh.close()
+
+    def create(self, scenario: Any, design: pd.DataFrame, source_text: str) -> dict[str, Any]:
+        """Start a new results directory for ``scenario`` (a :class:`Scenario`)."""
+        self.chunks_dir.mkdir(parents=True, exist_ok=True)
+        table = pa.Table.from_pandas(design, preserve_index=False)
+        _atomic_write(self.design_path, encode_chunk(table, "design", scenario.hash))
+        self.manifest = {
+            "format": FORMAT,
+            "scenario_hash": scenario.hash,
+            "scenario": _jsonable(scenario.to_dict()),
+            "scenario_toml": source_text,
+            "seed_tree": {
+                "seed": scenario.seed,
+                "design": [0],
+                "point": [1, "POINT"],
+                "replicate": [1, "POINT", "REPLICATE"],
+                "how": "herz.rng.child_seed(seed, *key)",
+            },
+            "versions": versions(),
+            "created": now(),
+            "status": "created",
+            "runs": [],
+            "chunks": {},
+        }
+        self.save(force=True)
+        return self.manifest
+
+    def save(self, force: bool = False) -> None:
+        """Rewrite the manifest atomically (at most every ``manifest_interval`` s)."""
+        if self.manifest is None:
+            return
+        t = time.perf_counter()
+        if not force and t - self._last_save < self.manifest_interval:
+            self._dirty = True
+            return
+        data = json.dumps(self.manifest, indent=1, allow_nan=False).encode()
+        _atomic_write(self.manifest_path, data, fsync=self.fsync)
+        self._last_save = time.perf_counter()
+        self._dirty = False
+        self.seconds += self._last_save - t
+
+    # ---------------------------------------------------------------- runs
+
+    def begin_run(self, runner: str, workers: int | None) -> dict[str, Any]:
+        """Record the start of a run (a sweep or a resume) in the manifest."""
+        assert self.manifest is not None
+        run = {"started": now(), "ended": None, "status": "running", "runner": runner,
+               "workers": workers, "host": socket.gethostname(), "pid": os.getpid(),
+               "versions": versions()}
+        self.manifest["runs"].append(run)
+        self.manifest["status"] = "running"
+        self.save(force=True)
+        return run
+
+    def end_run(self, status: str) -> None:
+        """Record the end of the current run and the sweep's status."""
+        assert self.manifest is not None
+        if self.manifest["runs"]:
+            self.manifest["runs"][-1].update(ended=now(), status=status)
+        self.manifest["status"] = status
+        if status == "complete":
+            self.manifest["completed"] = now()
+        self.save(force=True)
+
+    # ---------------------------------------------------------------- chunks
+
+    @property
+    def chunks(self) -> dict[str, dict[str, Any]]:
+        """The manifest's chunk records by chunk id."""
+        assert self.manifest is not None
+        chunks: dict[str, dict[str, Any]] = self.manifest["chunks"]
+        return chunks
+
+    def plan(self, records: list[dict[str, Any]]) -> None:
+        """Add planned chunks (status ``pending``) that the manifest does not hold yet."""
+        for rec in records:
+            self.chunks.setdefault(rec["id"], {**rec, "status": "pending"})
+        self.save(force=True)
+
+    def chunk_path(self, chunk: str) -> Path:
+        """Where chunk ``chunk`` lives once finished."""
+        return self.chunks_dir / f"{chunk}.parquet"
+
+    def write_chunk(self, chunk: str, data: bytes, info: Mapping[str, Any]) -> None:
+        """Write a finished chunk atomically and mark it done."""
+        t = time.perf_counter()
+        _atomic_write(self.chunk_path(chunk), data, fsync=self.fsync)
+        rec = self.chunks[chunk]
+        rec.update(info)
+        rec.update(status="done", finished=now(), bytes=len(data))
+        rec.pop("error", None)
+        rec.pop("traceback", None)
+        self.seconds += time.perf_counter() - t
+        self.save()
+
+    def record_failure(self, chunk: str, error: str, traceback: str,
+                       info: Mapping[str, Any] | None = None) -> None:
+        """Mark a chunk failed, with its error (never a row of NaN)."""
+        rec = self.chunks[chunk]
+        rec.update(info or {})
+        rec.update(status="failed", error=error, traceback=traceback, finished=now(),
+                   attempts=int(rec.get("attempts", 0)) + 1)
+        self.save()
+
+    def clean_temporary(self) -> list[str]:
+        """Remove files a crashed writer left under temporary names (hold the lock)."""
+        removed = []
+        for d in (self.path, self.chunks_dir):
+            if not d.is_dir():
+                continue
+            for p in d.iterdir():
+                if p.name.startswith(".") and ".tmp-" in p.name:
+                    p.unlink(missing_ok=True)
+                    removed.append(p.name)
+        return removed
+
+    def verify_chunk(self, chunk: str, scenario_hash: str) -> str | None:
+        """Return why the file of ``chunk`` is not a good finished chunk, or None."""
+        path = self.chunk_path(chunk)
+        rec = self.chunks.get(chunk, {})
+        if not path.is_file():
+            return "missing"
+        data = path.read_bytes()
+        sha = rec.get("sha256")
+        if rec.get("status") == "done" and sha and hashlib.sha256(data).hexdigest() != sha:
+            return "SHA-256 differs from the manifest"
+        try:
+            pf = pq.ParquetFile(io.BytesIO(data), page_checksum_verification=True)
+            meta = pf.schema_arrow.metadata or {}
+            if meta.get(b"herz.chunk") != chunk.encode():
+                return "not this chunk (metadata)"
+            if meta.get(b"herz.scenario_hash") != scenario_hash.encode():
+                return "written for another scenario (metadata)"
+            table = pf.read()
+        except Exception as exc:  # any decoding error means a damaged file
+            return f"unreadable Parquet ({type(exc).__name__}: {exc})"
+        expected = int(rec["stop"]) - int(rec["start"]) if "stop" in rec else None
+        if expected is not None and table.num_rows != expected:
+            return f"{table.num_rows} rows, expected {expected}"
+        if not sha:
+            rec["sha256"] = hashlib.sha256(data).hexdigest()
+            rec["rows"] = table.num_rows
+            rec["bytes"] = len(data)
+        return None
+
+    def quarantine(self, chunk: str, reason: str) -> None:
+        """Move a damaged chunk file to ``corrupt/`` and mark the chunk pending."""
+        path = self.chunk_path(chunk)
+        if path.exists():
+            self.corrupt_dir.mkdir(exist_ok=True)
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+            os.replace(path, self.corrupt_dir / f"{chunk}.{stamp}.parquet")
+        rec = self.chunks.setdefault(chunk, {"id": chunk})
+        rec.update(status="pending", recomputed_because=reason)
+        for key in ("sha256", "rows", "bytes", "finished"):
+            rec.pop(key, None)
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def _sql_str(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def connect(results: str | Path) -> Any:
+    """An in-memory DuckDB connection with views over a results directory.
+
+    Views: ``results`` (every row of every finished chunk), ``design`` (one row per
+    design point), ``chunks`` (the manifest's chunk records) and ``failures`` (failed
+    chunks with their errors).
+    """
+    import duckdb
+
+    store = Store(results)
+    man = store.read_manifest()
+    con = duckdb.connect(":memory:")
+    files = sorted(store.chunks_dir.glob("*.parquet"))
+    if files:
+        con.execute("CREATE VIEW results AS SELECT * FROM read_parquet("
+                    f"{_sql_str(store.chunks_dir / '*.parquet')}, union_by_name = true)")
+    else:
+        con.execute("CREATE VIEW results AS SELECT * FROM "
+                    f"read_parquet({_sql_str(store.design_path)}) WHERE false")
+    con.execute(f"CREATE VIEW design AS SELECT * FROM read_parquet({_sql_str(store.design_path)})")
+    cols = ["id", "point", "start", "stop", "round", "status", "rows", "seconds", "worker",
+            "finished", "attempts", "error"]
+    recs = [{c: rec.get(c) for c in cols} for rec in man["chunks"].values()]
+    chunk_df = pd.DataFrame(recs, columns=cols).astype(
+        {"id": "string", "status": "string", "worker": "string", "finished": "string",
+         "error": "string"})
+    con.register("_chunks_df", chunk_df)
+    con.execute("CREATE VIEW chunks AS SELECT * FROM _chunks_df")
+    con.execute("CREATE VIEW failures AS SELECT id, point, start, stop, attempts, error "
+                "FROM chunks WHERE status = 'failed'")
+    return con
+
+
+def query(results: str | Path, sql: str) -> pd.DataFrame:
+    """Run DuckDB SQL over a results directory and return a DataFrame.
+
+    >>> query("results/escape-map",
+    ...       "SELECT point, avg(outcome IN ('mitigated', 'transcended')) AS p_escape "
+    ...       "FROM results GROUP BY point ORDER BY point")  # doctest: +SKIP
+    """
+    import duckdb
+
+    con = connect(results)
+    try:
+        df: pd.DataFrame = con.execute(sql).df()
+    except duckdb.Error as exc:
+        raise ResultsError(f"query failed: {exc}") from None
+    finally:
+        con.close()
+    return df
