@@ -1,0 +1,139 @@
+"""``herz models jervis``: which game are we in, the four worlds, the class map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from herz.cli._common import JSON_OPTION, console, print_json
+from herz.cli.games import print_summary, summary_2x2
+from herz.errors import ParameterError
+from herz.models import jervis as jm
+from herz.models import kydd as km
+
+app = typer.Typer(help="Jervis's security dilemma (1978): games and four worlds.",
+                  no_args_is_help=True)
+
+GAIN = typer.Option(jm.DEFAULT_GAIN, "--gain", help="v > 0: the conqueror's gain from exploiting.")
+LOSS = typer.Option(jm.DEFAULT_LOSS, "--loss", help="L >= v: the victim's loss.")
+COST = typer.Option(jm.DEFAULT_COST, "--cost", help="k > 0: the cost of arming.")
+OUT = typer.Option(..., "--out", help="Write the figure here (.png, .pdf, .svg).")
+
+
+def register(parent: typer.Typer) -> None:
+    """Add the ``jervis`` group to ``parent``."""
+    parent.add_typer(app, name="jervis")
+
+
+@app.command()
+def game(
+    offense_defense_balance: float | None = typer.Option(
+        None, "--offense-defense-balance", "--delta",
+        help="delta > 0: < 1 offense has the advantage, > 1 defense."),
+    distinguishability: float | None = typer.Option(
+        None, "--distinguishability", "--rho",
+        help="rho in [0.5, 1]: 0.5 offense and defense cannot be told apart."),
+    world: int | None = typer.Option(
+        None, "--world", help="Use the representative point of Jervis's world 1-4 instead."),
+    gain: float = GAIN, loss: float = LOSS, cost: float = COST,
+    status_quo: float = typer.Option(0.0, "--status-quo", help="Value of the status quo."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Which game are we in? The security game at a parameter point."""
+    if world is not None:
+        if offense_defense_balance is not None or distinguishability is not None:
+            raise ParameterError("--world", world, "give either --world or --delta/--rho")
+        if world not in (1, 2, 3, 4):
+            raise ParameterError("--world", world, "must be 1, 2, 3 or 4")
+        w = jm.four_worlds(gain=gain, loss=loss, cost=cost)[world - 1]
+        offense_defense_balance = w.offense_defense_balance
+        distinguishability = w.distinguishability
+    if offense_defense_balance is None:
+        raise ParameterError("--offense-defense-balance", None, "is required (or --world)")
+    rho = 0.5 if distinguishability is None else distinguishability
+    g = jm.security_game(offense_defense_balance, rho, gain=gain, loss=loss, cost=cost,
+                         status_quo=status_quo)
+    r, s, t, p = g.rstp()
+    out: dict[str, object] = {
+        "offense_defense_balance": offense_defense_balance, "distinguishability": rho,
+        "conquest_probability": jm.conquest_probability(offense_defense_balance, rho),
+        "world": jm.world_of(offense_defense_balance, rho),
+    }
+    out.update(summary_2x2(r, s, t, p))
+    kt, kc = km.normalise(r, s, t, p)
+    out["kydd"] = {"temptation": kt, "exploitation_cost": kc,
+                   "trustworthy": kt < 1.0,
+                   "trust_threshold": km.trust_threshold(kc, kt) if kt < 1.0 else None}
+    d_pd, d_h = jm.regime_boundaries(rho, gain=gain, loss=loss, cost=cost)
+    out["boundaries"] = {"prisoners_dilemma_below_delta": d_pd, "harmony_above_delta": d_h}
+    if json:
+        print_json(out)
+        return
+    print_summary(out, "Security game (Jervis 1978; herz MODELS.md 2.3)")
+
+
+@app.command()
+def worlds(
+    offense_dominant: float = typer.Option(
+        0.5, "--offense-dominant", help="delta for offense (< 1)."),
+    defense_dominant: float = typer.Option(
+        2.0, "--defense-dominant", help="delta for defense (> 1)."),
+    indistinguishable: float = typer.Option(
+        0.5, "--indistinguishable", help="rho, indistinguishable."),
+    distinguishable: float = typer.Option(0.9, "--distinguishable", help="rho, distinguishable."),
+    gain: float = GAIN, loss: float = LOSS, cost: float = COST,
+    json: bool = JSON_OPTION,
+) -> None:
+    """Jervis's four worlds with their game class and cooperation threshold."""
+    ws = jm.four_worlds(offense_dominant=offense_dominant, defense_dominant=defense_dominant,
+                        indistinguishable=indistinguishable, distinguishable=distinguishable,
+                        gain=gain, loss=loss, cost=cost)
+    if json:
+        print_json({"worlds": [w.to_dict() for w in ws],
+                    "parameters": {"gain": gain, "loss": loss, "cost": cost}})
+        return
+    table = Table(title="Jervis's four worlds")
+    for colname in ("world", "offense", "distinguishable", "delta", "rho", "game", "q*"):
+        table.add_column(colname)
+    for w in ws:
+        q = "none" if w.cooperation_threshold is None else f"{w.cooperation_threshold:.4g}"
+        table.add_row(f"{w.number}. {w.label}", str(w.offense_dominant), str(w.distinguishable),
+                      f"{w.offense_defense_balance:g}", f"{w.distinguishability:g}",
+                      w.game_class.value, q)
+    console.print(table)
+
+
+@app.command(name="map")
+def map_(
+    out: Path = OUT,
+    delta_min: float = typer.Option(0.1, "--delta-min", help="Smallest offense-defense balance."),
+    delta_max: float = typer.Option(10.0, "--delta-max", help="Largest offense-defense balance."),
+    n: int = typer.Option(121, "--n", help="Grid points per axis."),
+    gain: float = GAIN, loss: float = LOSS, cost: float = COST,
+    json: bool = JSON_OPTION,
+) -> None:
+    """Map of game classes over offense-defense balance x distinguishability."""
+    if not 0 < delta_min < delta_max:
+        raise ParameterError("--delta-min", delta_min,
+                             f"must be > 0 and < --delta-max = {delta_max:g}")
+    if n < 2:
+        raise ParameterError("--n", n, "must be >= 2")
+    if out.suffix.lower() not in (".png", ".pdf", ".svg"):
+        raise ParameterError("--out", str(out), "must end in .png, .pdf or .svg")
+    odb = np.geomspace(delta_min, delta_max, n)
+    dist = np.linspace(0.5, 1.0, n)
+    fig = jm.plot_class_map(odb, dist, gain=gain, loss=loss, cost=cost)
+    try:
+        fig.savefig(out, dpi=150)
+    except OSError as exc:
+        raise ParameterError("--out", str(out), f"cannot be written ({exc.strerror})") from None
+    classes = jm.class_map(odb, dist, gain=gain, loss=loss, cost=cost)
+    shares = {c.value: float(np.mean(classes == c)) for c in set(classes.ravel())}
+    if json:
+        print_json({"out": str(out), "n": n, "delta_range": [delta_min, delta_max],
+                    "distinguishability_range": [0.5, 1.0], "class_shares": shares})
+        return
+    console.print(f"wrote {out}")
