@@ -47,10 +47,22 @@ def _register() -> None:
     from herz.cli import data as data_cli
     from herz.cli import dyad as dyad_cli
     from herz.cli import experiment as experiment_cli
+    from herz.cli import games as games_cli
+    from herz.cli import identity as identity_cli
+    from herz.cli import jervis as jervis_cli
+    from herz.cli import kydd as kydd_cli
+    from herz.cli import preemption as preemption_cli
+    from herz.cli import replicator as replicator_cli
     from herz.cli import report as report_cli
     from herz.cli import richardson as richardson_cli
 
     richardson_cli.register(models_app)
+    games_cli.register(models_app)
+    jervis_cli.register(models_app)
+    kydd_cli.register(models_app)
+    preemption_cli.register(models_app)
+    identity_cli.register(models_app)
+    replicator_cli.register(models_app)
     data_cli.register(app)
     dyad_cli.register(app)
     experiment_cli.register(app)
