@@ -8,4 +8,13 @@ the real historical data to fit the models to (``herz.data``).
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "simulate"]
+
+
+def __getattr__(name: str):  # type: ignore[no-untyped-def]
+    # herz.simulate is herz.world.simulate, imported on first use (no import-time cost)
+    if name == "simulate":
+        from herz.world import simulate
+
+        return simulate
+    raise AttributeError(f"module 'herz' has no attribute {name!r}")

@@ -55,6 +55,7 @@ def _register() -> None:
     from herz.cli import replicator as replicator_cli
     from herz.cli import report as report_cli
     from herz.cli import richardson as richardson_cli
+    from herz.cli import world as world_cli
 
     richardson_cli.register(models_app)
     games_cli.register(models_app)
@@ -67,6 +68,7 @@ def _register() -> None:
     dyad_cli.register(app)
     experiment_cli.register(app)
     report_cli.register(app)
+    world_cli.register(app)
 
 
 _register()

@@ -181,7 +181,7 @@ class WorldParams:
     grievance: PerState = field(default=0.05, metadata=_meta(
         "Richardson's grievance g (negative: goodwill)", "arms units per year", None, None,
         "Richardson 1960"))
-    greed_build: float = field(default=0.1, metadata=_meta(
+    greed_build: float = field(default=0.05, metadata=_meta(
         "extra offense a greedy state builds for gain", "arms units per year", 0.0, None,
         "Glaser 1997; Kydd 1997 (greedy types)"))
     arms_budget: float = field(default=1.0, metadata=_meta(
@@ -194,7 +194,7 @@ class WorldParams:
         1.0, 1e100, "herz design (before float64 overflow)"))
 
     # --- motives and beliefs (Glaser, Kydd)
-    p_greedy: float = field(default=0.2, metadata=_meta(
+    p_greedy: float = field(default=0.1, metadata=_meta(
         "probability that a state is greedy (revisionist)", "probability", 0.0, 1.0,
         "Glaser 1997; Kydd 1997"))
     initial_trust: float = field(default=0.6, metadata=_meta(
@@ -249,7 +249,7 @@ class WorldParams:
     war_loss: float = field(default=2.0, metadata=_meta(
         "loss of the conquered (L >= v: sovereignty is worth more)", "payoff units", 0.0, None,
         "Jervis 1978 (MODELS.md 2.3)"))
-    war_cost: float = field(default=0.4, metadata=_meta(
+    war_cost: float = field(default=1.0, metadata=_meta(
         "cost of fighting to each side (c_A = c_B)", "payoff units", 0.0, None, "Fearon 1995"))
     arms_cost: float = field(default=0.1, metadata=_meta(
         "cost of arming in the one-shot arm / restrain game (k)", "payoff units", 0.0, None,
@@ -300,6 +300,9 @@ class WorldParams:
     identity_threat_weight: float = field(default=1.0, metadata=_meta(
         "how much identity scales perceived threat: factor 1 - weight * s", "share", 0.0, 1.0,
         "Wendt 1992 (anarchy is what states make of it)"))
+    identity_war_weight: float = field(default=0.25, metadata=_meta(
+        "weight lambda = weight * s[i, j] of the other's payoff in i's war decision",
+        "share", 0.0, 1.0, "Wendt 1999; MODELS.md 7.5 (payoff transformation)"))
     war_enmity: float = field(default=0.5, metadata=_meta(
         "drop of identity between belligerents after a war", "identity", 0.0, 2.0,
         "Wendt 1999"))

@@ -5,9 +5,9 @@ p v - c, where p is i's chance of winning by striking first (the contest
 function of :mod:`herz.world.offense_defense`, with first-strike advantage f
 and j's defence plus the pooled defence of j's security community), v
 ``war_gain`` and c ``war_cost``. When identities are on, i weighs j's payoff
-by its identity s[i, j] (Wendt's payoff transformation, MODELS.md 7.5):
-EV = p v - c + s[i, j] (-p L - c), so friends do not fight and enemies fight
-more. A greedy state attacks its best target if EV > 0 (peace is worth 0).
+by lambda = ``identity_war_weight`` * s[i, j] (Wendt's payoff transformation,
+MODELS.md 7.5): EV = p v - c + lambda (-p L - c), so friends do not fight and
+enemies fight more. A greedy state attacks its best target if EV > 0 (peace is worth 0).
 
 Security seekers strike only preemptively: when they fear j (mu[i, j] >=
 ``preemption_mistrust``) and the first-strike gap exceeds the total cost of
@@ -87,7 +87,7 @@ def decide_war(state: WorldState, params: WorldParams, mistrust: NDArray[np.floa
     p_first = contest_success(state.offense[:, :, None], d_eff, delta, f)
     ev = p_first * v - c
     if params.mechanisms.identity:
-        ev += identity * (-p_first * loss - c)
+        ev += params.identity_war_weight * identity * (-p_first * loss - c)
     p_second = 1.0 - np.swapaxes(p_first, 1, 2)  # i's chance when j strikes first
     gap = p_first - p_second - 2.0 * c
     preempt = (mistrust >= params.preemption_mistrust) & (gap > 0.0)

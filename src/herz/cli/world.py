@@ -1,0 +1,114 @@
+"""``herz world params`` and ``herz run SCENARIO.toml``: the world from the command line.
+
+``herz run`` reads a minimal TOML scenario: ``[world]`` holds the fields of
+:class:`herz.world.WorldParams`, ``[mechanisms]`` the switches of
+:class:`herz.world.Mechanisms`, and ``[run]`` (or ``[experiment]``) the keys
+``worlds`` (or ``replicates``), ``steps`` and ``seed``. The full scenario format
+(designs, sweeps, stores) is ``herz sweep``'s.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from herz.cli._common import JSON_OPTION, console, print_json
+from herz.errors import ParameterError
+
+world_app = typer.Typer(help="The batched agent-based world.", no_args_is_help=True)
+
+
+def register(parent: typer.Typer) -> None:
+    """Add the ``world`` group and the ``run`` command to ``parent``."""
+    parent.add_typer(world_app, name="world")
+    parent.command("run")(run_cmd)
+
+
+@world_app.command("params")
+def params_cmd(json: bool = JSON_OPTION) -> None:
+    """Every world parameter: default, unit, allowed range, meaning and source."""
+    from herz.world import params_table
+
+    rows = params_table()
+    if json:
+        print_json({"params": rows})
+        return
+    table = Table(title="herz world parameters (defaults)")
+    for col in ("name", "value", "unit", "range", "meaning", "source"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(*(r[c] for c in ("name", "value", "unit", "range", "meaning", "source")))
+    console.print(table)
+
+
+def read_scenario(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return (world parameters as a dict, run settings) from a TOML scenario."""
+    try:
+        data = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise ParameterError("scenario", str(path), "file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError("scenario", str(path), f"is not valid TOML ({exc})") from None
+    world = dict(data.get("world", {}))
+    if "mechanisms" in data:
+        world["mechanisms"] = dict(data["mechanisms"])
+    run = dict(data.get("experiment", {}))
+    run.update(data.get("run", {}))
+    settings = {
+        "worlds": int(run.get("worlds", run.get("replicates", 100))),
+        "steps": int(run.get("steps", 200)),
+        "seed": int(run.get("seed", 0)),
+    }
+    return world, settings
+
+
+SCENARIO = typer.Argument(..., help="TOML file with [world], [mechanisms], [run].")
+WORLDS = typer.Option(None, "--worlds", help="Override the number of worlds.")
+STEPS = typer.Option(None, "--steps", help="Override the number of steps.")
+SEED = typer.Option(None, "--seed", help="Override the root seed.")
+OUT = typer.Option(None, "--out", help="Write per-world outcomes (.csv or .parquet).")
+
+
+def run_cmd(
+    scenario: Path = SCENARIO, worlds: int | None = WORLDS, steps: int | None = STEPS,
+    seed: int | None = SEED, out: Path | None = OUT, json: bool = JSON_OPTION,
+) -> None:
+    """Run a scenario's worlds and print the share of each outcome."""
+    from herz.world import WorldParams, simulate
+
+    world, settings = read_scenario(scenario)
+    params = WorldParams.from_dict(world)
+    n = worlds if worlds is not None else settings["worlds"]
+    t = steps if steps is not None else settings["steps"]
+    s = seed if seed is not None else settings["seed"]
+    df = simulate(params, worlds=n, steps=t, seed=s)
+    if out is not None:
+        if out.suffix == ".parquet":
+            df.to_parquet(out)
+        elif out.suffix == ".csv":
+            df.to_csv(out, index=False)
+        else:
+            raise ParameterError("out", str(out), "must end in .csv or .parquet")
+    shares = df["outcome"].value_counts(normalize=True).to_dict()
+    summary = {
+        "scenario": str(scenario), "worlds": n, "steps": t, "seed": s,
+        "outcome_shares": {k: float(v) for k, v in shares.items()},
+        "escape": float(df["escaped"].mean()),
+        "mean_wars": float(df["n_wars"].mean()),
+        "mean_arms_ratio": float(df["arms_ratio"].mean()),
+        "mean_trust_change": float(df["trust_change"].mean()),
+    }
+    if json:
+        print_json(summary)
+        return
+    table = Table(title=f"{scenario.name}: {n} worlds, {t} steps, seed {s}")
+    table.add_column("outcome")
+    table.add_column("share", justify="right")
+    for k, v in sorted(shares.items()):
+        table.add_row(k, f"{v:.3f}")
+    table.add_row("escape (mitigated + transcended)", f"{summary['escape']:.3f}")
+    console.print(table)
