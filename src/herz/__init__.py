@@ -6,12 +6,14 @@ states under anarchy (``herz.world``), experiments that sweep it at scale, and
 the real historical data to fit the models to (``herz.data``).
 """
 
+from typing import Any
+
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "simulate"]
 
 
-def __getattr__(name: str):  # type: ignore[no-untyped-def]
+def __getattr__(name: str) -> Any:
     # herz.simulate is herz.world.simulate, imported on first use (no import-time cost)
     if name == "simulate":
         from herz.world import simulate

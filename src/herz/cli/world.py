@@ -56,7 +56,7 @@ def read_scenario(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     world = dict(data.get("world", {}))
     if "mechanisms" in data:
         world["mechanisms"] = dict(data["mechanisms"])
-    run = dict(data.get("experiment", {}))
+    run: dict[str, Any] = dict(data.get("experiment", {}))
     run.update(data.get("run", {}))
     settings = {
         "worlds": int(run.get("worlds", run.get("replicates", 100))),
@@ -109,6 +109,6 @@ def run_cmd(
     table.add_column("outcome")
     table.add_column("share", justify="right")
     for k, v in sorted(shares.items()):
-        table.add_row(k, f"{v:.3f}")
+        table.add_row(str(k), f"{v:.3f}")
     table.add_row("escape (mitigated + transcended)", f"{summary['escape']:.3f}")
     console.print(table)
