@@ -222,3 +222,10 @@ def test_cli_dyads_writes_table_and_figure(tmp_path) -> None:
     assert (tmp_path / "dyads_verdicts.png").stat().st_size > 10_000
     assert "Cross-tabulations" in (tmp_path / "dyads.md").read_text()
     assert set(out["crosstabs"]) == {"grh", "war", "war_prewar"}
+    # too-short classic windows are kept and say why
+    short = table[(table.dyad == "ETH-ERI")]
+    assert (short["pattern"] == "failed").all() and short["error"].str.contains("12").all()
+    # SIPRI's real-terms check where it covers the episode (IND-PAK 1956-2020)
+    ind_pak = table[(table.dyad == "IND-PAK")].iloc[0]
+    assert (ind_pak["sipri_start"], ind_pak["sipri_end"]) == (1956, 2020)
+    assert ind_pak["sipri_pattern"] in {"mutual", "one-way", "none", "inconclusive"}

@@ -25,3 +25,10 @@ def test_data_cite_gives_the_citation() -> None:
     assert "SIPRI Military Expenditure Database 2024" in res.output
     res = runner.invoke(app, ["data", "cite", "grh_arms_races", "--json"])
     assert "Gibler" in json.loads(res.output)["citation"]
+
+
+def test_data_provenance_gives_the_section_of_one_dataset() -> None:
+    res = runner.invoke(app, ["data", "provenance", "grh_arms_races"])
+    assert res.exit_code == 0
+    assert res.output.startswith("## 6.")
+    assert "## 7." not in res.output

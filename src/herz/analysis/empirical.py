@@ -702,6 +702,9 @@ def analyse_rivalries(
     Hutchison (2005) list an arms race overlapping the span, COW war onsets
     between the pair in the span, and (for spans with a war) the verdict on the
     years before the first onset. Episodes that fail are kept, with the error.
+    Where SIPRI's constant-dollar series cover at least :data:`MIN_YEARS` years of
+    the episode, the ``sipri_*`` columns repeat the tests on them (real terms: a
+    check on NMC's nominal figures, whose common inflation can mimic reaction).
     """
     require_choice("scope", scope, ("classic", "all"))
     rows = []
@@ -741,8 +744,31 @@ def analyse_rivalries(
                 row["prewar_pattern"] = pre.pattern
             except (ParameterError, ValueError, np.linalg.LinAlgError):
                 row["prewar_pattern"] = "failed"
+        row.update(_sipri_check(dyad, s, e, transform, alpha, criterion))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _sipri_check(
+    dyad: str, s: int, e: int, transform: Transform, alpha: float, criterion: str,
+) -> dict[str, Any]:
+    """The same tests on SIPRI's constant-dollar series, where it covers the episode."""
+    a, b = loaders.split_dyad(dyad)
+    known = set(loaders.load("sipri_milex")["stateabb"])
+    if a not in known or b not in known or e < 1949:
+        return {"sipri_pattern": None}
+    frame = pair_spending(dyad, "sipri", s)
+    run = None if frame.empty else _longest_run(frame, s, e, transform == "log")
+    if run is None or run[1] - run[0] + 1 < MIN_YEARS:
+        return {"sipri_pattern": None}
+    try:
+        res = analyse_dyad(dyad, run[0], run[1], "sipri", transform, alpha, criterion=criterion)
+    except (ParameterError, ValueError, np.linalg.LinAlgError):
+        return {"sipri_pattern": "failed", "sipri_start": run[0], "sipri_end": run[1]}
+    d_ab, d_ba = res.directions
+    return {"sipri_start": run[0], "sipri_end": run[1], "sipri_pattern": res.pattern,
+            "sipri_b_reacts_to_a": d_ab.verdict.value, "sipri_p_model_b_reacts": d_ab.model_p,
+            "sipri_a_reacts_to_b": d_ba.verdict.value, "sipri_p_model_a_reacts": d_ba.model_p}
 
 
 @dataclass(frozen=True)
