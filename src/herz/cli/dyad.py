@@ -179,19 +179,22 @@ def _markdown(
         f"alpha = {alpha:g}; lags by {criterion.upper()}. "
         "A = first state of the dyad name, B = second.", "",
         "| dyad | years | pattern | B reacts to A (p model, p Granger) | A reacts to B "
-        "(p model, p Granger) | GRH race | war onsets |",
-        "|---|---|---|---|---|---|---|",
+        "(p model, p Granger) | GRH race | war onsets | SIPRI check (years: pattern) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in table.to_dict("records"):
         if r["pattern"] == "failed":
             lines.append(f"| {r['dyad']} | {r['start']}-{r['end']} | failed: {r['error']} | | | "
-                         f"{r['grh_races']} | {r['war_onsets']} |")
+                         f"{r['grh_races']} | {r['war_onsets']} | |")
             continue
+        sp = r.get("sipri_pattern")
+        sipri = (f"{int(r['sipri_start'])}-{int(r['sipri_end'])}: {sp}"
+                 if isinstance(sp, str) and sp != "failed" else "")
         lines.append(
             f"| {r['dyad']} | {r['start']}-{r['end']} | {r['pattern']} | {r['b_reacts_to_a']} "
             f"({r['p_model_b_reacts']:.3g}, {r['p_granger_b_reacts']:.3g}) | {r['a_reacts_to_b']} "
             f"({r['p_model_a_reacts']:.3g}, {r['p_granger_a_reacts']:.3g}) | {r['grh_races']} | "
-            f"{r['war_onsets']} |")
+            f"{r['war_onsets']} | {sipri} |")
     lines += ["", "## Cross-tabulations", ""]
     for tab in tabs.values():
         lines += [f"### {tab.name}", "", tab.table.to_markdown() if _has_tabulate()
