@@ -62,6 +62,16 @@ def test_richardson_fit_recovers_known_coefficients() -> None:
     assert fit.stability is rm.Stability.STABLE  # a*b = 0.2 > k*l = 0.06
 
 
+def test_differences_fit_is_biased_under_white_noise_shocks_as_documented() -> None:
+    # Differencing the Richardson map gives MA(1) errors correlated with the lagged change:
+    # OLS then overstates the fatigue terms (documented in docs/empirical.md).
+    truth = rm.RichardsonParams(k=0.3, l=0.2, a=0.5, b=0.4, g=10.0, h=5.0)
+    sim = em.simulate_reaction(truth, 39.0, 32.0, 400, 1.0, rng=SEED)
+    diff = em.analyse_series(sim, transform="level").differences_fit
+    assert diff is not None
+    assert diff.coefficients["a"].estimate > 0.9 and diff.coefficients["b"].estimate > 0.9
+
+
 def test_granger_finds_the_simulated_direction_and_not_the_other() -> None:
     # x reacts to y (k = 0.3); y does not react to x (l = 0).
     one_way = rm.RichardsonParams(k=0.3, l=0.0, a=0.5, b=0.4, g=10.0, h=20.0)

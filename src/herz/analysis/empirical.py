@@ -573,7 +573,9 @@ def analyse_series(
     if diff_fit is not None:
         notes.append("Richardson in first differences: the yearly change of each side's "
                      "yearly change on both sides' earlier changes (k, l, a, b as in levels; "
-                     "g, h become drifts)")
+                     "g, h become drifts). Consistent only if the shocks are persistent "
+                     "(random-walk); with white-noise shocks in levels OLS overstates a and b "
+                     "(see docs/empirical.md)")
     return DyadAnalysis(series, transform, span_reason, levels_fit, diff_fit, st, coint_info,
                         lag, (directions[0], directions[1]), alpha, tuple(notes))
 
