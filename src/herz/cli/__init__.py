@@ -49,6 +49,7 @@ def _register() -> None:
     from herz.cli import experiment as experiment_cli
     from herz.cli import games as games_cli
     from herz.cli import identity as identity_cli
+    from herz.cli import ipd as ipd_cli
     from herz.cli import jervis as jervis_cli
     from herz.cli import kydd as kydd_cli
     from herz.cli import preemption as preemption_cli
@@ -64,6 +65,7 @@ def _register() -> None:
     preemption_cli.register(models_app)
     identity_cli.register(models_app)
     replicator_cli.register(models_app)
+    ipd_cli.register(models_app)
     data_cli.register(app)
     dyad_cli.register(app)
     experiment_cli.register(app)

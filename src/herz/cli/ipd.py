@@ -1,0 +1,205 @@
+"""``herz models ipd``: matches, tournaments, exact noisy analysis and the Moran process."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from herz.cli._common import JSON_OPTION, console, parse_floats, print_json
+from herz.errors import ParameterError
+from herz.models.ipd import evolution as evo
+from herz.models.ipd import markov
+from herz.models.ipd.engine import play_match
+from herz.models.ipd.game import Noise, StageGame
+from herz.models.ipd.interop import SHARED_FIELD
+from herz.models.ipd.strategies import LIBRARY, parse_strategy
+from herz.models.ipd.tournament import tournament
+
+app = typer.Typer(help="Iterated 2x2 games under noise and misperception (Axelrod 1984).",
+                  no_args_is_help=True)
+
+NOISE = typer.Option("0", "--noise", help="Implementation error: one rate, or two (player 1,2).")
+PERCEPTION = typer.Option("0", "--perception-noise",
+                          help="Perception error: one rate, or two (player 1,2).")
+PAYOFFS = typer.Option("3,0,5,1", "--payoffs", help="Stage game R,S,T,P (default 3,0,5,1).")
+SEED = typer.Option(0, "--seed", help="Seed: every match's stream is spawned from it.")
+CONTINUATION = typer.Option(None, "--continuation",
+                            help="Probability of another round (instead of a fixed --turns).")
+
+#: Show a progress bar for tournaments with more turns than this.
+PROGRESS_TURNS = 20_000_000
+
+
+def register(parent: typer.Typer) -> None:
+    """Add the ``ipd`` group to ``parent``."""
+    parent.add_typer(app, name="ipd")
+
+
+def _noise(noise: str, perception: str) -> Noise:
+    def pair(field: str, text: str) -> float | tuple[float, float]:
+        vals = parse_floats(field, text)
+        if len(vals) == 1:
+            return vals[0]
+        if len(vals) == 2:
+            return (vals[0], vals[1])
+        raise ParameterError(field, text, "must be one rate or two (player 1, player 2)")
+
+    return Noise(pair("--noise", noise), pair("--perception-noise", perception))
+
+
+def _game(payoffs: str) -> StageGame:
+    vals = parse_floats("--payoffs", payoffs)
+    if len(vals) != 4:
+        raise ParameterError("--payoffs", payoffs, "must be four numbers R,S,T,P")
+    return StageGame(*vals)
+
+
+@app.command()
+def match(
+    p1: str = typer.Option(..., "--p1", help="Player 1: a library name or 4 probabilities."),
+    p2: str = typer.Option(..., "--p2", help="Player 2: a library name or 4 probabilities."),
+    turns: int = typer.Option(200, "--turns", help="Rounds."),
+    continuation: float | None = CONTINUATION,
+    noise: str = NOISE, perception_noise: str = PERCEPTION, payoffs: str = PAYOFFS,
+    seed: int = SEED, json: bool = JSON_OPTION,
+) -> None:
+    """Play one match and show the moves, scores and misperceptions."""
+    res = play_match(parse_strategy(p1), parse_strategy(p2), turns=turns, continuation=continuation,
+                     game=_game(payoffs), noise=_noise(noise, perception_noise), seed=seed)
+    out = res.to_dict()
+    if json:
+        print_json(out)
+        return
+    m1, m2 = res.moves_text()
+    console.print(f"[bold]{res.players[0]}[/bold] vs [bold]{res.players[1]}[/bold], "
+                  f"{res.turns} rounds")
+    for label, moves in ((res.players[0], m1), (res.players[1], m2)):
+        console.print(f"{label[:20]:>20}: {moves[:50]}{'...' if len(moves) > 50 else ''}")
+    console.print(f"scores {res.scores[0]:g} vs {res.scores[1]:g} "
+                  f"(per round {res.score_per_turn[0]:.3f} vs {res.score_per_turn[1]:.3f}); "
+                  f"misperceived moves: {out['misperceived']}")
+
+
+@app.command(name="tournament")
+def tournament_cmd(
+    strategy: list[str] = typer.Option(None, "--strategy", "-s",
+                                       help="A strategy (repeat). Default: the shared field."),
+    all_strategies: bool = typer.Option(False, "--all", help="Every strategy of the library."),
+    turns: int = typer.Option(200, "--turns", help="Rounds per match."),
+    repetitions: int = typer.Option(10, "--repetitions", help="Times each pairing is played."),
+    continuation: float | None = CONTINUATION,
+    noise: str = NOISE, perception_noise: str = PERCEPTION, payoffs: str = PAYOFFS,
+    seed: int = SEED,
+    threads: int | None = typer.Option(None, "--threads", help="Worker threads (same results)."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Round robin (self-play included) with repetitions: scores with 95% intervals."""
+    if all_strategies:
+        field = [make() for make in LIBRARY.values()]
+    else:
+        field = [parse_strategy(s) for s in (strategy or list(SHARED_FIELD))]
+    n = len(field)
+    expected = n * (n + 1) // 2 * repetitions * (turns if continuation is None
+                                                   else 1.0 / (1.0 - continuation))
+    res = tournament(field, turns=turns, repetitions=repetitions, continuation=continuation,
+                     game=_game(payoffs), noise=_noise(noise, perception_noise), seed=seed,
+                     threads=threads, progress=(not json) and expected > PROGRESS_TURNS)
+    if json:
+        print_json(res.to_dict())
+        return
+    table = Table(title=f"Tournament: {n} strategies, {repetitions} repetitions")
+    for col in ("rank", "strategy", "score/turn", "95% CI", "wins/rep", "cooperation"):
+        table.add_column(col)
+    for row in res.summary().itertuples():
+        table.add_row(str(row.rank), str(row.strategy), f"{row.mean_score_per_turn:.3f}",
+                      f"[{row.ci_low:.3f}, {row.ci_high:.3f}]", f"{row.wins_per_repetition:.2f}",
+                      f"{row.cooperation_rate:.3f}")
+    console.print(table)
+
+
+@app.command()
+def stationary(
+    p1: str = typer.Option(..., "--p1", help="Player 1: a memory-one name or 4 probabilities."),
+    p2: str = typer.Option(..., "--p2", help="Player 2: a memory-one name or 4 probabilities."),
+    noise: str = NOISE, perception_noise: str = PERCEPTION, payoffs: str = PAYOFFS,
+    continuation: float | None = typer.Option(
+        None, "--continuation", help="Also give expected payoffs when w is the chance of "
+        "another round."),
+    exact: bool = typer.Option(False, "--exact", help="Also solve in rational arithmetic."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Long-run outcome distribution (CC, CD, DC, DD of player 1) and payoffs per round."""
+    game = _game(payoffs)
+    nz = _noise(noise, perception_noise)
+    s1, s2 = parse_strategy(p1), parse_strategy(p2)
+    res = markov.stationary(s1, s2, nz, game, exact=exact)
+    out = res.to_dict()
+    out["players"] = [s1.name, s2.name]
+    if continuation is not None:
+        out["expected"] = markov.expected_payoffs(s1, s2, continuation, nz, game).to_dict()
+    if json:
+        print_json(out)
+        return
+    table = Table(title=f"{s1.name} vs {s2.name}: long-run play")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    for state, v in zip(markov.STATES, res.distribution, strict=True):
+        table.add_row(f"P({state})", f"{v:.6f}")
+    table.add_row("payoff1", f"{res.payoff1:.6f}")
+    table.add_row("payoff2", f"{res.payoff2:.6f}")
+    if continuation is not None:
+        e = out["expected"]
+        table.add_row(f"expected total1 (w={continuation:g})", f"{e['total1']:.4f}")
+        table.add_row(f"expected total2 (w={continuation:g})", f"{e['total2']:.4f}")
+    console.print(table)
+    console.print(res.method)
+
+
+@app.command()
+def moran(
+    resident: str = typer.Option(..., "--resident", help="The resident strategy."),
+    mutant: str = typer.Option(..., "--mutant", help="The mutant strategy (one individual)."),
+    population: int = typer.Option(20, "--population", help="Population size N."),
+    selection: float = typer.Option(0.1, "--selection", help="Selection intensity s."),
+    fitness: evo.Fitness = typer.Option(evo.Fitness.LINEAR, "--fitness", help="linear or exponential."),
+    method: evo.PayoffMethod = typer.Option(evo.PayoffMethod.EXACT, "--method",
+                                            help="exact (memory-one) or tournament payoffs."),
+    noise: str = NOISE, perception_noise: str = PERCEPTION, payoffs: str = PAYOFFS,
+    continuation: float | None = CONTINUATION,
+    turns: int = typer.Option(200, "--turns", help="Rounds per match (tournament payoffs)."),
+    runs: int = typer.Option(0, "--runs", help="Also simulate this many Moran processes."),
+    seed: int = SEED, json: bool = JSON_OPTION,
+) -> None:
+    """Fixation probability of one mutant among N - 1 residents (and the reverse)."""
+    game = _game(payoffs)
+    nz = _noise(noise, perception_noise)
+    r, m = parse_strategy(resident), parse_strategy(mutant)
+    if r.name == m.name:
+        raise ParameterError("--mutant", mutant, "must differ from the resident")
+    a = evo.payoff_matrix([r, m], method=method, game=game, noise=nz, continuation=continuation,
+                          turns=turns, seed=seed).to_numpy()
+    rho_m = evo.fixation_probability(a[1, 1], a[1, 0], a[0, 1], a[0, 0], population, selection, fitness)
+    rho_r = evo.fixation_probability(a[0, 0], a[0, 1], a[1, 0], a[1, 1], population, selection, fitness)
+    out: dict[str, object] = {
+        "resident": r.name, "mutant": m.name, "population": population, "selection": selection,
+        "fitness": fitness.value, "method": method.value, "payoff_matrix": a,
+        "fixation_mutant": rho_m, "fixation_resident_as_mutant": rho_r, "neutral": 1.0 / population,
+        "mutant_favoured": rho_m > 1.0 / population,
+    }
+    if runs > 0:
+        sim = evo.moran_process(a, [population - 1, 1], selection=selection, fitness=fitness,
+                                runs=runs, seed=seed, names=[r.name, m.name])
+        row = sim.fixation().iloc[1]
+        out["simulated"] = {"runs": runs, "fixation_mutant": float(row["probability"]),
+                            "ci_low": float(row["ci_low"]), "ci_high": float(row["ci_high"])}
+    if json:
+        print_json(out)
+        return
+    console.print(f"one [bold]{m.name}[/bold] among {population - 1} [bold]{r.name}[/bold]: "
+                  f"fixation probability {rho_m:.5f} (neutral 1/N = {1 / population:.5f})")
+    console.print(f"one {r.name} among {population - 1} {m.name}: {rho_r:.5f}")
+    if runs > 0:
+        s = out["simulated"]
+        assert isinstance(s, dict)
+        console.print(f"simulated ({runs} runs): {s['fixation_mutant']:.5f} "
+                      f"[{s['ci_low']:.5f}, {s['ci_high']:.5f}]")
