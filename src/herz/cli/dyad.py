@@ -107,6 +107,9 @@ def dyad(
                       f"{'cointegrated' if co['cointegrated'] else 'not cointegrated'}")
     else:
         console.print(f"cointegration: not tested ({co.get('why_not', '')})")
+    left, right = s.dyad.split("-")
+    console.print(f"Richardson: x = {left}, y = {right}; k = {left}'s reaction to {right}, "
+                  f"a = {left}'s fatigue, g = {left}'s grievance; l, b, h the same for {right}")
     for fit, label in ((res.levels_fit, "levels"), (res.differences_fit, "first differences")):
         if fit is None:
             continue
