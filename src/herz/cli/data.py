@@ -19,8 +19,8 @@ def register(parent: typer.Typer) -> None:
 @app.command("list")
 def list_(json: bool = JSON_OPTION) -> None:
     """List the datasets with their rows and titles."""
-    rows = [{"name": d.name, "file": d.filename, "rows": len(load(d.name)), "title": d.title}
-            for d in DATASETS.values()]
+    rows = [{"name": d.name, "file": d.filename, "rows": len(load(d.name)), "title": d.title,
+             "units": d.units} for d in DATASETS.values()]
     if json:
         print_json({"datasets": rows})
         return
