@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 from numpy.typing import NDArray
@@ -151,8 +152,9 @@ def molander_generosity(game: StageGame) -> float:
     """
     if not (game.R > game.S and game.T > game.P):
         raise ParameterError("payoffs", game.as_tuple(), "Molander's formula needs R > S and T > P")
-    q = min(1.0 - (game.T - game.R) / (game.R - game.S), (game.R - game.P) / (game.T - game.P))
-    return float(min(1.0, max(0.0, q)))
+    R, S, T, P = (Fraction(x) for x in game.as_tuple())  # exact: 1/3 is the float nearest 1/3
+    q = min(1 - (T - R) / (R - S), (R - P) / (T - P))
+    return float(min(Fraction(1), max(Fraction(0), q)))
 
 
 def tft_stability_threshold(game: StageGame) -> float:
@@ -166,7 +168,8 @@ def tft_stability_threshold(game: StageGame) -> float:
     """
     if not (game.T > game.P and game.R > game.S):
         raise ParameterError("payoffs", game.as_tuple(), "needs T > P and R > S")
-    return float(max((game.T - game.R) / (game.T - game.P), (game.T - game.R) / (game.R - game.S)))
+    R, S, T, P = (Fraction(x) for x in game.as_tuple())
+    return float(max((T - R) / (T - P), (T - R) / (R - S)))
 
 
 def _pair(field: str, value: float | tuple[float, float] | list[float]) -> tuple[float, float]:
