@@ -326,6 +326,17 @@ def _bounds_text(model: type[BaseModel] | None, name: str) -> str | None:
     return None
 
 
+_OPS = {"greater_than_equal": (">=", "ge"), "less_than_equal": ("<=", "le"),
+        "greater_than": (">", "gt"), "less_than": ("<", "lt")}
+
+
+def _ctx_bound(etype: str, err: Any) -> str:
+    op, key = _OPS[etype]
+    bound = err.get("ctx", {}).get(key)
+    kind = "an integer" if isinstance(err.get("input"), int) else "a number"
+    return f"must be {kind} {op} {bound}" if bound is not None else str(err["msg"])
+
+
 _TYPE_TEXT = {
     "int_type": "must be an integer",
     "int_from_float": "must be an integer",
@@ -374,7 +385,7 @@ def _translate(exc: ValidationError, doc: Mapping[str, Any]) -> list[Problem]:
             what = "missing section; required" if parent == () else "missing; required"
             problems.append(Problem(path, what, has_value=False))
         elif etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            text = _bounds_text(_SUBMODELS.get(parent), name) or err["msg"]
+            text = _bounds_text(_SUBMODELS.get(parent), name) or _ctx_bound(etype, err)
             problems.append(Problem(path, text, err.get("input")))
         elif etype == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
