@@ -151,6 +151,11 @@ def test_typed_loaders_are_tidy() -> None:
     assert data.mmb_confrontations()["mmb"].dtype == bool
     eu = data.eu_accession()
     assert eu["year"].min() == 1958 and eu["year"].max() == 2013
+    assert eu["ccode"].notna().all() and eu["stateabb"].notna().all()
+    keys = set(zip(data.nmc()["ccode"], data.nmc()["stateabb"], strict=True))
+    assert set(zip(eu["ccode"].astype(int), eu["stateabb"], strict=True)) <= keys
+    assert eu.set_index("iso2c").loc["GB", "exit_year"] == 2020
+    assert eu["exit_year"].notna().sum() == 1
     assert len(data.nato_accession()) == 32
     assert len(data.sipri_footnotes()) == 18
 

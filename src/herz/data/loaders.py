@@ -436,11 +436,34 @@ def nato_accession() -> pd.DataFrame:
     return load("nato_accession")
 
 
+#: ISO alpha-2 code -> COW code of the 28 EU members in ``eu_member_states_accession.csv``
+#: (checked against NMC's state list by the tests).
+_EU_ISO2_COW: dict[str, int] = {
+    "BE": 211, "FR": 220, "DE": 255, "IT": 325, "LU": 212, "NL": 210, "DK": 390, "IE": 205,
+    "GB": 200, "GR": 350, "PT": 235, "ES": 230, "AT": 305, "FI": 375, "SE": 380, "CY": 352,
+    "CZ": 316, "EE": 366, "HU": 310, "LV": 367, "LT": 368, "MT": 338, "PL": 290, "SK": 317,
+    "SI": 349, "BG": 355, "RO": 360, "HR": 344,
+}
+
+
 def eu_accession() -> pd.DataFrame:
-    """EU member states (28 rows, as of 2019) with ``date`` parsed and ``year`` added."""
+    """EU member states (28 rows, as of 2019) with COW join keys added.
+
+    ``date`` is parsed and ``year`` added; ``ccode``/``stateabb`` are the COW
+    keys (mapped by herz from ``iso2c``). Germany is GMY 255; it joined in 1958
+    as West Germany (GFR 260), which ``note`` records. ``exit_year`` is 2020 for
+    the United Kingdom (left 2020-01-31, after the table was made) and NA else.
+    """
     frame = load("eu_accession")
     frame["date"] = pd.to_datetime(frame["date"])
     frame["year"] = frame["date"].dt.year
+    frame["ccode"] = frame["iso2c"].map(_EU_ISO2_COW).astype("Int64")
+    abbs = nmc().drop_duplicates("ccode").set_index("ccode")["stateabb"]
+    frame["stateabb"] = frame["ccode"].map(abbs)
+    frame["note"] = np.where(frame["iso2c"] == "DE",
+                             "joined 1958 as West Germany (GFR 260); unified Germany from 1990", "")
+    frame["exit_year"] = pd.Series(pd.NA, dtype="Int64", index=frame.index)
+    frame.loc[frame["iso2c"] == "GB", "exit_year"] = 2020
     return frame
 
 
