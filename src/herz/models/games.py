@@ -560,14 +560,84 @@ def _degenerate_for(payoff: NDArray[np.float64], tol: float) -> bool:
     return False
 
 
+#: Largest number of strategies per player for which degenerate games get the LP search.
+LP_MAX_STRATEGIES = 6
+
+
+def _support_lp(payoff: NDArray[np.float64], rows: tuple[int, ...],
+                cols: tuple[int, ...], tol: float) -> NDArray[np.float64] | None:
+    """Mixed strategy with support exactly ``cols`` making every row in ``rows`` a best reply.
+
+    ``payoff[i, j]`` is the responder's payoff to row i against column j. Solves
+    max t s.t. payoff[i] . y = u (i in rows), payoff[i] . y <= u (other i),
+    y_j >= t (j in cols), y_j = 0 (j not in cols), sum y = 1.
+    """
+    from scipy.optimize import linprog
+
+    n, m = payoff.shape
+    # variables: y (m), u, t
+    c = np.zeros(m + 2)
+    c[-1] = -1.0
+    a_eq: list[NDArray[np.float64]] = []
+    a_ub: list[NDArray[np.float64]] = []
+    b_eq: list[float] = []
+    b_ub: list[float] = []
+    for i in range(n):
+        row = np.concatenate([payoff[i], [-1.0, 0.0]])
+        (a_eq if i in rows else a_ub).append(row)
+        (b_eq if i in rows else b_ub).append(0.0)
+    a_eq.append(np.concatenate([np.ones(m), [0.0, 0.0]]))
+    b_eq.append(1.0)
+    for j in cols:
+        row = np.zeros(m + 2)
+        row[j], row[-1] = -1.0, 1.0
+        a_ub.append(row)
+        b_ub.append(0.0)
+    bounds: list[tuple[float | None, float | None]] = [
+        (0.0, None) if j in cols else (0.0, 0.0) for j in range(m)]
+    bounds += [(None, None), (None, 1.0)]
+    res = linprog(c, A_ub=np.array(a_ub) if a_ub else None, b_ub=b_ub if b_ub else None,
+                  A_eq=np.array(a_eq), b_eq=b_eq, bounds=bounds, method="highs")
+    if res.status != 0 or -res.fun <= tol:
+        return None
+    y = np.where(res.x[:m] < tol, 0.0, res.x[:m])
+    return np.asarray(y / y.sum(), dtype=float)
+
+
+def _lp_equilibria(game: Game, tol: float,
+                   known: set[tuple[tuple[int, ...], tuple[int, ...]]]) -> list[Equilibrium]:
+    n, m = game.shape
+    out = []
+    for k in range(1, n + 1):
+        for rows in itertools.combinations(range(n), k):
+            for h in range(1, m + 1):
+                for cols in itertools.combinations(range(m), h):
+                    if (rows, cols) in known:
+                        continue
+                    y = _support_lp(game.row, rows, cols, tol)
+                    if y is None:
+                        continue
+                    x = _support_lp(game.col.T, cols, rows, tol)
+                    if x is None:
+                        continue
+                    if is_mutual_best_response(game, x, y, tol):
+                        out.append(Equilibrium(x, y, (float(x @ game.row @ y),
+                                                      float(x @ game.col @ y))))
+    return out
+
+
 def equilibria(game: Game, tol: float = EQ_TOL) -> EquilibriumSet:
     """All Nash equilibria found by support enumeration (nashpy), checked and deduplicated.
 
     Each equilibrium nashpy returns is re-checked as a mutual best response
     within ``tol`` and cleaned (probabilities below ``tol`` set to zero). If the
     game is degenerate (:func:`is_degenerate`, or nashpy's even-count warning)
-    the result says so: equilibria may then form continua of which support
-    enumeration finds only isolated points; nothing is dropped silently.
+    the result says so: equilibria may then form continua, and nashpy's
+    equal-size supports can miss them. For degenerate games with at most
+    ``LP_MAX_STRATEGIES`` strategies per player, every support pair nashpy did
+    not cover is then searched by linear programming, and one representative
+    equilibrium (as central in its support as the LP finds) is added per
+    support pair that has one; nothing is dropped silently.
 
     References
     ----------
@@ -595,19 +665,29 @@ def equilibria(game: Game, tol: float = EQ_TOL) -> EquilibriumSet:
                for e in found):
             continue
         found.append(Equilibrium(x, y, (float(x @ game.row @ y), float(x @ game.col @ y))))
-    found.sort(key=lambda e: (not e.pure, tuple(-e.row), tuple(-e.col)))
     degenerate = nashpy_even or is_degenerate(game, tol)
     notes: list[str] = []
+    method = "support enumeration (nashpy)"
     if degenerate:
         notes.append(
             "the game is degenerate: some strategy has more best replies than its support size, "
-            "so equilibria may form continua; support enumeration lists isolated points only"
+            "so equilibria may form continua"
         )
+        if max(game.shape) <= LP_MAX_STRATEGIES:
+            extra = _lp_equilibria(game, tol, {e.supports for e in found})
+            if extra:
+                notes.append(f"{len(extra)} equilibria on support pairs nashpy missed were found "
+                             "by linear programming: one representative per support pair")
+            found.extend(extra)
+            method += " + LP search over all support pairs (degenerate game)"
+        else:
+            notes.append("the game is too large for the LP search; equilibria may be missing")
+    found.sort(key=lambda e: (not e.pure, tuple(-e.row), tuple(-e.col)))
     if nashpy_even:
         notes.append(f"nashpy found an even number ({len(raw)}) of equilibria")
     if dropped:
         notes.append(f"{dropped} candidate(s) from nashpy failed the best-response re-check")
-    return EquilibriumSet(tuple(found), degenerate, "support enumeration (nashpy)", tuple(notes))
+    return EquilibriumSet(tuple(found), degenerate, method, tuple(notes))
 
 
 def risk_dominant(game: Game) -> tuple[int, int] | None:

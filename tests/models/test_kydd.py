@@ -1,0 +1,122 @@
+"""herz.models.kydd: trust threshold, spiral, reassurance (issue 3)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from herz.errors import ParameterError
+from herz.models import games as gm
+from herz.models import kydd as km
+
+FAST = settings(max_examples=50, deadline=None)
+prob = st.floats(0.01, 0.99)
+
+
+def test_threshold_rejects_untrustworthy_and_bad_cost():
+    with pytest.raises(ParameterError, match="temptation"):
+        km.trust_threshold(1.0, 1.2)
+    with pytest.raises(ParameterError, match="exploitation_cost"):
+        km.trust_threshold(0.0, 0.5)
+
+
+@FAST
+@given(r=st.floats(1, 10), gap_t=st.floats(0.01, 5), gap_p=st.floats(0.01, 5),
+       gap_s=st.floats(0.01, 5))
+def test_normalised_threshold_equals_jervis_q_star(r, gap_t, gap_p, gap_s):
+    # stag hunt R > T > P > S in arbitrary units: Kydd's c/(1 - t + c) after the affine
+    # normalisation must equal Jervis's q* = (P - S)/[(R - T) + (P - S)]
+    t = r - gap_t
+    p = t - gap_p
+    s = p - gap_s
+    tk, ck = km.normalise(r, s, t, p)
+    assert tk < 1
+    assert km.trust_threshold(ck, tk) == pytest.approx(gm.cooperation_threshold(r, s, t, p),
+                                                       rel=1e-9)
+
+
+@FAST
+@given(trust=prob, builds=st.integers(0, 6), restraints=st.integers(0, 6),
+       bu=st.floats(0.5, 1.0), bt=st.floats(0.01, 0.49))
+def test_posterior_is_odds_times_likelihood_ratio(trust, builds, restraints, bu, bt):
+    # odds(greedy) after = odds before * (bu/bt)^builds * ((1-bu)/(1-bt))^restraints
+    mu0 = 1 - trust
+    post = km.posterior_greedy(mu0, builds, restraints, beta_greedy=bu, beta_seeker=bt)
+    assert 0.0 <= post <= 1.0
+    if bu < 1 or restraints == 0:
+        odds = mu0 / (1 - mu0) * (bu / bt) ** builds * ((1 - bu) / (1 - bt)) ** restraints
+        assert post == pytest.approx(odds / (1 + odds), rel=1e-9, abs=1e-12)
+
+
+@FAST
+@given(obs=st.lists(st.booleans(), max_size=8), trust=prob, rho=st.floats(0.5, 1.0))
+def test_spiral_order_does_not_matter(obs, trust, rho):
+    a = km.spiral(trust, obs, distinguishability=rho)
+    b = km.spiral(trust, sorted(obs), distinguishability=rho)
+    assert a.trust[-1] == pytest.approx(b.trust[-1], abs=1e-12)
+    assert all(0 <= x <= 1 for x in a.trust)
+
+
+def test_indistinguishable_observations_teach_nothing():
+    path = km.spiral(0.8, [True] * 5, distinguishability=0.5)
+    assert path.trust == pytest.approx([0.8] * 6)
+
+
+def test_noisy_reading_slows_the_spiral():
+    # rho = 0.9, beta_U = 1, beta_T = 0.5: P(seen build | greedy) = 0.9,
+    # P(seen build | seeker) = 0.9*0.5 + 0.1*0.5 = 0.5: odds of greedy x 1.8 per build
+    path = km.spiral(0.8, [True], distinguishability=0.9)
+    odds = 0.25 * 1.8
+    assert 1 - path.trust[1] == pytest.approx(odds / (1 + odds), abs=1e-12)
+
+
+def test_restraint_rebuilds_trust():
+    path = km.spiral(0.5, [False], beta_greedy=0.9, beta_seeker=0.3)
+    # trust' = 0.5*0.7/(0.5*0.7 + 0.5*0.1) = 0.875
+    assert path.trust[1] == pytest.approx(0.875)
+
+
+@FAST
+@given(d1=st.floats(0.0, 0.95), d2=st.floats(0.0, 0.95), c=st.floats(0.1, 5),
+       tu=st.floats(1.01, 5))
+def test_reassurance_threshold_falls_with_discount(d1, d2, c, tu):
+    # MODELS.md 3.4 property (i): G_T rises with delta, G_U does not
+    lo, hi = sorted((d1, d2))
+    m_lo, m_hi = km.minimum_trust(lo, c, tu), km.minimum_trust(hi, c, tu)
+    if m_lo is not None:
+        assert m_hi is not None and m_hi <= m_lo + 1e-12
+
+
+@FAST
+@given(d=st.floats(0.0, 0.95), c=st.floats(0.1, 5), tu=st.floats(1.01, 5), pi=prob)
+def test_reassurance_verdict_matches_threshold(d, c, tu, pi):
+    res = km.reassurance(d, c, tu, 0.5, pi)
+    thr = km.minimum_trust(d, c, tu)
+    g_t, g_u = pi / (1 - d) - (1 - pi) * c, pi * tu
+    if abs(g_t - g_u) > 1e-9:
+        assert res.separating == (g_u < g_t)
+        assert res.separating == (thr is not None and pi > thr)
+    if res.separating:
+        assert res.interval == pytest.approx((g_u, g_t))
+        assert res.least_cost == pytest.approx(g_u)
+        assert km.separating_interval(d, c, tu, pi) == pytest.approx((g_u, g_t))
+
+
+def test_reassurance_does_not_depend_on_receivers_prior_but_on_senders_trust():
+    # property (iii): no argument for the receiver's belief about the sender exists, and
+    # raising the sender's trust in the receiver can turn failure into separation
+    low = km.reassurance(0.5, 1.0, 1.5, 0.5, 0.2)
+    high = km.reassurance(0.5, 1.0, 1.5, 0.5, 0.9)
+    # threshold 1/(2 - 1.5 + 1) = 2/3
+    assert km.minimum_trust(0.5, 1.0, 1.5) == pytest.approx(2 / 3)
+    assert not low.separating and high.separating
+
+
+def test_reassurance_bad_inputs():
+    with pytest.raises(ParameterError, match="temptation_untrustworthy"):
+        km.reassurance(0.5, 1.0, 0.9, 0.5, 0.5)
+    with pytest.raises(ParameterError, match="discount"):
+        km.reassurance(1.0, 1.0, 1.5, 0.5, 0.5)
+    with pytest.raises(ParameterError, match="beta_seeker"):
+        km.spiral(0.5, [True], beta_greedy=0.5, beta_seeker=0.6)
