@@ -524,11 +524,14 @@ def analyse_series(
             eg_ba = float(coint(zb, za, trend="c")[1])
             rank = int(select_coint_rank(levels, det_order=0, k_ar_diff=lag,
                                          method="trace", signif=alpha).rank)
-        cointegrated = rank == 1
+        # ADF says both are I(1), so a trace rank of 2 (both stationary) cannot hold;
+        # read rank >= 1 as cointegration and impose rank 1.
+        cointegrated = rank >= 1
         coint_info = {"tested": True, "engle_granger_p": {f"{left} on {right}": eg_ab,
                                                           f"{right} on {left}": eg_ba},
                       "johansen_trace_rank": rank, "cointegrated": cointegrated,
-                      "rule": f"cointegrated iff Johansen trace rank = 1 at {alpha:g}"}
+                      "rule": f"cointegrated iff Johansen trace rank >= 1 at {alpha:g} "
+                              "(rank 1 imposed: ADF found both I(1))"}
     else:
         coint_info["why_not"] = ("both series stationary in levels" if both_stationary
                                  else "the series are not both I(1)")
