@@ -73,7 +73,7 @@ def effective_defense(state: WorldState, params: WorldParams) -> NDArray[np.floa
         return np.array(eff)
     same = (lab[:, :, None] == lab[:, None, :]) & (lab[:, :, None] >= 0)
     pool = np.einsum("wjk,wk->wj", same.astype(float), d)  # all members' defence incl. j
-    extra = params.defense_pooling * (pool - d)
+    extra = params.defense_pooling * np.where(lab >= 0, pool - d, 0.0)
     return eff + extra[:, None, :] * ~same
 
 
