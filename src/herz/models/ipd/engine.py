@@ -73,13 +73,12 @@ def as_player(p: PlayerLike | str) -> PlayerLike:
         return parse_strategy(p)
     if isinstance(p, Strategy) or isinstance(p, ExternalStrategy):
         return p
-    try:  # an axelrod player, when the optional extra is installed
+    if type(p).__module__.split(".")[0] == "axelrod":  # the optional extra is installed
         from herz.models.ipd.interop import from_axelrod
 
         return from_axelrod(p)
-    except (ImportError, TypeError):
-        raise ParameterError("strategy", p, "must be a herz Strategy, a library name, "
-                             "an ExternalStrategy or an axelrod Player") from None
+    raise ParameterError("strategy", p, "must be a herz Strategy, a library name, "
+                         "an ExternalStrategy or an axelrod Player")
 
 
 def seed_sequence(seed: int | np.random.SeedSequence | np.random.Generator | None) -> np.random.SeedSequence:
