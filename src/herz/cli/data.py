@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.table import Table
 
@@ -19,8 +21,10 @@ def register(parent: typer.Typer) -> None:
 @app.command("list")
 def list_(json: bool = JSON_OPTION) -> None:
     """List the datasets with their rows and titles."""
-    rows = [{"name": d.name, "file": d.filename, "rows": len(load(d.name)), "title": d.title,
-             "units": d.units} for d in DATASETS.values()]
+    rows: list[dict[str, Any]] = [
+        {"name": d.name, "file": d.filename, "rows": len(load(d.name)), "title": d.title,
+         "units": d.units} for d in DATASETS.values()
+    ]
     if json:
         print_json({"datasets": rows})
         return
