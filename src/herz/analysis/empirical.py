@@ -874,6 +874,7 @@ def verdict_figure(results: pd.DataFrame, alpha: float = 0.05) -> Figure:
         f(alpha, color="grey", lw=0.8, ls="--")
     ax.set_xlabel("p: second state reacts to first (model test)")
     ax.set_ylabel("p: first state reacts to second (model test)")
-    ax.set_title("Action-reaction tests per rivalry episode (lower left: mutual reaction)")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_title("Action-reaction model tests per rivalry episode "
+                 f"(dashed: p = {alpha:g}; lower left: both reject)", fontsize=10)
+    fig.legend(fontsize=8, loc="outside right upper")
     return fig
