@@ -131,19 +131,22 @@ def test_replicator_command(capsys):
 @pytest.mark.parametrize(("args", "name"), [
     (["models", "game", "classify", "--payoffs", "3,0,5"], "--payoffs"),
     (["models", "game", "classify", "--payoffs", "a,b,c,d"], "--payoffs"),
-    (["models", "jervis", "game", "--delta", "-1"], "offense_defense_balance"),
+    (["models", "jervis", "game", "--delta", "-1"], "--offense-defense-balance"),
     (["models", "jervis", "game", "--world", "5"], "--world"),
     (["models", "jervis", "map", "--out", "x.txt"], "--out"),
-    (["models", "kydd", "threshold", "--c", "1", "--t", "0.5", "--trust", "2"], "trust"),
+    (["models", "kydd", "threshold", "--c", "1", "--t", "0.5", "--trust", "2"], "--trust"),
     (["models", "kydd", "spiral", "--trust", "0.8", "--observations", "b,x"], "--observations"),
     (["models", "kydd", "reassurance", "--discount", "1", "--c", "1", "--tu", "2", "--tt", "0.5",
-      "--trust", "0.5"], "discount"),
+      "--trust", "0.5"], "--discount"),
     (["models", "preemption", "strike", "--p-first", "2", "--p-second", "0.3", "--cost-a", "0.1",
-      "--cost-b", "0.1"], "p_first"),
-    (["models", "identity", "--lambda", "3"], "identity_weight"),
+      "--cost-b", "0.1"], "--p-first"),
+    (["models", "identity", "--lambda", "3"], "--identity-weight"),
     (["models", "replicator", "--matrix", "1,0;0"], "--matrix"),
     (["models", "replicator"], "--payoffs"),
     (["models", "preemption", "range", "--p", "0.5"], "--cost-a"),
+    (["models", "kydd", "threshold", "--c", "0", "--t", "0.5"], "--exploitation-cost"),
+    (["models", "jervis", "game", "--delta", "1", "--loss", "0.5"], "--loss"),
+    (["models", "replicator", "--payoffs", "3,0,5,1", "--tft-alld", "1"], "--tft-alld"),
 ])
 def test_bad_arguments_give_one_line_and_exit_2(capsys, args, name):
     code, out, err = run(capsys, *args, "--json")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import typer
@@ -16,6 +19,44 @@ app = typer.Typer(help="Two-player games: taxonomy, Nash equilibria, thresholds.
                   no_args_is_help=True)
 
 PAYOFFS_HELP = "R,S,T,P: reward, sucker, temptation, punishment (e.g. 3,0,5,1)."
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _option_flags(func: Callable[..., Any]) -> set[str]:
+    flags: set[str] = set()
+    for name, prm in inspect.signature(func).parameters.items():
+        decls = getattr(prm.default, "param_decls", None) or ()
+        flags.update(d for d in decls if d.startswith("--"))
+        flags.add("--" + name.replace("_", "-"))
+    return flags
+
+
+def renamed(func: F, **aliases: str) -> F:
+    """Rename a model's ParameterError field to the command's option, where one matches.
+
+    A model raises ``ParameterError("exploitation_cost", ...)``; on the command
+    line the user typed ``--exploitation-cost``, so the one-line error names
+    that. ``aliases`` maps model fields to options whose names differ.
+    """
+    flags = _option_flags(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ParameterError as exc:
+            flag = aliases.get(exc.field, "--" + exc.field.replace("_", "-"))
+            if flag in flags:
+                raise ParameterError(flag, exc.value, exc.allowed) from None
+            raise
+
+    return wrapper  # type: ignore[return-value]
+
+
+def flag_names(func: F) -> F:
+    """Decorator form of :func:`renamed` without aliases."""
+    return renamed(func)
 
 
 def register(parent: typer.Typer) -> None:
@@ -76,6 +117,7 @@ def print_summary(out: dict[str, Any], title: str) -> None:
 
 
 @app.command()
+@flag_names
 def classify(
     payoffs: str = typer.Option(..., "--payoffs", help=PAYOFFS_HELP),
     json: bool = JSON_OPTION,
@@ -89,6 +131,7 @@ def classify(
 
 
 @app.command()
+@flag_names
 def solve(
     row: str = typer.Option(..., "--row", help="Row player's payoffs, rows by ';': 3,0;5,1."),
     col: str | None = typer.Option(None, "--col", help="Column player's payoffs (default: "

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from herz.cli._common import JSON_OPTION, console, print_json
-from herz.cli.games import PAYOFFS_HELP, parse_rstp
+from herz.cli.games import PAYOFFS_HELP, flag_names, parse_rstp
 from herz.models import identity as im
 
 
@@ -17,6 +17,7 @@ def register(parent: typer.Typer) -> None:
     parent.command(name="identity")(identity)
 
 
+@flag_names
 def identity(
     payoffs: str = typer.Option("3,0,5,1", "--payoffs", help=PAYOFFS_HELP),
     identity_weight: float | None = typer.Option(

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from herz.cli._common import JSON_OPTION, console, print_json
-from herz.cli.games import print_summary, summary_2x2
+from herz.cli.games import flag_names, print_summary, summary_2x2
 from herz.errors import ParameterError
 from herz.models import jervis as jm
 from herz.models import kydd as km
@@ -29,6 +29,7 @@ def register(parent: typer.Typer) -> None:
 
 
 @app.command()
+@flag_names
 def game(
     offense_defense_balance: float | None = typer.Option(
         None, "--offense-defense-balance", "--delta",
@@ -76,6 +77,7 @@ def game(
 
 
 @app.command()
+@flag_names
 def worlds(
     offense_dominant: float = typer.Option(
         0.5, "--offense-dominant", help="delta for offense (< 1)."),
@@ -107,6 +109,7 @@ def worlds(
 
 
 @app.command(name="map")
+@flag_names
 def map_(
     out: Path = OUT,
     delta_min: float = typer.Option(0.1, "--delta-min", help="Smallest offense-defense balance."),

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from herz.cli._common import JSON_OPTION, console, print_json
-from herz.cli.games import parse_rstp
+from herz.cli.games import flag_names, parse_rstp
 from herz.errors import ParameterError
 from herz.models import kydd as km
 
@@ -31,6 +31,7 @@ def _show(out: dict[str, Any], title: str, json: bool) -> None:
 
 
 @app.command()
+@flag_names
 def threshold(
     exploitation_cost: float | None = typer.Option(
         None, "--exploitation-cost", "--c", help="c > 0: the cost of being exploited."),
@@ -84,6 +85,7 @@ def _parse_observations(text: str) -> list[bool]:
 
 
 @app.command()
+@flag_names
 def spiral(
     trust: float = typer.Option(
         ..., "--trust", help="Prior probability the other is a security seeker."),
@@ -110,6 +112,7 @@ def spiral(
 
 
 @app.command()
+@flag_names
 def reassurance(
     discount: float = typer.Option(..., "--discount", help="Discount factor in [0, 1)."),
     exploitation_cost: float = typer.Option(..., "--exploitation-cost", "--c",

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from herz.cli._common import JSON_OPTION, console, print_json
+from herz.cli.games import flag_names
 from herz.models import preemption as pm
 
 app = typer.Typer(help="Fearon (1995): bargaining, preemption, prevention.", no_args_is_help=True)
@@ -32,6 +33,7 @@ def _show(out: dict[str, Any], title: str, json: bool) -> None:
 
 
 @app.command(name="range")
+@flag_names
 def range_(
     p: float = typer.Option(..., "--p", help="A's probability of winning a war."),
     cost_a: float = COST_A, cost_b: float = COST_B, json: bool = JSON_OPTION,
@@ -41,6 +43,7 @@ def range_(
 
 
 @app.command()
+@flag_names
 def strike(
     p_first: float = typer.Option(..., "--p-first", help="A's chance if A strikes first."),
     p_second: float = typer.Option(..., "--p-second", help="A's chance if B strikes first."),
@@ -51,6 +54,7 @@ def strike(
 
 
 @app.command()
+@flag_names
 def balance(
     offense_defense_balance: float = typer.Option(
         ..., "--offense-defense-balance", "--delta", help="delta > 0 (< 1 offense dominant)."),
@@ -69,6 +73,7 @@ def balance(
 
 
 @app.command()
+@flag_names
 def prevent(
     p_now: float = typer.Option(..., "--p-now", help="A's chance of winning today."),
     p_next: float = typer.Option(..., "--p-next", help="A's chance after the shift."),

@@ -9,14 +9,14 @@ import typer
 from rich.table import Table
 
 from herz.cli._common import JSON_OPTION, console, parse_floats, print_json
-from herz.cli.games import parse_matrix, parse_rstp
+from herz.cli.games import parse_matrix, parse_rstp, renamed
 from herz.errors import ParameterError
 from herz.models import replicator as rp
 
 
 def register(parent: typer.Typer) -> None:
     """Add the ``replicator`` command to ``parent``."""
-    parent.command(name="replicator")(replicator)
+    parent.command(name="replicator")(renamed(replicator, continuation="--tft-alld"))
 
 
 def replicator(
