@@ -168,6 +168,9 @@ def test_one_command_each_from_words_to_verdict(capsys):
     signal = run_json(capsys, "models", "kydd", "reassurance", "--discount", "0.9", "--c", "1",
                       "--tu", "1.5", "--tt", "0.5", "--trust", "0.5")
     assert signal["least_cost"] == pytest.approx(0.75)
+    sized = run_json(capsys, "models", "kydd", "reassurance", "--discount", "0.9", "--c", "1",
+                     "--tu", "1.5", "--tt", "0.5", "--trust", "0.5", "--signal-cost", "1")
+    assert sized["separates_at_signal_cost"] is True
     hopeless = run_json(capsys, "models", "kydd", "reassurance", "--discount", "0.2", "--c", "1",
                         "--tu", "3", "--tt", "0.5", "--trust", "0.9")
     # 1/(1 - 0.2) = 1.25 <= t_U - c = 2: no trust suffices, no signal separates

@@ -113,6 +113,18 @@ def test_reassurance_does_not_depend_on_receivers_prior_but_on_senders_trust():
     assert not low.separating and high.separating
 
 
+def test_reassurance_at_a_given_signal_cost():
+    # G_U = 0.75, G_T = 4.5 (delta 0.9, c 1, t_U 1.5, t_T 0.5, pi_R 0.5): only m in [0.75, 4.5]
+    # separates; a cheap signal (m = 0.5) the untrustworthy type would mimic, a dear one
+    # (m = 5) the trustworthy type would not pay
+    for m, ok in ((0.5, False), (0.75, True), (2.0, True), (4.5, True), (5.0, False)):
+        res = km.reassurance(0.9, 1.0, 1.5, 0.5, 0.5, signal_cost=m)
+        assert res.separates_at_signal_cost is ok
+    assert km.reassurance(0.9, 1.0, 1.5, 0.5, 0.5).separates_at_signal_cost is None
+    with pytest.raises(ParameterError, match="signal_cost"):
+        km.reassurance(0.9, 1.0, 1.5, 0.5, 0.5, signal_cost=-1)
+
+
 def test_reassurance_bad_inputs():
     with pytest.raises(ParameterError, match="temptation_untrustworthy"):
         km.reassurance(0.5, 1.0, 0.9, 0.5, 0.5)

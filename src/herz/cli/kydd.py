@@ -123,9 +123,11 @@ def reassurance(
                                                  help="t_T < 1."),
     trust_in_receiver: float = typer.Option(..., "--trust-in-receiver", "--trust",
                                             help="The sender's trust in the receiver."),
+    signal_cost: float | None = typer.Option(
+        None, "--signal-cost", help="Judge this signal cost m >= 0 too."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Whether a costly signal can reassure: the separating interval of signal costs."""
     res = km.reassurance(discount, exploitation_cost, temptation_untrustworthy,
-                         temptation_trustworthy, trust_in_receiver)
+                         temptation_trustworthy, trust_in_receiver, signal_cost)
     _show(res.to_dict(), "Costly-signal reassurance (herz MODELS.md 3.4)", json)

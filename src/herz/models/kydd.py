@@ -317,7 +317,9 @@ class Reassurance:
     is the least trust in the receiver for which separation is possible (None
     if none suffices: 1/(1 - delta) <= t_U - c). ``trustworthy_cooperates``
     checks that a trustworthy sender still prefers to cooperate after
-    signalling (G_T >= trust*t_T); ``reassures`` needs both.
+    signalling (G_T >= trust*t_T); ``reassures`` needs both. With a given
+    ``signal_cost`` m, ``separates_at_signal_cost`` says whether that signal
+    separates: G_U <= m <= G_T and the trustworthy sender still cooperates.
     """
 
     discount: float
@@ -333,6 +335,8 @@ class Reassurance:
     min_trust: float | None
     trustworthy_cooperates: bool
     reassures: bool
+    signal_cost: float | None = None
+    separates_at_signal_cost: bool | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
@@ -348,7 +352,9 @@ class Reassurance:
             "interval": None if self.interval is None else list(self.interval),
             "least_cost": self.least_cost, "min_trust": self.min_trust,
             "trustworthy_cooperates": self.trustworthy_cooperates,
-            "reassures": self.reassures, "notes": list(self.notes),
+            "reassures": self.reassures, "signal_cost": self.signal_cost,
+            "separates_at_signal_cost": self.separates_at_signal_cost,
+            "notes": list(self.notes),
         }
 
 
@@ -388,7 +394,7 @@ def minimum_trust(discount: float, exploitation_cost: float,
 
 def reassurance(
     discount: float, exploitation_cost: float, temptation_untrustworthy: float,
-    temptation_trustworthy: float, trust_in_receiver: float,
+    temptation_trustworthy: float, trust_in_receiver: float, signal_cost: float | None = None,
 ) -> Reassurance:
     """Whether a costly signal can reassure, and which signal costs separate.
 
@@ -399,7 +405,9 @@ def reassurance(
 
         G_T = pi_R/(1 - delta) - (1 - pi_R)*c,   G_U = pi_R*t_U
 
-    Separation iff G_U <= G_T, with any signal cost m in [G_U, G_T].
+    Separation iff G_U <= G_T, with any signal cost m in [G_U, G_T]; a given
+    ``signal_cost`` m separates iff it lies in that interval (only the
+    trustworthy type then finds paying m worth being trusted).
 
     References
     ----------
@@ -416,6 +424,15 @@ def reassurance(
     sep = g_u <= g_t
     coop = g_t >= pi * tt
     notes = []
+    at_cost = None
+    if signal_cost is not None:
+        m = require_finite("signal_cost", signal_cost)
+        if m < 0:
+            raise ParameterError("signal_cost", signal_cost, "must be >= 0")
+        at_cost = bool(g_u <= m <= g_t and coop)
+        if not at_cost and sep:
+            notes.append(f"signal cost {m:g} lies outside the separating interval "
+                         f"[{g_u:g}, {g_t:g}]")
     if sep and not coop:
         notes.append("a trustworthy sender would rather exploit after signalling (G_T < trust*t_T)")
     if not sep:
@@ -423,7 +440,8 @@ def reassurance(
                      "untrustworthy one would pay too")
     return Reassurance(
         d, c, tu, tt, pi, g_t, g_u, sep, (g_u, g_t) if sep else None, g_u if sep else None,
-        minimum_trust(d, c, tu), coop, sep and coop, tuple(notes),
+        minimum_trust(d, c, tu), coop, sep and coop,
+        None if signal_cost is None else float(signal_cost), at_cost, tuple(notes),
     )
 
 
