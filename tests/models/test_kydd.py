@@ -125,6 +125,16 @@ def test_reassurance_at_a_given_signal_cost():
         km.reassurance(0.9, 1.0, 1.5, 0.5, 0.5, signal_cost=-1)
 
 
+def test_cutoff_equilibria_uniform_types():
+    # t ~ U[0, 2]: F(t) = t/2, so t = 1 + c - 2c/t, i.e. t^2 - (1 + c) t + 2c = 0 and
+    # t = [(1 + c) +- sqrt((1 + c)^2 - 8c)]/2. For c = 0.1: (1.1 +- sqrt(0.41))/2.
+    roots = km.cutoff_equilibria(0.1, lambda t: min(max(t / 2, 0.0), 1.0), 0.0, 2.0)
+    expected = [(1.1 - 0.41**0.5) / 2, (1.1 + 0.41**0.5) / 2]
+    assert roots == pytest.approx(expected, abs=1e-10)
+    # c = 0.5: (1.5)^2 - 4 < 0: no cooperative cut-off, only the all-defect equilibrium
+    assert km.cutoff_equilibria(0.5, lambda t: min(max(t / 2, 0.0), 1.0), 0.0, 2.0) == ()
+
+
 def test_reassurance_bad_inputs():
     with pytest.raises(ParameterError, match="temptation_untrustworthy"):
         km.reassurance(0.5, 1.0, 0.9, 0.5, 0.5)

@@ -246,6 +246,17 @@ def test_derived_jervis_regimes_at_chosen_delta(delta, cls, q_star):
         assert q == pytest.approx(q_star, abs=1e-12)
 
 
+def test_derived_jervis_replicator_share_equals_q_star():
+    # MODELS.md 8: applied to the security game, the replicator's interior rest point is the
+    # least share of restrained states from which restraint spreads, and equals
+    # q* = [L - k(1 + delta)]/(L - v); at delta = 2.5, v = 1, L = 2, k = 0.4: 2 - 1.4 = 0.6
+    g = jervis.security_game(2.5, 0.5, gain=1, loss=2, cost=0.4)
+    points, _ = replicator.rest_points(g.row)
+    interior = next(pt for pt in points if len(pt.support) == 2)
+    assert interior.x[0] == pytest.approx(0.6, abs=1e-12)
+    assert jervis.trust_threshold(2.5, 0.5, gain=1, loss=2, cost=0.4) == pytest.approx(0.6)
+
+
 def test_derived_jervis_boundary_neighbours():
     # at delta = v/k - 1 the PD meets the stag hunt; at delta = L/k - 1 the stag hunt meets harmony
     lo = jervis.classification(1.5, 0.5, gain=1, loss=2, cost=0.4)

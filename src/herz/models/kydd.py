@@ -44,7 +44,7 @@ Kydd, A. H. (2005). *Trust and Mistrust in International Relations*, ch. 2
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +58,7 @@ __all__ = [
     "Spiral",
     "TwoTypeEquilibrium",
     "cooperates",
+    "cutoff_equilibria",
     "minimum_trust",
     "normalise",
     "posterior_greedy",
@@ -173,6 +174,56 @@ def two_type_equilibrium(trust: float, exploitation_cost: float,
     thr = trust_threshold(exploitation_cost, temptation)
     coop = pi >= thr
     return TwoTypeEquilibrium(pi, thr, coop, pi * pi if coop else 0.0)
+
+
+def cutoff_equilibria(
+    exploitation_cost: float, cdf: Callable[[float], float], low: float, high: float,
+    grid: int = 4001,
+) -> tuple[float, ...]:
+    """Cut-off equilibria with a continuum of temptations t ~ F on [low, high].
+
+    In a symmetric cut-off equilibrium types below t_hat cooperate; the cut-off
+    type is indifferent when the other cooperates with probability F(t_hat),
+    so t_hat = 1 + c - c/F(t_hat). Every root in (low, high] is found by a sign
+    change of t - 1 - c + c/F(t) on a grid of ``grid`` points, refined by
+    Brent's method (a root where the curve only touches zero can be missed).
+    The all-defect equilibrium always exists and is not listed: the tuple holds
+    the cut-offs of the equilibria in which some types cooperate.
+
+    References
+    ----------
+    Kydd, A. H. (2005). *Trust and Mistrust in International Relations*, ch. 2.
+    Princeton University Press. Cut-off condition as in herz MODELS.md sec. 3.2
+    [D]; Brent, R. P. (1973). *Algorithms for Minimization without
+    Derivatives*, ch. 4.
+    """
+    from scipy.optimize import brentq
+
+    c = _positive("exploitation_cost", exploitation_cost)
+    lo, hi = require_finite("low", low), require_finite("high", high)
+    if not lo < hi:
+        raise ParameterError("high", high, f"must be > low = {lo:g}")
+    if grid < 3:
+        raise ParameterError("grid", grid, "must be >= 3")
+
+    def h(t: float) -> float:
+        f = float(cdf(t))
+        if not 0.0 <= f <= 1.0:
+            raise ParameterError("cdf", f, "must return probabilities in [0, 1]")
+        return np.inf if f == 0.0 else t - 1.0 - c + c / f
+
+    ts = np.linspace(lo, hi, int(grid))
+    hs = np.array([h(float(t)) for t in ts])
+    roots: list[float] = []
+    for i in range(len(ts) - 1):
+        a, b = hs[i], hs[i + 1]
+        if a == 0.0:
+            roots.append(float(ts[i]))
+        elif np.isfinite(a) and np.isfinite(b) and a * b < 0:
+            roots.append(float(brentq(h, ts[i], ts[i + 1], xtol=1e-14, rtol=1e-14)))
+    if hs[-1] == 0.0:
+        roots.append(float(ts[-1]))
+    return tuple(roots)
 
 
 # --------------------------------------------------------------------------- the spiral
