@@ -114,11 +114,9 @@ def _to_table(task: Task, df: pd.DataFrame) -> pa.Table:
     }
     for name, value in task.factors.items():
         cols[name] = [value] * n
-    head = pa.table(cols)
-    body = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
-    for name, column in zip(body.column_names, body.columns, strict=True):
-        head = head.append_column(name, column)
-    return head.replace_schema_metadata(None)
+    for name in df.columns:
+        cols[str(name)] = pa.Array.from_pandas(df[name])
+    return pa.table(cols)
 
 
 def execute(task: Task) -> TaskResult:
@@ -139,6 +137,11 @@ def execute(task: Task) -> TaskResult:
     return TaskResult(task.chunk, ok=True, data=data, sha256=hashlib.sha256(data).hexdigest(),
                       rows=table.num_rows, seconds=t1 - t0, encode_seconds=t2 - t1,
                       worker=_worker_name())
+
+
+def execute_many(tasks: list[Task]) -> list[TaskResult]:
+    """Run several tasks in turn (a batch of small chunks sent as one Dask task)."""
+    return [execute(task) for task in tasks]
 
 
 def _lost(task: Task, why: str) -> TaskResult:
@@ -302,22 +305,27 @@ class DaskRunner:
 
     ``scheduler`` is an address (``tcp://HOST:PORT``), a ``distributed.Client``, or
     None to start a ``LocalCluster`` of ``workers`` single-threaded worker processes
-    (closed again on exit). A worker that dies mid-task is replaced and the task
-    runs again elsewhere (Dask's own rescheduling); its result is the same because
-    it depends only on the task.
+    (closed again on exit). ``batch`` chunks go to one Dask task (default: adaptive,
+    aiming at ``target_seconds`` per Dask task). A worker that dies mid-task is
+    replaced and the task runs again elsewhere (Dask's own rescheduling); its result
+    is the same because it depends only on the task.
     """
 
     name = "dask"
 
     def __init__(self, scheduler: Any = None, workers: int | None = None,
-                 window: int | None = None) -> None:
+                 window: int | None = None, batch: int | None = None,
+                 target_seconds: float = 0.1, max_batch: int = 64) -> None:
         self.scheduler = scheduler
         self.workers: int | None = workers
         self.window = window
+        self.batch = batch
+        self.target_seconds = target_seconds
+        self.max_batch = max_batch
         self._client: Any = None
         self._cluster: Any = None
         self._owns_client = False
-        self._inflight: dict[Any, Task] = {}
+        self._inflight: dict[Any, list[Task]] = {}
         self._cancelled = False
 
     def __enter__(self) -> DaskRunner:
@@ -357,41 +365,59 @@ class DaskRunner:
         self._client = self._cluster = None
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, TaskResult]]:
-        """Submit up to ``window`` tasks at a time; yield each as it finishes."""
+        """Submit up to ``window`` Dask tasks at a time; yield each chunk as it finishes.
+
+        Chunks that take less than ``target_seconds`` are sent several to a Dask task
+        (the batch grows from 1 as durations are measured), so that Dask's own cost of
+        a few milliseconds per task is spread over many small chunks. Batching never
+        changes results: each chunk is computed on its own.
+        """
         from distributed import as_completed
 
         client = self._client
         if client is None:
             raise RuntimeError("use the runner as a context manager")
-        window = self.window or 8 * max(self.workers or 1, 1)
+        window = self.window or 16 * max(self.workers or 1, 1)
         nonce = os.urandom(4).hex()
         it = iter(tasks)
-        ac = as_completed()
+        # with_results: results are gathered in batches, not one round trip per task
+        ac = as_completed(with_results=True, raise_errors=False)
+        batch = 1 if self.batch is None else self.batch
+        mean = 0.0
+        n_seen = 0
 
         def submit_one() -> bool:
-            task = next(it, None)
-            if task is None:
+            group = [t for t in (next(it, None) for _ in range(batch)) if t is not None]
+            if not group:
                 return False
-            fut = client.submit(execute, task, key=f"herz-{nonce}-{task.chunk}", pure=False)
-            self._inflight[fut] = task
+            fut = client.submit(execute_many, group, key=f"herz-{nonce}-{group[0].chunk}",
+                                pure=False)
+            self._inflight[fut] = group
             ac.add(fut)
             return True
 
         for _ in range(window):
             if not submit_one():
                 break
-        for fut in ac:
-            task = self._inflight.pop(fut, None)
-            if task is None:
+        for fut, value in ac:
+            group = self._inflight.pop(fut, None)
+            if group is None:
                 continue
-            try:
-                result = fut.result()
-            except Exception as exc:  # KilledWorker and the like: record, do not stop
-                result = _lost(task, f"Dask task failed: {type(exc).__name__}: {exc}")
+            if isinstance(value, list):
+                results = value
+            else:  # KilledWorker and the like: record, do not stop
+                why = value if isinstance(value, BaseException) else fut.exception()
+                results = [_lost(t, f"Dask task failed: {type(why).__name__}: {why}")
+                           for t in group]
             fut.release()
-            yield task, result
+            for task, result in zip(group, results, strict=True):
+                n_seen += 1
+                mean += (result.seconds + result.encode_seconds - mean) / n_seen
+                yield task, result
             if self._cancelled:
                 return
+            if self.batch is None and mean > 0:
+                batch = max(1, min(self.max_batch, int(self.target_seconds / mean)))
             submit_one()
 
     def cancel(self) -> None:

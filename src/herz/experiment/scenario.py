@@ -41,6 +41,7 @@ nearest allowed key. Validation touches nothing on disk.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import re
@@ -254,7 +255,7 @@ class Scenario:
             },
         }
 
-    @property
+    @functools.cached_property
     def hash(self) -> str:
         """SHA-256 of :meth:`canonical` as canonical JSON: equal hash, equal results."""
         blob = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"),
