@@ -60,7 +60,7 @@ def test_relabelling_states_permutes_the_results(kw, seed, data):
     b = a.copy()
     for name in ("offense", "defense", "greedy", "ontological_security"):
         setattr(b, name, getattr(a, name)[:, perm].copy())
-    for name in ("mistrust", "identity", "log_threat", "community_age"):
+    for name in ("mistrust", "identity", "last_threat", "community_age"):
         setattr(b, name, getattr(a, name)[:, perm][:, :, perm].copy())
     for _ in range(25):
         step(a, p)

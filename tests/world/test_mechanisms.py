@@ -33,7 +33,7 @@ def test_build_up_is_growth_above_threshold(quiet, make_state):
     p = quiet.replace(n_states=2, distinguishability=0.0, build_threshold=0.1)
     s = make_state(p, offense=[[1.0, 1.0]], defense=[[0.0, 0.0]])
     s.t = 1
-    s.log_threat = np.log(np.array([[[1.0, 1.0], [0.95, 1.0]]]))  # last step's view
+    s.last_threat = np.array([[[0.0, 1.0], [0.95, 0.0]]])  # last step's view
     s.offense = np.array([[1.0, 1.0]])
     s.offense[0, 1] = 1.05  # state 1 grew 5% (< 10%)
     assert not perceive(s, p).built[0, 0, 1]

@@ -39,11 +39,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from herz.world._kernels import pressure_kernel
 from herz.world.offense_defense import offense_share
 from herz.world.params import ThreatAggregation, WorldParams
 from herz.world.state import WorldState
 
 __all__ = ["fear", "perceived_pressure", "update_arms"]
+
+
+_ONE = np.ones((1, 1, 1))
 
 
 def fear(mistrust: NDArray[np.float64], identity: NDArray[np.float64], params: WorldParams,
@@ -63,7 +67,11 @@ def fear(mistrust: NDArray[np.float64], identity: NDArray[np.float64], params: W
 def perceived_pressure(threat: NDArray[np.float64], fear_w: NDArray[np.float64],
                        weight: NDArray[np.float64] | None,
                        aggregation: ThreatAggregation) -> NDArray[np.float64]:
-    """Threat each state reacts to, (W, N): weighted mean (or sum) of fear * threat."""
+    """Threat each state reacts to, (W, N): weighted mean (or sum) of fear * threat.
+
+    The NumPy definition; :func:`update_arms` runs the same sum as one compiled
+    loop (``herz.world._kernels.pressure_kernel``).
+    """
     n = threat.shape[-1]
     x = fear_w * threat
     if weight is None:
@@ -88,8 +96,13 @@ def update_arms(state: WorldState, params: WorldParams, threat: NDArray[np.float
     k = np.asarray(params.per_state("reaction"))
     a = np.asarray(params.per_state("fatigue"))
     g = np.asarray(params.per_state("grievance"))
-    pressure = perceived_pressure(threat, fear(mistrust, identity, params, inst), state.weight,
-                                  params.threat_aggregation)
+    pressure = np.empty((state.worlds, state.n_states))
+    pressure_kernel(
+        threat, mistrust, identity, _ONE if inst is None else inst, inst is not None,
+        _ONE if state.weight is None else state.weight, state.weight is not None,
+        float(params.fear_floor), bool(params.offensive_realism),
+        float(params.identity_threat_weight), float(params.community_threat_cut),
+        params.threat_aggregation is ThreatAggregation.MEAN, pressure)
     build = dt * (k * pressure + g + params.greed_build * state.greedy)
     np.minimum(build, params.arms_budget * dt, out=build)
     seeker_q = (offense_share(params.offense_defense_balance) if params.mechanisms.offense_defense

@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from herz.world._kernels import beliefs_kernel
 from herz.world.params import WorldParams
 
 __all__ = ["SIGNAL_NONE", "SIGNAL_POOLING", "SIGNAL_SEPARATING", "bayes", "update_beliefs"]
@@ -63,20 +64,15 @@ def update_beliefs(mistrust: NDArray[np.float64], built: NDArray[np.bool_],
     sent i (see :data:`SIGNAL_SEPARATING`); ``attacks[j, k]``: j attacked k.
     """
     bu, bt = params.build_prob_greedy, params.build_prob_seeker
-    seen = bu / bt
-    restrained = (1.0 - bu) / (1.0 - bt)
-    lr = np.where(built, seen, restrained)
-    if signals.any():
-        received = np.swapaxes(signals, 1, 2)  # received[i, j] = what j sent i
-        lr = np.where(received == SIGNAL_SEPARATING, 0.0, lr)
-    if attacks.any():
-        attacker = np.asarray(attacks.any(axis=2))  # (W, N): j attacked someone
-        lr = lr * np.where(attacker[:, None, :], params.attack_evidence, 1.0)
-    post = mistrust * lr
-    post /= post + (1.0 - mistrust)
-    floor = params.belief_floor
-    np.clip(post, floor, 1.0 - floor, out=post)
-    n = post.shape[-1]
-    idx = np.arange(n)
-    post[:, idx, idx] = 0.0
-    return post
+    has_sig = bool(signals.any())
+    has_att = bool(attacks.any())
+    attacker = np.asarray(attacks.any(axis=2)) if has_att else _NO_ATTACKER
+    out = np.empty_like(mistrust)
+    beliefs_kernel(mistrust, built, signals if has_sig else _NO_SIGNAL, has_sig, attacker,
+                   has_att, bu / bt, (1.0 - bu) / (1.0 - bt), float(params.attack_evidence),
+                   float(params.belief_floor), out)
+    return out
+
+
+_NO_SIGNAL = np.zeros((1, 1, 1), dtype=np.int8)
+_NO_ATTACKER = np.zeros((1, 1), dtype=np.bool_)

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from herz.world.beliefs import SIGNAL_NONE
+from herz.world._kernels import identity_kernel
 from herz.world.params import WorldParams
 
 __all__ = ["update_identity"]
@@ -49,18 +49,15 @@ def update_identity(identity: NDArray[np.float64], ontological_security: NDArray
     ``built[i, j]``: i saw j build up; ``signals[j, i]``: j signalled i;
     ``arms_control[i, j]``: a treaty kept; ``attacks[i, j]``: i attacked j.
     """
-    acts = np.where(built, -1.0, 1.0)
-    if signals.any():
-        acts += np.swapaxes(signals, 1, 2) != SIGNAL_NONE
-    if arms_control.any():
-        acts += arms_control
     rate = params.identity_plasticity * (1.0 - ontological_security)
-    new = identity + rate[:, :, None] * acts
-    if attacks.any():
-        fought = attacks | np.swapaxes(attacks, 1, 2)
-        new -= params.war_enmity * fought
-    np.clip(new, -1.0, 1.0, out=new)
-    n = new.shape[-1]
-    idx = np.arange(n)
-    new[:, idx, idx] = 1.0
-    return new
+    has_sig, has_ac, has_att = bool(signals.any()), bool(arms_control.any()), bool(attacks.any())
+    out = np.empty_like(identity)
+    identity_kernel(identity, np.ascontiguousarray(rate, dtype=float), built,
+                    signals if has_sig else _NO_SIGNAL, has_sig,
+                    arms_control if has_ac else _NO_BOOL, has_ac,
+                    attacks if has_att else _NO_BOOL, has_att, float(params.war_enmity), out)
+    return out
+
+
+_NO_SIGNAL = np.zeros((1, 1, 1), dtype=np.int8)
+_NO_BOOL = np.zeros((1, 1, 1), dtype=np.bool_)

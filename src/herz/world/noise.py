@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 from herz.errors import ParameterError
 from herz.rng import child_seed
 
-__all__ = ["Stream", "fill_normal", "fill_uniform", "world_keys"]
+__all__ = ["Stream", "fill_normal", "fill_uniform", "stream_base", "world_keys"]
 
 #: Largest step the counter layout allows (24 bits).
 MAX_STEP = (1 << 24) - 1
@@ -169,6 +169,11 @@ def _fill_uniform(keys, base, out):  # pragma: no cover
         k1 = keys[w, 1]
         for e in range(m):
             out[w, e] = _unit(_hash(k0, k1, base + np.uint64(e), np.uint64(0)))
+
+
+def stream_base(stream: Stream, step: int, size: int) -> np.uint64:
+    """First counter of ``stream`` at ``step`` for ``size`` draws (checked)."""
+    return _base(stream, step, size)
 
 
 def _base(stream: Stream, step: int, size: int) -> np.uint64:

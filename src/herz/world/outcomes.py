@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from herz.world._kernels import seeker_trust_kernel
 from herz.world.params import WorldParams
 
 __all__ = ["OUTCOME_COLUMNS", "Outcome", "classify", "seeker_trust"]
@@ -69,14 +70,9 @@ def seeker_trust(mistrust: NDArray[np.float64], greedy: NDArray[np.bool_]) -> ND
 
     Over all ordered pairs when a world has fewer than two security seekers.
     """
-    n = mistrust.shape[-1]
-    seek = (~greedy).astype(float)
-    k = seek.sum(axis=1)
-    trust_sum = np.einsum("wi,wij,wj->w", seek, 1.0 - mistrust, seek) - k  # drop diagonal
-    pairs = k * (k - 1)
-    all_trust = ((1.0 - mistrust).sum(axis=(1, 2)) - n) / (n * (n - 1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(pairs > 0, trust_sum / np.where(pairs > 0, pairs, 1.0), all_trust)
+    out = np.empty(mistrust.shape[0])
+    seeker_trust_kernel(np.ascontiguousarray(mistrust), np.ascontiguousarray(greedy), out)
+    return out
 
 
 def classify(params: WorldParams, arms_mean: NDArray[np.float64], trust: NDArray[np.float64],

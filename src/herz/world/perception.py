@@ -31,12 +31,12 @@ dilemma thinking: experimental evidence from China and the United States.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from herz.world.noise import Stream, fill_normal
+from herz.world._kernels import ZIG, perceive_kernel
+from herz.world.noise import Stream, stream_base
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
@@ -48,12 +48,10 @@ class Perception:
     """What every state perceived of every other this step.
 
     threat : (W, N, N) perceived threat P[i, j] (0 on the diagonal).
-    log_threat : (W, N, N) log P[i, j], kept for next step's growth.
     built : (W, N, N) True where i saw j build up.
     """
 
     threat: NDArray[np.float64]
-    log_threat: NDArray[np.float64]
     built: NDArray[np.bool_]
 
 
@@ -75,45 +73,37 @@ def perceive(state: WorldState, params: WorldParams,
              noise: NDArray[np.float64] | None = None) -> Perception:
     """Perceived threats and observed build-ups at step ``state.t``.
 
-    ``noise`` is an optional (W, N, N) buffer for the normal draws. With the
-    mechanism switched off (``params.mechanisms.perception`` False) states see
-    each other's threat exactly.
+    With the mechanism switched off (``params.mechanisms.perception`` False)
+    states see each other's threat exactly. The noise of pair (i, j) is draw
+    i * N + j of the world's perception stream at this step. ``noise`` is
+    accepted for compatibility and unused (draws are made inside the loop).
     """
     w, n = state.worlds, state.n_states
-    base = true_threat(state.offense, state.defense, params.distinguishability)
-    threat = np.empty((w, n, n))
-    threat[:] = base[:, None, :]
     sigma = params.perception_noise if params.mechanisms.perception else 0.0
+    dummy = _ONE
+    scale: NDArray[np.float64] | None = None
+    mult: NDArray[np.float64] | None = None
     if sigma > 0.0:
-        scale: NDArray[np.floating[Any]] | float = 1.0
         if params.mechanisms.signalling and state.arms_control.any():
             scale = 1.0 - params.verification * state.arms_control
         if inst is not None:
-            scale = scale * (1.0 - params.community_noise_cut * inst)
-        backfire: NDArray[np.bool_] | None = None
+            cut = 1.0 - params.community_noise_cut * inst
+            scale = cut if scale is None else scale * cut
         if params.perspective_taking > 0.0:
             secure = state.identity >= params.identity_threat_threshold
-            scale = scale * np.where(secure, 1.0 - params.perspective_taking, 1.0)
-            backfire = ~secure
-        eps = noise if noise is not None else np.empty((w, n, n))
-        fill_normal(state.keys, Stream.PERCEPTION, state.t, eps)
-        if isinstance(scale, float):
-            eps *= sigma
-            eps -= 0.5 * sigma * sigma
-        else:
-            s = sigma * scale
-            eps *= s
-            eps -= 0.5 * s * s
-        np.exp(eps, out=eps)
-        threat *= eps
-        if backfire is not None:
-            threat *= np.where(backfire, 1.0 + params.perspective_taking, 1.0)
-    idx = np.arange(n)
-    threat[:, idx, idx] = 0.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_threat = np.log(threat)
-        growth = log_threat - state.log_threat
-    built = growth > np.log1p(params.build_threshold)
-    if state.t == 0:
-        built[:] = False
-    return Perception(threat=threat, log_threat=log_threat, built=built)
+            pt = np.where(secure, 1.0 - params.perspective_taking, 1.0)
+            scale = pt if scale is None else scale * pt
+            mult = np.where(secure, 1.0, 1.0 + params.perspective_taking)
+    threat = np.empty((w, n, n))
+    built = np.empty((w, n, n), dtype=np.bool_)
+    perceive_kernel(
+        state.keys, stream_base(Stream.PERCEPTION, state.t, n * n), state.offense,
+        state.defense, float(params.distinguishability), float(sigma),
+        dummy if scale is None else np.ascontiguousarray(scale, dtype=float), scale is not None,
+        dummy if mult is None else np.ascontiguousarray(mult, dtype=float), mult is not None,
+        state.last_threat, 1.0 + float(params.build_threshold), state.t == 0, threat, built,
+        *ZIG)
+    return Perception(threat=threat, built=built)
+
+
+_ONE = np.ones((1, 1, 1))

@@ -1,7 +1,7 @@
 """State of a batch of worlds: arrays over (worlds, states) and (worlds, states, states).
 
 Memory: the pairwise arrays dominate. A batch holds five float64 pairwise
-arrays (beliefs, identities, last perceived log threat, community age, threat
+arrays (beliefs, identities, last perceived threat, community age, threat
 weights when geography is on) and three boolean ones (signals, attacks, arms
 control), and a step allocates about six float64 temporaries of the same
 shape, so a batch of W worlds of N states needs about ``W * N**2 * 100`` bytes
@@ -39,7 +39,7 @@ class WorldState:
     ontological_security : (W, N) rho[i] in [0, 1].
     weight : (W, N, N) threat weight w[i, j] from geography, or None (all ones).
     positions : (W, N, 2) positions in the unit square, or None.
-    log_threat : (W, N, N) log of the threat i perceived from j last step.
+    last_threat : (W, N, N) threat i perceived from j last step.
     signals : (W, N, N) code of the signal i sent j last step (see herz.world.beliefs).
     attacks : (W, N, N) True where i attacked j last step.
     arms_control : (W, N, N) True where i and j are parties to verified arms control.
@@ -59,7 +59,7 @@ class WorldState:
     ontological_security: NDArray[np.float64]
     weight: NDArray[np.float64] | None
     positions: NDArray[np.float64] | None
-    log_threat: NDArray[np.float64]
+    last_threat: NDArray[np.float64]
     signals: NDArray[np.int8]
     attacks: NDArray[np.bool_]
     arms_control: NDArray[np.bool_]
@@ -129,14 +129,13 @@ def initial_state(params: WorldParams, keys: NDArray[np.uint64],
         dist = np.sqrt(((positions[:, :, None, :] - positions[:, None, :, :]) ** 2).sum(-1))
         weight = np.exp(-dist / params.distance_scale) * off
     threat = offense[:, None, :] + (1.0 - params.distinguishability) * defense[:, None, :]
-    with np.errstate(divide="ignore"):
-        log_threat = np.log(np.broadcast_to(threat, (w, n, n))).copy()
+    last_threat = np.broadcast_to(threat, (w, n, n)) * off
     zeros_b = np.zeros((w, n, n), dtype=bool)
     neg = -np.ones(w, dtype=np.int64)
     return WorldState(
         offense=offense, defense=defense, greedy=greedy, mistrust=mistrust, identity=identity,
         ontological_security=np.full((w, n), params.ontological_security),
-        weight=weight, positions=positions, log_threat=log_threat,
+        weight=weight, positions=positions, last_threat=last_threat,
         signals=np.zeros((w, n, n), dtype=np.int8), attacks=zeros_b.copy(),
         arms_control=zeros_b.copy(),
         community=-np.ones((w, n), dtype=np.int64), community_age=np.zeros((w, n, n)),

@@ -126,7 +126,7 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
     state.offense, state.defense = offense, defense
     state.mistrust = mu_new
     state.identity = s_new
-    state.log_threat = perc.log_threat
+    state.last_threat = perc.threat
     state.signals = signals
     state.attacks = attacks
     state.arms_control = treaty if mech.signalling else state.arms_control

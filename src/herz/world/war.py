@@ -43,8 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from herz.world._kernels import decide_war_kernel
 from herz.world.noise import Stream, fill_uniform
-from herz.world.offense_defense import contest_success
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
@@ -80,25 +80,27 @@ def effective_defense(state: WorldState, params: WorldParams) -> NDArray[np.floa
 def decide_war(state: WorldState, params: WorldParams, mistrust: NDArray[np.float64],
                identity: NDArray[np.float64]) -> WarDecision:
     """Each state's war decision this step (see the module docstring)."""
-    n = state.n_states
-    f, delta = params.first_strike_advantage, params.offense_defense_balance
-    v, c, loss = params.war_gain, params.war_cost, params.war_loss
-    d_eff = effective_defense(state, params)
-    p_first = contest_success(state.offense[:, :, None], d_eff, delta, f)
-    ev = p_first * v - c
-    if params.mechanisms.identity:
-        ev += params.identity_war_weight * identity * (-p_first * loss - c)
-    p_second = 1.0 - np.swapaxes(p_first, 1, 2)  # i's chance when j strikes first
-    gap = p_first - p_second - 2.0 * c
-    preempt = (mistrust >= params.preemption_mistrust) & (gap > 0.0)
-    score = np.where(state.greedy[:, :, None], ev, np.where(preempt, gap, -np.inf))
-    idx = np.arange(n)
-    score[:, idx, idx] = -np.inf
-    target = score.argmax(axis=2)
-    best = np.take_along_axis(score, target[:, :, None], axis=2)[:, :, 0]
-    attack = best > 0.0
-    p_win = np.take_along_axis(p_first, target[:, :, None], axis=2)[:, :, 0]
-    return WarDecision(target=np.where(attack, target, -1), p_win=np.where(attack, p_win, 0.0))
+    w, n = state.worlds, state.n_states
+    lab = state.community
+    has_pool = bool(params.mechanisms.community and params.defense_pooling > 0.0
+                    and (lab >= 0).any())
+    extra = _NO_EXTRA
+    if has_pool:
+        same = (lab[:, :, None] == lab[:, None, :]) & (lab[:, :, None] >= 0)
+        pool = np.einsum("wjk,wk->wj", same.astype(float), state.defense)
+        extra = params.defense_pooling * np.where(lab >= 0, pool - state.defense, 0.0)
+    target = np.empty((w, n), dtype=np.int64)
+    p_win = np.empty((w, n))
+    decide_war_kernel(
+        state.offense, state.defense, state.greedy, mistrust, identity,
+        bool(params.mechanisms.identity), lab, extra, has_pool,
+        float(params.offense_defense_balance), float(params.first_strike_advantage),
+        float(params.war_gain), float(params.war_cost), float(params.war_loss),
+        float(params.identity_war_weight), float(params.preemption_mistrust), target, p_win)
+    return WarDecision(target=target, p_win=p_win)
+
+
+_NO_EXTRA = np.zeros((1, 1))
 
 
 def resolve_war(state: WorldState, params: WorldParams, decision: WarDecision,

@@ -1,0 +1,192 @@
+"""Compiled loops (Numba) behind the mechanisms: one pass over (world, i, j) each.
+
+Each kernel is the loop form of the NumPy expression documented in its
+mechanism's module, parallel over worlds (``prange``): the rows of one world
+never read another's, so results do not depend on the batch. Tests check them
+against hand-computed cases and against the NumPy definitions.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+from herz.world.noise import _FI, _KI, _WI, _normal
+
+__all__ = [
+    "ZIG",
+    "beliefs_kernel",
+    "decide_war_kernel",
+    "perceive_kernel",
+    "pressure_kernel",
+    "seeker_trust_kernel",
+]
+
+ZIG = (_KI, _WI, _FI)
+
+
+@nb.njit(parallel=True, cache=True)
+def perceive_kernel(keys, base, offense, defense, d, sigma, scale, has_scale, mult, has_mult,
+                    prev, growth, first, threat, built, ki, wi, fi
+                    ):  # pragma: no cover - compiled
+    n_worlds, n = offense.shape
+    for w in nb.prange(n_worlds):
+        k0 = keys[w, 0]
+        k1 = keys[w, 1]
+        for i in range(n):
+            for j in range(n):
+                if i == j:
+                    threat[w, i, j] = 0.0
+                    built[w, i, j] = False
+                    continue
+                t = offense[w, j] + (1.0 - d) * defense[w, j]
+                if sigma > 0.0:
+                    s = sigma * scale[w, i, j] if has_scale else sigma
+                    z = _normal(k0, k1, base + np.uint64(i * n + j), ki, wi, fi)
+                    t = t * math.exp(s * z - 0.5 * s * s)
+                if has_mult:
+                    t = t * mult[w, i, j]
+                threat[w, i, j] = t
+                built[w, i, j] = (not first) and (t > prev[w, i, j] * growth)
+
+
+@nb.njit(parallel=True, cache=True)
+def beliefs_kernel(mu, built, signals, has_signals, attacker, has_attacks, seen, restrained,
+                   attack_evidence, floor, out):  # pragma: no cover - compiled
+    n_worlds, n, _ = mu.shape
+    for w in nb.prange(n_worlds):
+        for i in range(n):
+            for j in range(n):
+                if i == j:
+                    out[w, i, j] = 0.0
+                    continue
+                lr = seen if built[w, i, j] else restrained
+                if has_signals and signals[w, j, i] == 1:
+                    lr = 0.0
+                if has_attacks and attacker[w, j]:
+                    lr = lr * attack_evidence
+                m = mu[w, i, j]
+                post = m * lr
+                post = post / (post + (1.0 - m))
+                out[w, i, j] = min(max(post, floor), 1.0 - floor)
+
+
+@nb.njit(parallel=True, cache=True)
+def pressure_kernel(threat, mu, identity, inst, has_inst, weight, has_weight, fear_floor,
+                    realism, identity_weight, threat_cut, mean, out):  # pragma: no cover
+    n_worlds, n, _ = mu.shape
+    for w in nb.prange(n_worlds):
+        for i in range(n):
+            tot = 0.0
+            norm = 0.0
+            for j in range(n):
+                if i == j:
+                    continue
+                f = 1.0 if realism else fear_floor + (1.0 - fear_floor) * mu[w, i, j]
+                if identity_weight > 0.0:
+                    f = f * (1.0 - identity_weight * identity[w, i, j])
+                if has_inst:
+                    f = f * (1.0 - threat_cut * inst[w, i, j])
+                x = f * threat[w, i, j]
+                if has_weight:
+                    x = x * weight[w, i, j]
+                    norm += weight[w, i, j]
+                tot += x
+            if mean:
+                if has_weight:
+                    tot = tot / norm if norm > 0.0 else 0.0
+                else:
+                    tot = tot / (n - 1)
+            out[w, i] = tot
+
+
+@nb.njit(inline="always")
+def _contest(o, d):  # pragma: no cover - compiled
+    total = o + d
+    return o / total if total > 0.0 else 0.0
+
+
+@nb.njit(parallel=True, cache=True)
+def decide_war_kernel(offense, defense, greedy, mu, identity, use_identity, labels, extra,
+                      has_pool, delta, first_strike, gain, cost, loss, identity_weight,
+                      preempt_mistrust, target, p_win):  # pragma: no cover - compiled
+    n_worlds, n = offense.shape
+    for w in nb.prange(n_worlds):
+        for i in range(n):
+            best = -np.inf
+            best_j = -1
+            best_p = 0.0
+            oi = (1.0 + first_strike) * offense[w, i]
+            for j in range(n):
+                if i == j:
+                    continue
+                dj = defense[w, j]
+                if has_pool and labels[w, j] >= 0 and labels[w, j] != labels[w, i]:
+                    dj = dj + extra[w, j]
+                pf = _contest(oi, delta * dj)
+                if greedy[w, i]:
+                    score = pf * gain - cost
+                    if use_identity:
+                        score = score + identity_weight * identity[w, i, j] * (-pf * loss - cost)
+                elif mu[w, i, j] >= preempt_mistrust:
+                    di = defense[w, i]
+                    if has_pool and labels[w, i] >= 0 and labels[w, i] != labels[w, j]:
+                        di = di + extra[w, i]
+                    pji = _contest((1.0 + first_strike) * offense[w, j], delta * di)
+                    gap = pf - (1.0 - pji) - 2.0 * cost
+                    score = gap if gap > 0.0 else -np.inf
+                else:
+                    score = -np.inf
+                if score > best:
+                    best = score
+                    best_j = j
+                    best_p = pf
+            if best > 0.0:
+                target[w, i] = best_j
+                p_win[w, i] = best_p
+            else:
+                target[w, i] = -1
+                p_win[w, i] = 0.0
+
+
+@nb.njit(parallel=True, cache=True)
+def seeker_trust_kernel(mu, greedy, out):  # pragma: no cover - compiled
+    n_worlds, n, _ = mu.shape
+    for w in nb.prange(n_worlds):
+        tot = 0.0
+        cnt = 0
+        tot_all = 0.0
+        for i in range(n):
+            for j in range(n):
+                if i == j:
+                    continue
+                t = 1.0 - mu[w, i, j]
+                tot_all += t
+                if not greedy[w, i] and not greedy[w, j]:
+                    tot += t
+                    cnt += 1
+        out[w] = tot / cnt if cnt > 0 else tot_all / (n * (n - 1))
+
+
+@nb.njit(parallel=True, cache=True)
+def identity_kernel(identity, rate, built, signals, has_signals, treaty, has_treaty, attacks,
+                    has_attacks, war_enmity, out):  # pragma: no cover - compiled
+    n_worlds, n, _ = identity.shape
+    for w in nb.prange(n_worlds):
+        for i in range(n):
+            r = rate[w, i]
+            for j in range(n):
+                if i == j:
+                    out[w, i, j] = 1.0
+                    continue
+                acts = -1.0 if built[w, i, j] else 1.0
+                if has_signals and signals[w, j, i] != 0:
+                    acts += 1.0
+                if has_treaty and treaty[w, i, j]:
+                    acts += 1.0
+                s = identity[w, i, j] + r * acts
+                if has_attacks and (attacks[w, i, j] or attacks[w, j, i]):
+                    s -= war_enmity
+                out[w, i, j] = min(max(s, -1.0), 1.0)
