@@ -85,7 +85,7 @@ def perceive(state: WorldState, params: WorldParams,
     mult: NDArray[np.float64] | None = None
     if sigma > 0.0:
         if params.mechanisms.signalling and state.arms_control.any():
-            scale = 1.0 - params.verification * state.arms_control
+            scale = np.asarray(1.0 - params.verification * state.arms_control, dtype=float)
         if inst is not None:
             cut = 1.0 - params.community_noise_cut * inst
             scale = cut if scale is None else scale * cut
