@@ -100,3 +100,31 @@ def test_make_runner() -> None:
     assert make_runner(scheduler="tcp://127.0.0.1:1").name == "dask"
     with pytest.raises(ValueError, match="runner"):
         make_runner("slurm")
+
+
+WORLD = """\
+[experiment]
+name = "w"
+model = "world"
+seed = 11
+steps = 6
+replicates = 4
+chunk_size = 2
+
+[world]
+n_states = 3
+
+[design]
+method = "grid"
+[design.factors]
+offense_defense_balance = [0.5, 2.0]
+"""
+
+
+def test_world_model_identical_in_process_and_on_dask(tmp_path: Path, cluster: Any) -> None:
+    pytest.importorskip("herz.world")
+    sc = parse_scenario(WORLD)
+    a = sweep(sc, output=tmp_path / "a", runner="inprocess")
+    b = sweep(sc, output=tmp_path / "b", scheduler=cluster.scheduler_address)
+    assert a.ok and b.ok
+    assert chunk_digests(a.path) == chunk_digests(b.path)
