@@ -41,7 +41,10 @@ def test_axel_1_tft_vs_tft() -> None:
 
 def test_axel_1_does_not_depend_on_the_seed() -> None:
     for seed in (1, 2, 12345):
-        assert play_match("TFT", "ALLD", turns=200, seed=seed, noise=Noise(0.0)).scores == (199.0, 204.0)
+        assert play_match("TFT", "ALLD", turns=200, seed=seed, noise=Noise(0.0)).scores == (
+            199.0,
+            204.0,
+        )
 
 
 def test_axel_3_gtft_generosity() -> None:
@@ -73,8 +76,9 @@ def test_axel_4_expected_values_match_closed_forms(w: float) -> None:
     assert alt == pytest.approx((T + w * S) / (1 - w * w), rel=1e-12)
 
 
-@pytest.mark.parametrize("w, stable", [(0.6, False), (2 / 3 - 1e-6, False), (2 / 3 + 1e-6, True),
-                                       (0.8, True)])
+@pytest.mark.parametrize(
+    "w, stable", [(0.6, False), (2 / 3 - 1e-6, False), (2 / 3 + 1e-6, True), (0.8, True)]
+)
 def test_axel_4_no_deviation_pays_exactly_above_the_threshold(w: float, stable: bool) -> None:
     tft = expected_payoffs("TFT", "TFT", w).total1
     best_deviation = max(expected_payoffs(d, "TFT", w).total1 for d in ("ALLD", ALTERNATE))

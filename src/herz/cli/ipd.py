@@ -15,16 +15,27 @@ from herz.models.ipd.interop import SHARED_FIELD
 from herz.models.ipd.strategies import LIBRARY, parse_strategy
 from herz.models.ipd.tournament import tournament
 
-app = typer.Typer(help="Iterated 2x2 games under noise and misperception (Axelrod 1984).",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Iterated 2x2 games under noise and misperception (Axelrod 1984).", no_args_is_help=True
+)
 
 NOISE = typer.Option("0", "--noise", help="Implementation error: one rate, or two (player 1,2).")
-PERCEPTION = typer.Option("0", "--perception-noise",
-                          help="Perception error: one rate, or two (player 1,2).")
+PERCEPTION = typer.Option(
+    "0", "--perception-noise", help="Perception error: one rate, or two (player 1,2)."
+)
 PAYOFFS = typer.Option("3,0,5,1", "--payoffs", help="Stage game R,S,T,P (default 3,0,5,1).")
 SEED = typer.Option(0, "--seed", help="Seed: every match's stream is spawned from it.")
-CONTINUATION = typer.Option(None, "--continuation",
-                            help="Probability of another round (instead of a fixed --turns).")
+CONTINUATION = typer.Option(
+    None, "--continuation", help="Probability of another round (instead of a fixed --turns)."
+)
+
+STRATEGY = typer.Option(
+    None, "--strategy", "-s", help="A strategy (repeat). Default: the shared field."
+)
+FITNESS = typer.Option(evo.Fitness.LINEAR, "--fitness", help="linear or exponential.")
+METHOD = typer.Option(
+    evo.PayoffMethod.EXACT, "--method", help="exact (memory-one) or tournament payoffs."
+)
 
 #: Show a progress bar for tournaments with more turns than this.
 PROGRESS_TURNS = 20_000_000
@@ -60,35 +71,49 @@ def match(
     p2: str = typer.Option(..., "--p2", help="Player 2: a library name or 4 probabilities."),
     turns: int = typer.Option(200, "--turns", help="Rounds."),
     continuation: float | None = CONTINUATION,
-    noise: str = NOISE, perception_noise: str = PERCEPTION, payoffs: str = PAYOFFS,
-    seed: int = SEED, json: bool = JSON_OPTION,
+    noise: str = NOISE,
+    perception_noise: str = PERCEPTION,
+    payoffs: str = PAYOFFS,
+    seed: int = SEED,
+    json: bool = JSON_OPTION,
 ) -> None:
     """Play one match and show the moves, scores and misperceptions."""
-    res = play_match(parse_strategy(p1), parse_strategy(p2), turns=turns, continuation=continuation,
-                     game=_game(payoffs), noise=_noise(noise, perception_noise), seed=seed)
+    res = play_match(
+        parse_strategy(p1),
+        parse_strategy(p2),
+        turns=turns,
+        continuation=continuation,
+        game=_game(payoffs),
+        noise=_noise(noise, perception_noise),
+        seed=seed,
+    )
     out = res.to_dict()
     if json:
         print_json(out)
         return
     m1, m2 = res.moves_text()
-    console.print(f"[bold]{res.players[0]}[/bold] vs [bold]{res.players[1]}[/bold], "
-                  f"{res.turns} rounds")
+    console.print(
+        f"[bold]{res.players[0]}[/bold] vs [bold]{res.players[1]}[/bold], {res.turns} rounds"
+    )
     for label, moves in ((res.players[0], m1), (res.players[1], m2)):
         console.print(f"{label[:20]:>20}: {moves[:50]}{'...' if len(moves) > 50 else ''}")
-    console.print(f"scores {res.scores[0]:g} vs {res.scores[1]:g} "
-                  f"(per round {res.score_per_turn[0]:.3f} vs {res.score_per_turn[1]:.3f}); "
-                  f"misperceived moves: {out['misperceived']}")
+    console.print(
+        f"scores {res.scores[0]:g} vs {res.scores[1]:g} "
+        f"(per round {res.score_per_turn[0]:.3f} vs {res.score_per_turn[1]:.3f}); "
+        f"misperceived moves: {out['misperceived']}"
+    )
 
 
 @app.command(name="tournament")
 def tournament_cmd(
-    strategy: list[str] = typer.Option(None, "--strategy", "-s",
-                                       help="A strategy (repeat). Default: the shared field."),
+    strategy: list[str] = STRATEGY,
     all_strategies: bool = typer.Option(False, "--all", help="Every strategy of the library."),
     turns: int = typer.Option(200, "--turns", help="Rounds per match."),
     repetitions: int = typer.Option(10, "--repetitions", help="Times each pairing is played."),
     continuation: float | None = CONTINUATION,
-    noise: str = NOISE, perception_noise: str = PERCEPTION, payoffs: str = PAYOFFS,
+    noise: str = NOISE,
+    perception_noise: str = PERCEPTION,
+    payoffs: str = PAYOFFS,
     seed: int = SEED,
     threads: int | None = typer.Option(None, "--threads", help="Worker threads (same results)."),
     json: bool = JSON_OPTION,
@@ -99,11 +124,24 @@ def tournament_cmd(
     else:
         field = [parse_strategy(s) for s in (strategy or list(SHARED_FIELD))]
     n = len(field)
-    expected = n * (n + 1) // 2 * repetitions * (turns if continuation is None
-                                                   else 1.0 / (1.0 - continuation))
-    res = tournament(field, turns=turns, repetitions=repetitions, continuation=continuation,
-                     game=_game(payoffs), noise=_noise(noise, perception_noise), seed=seed,
-                     threads=threads, progress=(not json) and expected > PROGRESS_TURNS)
+    expected = (
+        n
+        * (n + 1)
+        // 2
+        * repetitions
+        * (turns if continuation is None else 1.0 / (1.0 - continuation))
+    )
+    res = tournament(
+        field,
+        turns=turns,
+        repetitions=repetitions,
+        continuation=continuation,
+        game=_game(payoffs),
+        noise=_noise(noise, perception_noise),
+        seed=seed,
+        threads=threads,
+        progress=(not json) and expected > PROGRESS_TURNS,
+    )
     if json:
         print_json(res.to_dict())
         return
@@ -111,9 +149,14 @@ def tournament_cmd(
     for col in ("rank", "strategy", "score/turn", "95% CI", "wins/rep", "cooperation"):
         table.add_column(col)
     for row in res.summary().itertuples():
-        table.add_row(str(row.rank), str(row.strategy), f"{row.mean_score_per_turn:.3f}",
-                      f"[{row.ci_low:.3f}, {row.ci_high:.3f}]", f"{row.wins_per_repetition:.2f}",
-                      f"{row.cooperation_rate:.3f}")
+        table.add_row(
+            str(row.rank),
+            str(row.strategy),
+            f"{row.mean_score_per_turn:.3f}",
+            f"[{row.ci_low:.3f}, {row.ci_high:.3f}]",
+            f"{row.wins_per_repetition:.2f}",
+            f"{row.cooperation_rate:.3f}",
+        )
     console.print(table)
 
 
@@ -121,10 +164,14 @@ def tournament_cmd(
 def stationary(
     p1: str = typer.Option(..., "--p1", help="Player 1: a memory-one name or 4 probabilities."),
     p2: str = typer.Option(..., "--p2", help="Player 2: a memory-one name or 4 probabilities."),
-    noise: str = NOISE, perception_noise: str = PERCEPTION, payoffs: str = PAYOFFS,
+    noise: str = NOISE,
+    perception_noise: str = PERCEPTION,
+    payoffs: str = PAYOFFS,
     continuation: float | None = typer.Option(
-        None, "--continuation", help="Also give expected payoffs when w is the chance of "
-        "another round."),
+        None,
+        "--continuation",
+        help="Also give expected payoffs when w is the chance of another round.",
+    ),
     exact: bool = typer.Option(False, "--exact", help="Also solve in rational arithmetic."),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -161,14 +208,16 @@ def moran(
     mutant: str = typer.Option(..., "--mutant", help="The mutant strategy (one individual)."),
     population: int = typer.Option(20, "--population", help="Population size N."),
     selection: float = typer.Option(0.1, "--selection", help="Selection intensity s."),
-    fitness: evo.Fitness = typer.Option(evo.Fitness.LINEAR, "--fitness", help="linear or exponential."),
-    method: evo.PayoffMethod = typer.Option(evo.PayoffMethod.EXACT, "--method",
-                                            help="exact (memory-one) or tournament payoffs."),
-    noise: str = NOISE, perception_noise: str = PERCEPTION, payoffs: str = PAYOFFS,
+    fitness: evo.Fitness = FITNESS,
+    method: evo.PayoffMethod = METHOD,
+    noise: str = NOISE,
+    perception_noise: str = PERCEPTION,
+    payoffs: str = PAYOFFS,
     continuation: float | None = CONTINUATION,
     turns: int = typer.Option(200, "--turns", help="Rounds per match (tournament payoffs)."),
     runs: int = typer.Option(0, "--runs", help="Also simulate this many Moran processes."),
-    seed: int = SEED, json: bool = JSON_OPTION,
+    seed: int = SEED,
+    json: bool = JSON_OPTION,
 ) -> None:
     """Fixation probability of one mutant among N - 1 residents (and the reverse)."""
     game = _game(payoffs)
@@ -176,30 +225,63 @@ def moran(
     r, m = parse_strategy(resident), parse_strategy(mutant)
     if r.name == m.name:
         raise ParameterError("--mutant", mutant, "must differ from the resident")
-    a = evo.payoff_matrix([r, m], method=method, game=game, noise=nz, continuation=continuation,
-                          turns=turns, seed=seed).to_numpy()
-    rho_m = evo.fixation_probability(a[1, 1], a[1, 0], a[0, 1], a[0, 0], population, selection, fitness)
-    rho_r = evo.fixation_probability(a[0, 0], a[0, 1], a[1, 0], a[1, 1], population, selection, fitness)
+    a = evo.payoff_matrix(
+        [r, m],
+        method=method,
+        game=game,
+        noise=nz,
+        continuation=continuation,
+        turns=turns,
+        seed=seed,
+    ).to_numpy()
+    rho_m = evo.fixation_probability(
+        a[1, 1], a[1, 0], a[0, 1], a[0, 0], population, selection, fitness
+    )
+    rho_r = evo.fixation_probability(
+        a[0, 0], a[0, 1], a[1, 0], a[1, 1], population, selection, fitness
+    )
     out: dict[str, object] = {
-        "resident": r.name, "mutant": m.name, "population": population, "selection": selection,
-        "fitness": fitness.value, "method": method.value, "payoff_matrix": a,
-        "fixation_mutant": rho_m, "fixation_resident_as_mutant": rho_r, "neutral": 1.0 / population,
+        "resident": r.name,
+        "mutant": m.name,
+        "population": population,
+        "selection": selection,
+        "fitness": fitness.value,
+        "method": method.value,
+        "payoff_matrix": a,
+        "fixation_mutant": rho_m,
+        "fixation_resident_as_mutant": rho_r,
+        "neutral": 1.0 / population,
         "mutant_favoured": rho_m > 1.0 / population,
     }
     if runs > 0:
-        sim = evo.moran_process(a, [population - 1, 1], selection=selection, fitness=fitness,
-                                runs=runs, seed=seed, names=[r.name, m.name])
+        sim = evo.moran_process(
+            a,
+            [population - 1, 1],
+            selection=selection,
+            fitness=fitness,
+            runs=runs,
+            seed=seed,
+            names=[r.name, m.name],
+        )
         row = sim.fixation().iloc[1]
-        out["simulated"] = {"runs": runs, "fixation_mutant": float(row["probability"]),
-                            "ci_low": float(row["ci_low"]), "ci_high": float(row["ci_high"])}
+        out["simulated"] = {
+            "runs": runs,
+            "fixation_mutant": float(row["probability"]),
+            "ci_low": float(row["ci_low"]),
+            "ci_high": float(row["ci_high"]),
+        }
     if json:
         print_json(out)
         return
-    console.print(f"one [bold]{m.name}[/bold] among {population - 1} [bold]{r.name}[/bold]: "
-                  f"fixation probability {rho_m:.5f} (neutral 1/N = {1 / population:.5f})")
+    console.print(
+        f"one [bold]{m.name}[/bold] among {population - 1} [bold]{r.name}[/bold]: "
+        f"fixation probability {rho_m:.5f} (neutral 1/N = {1 / population:.5f})"
+    )
     console.print(f"one {r.name} among {population - 1} {m.name}: {rho_r:.5f}")
     if runs > 0:
         s = out["simulated"]
         assert isinstance(s, dict)
-        console.print(f"simulated ({runs} runs): {s['fixation_mutant']:.5f} "
-                      f"[{s['ci_low']:.5f}, {s['ci_high']:.5f}]")
+        console.print(
+            f"simulated ({runs} runs): {s['fixation_mutant']:.5f} "
+            f"[{s['ci_low']:.5f}, {s['ci_high']:.5f}]"
+        )

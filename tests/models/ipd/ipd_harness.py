@@ -30,8 +30,15 @@ class Scripted:
     def start(self, n: int, seeds: np.ndarray) -> None:
         return None
 
-    def step(self, state: Any, own: np.ndarray, own_int: np.ndarray, opp: np.ndarray, t: int,
-             u: np.ndarray) -> np.ndarray:
+    def step(
+        self,
+        state: Any,
+        own: np.ndarray,
+        own_int: np.ndarray,
+        opp: np.ndarray,
+        t: int,
+        u: np.ndarray,
+    ) -> np.ndarray:
         return np.full(own.shape[0], self.moves[t], dtype=np.int8)
 
 
@@ -47,8 +54,15 @@ class UniformRandom:
     def start(self, n: int, seeds: np.ndarray) -> None:
         return None
 
-    def step(self, state: Any, own: np.ndarray, own_int: np.ndarray, opp: np.ndarray, t: int,
-             u: np.ndarray) -> np.ndarray:
+    def step(
+        self,
+        state: Any,
+        own: np.ndarray,
+        own_int: np.ndarray,
+        opp: np.ndarray,
+        t: int,
+        u: np.ndarray,
+    ) -> np.ndarray:
         return (u >= self.p).astype(np.int8)
 
 
@@ -78,8 +92,12 @@ class StrategyHarness:
         s = self.strategy()
         noise = Noise(0.05, 0.05)
         alone = play_match(s, random_strategy(), turns=80, noise=noise, seed=5, index=3)
-        batch = play_batch([(s, "Defector")] * 3 + [(s, random_strategy())] + [(s, "TFT")] * 2,
-                           seed=5, noise=noise, turns=80)
+        batch = play_batch(
+            [(s, "Defector")] * 3 + [(s, random_strategy())] + [(s, "TFT")] * 2,
+            seed=5,
+            noise=noise,
+            turns=80,
+        )
         assert batch.moves1 is not None and batch.moves2 is not None
         np.testing.assert_array_equal(batch.moves1[3], alone.moves[0])
         np.testing.assert_array_equal(batch.moves2[3], alone.moves[1])

@@ -15,7 +15,8 @@ import itertools
 import numpy as np
 import pytest
 
-from herz.models.ipd import Noise, play_match, strategies as S, tournament
+from herz.models.ipd import Noise, play_match, tournament
+from herz.models.ipd import strategies as S
 from herz.models.ipd.interop import (
     EXTENDED_FIELD,
     SHARED_FIELD,
@@ -62,8 +63,8 @@ def test_deterministic_matches_agree_move_for_move(axl) -> None:  # type: ignore
     assert len(DETERMINISTIC) >= 10
     for a, b in itertools.combinations_with_replacement(DETERMINISTIC, 2):
         pa, pb = axelrod_players([a, b])
-        inter = axl.Match((pa, pb), turns=60, seed=1).play()
-        m = play_match(a, b, turns=60)
+        inter = axl.Match((pa, pb), turns=30, seed=1).play()
+        m = play_match(a, b, turns=30)
         assert _text([x for x, _ in inter]) == m.moves_text()[0], (a, b)
         assert _text([y for _, y in inter]) == m.moves_text()[1], (a, b)
 
@@ -73,8 +74,9 @@ def test_wrapped_axelrod_players_play_like_their_twins_under_noise(axl) -> None:
     for name in DETERMINISTIC:
         (player,) = axelrod_players([name])
         twin = play_match(name, S.random_strategy(), turns=100, noise=noise, seed=3)
-        wrapped = play_match(from_axelrod(player, turns=100), S.random_strategy(), turns=100,
-                             noise=noise, seed=3)
+        wrapped = play_match(
+            from_axelrod(player, turns=100), S.random_strategy(), turns=100, noise=noise, seed=3
+        )
         np.testing.assert_array_equal(twin.moves, wrapped.moves, err_msg=name)
 
 
@@ -87,9 +89,10 @@ def test_axelrod_players_in_a_herz_tournament(axl) -> None:  # type: ignore[no-u
 
 def _cross_check(names: list[str], turns: int, repetitions: int, noise: float, seed: int) -> None:
     theirs = axelrod_tournament(names, turns=turns, repetitions=repetitions, noise=noise, seed=seed)
-    ours = tournament(names, turns=turns, repetitions=repetitions, noise=Noise(noise),
-                      seed=seed).summary()
-    table = compare(ours, theirs, confidence=0.99)
+    ours = tournament(
+        names, turns=turns, repetitions=repetitions, noise=Noise(noise), seed=seed
+    ).summary()
+    table = compare(ours, theirs, confidence=0.99, repetitions=(repetitions, repetitions))
     assert table["agree"].all(), table[~table["agree"]].to_string()
     assert rank_disagreements(ours, theirs, confidence=0.99) == []
 

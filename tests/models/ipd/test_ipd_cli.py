@@ -22,8 +22,21 @@ def test_stationary_json() -> None:
     out = run_json("stationary", "--p1", "TFT", "--p2", "TFT", "--noise", "0.01")
     assert out["distribution"] == pytest.approx([0.25] * 4)
     assert out["payoff1"] == pytest.approx(2.25) and out["payoff2"] == pytest.approx(2.25)
-    out = run_json("stationary", "--p1", "1,0,0,1", "--p2", "ALLD", "--noise", "0.01",
-                   "--perception-noise", "0.02", "--payoffs", "4,0,5,1", "--continuation", "0.9")
+    out = run_json(
+        "stationary",
+        "--p1",
+        "1,0,0,1",
+        "--p2",
+        "ALLD",
+        "--noise",
+        "0.01",
+        "--perception-noise",
+        "0.02",
+        "--payoffs",
+        "4,0,5,1",
+        "--continuation",
+        "0.9",
+    )
     assert sum(out["distribution"]) == pytest.approx(1.0)
     assert out["payoffs"] == [4.0, 0.0, 5.0, 1.0] and "expected" in out
 
@@ -34,20 +47,36 @@ def test_match_json_axel_1() -> None:
 
 
 def test_tournament_and_moran_json() -> None:
-    out = run_json("tournament", "-s", "TFT", "-s", "ALLD", "-s", "WSLS", "--turns", "50",
-                   "--repetitions", "3", "--noise", "0.05")
+    out = run_json(
+        "tournament",
+        "-s",
+        "TFT",
+        "-s",
+        "ALLD",
+        "-s",
+        "WSLS",
+        "--turns",
+        "50",
+        "--repetitions",
+        "3",
+        "--noise",
+        "0.05",
+    )
     assert [r["strategy"] for r in out["summary"]] and len(out["payoff_matrix"]) == 3
-    out = run_json("moran", "--resident", "ALLD", "--mutant", "TFT", "--selection", "0",
-                   "--population", "10")
+    out = run_json(
+        "moran", "--resident", "ALLD", "--mutant", "TFT", "--selection", "0", "--population", "10"
+    )
     assert out["fixation_mutant"] == pytest.approx(0.1)
-    out = run_json("moran", "--resident", "ALLD", "--mutant", "WSLS", "--noise", "0.01",
-                   "--runs", "200")
+    out = run_json(
+        "moran", "--resident", "ALLD", "--mutant", "WSLS", "--noise", "0.01", "--runs", "200"
+    )
     assert 0 <= out["simulated"]["fixation_mutant"] <= 1
 
 
 def test_text_output() -> None:
-    res = runner.invoke(app, ["models", "ipd", "stationary", "--p1", "GTFT", "--p2", "WSLS",
-                              "--noise", "0.01"])
+    res = runner.invoke(
+        app, ["models", "ipd", "stationary", "--p1", "GTFT", "--p2", "WSLS", "--noise", "0.01"]
+    )
     assert res.exit_code == 0 and "payoff1" in res.output
     res = runner.invoke(app, ["models", "ipd", "tournament", "--turns", "20", "--repetitions", "2"])
     assert res.exit_code == 0 and "Tit For Tat" in res.output

@@ -76,8 +76,9 @@ def test_repeated_pd_as_stag_hunt_threshold() -> None:
 def test_tournament_payoffs_approach_exact_ones() -> None:
     names = ["TFT", "WSLS"]
     exact = payoff_matrix(names, noise=Noise(0.02)).to_numpy()
-    sim = payoff_matrix(names, method="tournament", noise=Noise(0.02), turns=2000,
-                        repetitions=20, seed=4).to_numpy()
+    sim = payoff_matrix(
+        names, method="tournament", noise=Noise(0.02), turns=2000, repetitions=20, seed=4
+    ).to_numpy()
     np.testing.assert_allclose(sim, exact, atol=0.1)
 
 

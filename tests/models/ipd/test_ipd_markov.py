@@ -14,7 +14,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from herz.models.ipd import Noise, play_batch, strategies as S
+from herz.models.ipd import Noise, play_batch
+from herz.models.ipd import strategies as S
 from herz.models.ipd.markov import (
     expected_payoffs,
     stationary,
@@ -57,8 +58,9 @@ def test_standard_cases_at_noise_001_match_the_chain(name: str) -> None:
     np.testing.assert_allclose(res.distribution, expected, atol=1e-12)
     assert res.payoff1 == pytest.approx(expected @ PAY1, abs=1e-12)
     assert res.payoff2 == pytest.approx(expected @ PAY2, abs=1e-12)
-    np.testing.assert_allclose(transition_matrix(name, name, Noise(0.01)), chain(v, v, 0.01),
-                               atol=1e-15)
+    np.testing.assert_allclose(
+        transition_matrix(name, name, Noise(0.01)), chain(v, v, 0.01), atol=1e-15
+    )
 
 
 def test_tft_vs_tft_is_uniform_under_any_noise() -> None:
@@ -106,8 +108,9 @@ def test_perception_error_enters_the_chain() -> None:
     np.testing.assert_allclose(q.sum(axis=1), 1.0)
 
 
-def _simulated(p1: S.Strategy, p2: S.Strategy, noise: Noise, matches: int, turns: int,
-               burn: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _simulated(
+    p1: S.Strategy, p2: S.Strategy, noise: Noise, matches: int, turns: int, burn: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     b = play_batch([(p1, p2)] * matches, seed=seed, noise=noise, turns=turns)
     assert b.moves1 is not None and b.moves2 is not None
     state = 2 * b.moves1[:, burn:].astype(int) + b.moves2[:, burn:]
@@ -139,8 +142,9 @@ def test_expected_payoffs_with_continuation_agree_with_simulation() -> None:
     w = 0.95
     noise = Noise(0.05, 0.02)
     exact = expected_payoffs("GTFT", "TFT", w, noise)
-    b = play_batch([("GTFT", "TFT")] * 4000, seed=7, noise=noise, continuation=w,
-                   keep_histories=False)
+    b = play_batch(
+        [("GTFT", "TFT")] * 4000, seed=7, noise=noise, continuation=w, keep_histories=False
+    )
     assert b.lengths.mean() == pytest.approx(1 / (1 - w), rel=0.05)
     for k, total in ((0, exact.total1), (1, exact.total2)):
         se = b.scores[:, k].std(ddof=1) / math.sqrt(4000)

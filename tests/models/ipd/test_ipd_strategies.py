@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
 from ipd_harness import Scripted, StrategyHarness
 
 from herz.errors import ParameterError
-from herz.models.ipd import Noise, play_match, strategies as S
+from herz.models.ipd import Noise, play_match
+from herz.models.ipd import strategies as S
 from herz.models.ipd.game import StageGame
 
 INF = math.inf
@@ -17,32 +19,40 @@ INF = math.inf
 
 class TestCooperator(StrategyHarness):
     make = staticmethod(S.cooperator)
-    expected_classifier = {"memory_depth": 0, "stochastic": False, "uses_signals": False}
-    scripted = [("CDDCD", "CCCCC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {
+        "memory_depth": 0,
+        "stochastic": False,
+        "uses_signals": False,
+    }
+    scripted: ClassVar[list[tuple[str, str]]] = [("CDDCD", "CCCCC")]
 
 
 class TestDefector(StrategyHarness):
     make = staticmethod(S.defector)
-    expected_classifier = {"memory_depth": 0, "stochastic": False}
-    scripted = [("CCDCC", "DDDDD")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 0, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("CCDCC", "DDDDD")]
 
 
 class TestTitForTat(StrategyHarness):
     make = staticmethod(S.tit_for_tat)
-    expected_classifier = {"memory_depth": 1, "stochastic": False}
-    scripted = [("CDDCC", "CCDDC"), ("DDDD", "CDDD")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 1, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("CDDCC", "CCDDC"), ("DDDD", "CDDD")]
 
 
 class TestSuspiciousTitForTat(StrategyHarness):
     make = staticmethod(S.suspicious_tit_for_tat)
-    expected_classifier = {"memory_depth": 1, "stochastic": False}
-    scripted = [("CDDCC", "DCDDC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 1, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("CDDCC", "DCDDC")]
 
 
 class TestGenerousTitForTat(StrategyHarness):
     make = staticmethod(S.generous_tit_for_tat)
-    expected_classifier = {"memory_depth": 1, "stochastic": True, "game_dependent": True}
-    scripted = [("CCCCC", "CCCCC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {
+        "memory_depth": 1,
+        "stochastic": True,
+        "game_dependent": True,
+    }
+    scripted: ClassVar[list[tuple[str, str]]] = [("CCCCC", "CCCCC")]
 
     def test_generosity_follows_molander_for_the_game(self) -> None:
         assert self.strategy().four_vector() == (1.0, 1 / 3, 1.0, 1 / 3)
@@ -57,37 +67,37 @@ class TestGenerousTitForTat(StrategyHarness):
 
 class TestTitForTwoTats(StrategyHarness):
     make = staticmethod(S.tit_for_two_tats)
-    expected_classifier = {"memory_depth": 2, "stochastic": False}
-    scripted = [("CDDCDC", "CCCDCC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 2, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("CDDCDC", "CCCDCC")]
 
 
 class TestTwoTitsForTat(StrategyHarness):
     make = staticmethod(S.two_tits_for_tat)
-    expected_classifier = {"memory_depth": 2, "stochastic": False}
-    scripted = [("CDCCCD", "CCDDCC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 2, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("CDCCCD", "CCDDCC")]
 
 
 class TestHardTitForTat(StrategyHarness):
     make = staticmethod(S.hard_tit_for_tat)
-    expected_classifier = {"memory_depth": 3, "stochastic": False}
-    scripted = [("CDCCCCC", "CCDDDCC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 3, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("CDCCCCC", "CCDDDCC")]
 
 
 class TestGrudger(StrategyHarness):
     make = staticmethod(S.grudger)
-    expected_classifier = {"memory_depth": INF, "stochastic": False}
-    scripted = [("CCDCCC", "CCCDDD")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": INF, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("CCDCCC", "CCCDDD")]
 
 
 class TestWinStayLoseShift(StrategyHarness):
     make = staticmethod(S.win_stay_lose_shift)
-    expected_classifier = {"memory_depth": 1, "stochastic": False}
-    scripted = [("CDDCC", "CCDCC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 1, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("CDDCC", "CCDCC")]
 
 
 class TestRandom(StrategyHarness):
     make = staticmethod(S.random_strategy)
-    expected_classifier = {"memory_depth": 0, "stochastic": True}
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 0, "stochastic": True}
 
     def test_cooperates_half_the_time(self) -> None:
         m = play_match(self.strategy(), "Cooperator", turns=40_000, seed=8)
@@ -96,32 +106,39 @@ class TestRandom(StrategyHarness):
 
 class TestAlternator(StrategyHarness):
     make = staticmethod(S.alternator)
-    expected_classifier = {"memory_depth": 1, "stochastic": False}
-    scripted = [("DDDDDD", "CDCDCD")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 1, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("DDDDDD", "CDCDCD")]
 
 
 class TestCyclerCCD(StrategyHarness):
     make = staticmethod(S.cycler)
-    expected_classifier = {"memory_depth": 2, "stochastic": False}
-    scripted = [("DDDDDDD", "CCDCCDC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 2, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("DDDDDDD", "CCDCCDC")]
 
 
 class TestProber(StrategyHarness):
     make = staticmethod(S.prober)
-    expected_classifier = {"memory_depth": INF, "stochastic": False}
-    scripted = [("CCCCC", "DCCDD"), ("CDCCC", "DCCCC"), ("CCDCD", "DCCDC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": INF, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [
+        ("CCCCC", "DCCDD"),
+        ("CDCCC", "DCCCC"),
+        ("CCDCD", "DCCDC"),
+    ]
 
 
 class TestGradual(StrategyHarness):
     make = staticmethod(S.gradual)
-    expected_classifier = {"memory_depth": INF, "stochastic": False}
-    scripted = [("DDCCCCCC", "CDCCCCCC"), ("DDCCDCCCCC", "CDCCCDDDCC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": INF, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [
+        ("DDCCCCCC", "CDCCCCCC"),
+        ("DDCCDCCCCC", "CDCCCDDDCC"),
+    ]
 
 
 class TestJoss(StrategyHarness):
     make = staticmethod(S.joss)
-    expected_classifier = {"memory_depth": 1, "stochastic": True}
-    scripted = [("DDDD", "CDDD")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 1, "stochastic": True}
+    scripted: ClassVar[list[tuple[str, str]]] = [("DDDD", "CDDD")]
 
     def test_vector(self) -> None:
         assert self.strategy().four_vector() == (0.9, 0.0, 0.9, 0.0)
@@ -129,20 +146,27 @@ class TestJoss(StrategyHarness):
 
 class TestGrofman(StrategyHarness):
     make = staticmethod(S.grofman)
-    expected_classifier = {"memory_depth": 1, "stochastic": True}
-    scripted = [("CCCC", "CCCC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 1, "stochastic": True}
+    scripted: ClassVar[list[tuple[str, str]]] = [("CCCC", "CCCC")]
 
 
 class TestDavis(StrategyHarness):
     make = staticmethod(S.davis)
-    expected_classifier = {"memory_depth": INF, "stochastic": False}
-    scripted = [("DCCCCCCCCCCC", "CCCCCCCCCCDD"), ("CCCCCCCCCCCD", "CCCCCCCCCCCC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": INF, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [
+        ("DCCCCCCCCCCC", "CCCCCCCCCCDD"),
+        ("CCCCCCCCCCCD", "CCCCCCCCCCCC"),
+    ]
 
 
 class TestContriteTitForTat(StrategyHarness):
     make = staticmethod(S.contrite_tit_for_tat)
-    expected_classifier = {"memory_depth": INF, "stochastic": False, "uses_signals": True}
-    scripted = [("CDCC", "CCDC"), ("CDDCC", "CCDDC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {
+        "memory_depth": INF,
+        "stochastic": False,
+        "uses_signals": True,
+    }
+    scripted: ClassVar[list[tuple[str, str]]] = [("CDCC", "CCDC"), ("CDDCC", "CCDDC")]
 
     def test_accepts_punishment_for_its_own_errors(self) -> None:
         # Errors only on Contrite TFT's side: TFT only ever answers them, so every
@@ -159,8 +183,8 @@ class TestContriteTitForTat(StrategyHarness):
 
 class TestGRIT(StrategyHarness):
     make = staticmethod(S.grit)
-    expected_classifier = {"memory_depth": INF, "stochastic": False}
-    scripted = [("DDDDDDDD", "CCDDCCDD"), ("CCDCC", "CCCDC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": INF, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("DDDDDDDD", "CCDDCCDD"), ("CCDCC", "CCCDC")]
 
     def test_parameters_are_checked(self) -> None:
         with pytest.raises(ParameterError):
@@ -169,37 +193,41 @@ class TestGRIT(StrategyHarness):
 
 class TestFirmButFair(StrategyHarness):
     make = staticmethod(S.firm_but_fair)
-    expected_classifier = {"memory_depth": 1, "stochastic": True}
-    scripted = [("CDCC", "CCDC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 1, "stochastic": True}
+    scripted: ClassVar[list[tuple[str, str]]] = [("CDCC", "CCDC")]
 
 
 class TestAntiTitForTat(StrategyHarness):
     make = staticmethod(S.anti_tit_for_tat)
-    expected_classifier = {"memory_depth": 1, "stochastic": False}
-    scripted = [("CDCD", "CDCD")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 1, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("CDCD", "CDCD")]
 
 
 class TestBully(StrategyHarness):
     make = staticmethod(S.bully)
-    expected_classifier = {"memory_depth": 1, "stochastic": False}
-    scripted = [("CDCD", "DDCD")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 1, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("CDCD", "DDCD")]
 
 
 class TestSoftMajority(StrategyHarness):
     make = staticmethod(S.soft_majority)
-    expected_classifier = {"memory_depth": INF, "stochastic": False}
-    scripted = [("DCDDC", "CDCDD")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": INF, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("DCDDC", "CDCDD")]
 
 
 class TestHardMajority(StrategyHarness):
     make = staticmethod(S.hard_majority)
-    expected_classifier = {"memory_depth": INF, "stochastic": False}
-    scripted = [("CDCC", "DCDC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": INF, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [("CDCC", "DCDC")]
 
 
 class TestZDExtort2(StrategyHarness):
     make = staticmethod(S.zd_extort_2)
-    expected_classifier = {"memory_depth": 1, "stochastic": True, "game_dependent": True}
+    expected_classifier: ClassVar[dict[str, Any]] = {
+        "memory_depth": 1,
+        "stochastic": True,
+        "game_dependent": True,
+    }
 
     def test_vector_for_the_standard_game(self) -> None:
         np.testing.assert_allclose(self.strategy().four_vector(), (8 / 9, 1 / 2, 1 / 3, 0.0))
@@ -215,8 +243,12 @@ class TestZDExtort2(StrategyHarness):
 
 class TestZDGTFT2(StrategyHarness):
     make = staticmethod(S.zd_gtft_2)
-    expected_classifier = {"memory_depth": 1, "stochastic": True, "game_dependent": True}
-    scripted = [("CCCC", "CCCC")]
+    expected_classifier: ClassVar[dict[str, Any]] = {
+        "memory_depth": 1,
+        "stochastic": True,
+        "game_dependent": True,
+    }
+    scripted: ClassVar[list[tuple[str, str]]] = [("CCCC", "CCCC")]
 
     def test_vector_for_the_standard_game(self) -> None:
         np.testing.assert_allclose(self.strategy().four_vector(), (1.0, 1 / 8, 1.0, 1 / 4))
@@ -224,8 +256,10 @@ class TestZDGTFT2(StrategyHarness):
 
 class TestMemoryOne(StrategyHarness):
     make = staticmethod(lambda: S.memory_one(1, 0, 0, 1))
-    expected_classifier = {"memory_depth": 1, "stochastic": False}
-    scripted = [("CDDCC", "CCDCC")]  # the vector of WSLS plays as WSLS
+    expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 1, "stochastic": False}
+    scripted: ClassVar[list[tuple[str, str]]] = [
+        ("CDDCC", "CCDCC")
+    ]  # the vector of WSLS plays as WSLS
 
     def test_probabilities_are_checked(self) -> None:
         with pytest.raises(ParameterError):

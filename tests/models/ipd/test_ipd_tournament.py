@@ -31,8 +31,19 @@ def test_tidy_table() -> None:
     df = res.matches
     assert isinstance(df, pd.DataFrame)
     assert len(df) == 2 * 6 * 2  # two seats, six pairings, two repetitions
-    for col in ("match", "player", "player_name", "opponent", "opponent_name", "repetition",
-                "turns", "score", "score_per_turn", "cooperation", "win"):
+    for col in (
+        "match",
+        "player",
+        "player_name",
+        "opponent",
+        "opponent_name",
+        "repetition",
+        "turns",
+        "score",
+        "score_per_turn",
+        "cooperation",
+        "win",
+    ):
         assert col in df.columns
     assert set(df["win"]) <= {0.0, 0.5, 1.0}
     d = res.to_dict()
@@ -40,15 +51,17 @@ def test_tidy_table() -> None:
 
 
 def test_confidence_interval_covers_with_t_quantile() -> None:
-    res = tournament(["TFT", "WSLS", "Random", "GTFT"], turns=50, repetitions=8,
-                     noise=Noise(0.05), seed=3)
+    res = tournament(
+        ["TFT", "WSLS", "Random", "GTFT"], turns=50, repetitions=8, noise=Noise(0.05), seed=3
+    )
     s95 = res.summary(0.95).set_index("strategy")
     s99 = res.summary(0.99).set_index("strategy")
     assert ((s99["ci_high"] - s99["ci_low"]) > (s95["ci_high"] - s95["ci_low"])).all()
     per_rep = res.scores_by_repetition()
     assert per_rep.shape == (4, 8)
-    np.testing.assert_allclose(np.sort(per_rep.mean(axis=1))[::-1],
-                               res.summary()["mean_score_per_turn"].to_numpy())
+    np.testing.assert_allclose(
+        np.sort(per_rep.mean(axis=1))[::-1], res.summary()["mean_score_per_turn"].to_numpy()
+    )
 
 
 def test_continuation_tournament() -> None:

@@ -22,6 +22,7 @@ number generators. *OOPSLA 2014*: 453-472. doi:10.1145/2660193.2660195.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numba as nb
 import numpy as np
@@ -97,7 +98,7 @@ def _int_words(n: int) -> list[int]:
 
 
 @nb.njit(cache=True, inline="always")
-def _hashmix(value: np.uint64, hc: NDArray[np.uint64]) -> np.uint64:
+def _hashmix(value: Any, hc: NDArray[np.uint64]) -> Any:
     value = (value ^ hc[0]) & _MASK32
     hc[0] = (hc[0] * _MULT_A) & _MASK32
     value = (value * hc[0]) & _MASK32
@@ -106,14 +107,14 @@ def _hashmix(value: np.uint64, hc: NDArray[np.uint64]) -> np.uint64:
 
 
 @nb.njit(cache=True, inline="always")
-def _mix(x: np.uint64, y: np.uint64) -> np.uint64:
+def _mix(x: Any, y: Any) -> Any:
     r = (_MIX_L * x - _MIX_R * y) & _MASK32
     r ^= r >> _XSHIFT
     return r & _MASK32
 
 
 @nb.njit(cache=True)
-def match_key(prefix: NDArray[np.uint32], index: np.int64) -> NDArray[np.uint64]:
+def match_key(prefix: NDArray[np.uint32], index: int) -> NDArray[np.uint64]:
     """The two 64-bit words of ``child_seed(seed, index).generate_state(2, uint64)``."""
     n_idx = 1
     v = np.uint64(index)
@@ -166,7 +167,7 @@ def _next(state: NDArray[np.uint64]) -> float:
 
 
 @nb.njit(cache=True)
-def _seed_stream(prefix: NDArray[np.uint32], index: np.int64) -> NDArray[np.uint64]:
+def _seed_stream(prefix: NDArray[np.uint32], index: int) -> NDArray[np.uint64]:
     key = match_key(prefix, index)
     state = np.empty(1, dtype=np.uint64)
     state[0] = key[0] ^ (key[1] * _GOLDEN)
@@ -174,7 +175,7 @@ def _seed_stream(prefix: NDArray[np.uint32], index: np.int64) -> NDArray[np.uint
 
 
 @nb.njit(cache=True)
-def _draw_length(state: NDArray[np.uint64], turns: np.int64, cont: float, cap: np.int64) -> np.int64:
+def _draw_length(state: NDArray[np.uint64], turns: int, cont: float, cap: int) -> int:
     # The first draw of every match fixes its length (a fixed number of turns
     # draws it too, so streams line up whatever the tournament's design).
     u = _next(state)
@@ -182,14 +183,18 @@ def _draw_length(state: NDArray[np.uint64], turns: np.int64, cont: float, cap: n
         return turns
     if cont >= 1.0:
         return cap
-    length = 1 + np.int64(math.floor(math.log(1.0 - u) / math.log(cont)))
-    return min(length, cap)
+    length = 1 + math.floor(math.log(1.0 - u) / math.log(cont))
+    return length if length < cap else cap
 
 
 @nb.njit(cache=True)
 def match_lengths(
-    prefix: NDArray[np.uint32], first_index: np.int64, n: np.int64, turns: np.int64,
-    cont: float, cap: np.int64,
+    prefix: NDArray[np.uint32],
+    first_index: int,
+    n: int,
+    turns: int,
+    cont: float,
+    cap: int,
 ) -> NDArray[np.int64]:
     """Length of each of ``n`` matches with indices ``first_index ...``."""
     out = np.empty(n, dtype=np.int64)
@@ -201,9 +206,17 @@ def match_lengths(
 
 @nb.njit(cache=True)
 def decide(
-    code: np.int64, par: tuple[float, ...], st: tuple[int, int, int, int], t: np.int64,
-    own1: np.int64, int1: np.int64, opp1: np.int64, opp2: np.int64, opp3: np.int64, u: float,
-) -> tuple[np.int64, tuple[int, int, int, int]]:
+    code: int,
+    par: tuple[float, ...],
+    st: tuple[int, int, int, int],
+    t: int,
+    own1: int,
+    int1: int,
+    opp1: int,
+    opp2: int,
+    opp3: int,
+    u: float,
+) -> tuple[int, tuple[int, int, int, int]]:
     """Intended move (0 = C, 1 = D) of a strategy automaton at turn ``t``, and its new state.
 
     ``own1`` is the player's own last move as played, ``int1`` as intended; ``opp1``,
@@ -223,7 +236,7 @@ def decide(
     if code == ALTERNATOR:
         return (0 if t == 0 else 1 - own1), st
     if code == CYCLER:
-        period = np.int64(par[0])
+        period = int(par[0])
         j = t % period
         v = par[1]
         if j == 1:
@@ -238,7 +251,7 @@ def decide(
             v = par[6]
         elif j == 6:
             v = par[7]
-        return np.int64(v), st
+        return int(v), st
     if code == TIT_FOR_TWO_TATS:
         return (1 if (t >= 2 and opp1 == 1 and opp2 == 1) else 0), st
     if code == TWO_TITS_FOR_TAT:
@@ -253,7 +266,7 @@ def decide(
     if code == DAVIS:
         if t > 0 and opp1 == 1:
             s0 = 1
-        if t < np.int64(par[0]):
+        if t < int(par[0]):
             return 0, (s0, s1, s2, s3)
         return s0, (s0, s1, s2, s3)
     if code == MAJORITY:
@@ -310,8 +323,8 @@ def decide(
         return (0 if (s0 == 1 or s1 == 0) else 1), (s0, s1, s2, s3)
     if code == GRIT:
         # s0 initiative moves left, s1 consecutive mutual defections.
-        patience = np.int64(par[0])
-        run = np.int64(par[1])
+        patience = int(par[0])
+        run = int(par[1])
         if t == 0:
             return 0, (run - 1, 0, s2, s3)
         if own1 == 1 and opp1 == 1:
@@ -327,20 +340,34 @@ def decide(
 
 
 @nb.njit(cache=True, inline="always")
-def _params(params: NDArray[np.float64], m: np.int64, k: np.int64) -> tuple[float, ...]:
-    return (params[m, k, 0], params[m, k, 1], params[m, k, 2], params[m, k, 3],
-            params[m, k, 4], params[m, k, 5], params[m, k, 6], params[m, k, 7])
+def _params(params: NDArray[np.float64], m: int, k: int) -> tuple[float, ...]:
+    return (
+        params[m, k, 0],
+        params[m, k, 1],
+        params[m, k, 2],
+        params[m, k, 3],
+        params[m, k, 4],
+        params[m, k, 5],
+        params[m, k, 6],
+        params[m, k, 7],
+    )
 
 
 @nb.njit(cache=True, parallel=True)
 def play_batch(
-    prefix: NDArray[np.uint32], first_index: np.int64,
-    codes: NDArray[np.int64], params: NDArray[np.float64],
-    noise: NDArray[np.float64], payoffs: NDArray[np.float64],
+    prefix: NDArray[np.uint32],
+    first_index: int,
+    codes: NDArray[np.int64],
+    params: NDArray[np.float64],
+    noise: NDArray[np.float64],
+    payoffs: NDArray[np.float64],
     lengths: NDArray[np.int64],
-    moves1: NDArray[np.int8], moves2: NDArray[np.int8],
-    seen1: NDArray[np.int8], seen2: NDArray[np.int8],
-    scores: NDArray[np.float64], coops: NDArray[np.int64],
+    moves1: NDArray[np.int8],
+    moves2: NDArray[np.int8],
+    seen1: NDArray[np.int8],
+    seen2: NDArray[np.int8],
+    scores: NDArray[np.float64],
+    coops: NDArray[np.int64],
 ) -> None:
     """Play matches ``first_index ...`` in place; one row of each array per match.
 
@@ -417,20 +444,26 @@ def play_batch(
 
 @nb.njit(cache=True)
 def draw_turn(
-    prefix: NDArray[np.uint32], first_index: np.int64, states: NDArray[np.uint64],
+    prefix: NDArray[np.uint32],
+    first_index: int,
+    states: NDArray[np.uint64],
     out: NDArray[np.float64],
 ) -> None:
     """Advance the per-match streams ``states`` (n,) by one turn's six draws into ``out``."""
     for m in range(states.shape[0]):
-        s = states[m:m + 1]
+        s = states[m : m + 1]
         for j in range(DRAWS_PER_TURN):
             out[m, j] = _next(s)
 
 
 @nb.njit(cache=True)
 def init_streams(
-    prefix: NDArray[np.uint32], indices: NDArray[np.int64], turns: np.int64, cont: float,
-    cap: np.int64, lengths: NDArray[np.int64],
+    prefix: NDArray[np.uint32],
+    indices: NDArray[np.int64],
+    turns: int,
+    cont: float,
+    cap: int,
+    lengths: NDArray[np.int64],
 ) -> NDArray[np.uint64]:
     """Stream states of matches ``indices`` after the length draw (lengths written)."""
     states = np.empty(indices.shape[0], dtype=np.uint64)
@@ -443,9 +476,15 @@ def init_streams(
 
 @nb.njit(cache=True)
 def step_many(
-    code: np.int64, params: NDArray[np.float64], states: NDArray[np.int64],
-    own: NDArray[np.int8], own_int: NDArray[np.int8], opp: NDArray[np.int8], t: np.int64,
-    u: NDArray[np.float64], out: NDArray[np.int8],
+    code: int,
+    params: NDArray[np.float64],
+    states: NDArray[np.int64],
+    own: NDArray[np.int8],
+    own_int: NDArray[np.int8],
+    opp: NDArray[np.int8],
+    t: int,
+    u: NDArray[np.float64],
+    out: NDArray[np.int8],
 ) -> None:
     """One turn of one automaton in many matches: row ``m`` of each array is match ``m``.
 
@@ -453,14 +492,22 @@ def step_many(
     histories (n, turns) are valid before column ``t``.
     """
     for m in range(out.shape[0]):
-        par = (params[m, 0], params[m, 1], params[m, 2], params[m, 3],
-               params[m, 4], params[m, 5], params[m, 6], params[m, 7])
+        par = (
+            params[m, 0],
+            params[m, 1],
+            params[m, 2],
+            params[m, 3],
+            params[m, 4],
+            params[m, 5],
+            params[m, 6],
+            params[m, 7],
+        )
         st = (states[m, 0], states[m, 1], states[m, 2], states[m, 3])
-        a_l = np.int64(own[m, t - 1]) if t >= 1 else 0
-        i_l = np.int64(own_int[m, t - 1]) if t >= 1 else 0
-        o1 = np.int64(opp[m, t - 1]) if t >= 1 else 0
-        o2 = np.int64(opp[m, t - 2]) if t >= 2 else 0
-        o3 = np.int64(opp[m, t - 3]) if t >= 3 else 0
+        a_l = int(own[m, t - 1]) if t >= 1 else 0
+        i_l = int(own_int[m, t - 1]) if t >= 1 else 0
+        o1 = int(opp[m, t - 1]) if t >= 1 else 0
+        o2 = int(opp[m, t - 2]) if t >= 2 else 0
+        o3 = int(opp[m, t - 3]) if t >= 3 else 0
         a, st = decide(code, par, st, t, a_l, i_l, o1, o2, o3, u[m])
         states[m, 0], states[m, 1], states[m, 2], states[m, 3] = st
         out[m] = a

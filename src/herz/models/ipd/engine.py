@@ -57,8 +57,13 @@ class ExternalStrategy(Protocol):
         ...
 
     def step(
-        self, state: Any, own: NDArray[np.int8], own_int: NDArray[np.int8],
-        opp: NDArray[np.int8], t: int, u: NDArray[np.float64],
+        self,
+        state: Any,
+        own: NDArray[np.int8],
+        own_int: NDArray[np.int8],
+        opp: NDArray[np.int8],
+        t: int,
+        u: NDArray[np.float64],
     ) -> NDArray[np.int8]:
         """Intended moves at turn ``t`` (histories are rows, valid before column ``t``)."""
         ...
@@ -77,11 +82,16 @@ def as_player(p: PlayerLike | str) -> PlayerLike:
         from herz.models.ipd.interop import from_axelrod
 
         return from_axelrod(p)
-    raise ParameterError("strategy", p, "must be a herz Strategy, a library name, "
-                         "an ExternalStrategy or an axelrod Player")
+    raise ParameterError(
+        "strategy",
+        p,
+        "must be a herz Strategy, a library name, an ExternalStrategy or an axelrod Player",
+    )
 
 
-def seed_sequence(seed: int | np.random.SeedSequence | np.random.Generator | None) -> np.random.SeedSequence:
+def seed_sequence(
+    seed: int | np.random.SeedSequence | np.random.Generator | None,
+) -> np.random.SeedSequence:
     """The SeedSequence that per-match seeds are spawned from."""
     if isinstance(seed, np.random.SeedSequence):
         return seed
@@ -155,9 +165,19 @@ def play_batch(
                 where[key] = len(players)
                 players.append(as_player(p))
             idx[k, seat] = where[key]
-    return play_indexed(players, idx[:, 0], idx[:, 1], seed=seed, first_index=first_index,
-                        game=game, noise=noise, turns=turns, continuation=continuation,
-                        keep_histories=keep_histories, threads=threads)
+    return play_indexed(
+        players,
+        idx[:, 0],
+        idx[:, 1],
+        seed=seed,
+        first_index=first_index,
+        game=game,
+        noise=noise,
+        turns=turns,
+        continuation=continuation,
+        keep_histories=keep_histories,
+        threads=threads,
+    )
 
 
 def play_indexed(
@@ -174,7 +194,7 @@ def play_indexed(
     keep_histories: bool = True,
     threads: int | None = None,
 ) -> Batch:
-    """Like :func:`play_batch`, with match k between ``players[first[k]]`` and ``players[second[k]]``."""
+    """Like :func:`play_batch`; match k is ``players[first[k]]`` against ``players[second[k]]``."""
     noise = Noise() if noise is None else noise
     fixed, cont, cap = _check_design(turns, continuation)
     ss = seed_sequence(seed)
@@ -187,8 +207,19 @@ def play_indexed(
         params_t = np.array([p.parameters(game) for p in players])  # type: ignore[union-attr]
         codes = np.stack([codes_t[first], codes_t[second]], axis=1)
         params = np.ascontiguousarray(np.stack([params_t[first], params_t[second]], axis=1))
-        return _run_compiled(codes, params, prefix, first_index, game, noise, fixed, cont, cap,
-                             keep_histories, threads)
+        return _run_compiled(
+            codes,
+            params,
+            prefix,
+            first_index,
+            game,
+            noise,
+            fixed,
+            cont,
+            cap,
+            keep_histories,
+            threads,
+        )
     # Mixed batch: group rows by pairing and play each group turn by turn.
     groups: dict[tuple[int, int], list[int]] = {}
     for k in range(n):
@@ -196,15 +227,19 @@ def play_indexed(
     parts = []
     for (i, j), rows in groups.items():
         ids = np.asarray(rows, dtype=np.int64) + first_index
-        parts.append((rows, _play_python(players[i], players[j], ids, prefix, game, noise, fixed,
-                                         cont, cap)))
+        parts.append(
+            (rows, _play_python(players[i], players[j], ids, prefix, game, noise, fixed, cont, cap))
+        )
     width = max(int(p.lengths.max()) for _, p in parts) if n else 0
     out = Batch(
         indices=np.arange(first_index, first_index + n, dtype=np.int64),
-        lengths=np.zeros(n, dtype=np.int64), scores=np.zeros((n, 2)),
+        lengths=np.zeros(n, dtype=np.int64),
+        scores=np.zeros((n, 2)),
         cooperations=np.zeros((n, 2), dtype=np.int64),
-        moves1=np.zeros((n, width), dtype=np.int8), moves2=np.zeros((n, width), dtype=np.int8),
-        seen1=np.zeros((n, width), dtype=np.int8), seen2=np.zeros((n, width), dtype=np.int8),
+        moves1=np.zeros((n, width), dtype=np.int8),
+        moves2=np.zeros((n, width), dtype=np.int8),
+        seen1=np.zeros((n, width), dtype=np.int8),
+        seen2=np.zeros((n, width), dtype=np.int8),
     )
     for rows, part in parts:
         r = np.asarray(rows)
@@ -224,13 +259,20 @@ def _noise_row(noise: Noise) -> NDArray[np.float64]:
 
 
 def _run_compiled(
-    codes: NDArray[np.int64], params: NDArray[np.float64], prefix: NDArray[np.uint32],
-    first_index: int, game: StageGame, noise: Noise, fixed: int, cont: float, cap: int,
-    keep: bool, threads: int | None,
+    codes: NDArray[np.int64],
+    params: NDArray[np.float64],
+    prefix: NDArray[np.uint32],
+    first_index: int,
+    game: StageGame,
+    noise: Noise,
+    fixed: int,
+    cont: float,
+    cap: int,
+    keep: bool,
+    threads: int | None,
 ) -> Batch:
     n = codes.shape[0]
-    lengths = K.match_lengths(prefix, np.int64(first_index), np.int64(n), np.int64(fixed), cont,
-                              np.int64(cap))
+    lengths = K.match_lengths(prefix, int(first_index), int(n), int(fixed), cont, int(cap))
     width = (int(lengths.max()) if n else 0) if keep else 0
     moves1 = np.zeros((n, width), dtype=np.int8)
     moves2 = np.zeros((n, width), dtype=np.int8)
@@ -242,10 +284,25 @@ def _run_compiled(
     payoffs = np.array(game.as_tuple(), dtype=float)
     old = numba.get_num_threads()
     if threads is not None:
-        numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
+        numba.set_num_threads(
+            max(1, min(int(threads), int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))))
+        )
     try:
-        K.play_batch(prefix, np.int64(first_index), codes, params, noise_rows, payoffs, lengths,
-                     moves1, moves2, seen1, seen2, scores, coops)
+        K.play_batch(
+            prefix,
+            int(first_index),
+            codes,
+            params,
+            noise_rows,
+            payoffs,
+            lengths,
+            moves1,
+            moves2,
+            seen1,
+            seen2,
+            scores,
+            coops,
+        )
     finally:
         numba.set_num_threads(old)
     idx = np.arange(first_index, first_index + n, dtype=np.int64)
@@ -263,10 +320,25 @@ class _CompiledSeat:
         self.states = np.zeros((n, K.STATE_SLOTS), dtype=np.int64)
         self.out = np.zeros(n, dtype=np.int8)
 
-    def step(self, own: NDArray[np.int8], own_int: NDArray[np.int8], opp: NDArray[np.int8], t: int,
-             u: NDArray[np.float64]) -> NDArray[np.int8]:
-        K.step_many(np.int64(self.code), self.params, self.states, own, own_int, opp, np.int64(t),
-                    np.ascontiguousarray(u), self.out)
+    def step(
+        self,
+        own: NDArray[np.int8],
+        own_int: NDArray[np.int8],
+        opp: NDArray[np.int8],
+        t: int,
+        u: NDArray[np.float64],
+    ) -> NDArray[np.int8]:
+        K.step_many(
+            int(self.code),
+            self.params,
+            self.states,
+            own,
+            own_int,
+            opp,
+            int(t),
+            np.ascontiguousarray(u),
+            self.out,
+        )
         return self.out.copy()
 
 
@@ -275,26 +347,42 @@ class _ExternalSeat:
         self.strategy = strategy
         self.state = strategy.start(n, seeds)
 
-    def step(self, own: NDArray[np.int8], own_int: NDArray[np.int8], opp: NDArray[np.int8], t: int,
-             u: NDArray[np.float64]) -> NDArray[np.int8]:
+    def step(
+        self,
+        own: NDArray[np.int8],
+        own_int: NDArray[np.int8],
+        opp: NDArray[np.int8],
+        t: int,
+        u: NDArray[np.float64],
+    ) -> NDArray[np.int8]:
         out = np.asarray(self.strategy.step(self.state, own, own_int, opp, t, u), dtype=np.int8)
         if out.shape != (own.shape[0],) or np.any((out != 0) & (out != 1)):
-            raise ParameterError("strategy", self.strategy.name, "step must return one 0/1 per match")
+            raise ParameterError(
+                "strategy", self.strategy.name, "step must return one 0/1 per match"
+            )
         return out
 
 
 def _play_python(
-    a: PlayerLike, b: PlayerLike, indices: NDArray[np.int64], prefix: NDArray[np.uint32],
-    game: StageGame, noise: Noise, fixed: int, cont: float, cap: int,
+    a: PlayerLike,
+    b: PlayerLike,
+    indices: NDArray[np.int64],
+    prefix: NDArray[np.uint32],
+    game: StageGame,
+    noise: Noise,
+    fixed: int,
+    cont: float,
+    cap: int,
 ) -> Batch:
     n = indices.shape[0]
     lengths = np.empty(n, dtype=np.int64)
-    streams = K.init_streams(prefix, indices, np.int64(fixed), cont, np.int64(cap), lengths)
+    streams = K.init_streams(prefix, indices, int(fixed), cont, int(cap), lengths)
     width = int(lengths.max())
     # Seeds for external strategies' own generators: from the match key, not the stream.
-    seeds = np.array([int(K.match_key(prefix, np.int64(i))[1] >> np.uint64(33)) for i in indices],
-                     dtype=np.int64)
-    seats = []
+    seeds = np.array(
+        [int(K.match_key(prefix, int(i))[1] >> np.uint64(33)) for i in indices], dtype=np.int64
+    )
+    seats: list[_CompiledSeat | _ExternalSeat] = []
     for s in (a, b):
         if isinstance(s, Strategy):
             seats.append(_CompiledSeat(s, game, n))
@@ -307,7 +395,7 @@ def _play_python(
     e = noise.implementation
     f = noise.perception
     for t in range(width):
-        K.draw_turn(prefix, np.int64(0), streams, u)
+        K.draw_turn(prefix, 0, streams, u)
         i1 = seats[0].step(moves[0], intended[0], seen[0], t, u[:, 0])
         i2 = seats[1].step(moves[1], intended[1], seen[1], t, u[:, 1])
         intended[0][:, t] = i1
@@ -373,13 +461,21 @@ class MatchResult:
         """Plain summary for JSON output."""
         m1, m2 = self.moves_text()
         return {
-            "players": list(self.players), "turns": self.turns, "scores": list(self.scores),
-            "score_per_turn": list(self.score_per_turn), "cooperation": list(self.cooperation),
-            "outcomes": self.outcome_shares, "moves": [m1, m2],
-            "misperceived": [int((self.seen[0] != self.moves[1]).sum()),
-                             int((self.seen[1] != self.moves[0]).sum())],
-            "payoffs": list(self.game.as_tuple()), "noise": self.noise.to_dict(),
-            "seed": self.seed_entropy, "index": self.index,
+            "players": list(self.players),
+            "turns": self.turns,
+            "scores": list(self.scores),
+            "score_per_turn": list(self.score_per_turn),
+            "cooperation": list(self.cooperation),
+            "outcomes": self.outcome_shares,
+            "moves": [m1, m2],
+            "misperceived": [
+                int((self.seen[0] != self.moves[1]).sum()),
+                int((self.seen[1] != self.moves[0]).sum()),
+            ],
+            "payoffs": list(self.game.as_tuple()),
+            "noise": self.noise.to_dict(),
+            "seed": self.seed_entropy,
+            "index": self.index,
         }
 
 
@@ -403,12 +499,32 @@ def play_match(
     p1, p2 = as_player(player1), as_player(player2)
     noise = Noise() if noise is None else noise
     ss = seed_sequence(seed)
-    b = play_batch([(p1, p2)], seed=ss, first_index=index, game=game, noise=noise, turns=turns,
-                   continuation=continuation)
+    b = play_batch(
+        [(p1, p2)],
+        seed=ss,
+        first_index=index,
+        game=game,
+        noise=noise,
+        turns=turns,
+        continuation=continuation,
+    )
     length = int(b.lengths[0])
-    assert b.moves1 is not None and b.moves2 is not None and b.seen1 is not None and b.seen2 is not None
+    assert (
+        b.moves1 is not None
+        and b.moves2 is not None
+        and b.seen1 is not None
+        and b.seen2 is not None
+    )
     moves = np.stack([b.moves1[0, :length], b.moves2[0, :length]])
     seen = np.stack([b.seen1[0, :length], b.seen2[0, :length]])
     entropy = ss.entropy if isinstance(ss.entropy, int) else tuple(ss.entropy)  # type: ignore[arg-type]
-    return MatchResult((p1.name, p2.name), moves, seen, (float(b.scores[0, 0]), float(b.scores[0, 1])),
-                       game, noise, entropy, index)
+    return MatchResult(
+        (p1.name, p2.name),
+        moves,
+        seen,
+        (float(b.scores[0, 0]), float(b.scores[0, 1])),
+        game,
+        noise,
+        entropy,
+        index,
+    )

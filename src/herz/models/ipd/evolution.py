@@ -69,14 +69,14 @@ __all__ = [
 ]
 
 
-class Fitness(str, enum.Enum):
+class Fitness(enum.StrEnum):
     """How payoff becomes fitness in the Moran process."""
 
     LINEAR = "linear"  # 1 - s + s * payoff
     EXPONENTIAL = "exponential"  # exp(s * payoff)
 
 
-class PayoffMethod(str, enum.Enum):
+class PayoffMethod(enum.StrEnum):
     """Where the payoff matrix comes from."""
 
     EXACT = "exact"  # Markov chain of memory-one strategies
@@ -105,23 +105,38 @@ def payoff_matrix(
     names = [p.name for p in players]
     noise = Noise() if noise is None else noise
     if method is PayoffMethod.TOURNAMENT:
-        res = tournament(players, turns=turns, repetitions=repetitions, continuation=continuation,
-                         game=game, noise=noise, seed=seed)
+        res = tournament(
+            players,
+            turns=turns,
+            repetitions=repetitions,
+            continuation=continuation,
+            game=game,
+            noise=noise,
+            seed=seed,
+        )
         return res.payoff_matrix()
     n = len(players)
+    memory_one: list[Strategy] = []
     for p in players:
         if not (isinstance(p, Strategy) and p.is_memory_one):
-            raise ParameterError("strategies", p.name, "exact payoffs need memory-one strategies; "
-                                 "use method='tournament'")
+            raise ParameterError(
+                "strategies",
+                p.name,
+                "exact payoffs need memory-one strategies; use method='tournament'",
+            )
+        memory_one.append(p)
     a = np.zeros((n, n))
     for i in range(n):
         for j in range(n):
             if continuation is None:
-                a[i, j] = stationary(players[i], players[j], noise, game).payoff1  # type: ignore[arg-type]
+                a[i, j] = stationary(memory_one[i], memory_one[j], noise, game).payoff1
             else:
-                a[i, j] = expected_payoffs(players[i], players[j], continuation, noise,  # type: ignore[arg-type]
-                                           game).per_round1
-    return pd.DataFrame(a, index=pd.Index(names, name="player"), columns=pd.Index(names, name="opponent"))
+                a[i, j] = expected_payoffs(
+                    memory_one[i], memory_one[j], continuation, noise, game
+                ).per_round1
+    return pd.DataFrame(
+        a, index=pd.Index(names, name="player"), columns=pd.Index(names, name="opponent")
+    )
 
 
 def _fitness(payoff: float, selection: float, fitness: Fitness) -> float:
@@ -138,7 +153,12 @@ def _check_population(n: int, selection: float) -> None:
 
 
 def fixation_probability(
-    a: float, b: float, c: float, d: float, population: int, selection: float = 1.0,
+    a: float,
+    b: float,
+    c: float,
+    d: float,
+    population: int,
+    selection: float = 1.0,
     fitness: Fitness | str = Fitness.LINEAR,
 ) -> float:
     """Probability that one A mutant takes over a population of N - 1 B residents.
@@ -160,15 +180,20 @@ def fixation_probability(
         fa = _fitness(pa, selection, fitness)
         fb = _fitness(pb, selection, fitness)
         if fa <= 0 or fb <= 0:
-            raise ParameterError("selection", selection, "makes a fitness <= 0; lower it or use "
-                                 "fitness='exponential'")
+            raise ParameterError(
+                "selection",
+                selection,
+                "makes a fitness <= 0; lower it or use fitness='exponential'",
+            )
         log_prod += math.log(fb / fa)
         total += math.exp(log_prod)
     return 1.0 / (1.0 + total)
 
 
 def fixation_matrix(
-    payoffs: ArrayLike | pd.DataFrame, population: int, selection: float = 1.0,
+    payoffs: ArrayLike | pd.DataFrame,
+    population: int,
+    selection: float = 1.0,
     fitness: Fitness | str = Fitness.LINEAR,
 ) -> pd.DataFrame | NDArray[np.float64]:
     """``rho[i, j]``: probability that one j mutant takes over a population of i residents."""
@@ -179,19 +204,27 @@ def fixation_matrix(
     for i in range(k):
         for j in range(k):
             if i != j:
-                rho[i, j] = fixation_probability(a[j, j], a[j, i], a[i, j], a[i, i], population,
-                                                 selection, fitness)
+                rho[i, j] = fixation_probability(
+                    a[j, j], a[j, i], a[i, j], a[i, i], population, selection, fitness
+                )
     if names is not None:
-        return pd.DataFrame(rho, index=pd.Index(names, name="resident"),
-                            columns=pd.Index(names, name="mutant"))
+        return pd.DataFrame(
+            rho, index=pd.Index(names, name="resident"), columns=pd.Index(names, name="mutant")
+        )
     return rho
 
 
 @nb.njit(cache=True)
 def _moran_runs(
-    prefix: NDArray[np.uint32], a: NDArray[np.float64], counts0: NDArray[np.int64],
-    selection: float, exponential: bool, runs: np.int64, max_steps: np.int64,
-    winners: NDArray[np.int64], steps: NDArray[np.int64],
+    prefix: NDArray[np.uint32],
+    a: NDArray[np.float64],
+    counts0: NDArray[np.int64],
+    selection: float,
+    exponential: bool,
+    runs: int,
+    max_steps: int,
+    winners: NDArray[np.int64],
+    steps: NDArray[np.int64],
 ) -> None:
     k = counts0.shape[0]
     n = counts0.sum()
@@ -218,7 +251,11 @@ def _moran_runs(
                     for m in range(k):
                         pay += counts[m] * a[j, m]
                     pay = (pay - a[j, j]) / (n - 1)
-                    f = math.exp(selection * pay) if exponential else 1.0 - selection + selection * pay
+                    f = (
+                        math.exp(selection * pay)
+                        if exponential
+                        else 1.0 - selection + selection * pay
+                    )
                     fit[j] = counts[j] * f
                 else:
                     fit[j] = 0.0
@@ -272,17 +309,29 @@ class MoranResult:
             p = x / n
             centre = (p + z * z / (2 * n)) / (1 + z * z / n)
             half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-            rows.append({"strategy": name, "fixations": x, "probability": p,
-                         "ci_low": max(0.0, centre - half), "ci_high": min(1.0, centre + half)})
+            rows.append(
+                {
+                    "strategy": name,
+                    "fixations": x,
+                    "probability": p,
+                    "ci_low": max(0.0, centre - half),
+                    "ci_high": min(1.0, centre + half),
+                }
+            )
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain summary for JSON output."""
         return {
-            "strategies": list(self.names), "initial": list(self.initial), "runs": self.runs,
+            "strategies": list(self.names),
+            "initial": list(self.initial),
+            "runs": self.runs,
             "fixation": self.fixation().to_dict(orient="records"),
-            "unfinished": int((self.winners < 0).sum()), "mean_steps": float(self.steps.mean()),
-            "selection": self.selection, "fitness": self.fitness.value, "seed": self.seed_entropy,
+            "unfinished": int((self.winners < 0).sum()),
+            "mean_steps": float(self.steps.mean()),
+            "selection": self.selection,
+            "fitness": self.fitness.value,
+            "seed": self.seed_entropy,
         }
 
 
@@ -311,19 +360,39 @@ def moran_process(
         raise ParameterError("initial", list(initial), f"must be {a.shape[0]} counts >= 0")
     _check_population(int(counts.sum()), selection)
     if fitness is Fitness.LINEAR and (1 - selection + selection * a.min()) <= 0:
-        raise ParameterError("selection", selection, "makes a fitness <= 0; lower it or use "
-                             "fitness='exponential'")
+        raise ParameterError(
+            "selection", selection, "makes a fitness <= 0; lower it or use fitness='exponential'"
+        )
     if names is None:
-        names = list(payoffs.index) if isinstance(payoffs, pd.DataFrame) else [
-            f"strategy {j}" for j in range(a.shape[0])]
+        names = (
+            list(payoffs.index)
+            if isinstance(payoffs, pd.DataFrame)
+            else [f"strategy {j}" for j in range(a.shape[0])]
+        )
     ss = seed_sequence(seed)
     winners = np.empty(int(runs), dtype=np.int64)
     steps = np.empty(int(runs), dtype=np.int64)
-    _moran_runs(K.entropy_prefix(ss), a, counts, float(selection), fitness is Fitness.EXPONENTIAL,
-                np.int64(runs), np.int64(max_steps), winners, steps)
+    _moran_runs(
+        K.entropy_prefix(ss),
+        a,
+        counts,
+        float(selection),
+        fitness is Fitness.EXPONENTIAL,
+        int(runs),
+        int(max_steps),
+        winners,
+        steps,
+    )
     entropy = ss.entropy if isinstance(ss.entropy, int) else tuple(ss.entropy)  # type: ignore[arg-type]
-    return MoranResult(tuple(map(str, names)), tuple(int(c) for c in counts), winners, steps,
-                       float(selection), fitness, entropy)
+    return MoranResult(
+        tuple(map(str, names)),
+        tuple(int(c) for c in counts),
+        winners,
+        steps,
+        float(selection),
+        fitness,
+        entropy,
+    )
 
 
 @dataclass(frozen=True)
@@ -340,7 +409,9 @@ class ReplicatorPath:
 
 
 def replicator(
-    payoffs: ArrayLike | pd.DataFrame, x0: Sequence[float], times: Sequence[float],
+    payoffs: ArrayLike | pd.DataFrame,
+    x0: Sequence[float],
+    times: Sequence[float],
     names: Sequence[str] | None = None,
 ) -> ReplicatorPath:
     """Integrate ``dx_i/dt = x_i ((A x)_i - x . A x)`` from shares ``x0`` (RK45, rtol 1e-10).
@@ -359,9 +430,13 @@ def replicator(
         fit = a @ y
         return np.asarray(y * (fit - y @ fit))
 
-    sol = scipy.integrate.solve_ivp(rhs, (float(t[0]), float(t[-1])), x, t_eval=t, rtol=1e-10,
-                                    atol=1e-12)
+    sol = scipy.integrate.solve_ivp(
+        rhs, (float(t[0]), float(t[-1])), x, t_eval=t, rtol=1e-10, atol=1e-12
+    )
     if names is None:
-        names = list(payoffs.index) if isinstance(payoffs, pd.DataFrame) else [
-            f"strategy {j}" for j in range(a.shape[0])]
+        names = (
+            list(payoffs.index)
+            if isinstance(payoffs, pd.DataFrame)
+            else [f"strategy {j}" for j in range(a.shape[0])]
+        )
     return ReplicatorPath(sol.t, sol.y.T, tuple(map(str, names)))

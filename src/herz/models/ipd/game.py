@@ -57,7 +57,7 @@ C = 0
 D = 1
 
 
-class GameKind(str, enum.Enum):
+class GameKind(enum.StrEnum):
     """Which textbook class a symmetric 2x2 game falls in (by payoff order)."""
 
     PRISONERS_DILEMMA = "prisoners dilemma"  # T > R > P > S

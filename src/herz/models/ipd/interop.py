@@ -80,8 +80,10 @@ def _axl() -> Any:
     try:
         import axelrod
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("the axelrod library is not installed: pip install 'herz[axelrod]' "
-                          "(install torch==2.13.0, the CPU build, first)") from exc
+        raise ImportError(
+            "the axelrod library is not installed: pip install 'herz[axelrod]' "
+            "(install torch==2.13.0, the CPU build, first)"
+        ) from exc
     return axelrod
 
 
@@ -91,8 +93,9 @@ def axelrod_players(names: Sequence[str]) -> list[Any]:
     out = []
     for name in names:
         if name not in EXTENDED_FIELD:
-            raise ParameterError("strategy", name, "has no axelrod twin; known: "
-                                 + ", ".join(EXTENDED_FIELD))
+            raise ParameterError(
+                "strategy", name, "has no axelrod twin; known: " + ", ".join(EXTENDED_FIELD)
+            )
         out.append(getattr(axl, EXTENDED_FIELD[name])())
     return out
 
@@ -100,8 +103,9 @@ def axelrod_players(names: Sequence[str]) -> list[Any]:
 class AxelrodStrategy:
     """An axelrod player adapted to herz's :class:`~herz.models.ipd.engine.ExternalStrategy`."""
 
-    def __init__(self, player: Any, game: StageGame = PRISONERS_DILEMMA,
-                 turns: int | None = None) -> None:
+    def __init__(
+        self, player: Any, game: StageGame = PRISONERS_DILEMMA, turns: int | None = None
+    ) -> None:
         axl = _axl()
         if not isinstance(player, axl.Player):
             raise TypeError("not an axelrod Player")
@@ -112,7 +116,8 @@ class AxelrodStrategy:
         self.turns = -1 if turns is None else int(turns)
         c = player.classifier
         self.classifier = Classifier(
-            float(c.get("memory_depth", math.inf)), bool(c.get("stochastic", True)),
+            float(c.get("memory_depth", math.inf)),
+            bool(c.get("stochastic", True)),
             uses_signals=bool(c.get("inspects_source") or c.get("manipulates_state")),
         )
 
@@ -130,9 +135,16 @@ class AxelrodStrategy:
             puppets.append(puppet)
         return {"players": players, "puppets": puppets}
 
-    def step(self, state: dict[str, list[Any]], own: NDArray[np.int8], own_int: NDArray[np.int8],
-             opp: NDArray[np.int8], t: int, u: NDArray[np.float64]) -> NDArray[np.int8]:
-        """Feed last turn's moves (own as played, the opponent's as perceived) and ask each player."""
+    def step(
+        self,
+        state: dict[str, list[Any]],
+        own: NDArray[np.int8],
+        own_int: NDArray[np.int8],
+        opp: NDArray[np.int8],
+        t: int,
+        u: NDArray[np.float64],
+    ) -> NDArray[np.int8]:
+        """Feed last turn's moves (own as played, the other's as perceived); ask each player."""
         C, D = self._axl.Action.C, self._axl.Action.D
         acts = (C, D)
         out = np.empty(own.shape[0], dtype=np.int8)
@@ -148,8 +160,9 @@ class AxelrodStrategy:
         return f"AxelrodStrategy({self.name})"
 
 
-def from_axelrod(player: Any, game: StageGame = PRISONERS_DILEMMA,
-                 turns: int | None = None) -> AxelrodStrategy:
+def from_axelrod(
+    player: Any, game: StageGame = PRISONERS_DILEMMA, turns: int | None = None
+) -> AxelrodStrategy:
     """Wrap an ``axelrod.Player`` (an instance) so herz can play it."""
     return AxelrodStrategy(player, game=game, turns=turns)
 
@@ -176,10 +189,14 @@ def axelrod_tournament(
     """
     axl = _axl()
     if players and isinstance(players[0], str):
-        names = list(players) if names is None else names  # type: ignore[arg-type]
-        players = axelrod_players(players)  # type: ignore[arg-type]
-    kwargs: dict[str, Any] = {"repetitions": repetitions, "noise": noise, "seed": seed,
-                              "game": axl.Game(r=game.R, s=game.S, t=game.T, p=game.P)}
+        names = [str(p) for p in players] if names is None else names
+        players = axelrod_players([str(p) for p in players])
+    kwargs: dict[str, Any] = {
+        "repetitions": repetitions,
+        "noise": noise,
+        "seed": seed,
+        "game": axl.Game(r=game.R, s=game.S, t=game.T, p=game.P),
+    }
     if prob_end is None:
         kwargs["turns"] = turns
     else:
@@ -191,47 +208,79 @@ def axelrod_tournament(
     return summarise(labels, scores, confidence)
 
 
-def summarise(names: Sequence[str], per_rep: NDArray[np.float64], confidence: float = 0.95) -> pd.DataFrame:
+def summarise(
+    names: Sequence[str], per_rep: NDArray[np.float64], confidence: float = 0.95
+) -> pd.DataFrame:
     """Summary table (herz's columns) from per-repetition scores (strategies, repetitions)."""
     r = per_rep.shape[1]
     mean = per_rep.mean(axis=1)
     sd = per_rep.std(axis=1, ddof=1) if r > 1 else np.full(len(mean), np.nan)
     se = sd / math.sqrt(r)
     tq = float(scipy.stats.t.ppf(0.5 + confidence / 2, r - 1)) if r > 1 else math.nan
-    df = pd.DataFrame({"strategy": list(names), "mean_score_per_turn": mean, "sd": sd, "se": se,
-                       "ci_low": mean - tq * se, "ci_high": mean + tq * se})
-    df = df.sort_values("mean_score_per_turn", ascending=False, kind="stable").reset_index(drop=True)
+    df = pd.DataFrame(
+        {
+            "strategy": list(names),
+            "mean_score_per_turn": mean,
+            "sd": sd,
+            "se": se,
+            "ci_low": mean - tq * se,
+            "ci_high": mean + tq * se,
+        }
+    )
+    df = df.sort_values("mean_score_per_turn", ascending=False, kind="stable").reset_index(
+        drop=True
+    )
     df.insert(0, "rank", np.arange(1, len(df) + 1))
     return df
 
 
-def compare(herz_summary: pd.DataFrame, axelrod_summary: pd.DataFrame,
-            confidence: float = 0.99) -> pd.DataFrame:
+def compare(
+    herz_summary: pd.DataFrame,
+    axelrod_summary: pd.DataFrame,
+    confidence: float = 0.99,
+    repetitions: tuple[int, int] | None = None,
+) -> pd.DataFrame:
     """Both libraries' mean scores per strategy with a combined confidence interval.
 
-    ``half_width = z * sqrt(se_herz^2 + se_axelrod^2)``; ``agree`` is true when the
+    ``half_width = q * sqrt(se_herz^2 + se_axelrod^2)`` with q the normal quantile,
+    or, when the numbers of ``repetitions`` behind the two standard errors are given,
+    the Student-t quantile with Welch-Satterthwaite degrees of freedom (the standard
+    errors are then estimates from few repetitions). ``agree`` is true when the
     difference lies within it (a difference of exactly 0 agrees even when both
     standard errors are 0, as for deterministic fields).
     """
-    z = float(scipy.stats.norm.ppf(0.5 + confidence / 2))
     h = herz_summary.set_index("strategy")
     a = axelrod_summary.set_index("strategy")
     missing = set(h.index) ^ set(a.index)
     if missing:
         raise ParameterError("strategies", sorted(missing), "must appear in both summaries")
-    out = pd.DataFrame({
-        "herz": h["mean_score_per_turn"], "axelrod": a["mean_score_per_turn"].reindex(h.index),
-        "se_herz": h["se"].fillna(0.0), "se_axelrod": a["se"].reindex(h.index).fillna(0.0),
-        "rank_herz": h["rank"], "rank_axelrod": a["rank"].reindex(h.index),
-    })
+    out = pd.DataFrame(
+        {
+            "herz": h["mean_score_per_turn"],
+            "axelrod": a["mean_score_per_turn"].reindex(h.index),
+            "se_herz": h["se"].fillna(0.0),
+            "se_axelrod": a["se"].reindex(h.index).fillna(0.0),
+            "rank_herz": h["rank"],
+            "rank_axelrod": a["rank"].reindex(h.index),
+        }
+    )
     out["difference"] = out["herz"] - out["axelrod"]
-    out["half_width"] = z * np.sqrt(out["se_herz"] ** 2 + out["se_axelrod"] ** 2)
+    var_h, var_a = out["se_herz"] ** 2, out["se_axelrod"] ** 2
+    if repetitions is None:
+        q = np.full(len(out), float(scipy.stats.norm.ppf(0.5 + confidence / 2)))
+    else:
+        nh, na = repetitions
+        denom = var_h**2 / max(1, nh - 1) + var_a**2 / max(1, na - 1)
+        df = np.where(denom > 0, (var_h + var_a) ** 2 / np.where(denom > 0, denom, 1.0), 1e9)
+        q = scipy.stats.t.ppf(0.5 + confidence / 2, df)
+    out["half_width"] = q * np.sqrt(var_h + var_a)
     out["agree"] = out["difference"].abs() <= out["half_width"] + 1e-9
     return out.reset_index()
 
 
-def rank_disagreements(herz_summary: pd.DataFrame, axelrod_summary: pd.DataFrame,
-                       confidence: float = 0.99) -> list[tuple[str, str]]:
+def rank_disagreements(
+    herz_summary: pd.DataFrame, axelrod_summary: pd.DataFrame, confidence: float = 0.99
+) -> list[tuple[str, str]]:
     """Pairs ordered differently by the two libraries where neither order is a statistical tie.
 
     A pair (i, j) counts when herz puts i above j and axelrod j above i, and in at
@@ -245,14 +294,16 @@ def rank_disagreements(herz_summary: pd.DataFrame, axelrod_summary: pd.DataFrame
     bad = []
 
     def sig(df: pd.DataFrame, i: str, j: str) -> int:
-        d = df.at[i, "mean_score_per_turn"] - df.at[j, "mean_score_per_turn"]
-        se = math.sqrt(float(np.nan_to_num(df.at[i, "se"])) ** 2 + float(np.nan_to_num(df.at[j, "se"])) ** 2)
+        means = df["mean_score_per_turn"].astype(float)
+        ses = df["se"].astype(float).fillna(0.0)
+        d = float(means[i]) - float(means[j])
+        se = math.sqrt(float(ses[i]) ** 2 + float(ses[j]) ** 2)
         if abs(d) <= z * se + 1e-9:
             return 0
         return 1 if d > 0 else -1
 
     for k, i in enumerate(names):
-        for j in names[k + 1:]:
+        for j in names[k + 1 :]:
             sh, sa = sig(h, i, j), sig(a, i, j)
             if sh * sa < 0:
                 bad.append((i, j))

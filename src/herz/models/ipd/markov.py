@@ -65,7 +65,9 @@ _SWAP = (0, 2, 1, 3)  # player 2's view of player 1's state index
 MemoryOneLike = Strategy | str | Sequence[float]
 
 
-def four_vector(s: MemoryOneLike, game: StageGame = PRISONERS_DILEMMA) -> tuple[tuple[float, ...], float]:
+def four_vector(
+    s: MemoryOneLike, game: StageGame = PRISONERS_DILEMMA
+) -> tuple[tuple[float, ...], float]:
     """``((p_cc, p_cd, p_dc, p_dd), first)`` of a memory-one strategy, name or 4 or 5 numbers."""
     if isinstance(s, str):
         s = parse_strategy(s)
@@ -94,7 +96,9 @@ def _effective(p: Sequence[Any], e: Any, f: Any, player: int) -> list[Any]:
 
 
 def transition_matrix(
-    p1: MemoryOneLike, p2: MemoryOneLike, noise: Noise | None = None,
+    p1: MemoryOneLike,
+    p2: MemoryOneLike,
+    noise: Noise | None = None,
     game: StageGame = PRISONERS_DILEMMA,
 ) -> NDArray[np.float64]:
     """The 4x4 matrix Q[s, s'] of the chain on outcomes CC, CD, DC, DD (player 1's view)."""
@@ -104,7 +108,9 @@ def transition_matrix(
     return np.array(_matrix([float(x) for x in v1], [float(x) for x in v2], noise), dtype=float)
 
 
-def _matrix(v1: Sequence[Any], v2: Sequence[Any], noise: Noise | tuple[Any, Any, Any, Any]) -> list[list[Any]]:
+def _matrix(
+    v1: Sequence[Any], v2: Sequence[Any], noise: Noise | tuple[Any, Any, Any, Any]
+) -> list[list[Any]]:
     if isinstance(noise, Noise):
         e1, e2 = noise.implementation
         f1, f2 = noise.perception
@@ -149,10 +155,15 @@ class StationaryResult:
         """Plain summary for JSON output."""
         out: dict[str, Any] = {
             "distribution": [float(x) for x in self.distribution],
-            "states": list(STATES), "payoff1": self.payoff1, "payoff2": self.payoff2,
-            "cooperation": list(self.cooperation), "method": self.method,
-            "payoffs": list(self.game.as_tuple()), "noise": self.noise.to_dict(),
-            "p1": [float(x) for x in self.vectors[0]], "p2": [float(x) for x in self.vectors[1]],
+            "states": list(STATES),
+            "payoff1": self.payoff1,
+            "payoff2": self.payoff2,
+            "cooperation": list(self.cooperation),
+            "method": self.method,
+            "payoffs": list(self.game.as_tuple()),
+            "noise": self.noise.to_dict(),
+            "p1": [float(x) for x in self.vectors[0]],
+            "p2": [float(x) for x in self.vectors[1]],
             "notes": list(self.notes),
         }
         if self.exact is not None:
@@ -201,14 +212,24 @@ def stationary(
         v0 = np.array(_first_round(float(first1), float(first2), *noise.implementation))
         dist = _cesaro(v0, q)
         method = "Cesàro average from the first round (the chain has several closed classes)"
-        notes.append("the long-run outcome depends on the opening moves: no unique stationary "
-                     "distribution")
+        notes.append(
+            "the long-run outcome depends on the opening moves: no unique stationary distribution"
+        )
         if exact:
             notes.append("no exact answer: exact arithmetic needs a unique stationary distribution")
     pay1 = float(dist @ game.vector(1))
     pay2 = float(dist @ game.vector(2))
-    return StationaryResult(dist, pay1, pay2, method, game, noise,
-                            (tuple(map(float, v1)), tuple(map(float, v2))), fractions, tuple(notes))
+    return StationaryResult(
+        dist,
+        pay1,
+        pay2,
+        method,
+        game,
+        noise,
+        (tuple(map(float, v1)), tuple(map(float, v2))),
+        fractions,
+        tuple(notes),
+    )
 
 
 def _single_closed_class(q: NDArray[np.float64]) -> bool:
@@ -224,7 +245,9 @@ def _single_closed_class(q: NDArray[np.float64]) -> bool:
     return len(set(closed)) == 1
 
 
-def _cesaro(v0: NDArray[np.float64], q: NDArray[np.float64], doublings: int = 40) -> NDArray[np.float64]:
+def _cesaro(
+    v0: NDArray[np.float64], q: NDArray[np.float64], doublings: int = 40
+) -> NDArray[np.float64]:
     """(1/N) sum_{t<N} v0 Q^t for N = 2**doublings (error below 4/N)."""
     total = np.eye(4)  # sum_{t<n} Q^t
     power = q.copy()  # Q^n
@@ -236,7 +259,9 @@ def _cesaro(v0: NDArray[np.float64], q: NDArray[np.float64], doublings: int = 40
 
 
 def stationary_exact(
-    v1: Sequence[Any], v2: Sequence[Any], noise: Noise | tuple[Any, Any, Any, Any],
+    v1: Sequence[Any],
+    v2: Sequence[Any],
+    noise: Noise | tuple[Any, Any, Any, Any],
 ) -> tuple[Fraction, ...]:
     """The stationary distribution in rational arithmetic (unique-case only).
 
@@ -261,8 +286,9 @@ def _solve_fraction(rows: list[list[Fraction]]) -> list[Fraction]:
     for col in range(n):
         piv = next((r for r in range(col, n) if m[r][col] != 0), None)
         if piv is None:
-            raise ParameterError("strategies", "memory-one pair", "singular chain: no unique "
-                                 "stationary distribution")
+            raise ParameterError(
+                "strategies", "memory-one pair", "singular chain: no unique stationary distribution"
+            )
         m[col], m[piv] = m[piv], m[col]
         pv = m[col][col]
         m[col] = [x / pv for x in m[col]]
@@ -288,8 +314,11 @@ class ExpectedPayoffs:
     def to_dict(self) -> dict[str, Any]:
         """Plain summary for JSON output."""
         return {
-            "total1": self.total1, "total2": self.total2, "per_round1": self.per_round1,
-            "per_round2": self.per_round2, "expected_rounds": self.expected_rounds,
+            "total1": self.total1,
+            "total2": self.total2,
+            "per_round1": self.per_round1,
+            "per_round2": self.per_round2,
+            "expected_rounds": self.expected_rounds,
             "continuation": self.continuation,
             "distribution": [float(x) for x in self.discounted_distribution],
         }
@@ -323,5 +352,6 @@ def expected_payoffs(
     occupancy = np.linalg.solve((np.eye(4) - w * q).T, v0)  # v0 (I - wQ)^-1
     t1 = float(occupancy @ game.vector(1))
     t2 = float(occupancy @ game.vector(2))
-    return ExpectedPayoffs(t1, t2, t1 * (1 - w), t2 * (1 - w), 1.0 / (1.0 - w), w,
-                           occupancy * (1 - w))
+    return ExpectedPayoffs(
+        t1, t2, t1 * (1 - w), t2 * (1 - w), 1.0 / (1.0 - w), w, occupancy * (1 - w)
+    )

@@ -125,7 +125,9 @@ BOYD_1989 = (
     "Boyd, R. (1989). Mistakes allow evolutionary stability in the repeated prisoner's dilemma "
     "game. Journal of Theoretical Biology 136(1): 47-56. doi:10.1016/S0022-5193(89)80188-2."
 )
-SUGDEN_1986 = "Sugden, R. (1986). The Economics of Rights, Co-operation and Welfare. Oxford: Blackwell."
+SUGDEN_1986 = (
+    "Sugden, R. (1986). The Economics of Rights, Co-operation and Welfare. Oxford: Blackwell."
+)
 WU_AXELROD_1995 = (
     "Wu, J. and Axelrod, R. (1995). How to cope with noise in the iterated prisoner's dilemma. "
     "Journal of Conflict Resolution 39(1): 183-189. doi:10.1177/0022002795039001008."
@@ -255,9 +257,17 @@ class Strategy:
 
 # --- Memory-one strategies -----------------------------------------------------------------
 
+
 def memory_one(
-    p_cc: float, p_cd: float, p_dc: float, p_dd: float, first: float = 1.0, *,
-    name: str | None = None, references: Sequence[str] = (NOWAK_1990,), description: str = "",
+    p_cc: float,
+    p_cd: float,
+    p_dc: float,
+    p_dd: float,
+    first: float = 1.0,
+    *,
+    name: str | None = None,
+    references: Sequence[str] = (NOWAK_1990,),
+    description: str = "",
 ) -> Strategy:
     """A general memory-one strategy: cooperation probabilities after CC, CD, DC, DD.
 
@@ -271,8 +281,9 @@ def memory_one(
     """
     probs = tuple(
         require_probability(f, v)
-        for f, v in zip(("p_cc", "p_cd", "p_dc", "p_dd", "first"), (p_cc, p_cd, p_dc, p_dd, first),
-                        strict=True)
+        for f, v in zip(
+            ("p_cc", "p_cd", "p_dc", "p_dd", "first"), (p_cc, p_cd, p_dc, p_dd, first), strict=True
+        )
     )
     stochastic = any(0.0 < x < 1.0 for x in probs)
     deterministic_reactive = probs[0] == probs[2] and probs[1] == probs[3]
@@ -280,33 +291,63 @@ def memory_one(
     depth = 0.0 if constant and probs[4] == probs[0] else 1.0
     del deterministic_reactive
     label = name or "Memory One: " + ", ".join(f"{x:g}" for x in probs)
-    return Strategy(label, K.MEMORY_ONE, probs, Classifier(depth, stochastic), tuple(references),
-                    description or "cooperates with the given probability after CC, CD, DC, DD")
+    return Strategy(
+        label,
+        K.MEMORY_ONE,
+        probs,
+        Classifier(depth, stochastic),
+        tuple(references),
+        description or "cooperates with the given probability after CC, CD, DC, DD",
+    )
 
 
 def cooperator() -> Strategy:
     """Always cooperate (ALLC)."""
-    return memory_one(1, 1, 1, 1, 1, name="Cooperator", references=(AXELROD_1984,),
-                      description="always cooperates")
+    return memory_one(
+        1,
+        1,
+        1,
+        1,
+        1,
+        name="Cooperator",
+        references=(AXELROD_1984,),
+        description="always cooperates",
+    )
 
 
 def defector() -> Strategy:
     """Always defect (ALLD)."""
-    return memory_one(0, 0, 0, 0, 0, name="Defector", references=(AXELROD_1984,),
-                      description="always defects")
+    return memory_one(
+        0, 0, 0, 0, 0, name="Defector", references=(AXELROD_1984,), description="always defects"
+    )
 
 
 def tit_for_tat() -> Strategy:
     """Tit For Tat (Rapoport's entry, winner of both of Axelrod's tournaments): (1, 0, 1, 0)."""
-    return memory_one(1, 0, 1, 0, 1, name="Tit For Tat", references=(AXELROD_1980A, AXELROD_1984),
-                      description="cooperates first, then copies the opponent's last move")
+    return memory_one(
+        1,
+        0,
+        1,
+        0,
+        1,
+        name="Tit For Tat",
+        references=(AXELROD_1980A, AXELROD_1984),
+        description="cooperates first, then copies the opponent's last move",
+    )
 
 
 def suspicious_tit_for_tat() -> Strategy:
     """Tit For Tat that opens with a defection."""
-    return memory_one(1, 0, 1, 0, 0, name="Suspicious Tit For Tat",
-                      references=(BEAUFILS_1996, HILBE_2013),
-                      description="defects first, then copies the opponent's last move")
+    return memory_one(
+        1,
+        0,
+        1,
+        0,
+        0,
+        name="Suspicious Tit For Tat",
+        references=(BEAUFILS_1996, HILBE_2013),
+        description="defects first, then copies the opponent's last move",
+    )
 
 
 def _gtft_rule(generosity: float | None, game: StageGame) -> tuple[float, ...]:
@@ -326,7 +367,10 @@ def generous_tit_for_tat(generosity: float | None = None) -> Strategy:
         require_probability("generosity", generosity)
     name = "Generous Tit For Tat" + ("" if generosity is None else f": {generosity:g}")
     return Strategy(
-        name, K.MEMORY_ONE, (), Classifier(1, True, game_dependent=generosity is None),
+        name,
+        K.MEMORY_ONE,
+        (),
+        Classifier(1, True, game_dependent=generosity is None),
         (MOLANDER_1985, NOWAK_SIGMUND_1992),
         "Tit For Tat that forgives a defection with probability q = min(1 - (T-R)/(R-S), "
         "(R-P)/(T-P)) (Molander) unless q is given",
@@ -336,16 +380,31 @@ def generous_tit_for_tat(generosity: float | None = None) -> Strategy:
 
 def win_stay_lose_shift() -> Strategy:
     """Win-Stay Lose-Shift (Pavlov): (1, 0, 0, 1), cooperates first."""
-    return memory_one(1, 0, 0, 1, 1, name="Win-Stay Lose-Shift",
-                      references=(NOWAK_SIGMUND_1993, KRAINES_1989),
-                      description="repeats its move after R or T, switches after S or P")
+    return memory_one(
+        1,
+        0,
+        0,
+        1,
+        1,
+        name="Win-Stay Lose-Shift",
+        references=(NOWAK_SIGMUND_1993, KRAINES_1989),
+        description="repeats its move after R or T, switches after S or P",
+    )
 
 
 def random_strategy(p: float = 0.5) -> Strategy:
     """Cooperate with probability ``p`` every round (Axelrod's RANDOM entry for p = 1/2)."""
     require_probability("p", p)
-    s = memory_one(p, p, p, p, p, name="Random" if p == 0.5 else f"Random: {p:g}",
-                   references=(AXELROD_1980A,), description="cooperates with probability p")
+    s = memory_one(
+        p,
+        p,
+        p,
+        p,
+        p,
+        name="Random" if p == 0.5 else f"Random: {p:g}",
+        references=(AXELROD_1980A,),
+        description="cooperates with probability p",
+    )
     return s
 
 
@@ -355,33 +414,72 @@ def joss(p: float = 0.9) -> Strategy:
     Four-vector (0.9, 0, 0.9, 0) [V: MODELS.md 4.2].
     """
     require_probability("p", p)
-    return memory_one(p, 0, p, 0, 1, name="Joss" if p == 0.9 else f"Joss: {p:g}",
-                      references=(AXELROD_1980A,),
-                      description="copies a defection; answers a cooperation with C w.p. 0.9")
+    return memory_one(
+        p,
+        0,
+        p,
+        0,
+        1,
+        name="Joss" if p == 0.9 else f"Joss: {p:g}",
+        references=(AXELROD_1980A,),
+        description="copies a defection; answers a cooperation with C w.p. 0.9",
+    )
 
 
 def grofman() -> Strategy:
     """Grofman (first tournament): C if both made the same move last round, else C w.p. 2/7."""
-    return memory_one(1, 2 / 7, 2 / 7, 1, 1, name="Grofman", references=(AXELROD_1980A, KNIGHT_2016),
-                      description="cooperates after CC or DD, and with probability 2/7 otherwise")
+    return memory_one(
+        1,
+        2 / 7,
+        2 / 7,
+        1,
+        1,
+        name="Grofman",
+        references=(AXELROD_1980A, KNIGHT_2016),
+        description="cooperates after CC or DD, and with probability 2/7 otherwise",
+    )
 
 
 def firm_but_fair() -> Strategy:
     """Firm But Fair: (1, 0, 1, 2/3)."""
-    return memory_one(1, 0, 1, 2 / 3, 1, name="Firm But Fair", references=(FREAN_1994,),
-                      description="like TFT but cooperates w.p. 2/3 after mutual defection")
+    return memory_one(
+        1,
+        0,
+        1,
+        2 / 3,
+        1,
+        name="Firm But Fair",
+        references=(FREAN_1994,),
+        description="like TFT but cooperates w.p. 2/3 after mutual defection",
+    )
 
 
 def anti_tit_for_tat() -> Strategy:
     """Anti Tit For Tat: plays the opposite of the opponent's last move, cooperates first."""
-    return memory_one(0, 1, 0, 1, 1, name="Anti Tit For Tat", references=(HILBE_2013,),
-                      description="plays the opposite of the opponent's last move")
+    return memory_one(
+        0,
+        1,
+        0,
+        1,
+        1,
+        name="Anti Tit For Tat",
+        references=(HILBE_2013,),
+        description="plays the opposite of the opponent's last move",
+    )
 
 
 def bully() -> Strategy:
     """Bully (Reverse TFT): the opposite of the opponent's last move, defects first."""
-    return memory_one(0, 1, 0, 1, 0, name="Bully", references=(NOWAK_SIGMUND_1992, KNIGHT_2016),
-                      description="defects first, then plays the opposite of the opponent's move")
+    return memory_one(
+        0,
+        1,
+        0,
+        1,
+        0,
+        name="Bully",
+        references=(NOWAK_SIGMUND_1992, KNIGHT_2016),
+        description="defects first, then plays the opposite of the opponent's move",
+    )
 
 
 def _zd_rule(phi: float, s: float, baseline: str, game: StageGame) -> tuple[float, ...]:
@@ -393,8 +491,11 @@ def _zd_rule(phi: float, s: float, baseline: str, game: StageGame) -> tuple[floa
     p4 = phi * (1 - s) * (l - P)
     vec = (p1, p2, p3, p4)
     if not all(-1e-12 <= x <= 1 + 1e-12 for x in vec):
-        raise ParameterError("payoffs", game.as_tuple(),
-                             "this zero-determinant strategy is not enforceable in this game")
+        raise ParameterError(
+            "payoffs",
+            game.as_tuple(),
+            "this zero-determinant strategy is not enforceable in this game",
+        )
     return (*(min(1.0, max(0.0, x)) for x in vec), 1.0)
 
 
@@ -403,10 +504,15 @@ def zd_extort_2() -> Strategy:
 
     For 3, 0, 5, 1 the vector is (8/9, 1/2, 1/3, 0).
     """
-    return Strategy("ZD-Extort-2", K.MEMORY_ONE, (), Classifier(1, True, game_dependent=True),
-                    (PRESS_DYSON_2012, STEWART_PLOTKIN_2012, HILBE_2013),
-                    "enforces s*(own - P) = other - P with s = 1/2 (extortion factor 2)",
-                    rule=functools.partial(_zd_rule, 1 / 9, 0.5, "P"))
+    return Strategy(
+        "ZD-Extort-2",
+        K.MEMORY_ONE,
+        (),
+        Classifier(1, True, game_dependent=True),
+        (PRESS_DYSON_2012, STEWART_PLOTKIN_2012, HILBE_2013),
+        "enforces s*(own - P) = other - P with s = 1/2 (extortion factor 2)",
+        rule=functools.partial(_zd_rule, 1 / 9, 0.5, "P"),
+    )
 
 
 def zd_gtft_2() -> Strategy:
@@ -414,18 +520,30 @@ def zd_gtft_2() -> Strategy:
 
     For 3, 0, 5, 1 the vector is (1, 1/8, 1, 1/4).
     """
-    return Strategy("ZD-GTFT-2", K.MEMORY_ONE, (), Classifier(1, True, game_dependent=True),
-                    (STEWART_PLOTKIN_2012, HILBE_2013),
-                    "generous zero-determinant strategy with baseline R and slope 1/2",
-                    rule=functools.partial(_zd_rule, 0.25, 0.5, "R"))
+    return Strategy(
+        "ZD-GTFT-2",
+        K.MEMORY_ONE,
+        (),
+        Classifier(1, True, game_dependent=True),
+        (STEWART_PLOTKIN_2012, HILBE_2013),
+        "generous zero-determinant strategy with baseline R and slope 1/2",
+        rule=functools.partial(_zd_rule, 0.25, 0.5, "R"),
+    )
 
 
 # --- Strategies with longer memory ----------------------------------------------------------
 
+
 def alternator() -> Strategy:
     """Alternator: C, then the opposite of its own last move (as played)."""
-    return Strategy("Alternator", K.ALTERNATOR, (), Classifier(1, False), (AXELROD_1984, KNIGHT_2016),
-                    "cooperates first, then switches its own last move")
+    return Strategy(
+        "Alternator",
+        K.ALTERNATOR,
+        (),
+        Classifier(1, False),
+        (AXELROD_1984, KNIGHT_2016),
+        "cooperates first, then switches its own last move",
+    )
 
 
 def cycler(pattern: str = "CCD") -> Strategy:
@@ -434,34 +552,62 @@ def cycler(pattern: str = "CCD") -> Strategy:
     if not text or set(text) - {"C", "D"} or len(text) > K.PARAM_SLOTS - 1:
         raise ParameterError("pattern", pattern, f"must be 1 to {K.PARAM_SLOTS - 1} letters C or D")
     moves = tuple(0.0 if ch == "C" else 1.0 for ch in text)
-    return Strategy(f"Cycler {text}", K.CYCLER, (float(len(text)), *moves),
-                    Classifier(len(text) - 1, False), (KNIGHT_2016,),
-                    "plays the pattern repeatedly, whatever the opponent does")
+    return Strategy(
+        f"Cycler {text}",
+        K.CYCLER,
+        (float(len(text)), *moves),
+        Classifier(len(text) - 1, False),
+        (KNIGHT_2016,),
+        "plays the pattern repeatedly, whatever the opponent does",
+    )
 
 
 def tit_for_two_tats() -> Strategy:
     """Tit For Two Tats: defects only after two consecutive defections of the opponent."""
-    return Strategy("Tit For Two Tats", K.TIT_FOR_TWO_TATS, (), Classifier(2, False),
-                    (AXELROD_1984, AXELROD_1980B), "defects only after two defections in a row")
+    return Strategy(
+        "Tit For Two Tats",
+        K.TIT_FOR_TWO_TATS,
+        (),
+        Classifier(2, False),
+        (AXELROD_1984, AXELROD_1980B),
+        "defects only after two defections in a row",
+    )
 
 
 def two_tits_for_tat() -> Strategy:
     """Two Tits For Tat: answers each defection with two defections."""
-    return Strategy("Two Tits For Tat", K.TWO_TITS_FOR_TAT, (), Classifier(2, False),
-                    (AXELROD_1984,), "defects if the opponent defected in either of the last two rounds")
+    return Strategy(
+        "Two Tits For Tat",
+        K.TWO_TITS_FOR_TAT,
+        (),
+        Classifier(2, False),
+        (AXELROD_1984,),
+        "defects if the opponent defected in either of the last two rounds",
+    )
 
 
 def hard_tit_for_tat() -> Strategy:
     """Hard Tit For Tat: defects if the opponent defected in any of the last three rounds."""
-    return Strategy("Hard Tit For Tat", K.HARD_TIT_FOR_TAT, (), Classifier(3, False),
-                    (KNIGHT_2016,), "defects if the opponent defected in any of the last three rounds")
+    return Strategy(
+        "Hard Tit For Tat",
+        K.HARD_TIT_FOR_TAT,
+        (),
+        Classifier(3, False),
+        (KNIGHT_2016,),
+        "defects if the opponent defected in any of the last three rounds",
+    )
 
 
 def grudger() -> Strategy:
     """Grudger (Friedman's grim trigger): cooperates until the opponent's first defection."""
-    return Strategy("Grudger", K.GRUDGER, (), Classifier(math.inf, False),
-                    (FRIEDMAN_1971, AXELROD_1980A), "cooperates until the opponent defects once, "
-                    "then defects for ever")
+    return Strategy(
+        "Grudger",
+        K.GRUDGER,
+        (),
+        Classifier(math.inf, False),
+        (FRIEDMAN_1971, AXELROD_1980A),
+        "cooperates until the opponent defects once, then defects for ever",
+    )
 
 
 grim = grudger
@@ -471,30 +617,52 @@ def davis(rounds: int = 10) -> Strategy:
     """Davis (first tournament): cooperates for 10 rounds, then plays Grudger."""
     if rounds < 0:
         raise ParameterError("rounds", rounds, "must be >= 0")
-    return Strategy("Davis", K.DAVIS, (float(rounds),), Classifier(math.inf, False),
-                    (AXELROD_1980A, KNIGHT_2016),
-                    "cooperates for the first 10 rounds, then defects for ever once the opponent "
-                    "has defected (at any time)")
+    return Strategy(
+        "Davis",
+        K.DAVIS,
+        (float(rounds),),
+        Classifier(math.inf, False),
+        (AXELROD_1980A, KNIGHT_2016),
+        "cooperates for the first 10 rounds, then defects for ever once the opponent "
+        "has defected (at any time)",
+    )
 
 
 def soft_majority() -> Strategy:
-    """Soft Majority (Go By Majority): cooperates unless the opponent defected more than it cooperated."""
-    return Strategy("Soft Go By Majority", K.MAJORITY, (1.0,), Classifier(math.inf, False),
-                    (AXELROD_1984, MITTAL_2009), "cooperates while the opponent's cooperations are "
-                    "at least its defections")
+    """Soft Majority (Go By Majority): cooperates unless the opponent defected more often."""
+    return Strategy(
+        "Soft Go By Majority",
+        K.MAJORITY,
+        (1.0,),
+        Classifier(math.inf, False),
+        (AXELROD_1984, MITTAL_2009),
+        "cooperates while the opponent's cooperations are at least its defections",
+    )
 
 
 def hard_majority() -> Strategy:
     """Hard Majority: defects unless the opponent cooperated more often than it defected."""
-    return Strategy("Hard Go By Majority", K.MAJORITY, (0.0,), Classifier(math.inf, False),
-                    (MITTAL_2009,), "cooperates only while the opponent's cooperations exceed "
-                    "its defections (so it defects first)")
+    return Strategy(
+        "Hard Go By Majority",
+        K.MAJORITY,
+        (0.0,),
+        Classifier(math.inf, False),
+        (MITTAL_2009,),
+        "cooperates only while the opponent's cooperations exceed "
+        "its defections (so it defects first)",
+    )
 
 
 def prober() -> Strategy:
-    """Prober: D, C, C; then defects for ever if the opponent cooperated in rounds 2 and 3, else TFT."""
-    return Strategy("Prober", K.PROBER, (), Classifier(math.inf, False), (LI_2011, KNIGHT_2016),
-                    "probes with D, C, C and exploits an opponent that did not retaliate")
+    """Prober: D, C, C; defects for ever if the opponent cooperated in rounds 2 and 3, else TFT."""
+    return Strategy(
+        "Prober",
+        K.PROBER,
+        (),
+        Classifier(math.inf, False),
+        (LI_2011, KNIGHT_2016),
+        "probes with D, C, C and exploits an opponent that did not retaliate",
+    )
 
 
 def gradual() -> Strategy:
@@ -504,10 +672,15 @@ def gradual() -> Strategy:
     version): n counts every defection of the opponent so far, including those
     made while Gradual was punishing.
     """
-    return Strategy("Gradual", K.GRADUAL, (), Classifier(math.inf, False),
-                    (BEAUFILS_1996, KNIGHT_2016),
-                    "answers a defection with as many defections as the opponent has made, "
-                    "then two cooperations")
+    return Strategy(
+        "Gradual",
+        K.GRADUAL,
+        (),
+        Classifier(math.inf, False),
+        (BEAUFILS_1996, KNIGHT_2016),
+        "answers a defection with as many defections as the opponent has made, "
+        "then two cooperations",
+    )
 
 
 def contrite_tit_for_tat() -> Strategy:
@@ -522,9 +695,14 @@ def contrite_tit_for_tat() -> Strategy:
     judges the opponent by what it saw, which is how misperception still starts
     spirals.
     """
-    return Strategy("Contrite Tit For Tat", K.CONTRITE, (), Classifier(math.inf, False, True),
-                    (SUGDEN_1986, BOYD_1989, WU_AXELROD_1995),
-                    "TFT with standing: cooperates after its own mistakes")
+    return Strategy(
+        "Contrite Tit For Tat",
+        K.CONTRITE,
+        (),
+        Classifier(math.inf, False, True),
+        (SUGDEN_1986, BOYD_1989, WU_AXELROD_1995),
+        "TFT with standing: cooperates after its own mistakes",
+    )
 
 
 def grit(patience: int = 2, initiative: int = 2) -> Strategy:
@@ -540,10 +718,15 @@ def grit(patience: int = 2, initiative: int = 2) -> Strategy:
     if patience < 1 or initiative < 1:
         raise ParameterError("patience/initiative", (patience, initiative), "must both be >= 1")
     name = "GRIT" if (patience, initiative) == (2, 2) else f"GRIT: {patience}, {initiative}"
-    return Strategy(name, K.GRIT, (float(patience), float(initiative)), Classifier(math.inf, False),
-                    (OSGOOD_1962, LINDSKOLD_1978),
-                    "unilateral conciliatory initiatives continued despite non-reciprocation, "
-                    "one-for-one retaliation, renewed initiatives after mutual defection")
+    return Strategy(
+        name,
+        K.GRIT,
+        (float(patience), float(initiative)),
+        Classifier(math.inf, False),
+        (OSGOOD_1962, LINDSKOLD_1978),
+        "unilateral conciliatory initiatives continued despite non-reciprocation, "
+        "one-for-one retaliation, renewed initiatives after mutual defection",
+    )
 
 
 #: Name -> constructor of every strategy in the library (defaults).
@@ -578,12 +761,25 @@ LIBRARY: dict[str, Callable[[], Strategy]] = {
 }
 
 _ALIASES = {
-    "allc": "Cooperator", "alld": "Defector", "tft": "Tit For Tat", "gtft": "Generous Tit For Tat",
-    "stft": "Suspicious Tit For Tat", "tf2t": "Tit For Two Tats", "2tft": "Two Tits For Tat",
-    "htft": "Hard Tit For Tat", "grim": "Grudger", "wsls": "Win-Stay Lose-Shift",
-    "pavlov": "Win-Stay Lose-Shift", "ctft": "Contrite Tit For Tat", "grit": "GRIT",
-    "fbf": "Firm But Fair", "atft": "Anti Tit For Tat", "majority": "Soft Go By Majority",
-    "extort2": "ZD-Extort-2", "zdgtft2": "ZD-GTFT-2", "random": "Random",
+    "allc": "Cooperator",
+    "alld": "Defector",
+    "tft": "Tit For Tat",
+    "gtft": "Generous Tit For Tat",
+    "stft": "Suspicious Tit For Tat",
+    "tf2t": "Tit For Two Tats",
+    "2tft": "Two Tits For Tat",
+    "htft": "Hard Tit For Tat",
+    "grim": "Grudger",
+    "wsls": "Win-Stay Lose-Shift",
+    "pavlov": "Win-Stay Lose-Shift",
+    "ctft": "Contrite Tit For Tat",
+    "grit": "GRIT",
+    "fbf": "Firm But Fair",
+    "atft": "Anti Tit For Tat",
+    "majority": "Soft Go By Majority",
+    "extort2": "ZD-Extort-2",
+    "zdgtft2": "ZD-GTFT-2",
+    "random": "Random",
 }
 
 
@@ -597,7 +793,7 @@ def names() -> list[str]:
 
 
 def get(name: str) -> Strategy:
-    """Return the library strategy called ``name`` (case and punctuation ignored, short aliases ok)."""
+    """The library strategy called ``name`` (case and punctuation ignored; aliases such as tft)."""
     wanted = _key(name)
     for alias, full in _ALIASES.items():
         if _key(alias) == wanted:
@@ -605,8 +801,11 @@ def get(name: str) -> Strategy:
     for full, make in LIBRARY.items():
         if _key(full) == wanted:
             return make()
-    raise ParameterError("strategy", name, "must be one of " + ", ".join(LIBRARY)
-                         + " (or four probabilities p_cc,p_cd,p_dc,p_dd)")
+    raise ParameterError(
+        "strategy",
+        name,
+        "must be one of " + ", ".join(LIBRARY) + " (or four probabilities p_cc,p_cd,p_dc,p_dd)",
+    )
 
 
 def parse_strategy(text: str) -> Strategy:
@@ -616,8 +815,12 @@ def parse_strategy(text: str) -> Strategy:
         try:
             values = [float(_fraction(p)) for p in parts]
         except ValueError:
-            raise ParameterError("strategy", text, "must be a name or 4 probabilities "
-                                 "p_cc,p_cd,p_dc,p_dd (optionally a 5th: the first move)") from None
+            raise ParameterError(
+                "strategy",
+                text,
+                "must be a name or 4 probabilities "
+                "p_cc,p_cd,p_dc,p_dd (optionally a 5th: the first move)",
+            ) from None
         if len(values) not in (4, 5):
             raise ParameterError("strategy", text, "must hold 4 or 5 probabilities")
         return memory_one(*values)

@@ -85,10 +85,14 @@ class TournamentResult:
         idx = np.arange(r.shape[0])
         both = np.concatenate
         return {
-            "match": both([idx, idx]), "player": both([r[:, 0], r[:, 1]]),
-            "opponent": both([r[:, 1], r[:, 0]]), "repetition": both([r[:, 2], r[:, 2]]),
-            "turns": both([L, L]), "score": both([sc[:, 0], sc[:, 1]]),
-            "cooperations": both([co[:, 0], co[:, 1]]), "win": both([win1, 1.0 - win1]),
+            "match": both([idx, idx]),
+            "player": both([r[:, 0], r[:, 1]]),
+            "opponent": both([r[:, 1], r[:, 0]]),
+            "repetition": both([r[:, 2], r[:, 2]]),
+            "turns": both([L, L]),
+            "score": both([sc[:, 0], sc[:, 1]]),
+            "cooperations": both([co[:, 0], co[:, 1]]),
+            "win": both([win1, 1.0 - win1]),
         }
 
     @property
@@ -134,13 +138,20 @@ class TournamentResult:
         wins = self._per_rep(s["win"]).mean(axis=1) * max(1, n - 1)
         coop = self._per_rep(s["cooperations"] / s["turns"]).mean(axis=1)
         order = np.argsort(-mean, kind="stable")
-        df = pd.DataFrame({
-            "rank": np.arange(1, n + 1), "strategy": np.asarray(self.names, dtype=object)[order],
-            "mean_score_per_turn": mean[order], "sd": sd[order], "se": se[order],
-            "ci_low": (mean - tq * se)[order], "ci_high": (mean + tq * se)[order],
-            "median_score_per_turn": np.median(per_rep, axis=1)[order],
-            "wins_per_repetition": wins[order], "cooperation_rate": coop[order],
-        })
+        df = pd.DataFrame(
+            {
+                "rank": np.arange(1, n + 1),
+                "strategy": np.asarray(self.names, dtype=object)[order],
+                "mean_score_per_turn": mean[order],
+                "sd": sd[order],
+                "se": se[order],
+                "ci_low": (mean - tq * se)[order],
+                "ci_high": (mean + tq * se)[order],
+                "median_score_per_turn": np.median(per_rep, axis=1)[order],
+                "wins_per_repetition": wins[order],
+                "cooperation_rate": coop[order],
+            }
+        )
         return df
 
     def _matrix(self, values: NDArray[np.float64]) -> pd.DataFrame:
@@ -150,8 +161,11 @@ class TournamentResult:
         total = np.bincount(cell, weights=values, minlength=n * n)
         count = np.bincount(cell, minlength=n * n)
         mat = (total / np.maximum(count, 1)).reshape(n, n)
-        return pd.DataFrame(mat, index=pd.Index(self.names, name="player"),
-                            columns=pd.Index(self.names, name="opponent"))
+        return pd.DataFrame(
+            mat,
+            index=pd.Index(self.names, name="player"),
+            columns=pd.Index(self.names, name="opponent"),
+        )
 
     def payoff_matrix(self) -> pd.DataFrame:
         """Mean score per turn of the row strategy against the column strategy."""
@@ -178,10 +192,14 @@ class TournamentResult:
             "summary": self.summary().to_dict(orient="records"),
             "payoff_matrix": self.payoff_matrix().to_numpy(),
             "cooperation_matrix": self.cooperation_matrix().to_numpy(),
-            "payoffs": list(self.game.as_tuple()), "noise": self.noise.to_dict(),
-            "turns": self.turns, "continuation": self.continuation,
-            "repetitions": self.repetitions, "seed": self.seed_entropy,
-            "confidence": self.confidence, "notes": list(self.notes),
+            "payoffs": list(self.game.as_tuple()),
+            "noise": self.noise.to_dict(),
+            "turns": self.turns,
+            "continuation": self.continuation,
+            "repetitions": self.repetitions,
+            "seed": self.seed_entropy,
+            "confidence": self.confidence,
+            "notes": list(self.notes),
         }
 
 
@@ -202,15 +220,27 @@ def tournament(
 
     Parameters
     ----------
-    strategies : the field: library strategies, names, or external strategies
-        (e.g. axelrod players, wrapped by :func:`herz.models.ipd.interop.from_axelrod`).
-    turns : rounds per match (ignored when ``continuation`` is given).
-    repetitions : times each pairing is played.
-    continuation : probability w of another round; matches last 1 + Geometric rounds.
-    noise : implementation and perception error rates (:class:`Noise`).
-    seed : tournament seed; match k uses ``child_seed(seed, k)``.
-    threads : worker threads for the compiled loop; results do not depend on it.
-    progress : show a progress bar (matches are then played in chunks).
+    strategies
+        The field: library strategies, names, or external strategies (e.g. axelrod
+        players, wrapped by :func:`herz.models.ipd.interop.from_axelrod`).
+    turns
+        Rounds per match (ignored when ``continuation`` is given).
+    repetitions
+        Times each pairing is played.
+    continuation
+        Probability w of another round; matches then last 1 + Geometric rounds.
+    game
+        The stage game (R, S, T, P).
+    noise
+        Implementation and perception error rates (:class:`Noise`).
+    seed
+        Tournament seed; match k uses ``child_seed(seed, k)``.
+    threads
+        Worker threads for the compiled loop; results do not depend on it.
+    progress
+        Show a progress bar (matches are then played in chunks).
+    confidence
+        Level of the Student-t intervals of :meth:`TournamentResult.summary`.
     """
     players = [as_player(s) for s in strategies]
     if len(players) < 2:
@@ -237,9 +267,19 @@ def tournament(
 
     def play(start: int) -> Batch:
         stop = min(total, start + chunk)
-        return play_indexed(players, rows[start:stop, 0], rows[start:stop, 1], seed=ss,
-                            first_index=start, game=game, noise=noise, turns=turns,
-                            continuation=continuation, keep_histories=False, threads=threads)
+        return play_indexed(
+            players,
+            rows[start:stop, 0],
+            rows[start:stop, 1],
+            seed=ss,
+            first_index=start,
+            game=game,
+            noise=noise,
+            turns=turns,
+            continuation=continuation,
+            keep_histories=False,
+            threads=threads,
+        )
 
     if progress:
         from rich.progress import Progress
@@ -255,6 +295,17 @@ def tournament(
     scores = np.concatenate([b.scores for b in batches])
     coops = np.concatenate([b.cooperations for b in batches])
     entropy = ss.entropy if isinstance(ss.entropy, int) else tuple(ss.entropy)  # type: ignore[arg-type]
-    return TournamentResult(tuple(names), rows, lengths, scores, coops,
-                            game, noise, None if continuation else int(turns), continuation,
-                            int(repetitions), entropy, confidence)
+    return TournamentResult(
+        tuple(names),
+        rows,
+        lengths,
+        scores,
+        coops,
+        game,
+        noise,
+        None if continuation else int(turns),
+        continuation,
+        int(repetitions),
+        entropy,
+        confidence,
+    )
