@@ -13,6 +13,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from herz.models.ipd import Noise, play_batch
 from herz.models.ipd import strategies as S
@@ -27,15 +29,21 @@ PAY1 = np.array([3.0, 0.0, 5.0, 1.0])
 PAY2 = np.array([3.0, 5.0, 0.0, 1.0])
 
 
-def chain(p: tuple[float, ...], q: tuple[float, ...], eps: float) -> np.ndarray:
-    """MODELS.md 4.4, written out: state (a1, a2); player 2 reads its vector as CC, DC, CD, DD."""
+def chain(
+    p: tuple[float, ...], q: tuple[float, ...], eps: float, f1: float = 0.0, f2: float = 0.0
+) -> np.ndarray:
+    """MODELS.md 4.4, written out: state (a1, a2); player 2 reads its vector as CC, DC, CD, DD.
+
+    Perception error f: a player reacts to the state with the other's move misread
+    with probability f, before its own implementation error flips the intention.
+    """
     flip = lambda x: (1 - eps) * x + eps * (1 - x)  # noqa: E731
     m = np.zeros((4, 4))
     for a1 in (0, 1):
         for a2 in (0, 1):
             s = 2 * a1 + a2
-            x = flip(p[s])
-            y = flip(q[2 * a2 + a1])
+            x = flip((1 - f1) * p[2 * a1 + a2] + f1 * p[2 * a1 + 1 - a2])
+            y = flip((1 - f2) * q[2 * a2 + a1] + f2 * q[2 * a2 + 1 - a1])
             m[s] = [x * y, x * (1 - y), (1 - x) * y, (1 - x) * (1 - y)]
     return m
 
@@ -61,6 +69,38 @@ def test_standard_cases_at_noise_001_match_the_chain(name: str) -> None:
     np.testing.assert_allclose(
         transition_matrix(name, name, Noise(0.01)), chain(v, v, 0.01), atol=1e-15
     )
+
+
+ALLD = (0.0, 0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_standard_cases_against_alld(name: str) -> None:
+    v = CASES[name]
+    for first, second, p, q in ((name, "ALLD", v, ALLD), ("ALLD", name, ALLD, v)):
+        expected = eigen_stationary(chain(p, q, 0.01))
+        res = stationary(first, second, Noise(0.01))
+        np.testing.assert_allclose(res.distribution, expected, atol=1e-12)
+        assert res.payoff1 == pytest.approx(expected @ PAY1, abs=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    p=st.tuples(*[st.floats(0, 1)] * 4),
+    q=st.tuples(*[st.floats(0, 1)] * 4),
+    eps=st.floats(0.001, 0.5),
+    f1=st.floats(0, 0.5),
+    f2=st.floats(0, 0.5),
+)
+def test_any_memory_one_pair_matches_the_written_out_chain(
+    p: tuple[float, ...], q: tuple[float, ...], eps: float, f1: float, f2: float
+) -> None:
+    noise = Noise(eps, (f1, f2))
+    expected = eigen_stationary(chain(p, q, eps, f1, f2))
+    res = stationary(p, q, noise)
+    assert res.distribution.min() >= 0 and res.distribution.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(res.distribution, expected, atol=1e-9)
+    np.testing.assert_allclose(transition_matrix(p, q, noise), chain(p, q, eps, f1, f2), atol=1e-14)
 
 
 def test_tft_vs_tft_is_uniform_under_any_noise() -> None:
