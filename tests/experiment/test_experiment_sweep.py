@@ -40,6 +40,7 @@ def test_sweep_writes_chunks_manifest_and_design(tmp_path: Path) -> None:
     assert man["scenario_hash"] == sc.hash and man["status"] == "complete"
     assert man["versions"]["herz"] and man["versions"]["pyarrow"]
     assert man["seed_tree"]["point"] == [1, "POINT"]
+    assert man["design"]["method"] == "grid" and man["design"]["points"] == 6
     assert man["runs"][0]["started"] and man["runs"][0]["ended"]
     assert man["scenario_toml"] == sc.text
     rec = man["chunks"]["p000000-r0000000-0000003"]

@@ -209,6 +209,8 @@ class Store:
             "scenario_hash": scenario.hash,
             "scenario": _jsonable(scenario.to_dict()),
             "scenario_toml": source_text,
+            "design": {**_jsonable(scenario.canonical()["design"]), "points": len(design),
+                       "file": "design.parquet"},
             "seed_tree": {
                 "seed": scenario.seed,
                 "design": [0],
