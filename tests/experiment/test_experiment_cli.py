@@ -49,6 +49,17 @@ def test_sweep_resume_query_commands(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "36 rows; 50 shown" not in res.stdout
 
 
+def test_sweep_check_touches_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(toy_text())
+    res = runner.invoke(app, ["sweep", str(path), "--check", "--json", "-o",
+                              str(tmp_path / "r")])
+    assert res.exit_code == 0, res.output
+    plan = json.loads(res.stdout)
+    assert plan["points"] == 6 and plan["chunks"] == 12
+    assert not (tmp_path / "r").exists()
+
+
 def test_cli_errors_are_one_line(tmp_path: Path, capsys) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text(toy_text().replace("steps = 30", "steps = 1.5"))

@@ -63,12 +63,27 @@ def sweep_cmd(
     workers: int = typer.Option(None, "--workers", "-w", min=1, help=WORKERS_HELP),
     scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar."),
+    check: bool = typer.Option(False, "--check",
+                               help="Only validate the scenario and print its plan."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Run a scenario's design into a results directory (Parquet chunks + manifest)."""
     from herz.experiment import SweepInterrupted, load_scenario, sweep
 
     sc = load_scenario(scenario)  # a bad scenario stops here, before anything is touched
+    if check:
+        chunks = len(sc.points) * -(-sc.replicates // sc.chunk_size)
+        plan = {"scenario": sc.source, "name": sc.name, "hash": sc.hash, "model": sc.model,
+                "design": sc.method, "points": len(sc.points), "replicates": sc.replicates,
+                "chunk_size": sc.chunk_size, "chunks": chunks, "steps": sc.steps,
+                "seed": sc.seed, "adaptive": sc.adaptive is not None,
+                "output": str(output or sc.output)}
+        if json:
+            print_json(plan)
+        else:
+            console.print(f"{sc.source}: valid; " + ", ".join(f"{k} {v}" for k, v in
+                                                               plan.items() if k != "scenario"))
+        return
     try:
         result = sweep(sc, output=output, runner=runner, workers=workers, scheduler=scheduler,
                        resume=resume, progress=progress and not json)
