@@ -279,6 +279,13 @@ def test_every_strategy_cites_a_source() -> None:
         assert s.references and all("(" in ref and ")" in ref for ref in s.references), s.name
 
 
+def test_strategies_are_values() -> None:
+    for make in S.LIBRARY.values():
+        a, b = make(), make()
+        assert a == b and hash(a) == hash(b)
+    assert S.generous_tit_for_tat(0.1) != S.generous_tit_for_tat()
+
+
 def test_names_and_aliases() -> None:
     assert S.get("tft").name == "Tit For Tat"
     assert S.get("tit-for-tat").name == "Tit For Tat"

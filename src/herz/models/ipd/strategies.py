@@ -32,7 +32,6 @@ Software* 4(1): e35. doi:10.5334/jors.125.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -201,7 +200,19 @@ class Classifier:
         }
 
 
-ParamRule = Callable[[StageGame], tuple[float, ...]]
+@dataclass(frozen=True)
+class ParamRule:
+    """Parameters computed from the stage game: ``function(*args, game)``.
+
+    A value (compared and hashed by its fields), so two strategies built the same
+    way are equal.
+    """
+
+    function: Callable[..., tuple[float, ...]]
+    args: tuple[Any, ...] = ()
+
+    def __call__(self, game: StageGame) -> tuple[float, ...]:
+        return self.function(*self.args, game)
 
 
 @dataclass(frozen=True)
@@ -374,7 +385,7 @@ def generous_tit_for_tat(generosity: float | None = None) -> Strategy:
         (MOLANDER_1985, NOWAK_SIGMUND_1992),
         "Tit For Tat that forgives a defection with probability q = min(1 - (T-R)/(R-S), "
         "(R-P)/(T-P)) (Molander) unless q is given",
-        rule=functools.partial(_gtft_rule, generosity),
+        rule=ParamRule(_gtft_rule, (generosity,)),
     )
 
 
@@ -511,7 +522,7 @@ def zd_extort_2() -> Strategy:
         Classifier(1, True, game_dependent=True),
         (PRESS_DYSON_2012, STEWART_PLOTKIN_2012, HILBE_2013),
         "enforces s*(own - P) = other - P with s = 1/2 (extortion factor 2)",
-        rule=functools.partial(_zd_rule, 1 / 9, 0.5, "P"),
+        rule=ParamRule(_zd_rule, (1 / 9, 0.5, "P")),
     )
 
 
@@ -527,7 +538,7 @@ def zd_gtft_2() -> Strategy:
         Classifier(1, True, game_dependent=True),
         (STEWART_PLOTKIN_2012, HILBE_2013),
         "generous zero-determinant strategy with baseline R and slope 1/2",
-        rule=functools.partial(_zd_rule, 0.25, 0.5, "R"),
+        rule=ParamRule(_zd_rule, (0.25, 0.5, "R")),
     )
 
 
