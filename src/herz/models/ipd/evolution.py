@@ -30,7 +30,6 @@ dynamics. *Mathematical Biosciences* 40: 145-156. doi:10.1016/0025-5564(78)90077
 
 Imhof, L. A., Fudenberg, D. and Nowak, M. A. (2007). Tit-for-tat or win-stay,
 lose-shift? *Journal of Theoretical Biology* 247: 574-580.
-doi:10.1016/j.jtbi.2007.03.027.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ doi:10.5334/jors.125.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -309,5 +309,3 @@ def rank_disagreements(
                 bad.append((i, j))
     return bad
 
-
-Factory = Callable[[], Any]

@@ -25,7 +25,6 @@ References
 ----------
 Nowak, M. and Sigmund, K. (1990). The evolution of stochastic strategies in the
 prisoner's dilemma. *Acta Applicandae Mathematicae* 20: 247-265.
-doi:10.1007/BF00049570.
 
 Molander, P. (1985). The optimal level of generosity in a selfish, uncertain
 environment. *Journal of Conflict Resolution* 29(4): 611-618.

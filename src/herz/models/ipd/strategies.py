@@ -110,7 +110,7 @@ NOWAK_SIGMUND_1993 = (
 )
 KRAINES_1989 = (
     "Kraines, D. and Kraines, V. (1989). Pavlov and the prisoner's dilemma. Theory and Decision "
-    "26: 47-79. doi:10.1007/BF00134056."
+    "26: 47-79."
 )
 BEAUFILS_1996 = (
     "Beaufils, B., Delahaye, J.-P. and Mathieu, P. (1996). Our meeting with gradual: a good "
@@ -122,7 +122,7 @@ FRIEDMAN_1971 = (
 )
 BOYD_1989 = (
     "Boyd, R. (1989). Mistakes allow evolutionary stability in the repeated prisoner's dilemma "
-    "game. Journal of Theoretical Biology 136(1): 47-56. doi:10.1016/S0022-5193(89)80188-2."
+    "game. Journal of Theoretical Biology 136(1): 47-56."
 )
 SUGDEN_1986 = (
     "Sugden, R. (1986). The Economics of Rights, Co-operation and Welfare. Oxford: Blackwell."
@@ -137,12 +137,11 @@ OSGOOD_1962 = (
 )
 LINDSKOLD_1978 = (
     "Lindskold, S. (1978). Trust development, the GRIT proposal, and the effects of conciliatory "
-    "acts on conflict and cooperation. Psychological Bulletin 85(4): 772-793. "
-    "doi:10.1037/0033-2909.85.4.772."
+    "acts on conflict and cooperation. Psychological Bulletin 85(4): 772-793."
 )
 FREAN_1994 = (
     "Frean, M. R. (1994). The prisoner's dilemma without synchrony. Proceedings of the Royal "
-    "Society B 257(1348): 75-79. doi:10.1098/rspb.1994.0096."
+    "Society B 257(1348): 75-79."
 )
 HILBE_2013 = (
     "Hilbe, C., Nowak, M. A. and Sigmund, K. (2013). Evolution of extortion in Iterated "
@@ -158,17 +157,17 @@ STEWART_PLOTKIN_2012 = (
 )
 NOWAK_1990 = (
     "Nowak, M. (1990). Stochastic strategies in the prisoner's dilemma. Theoretical Population "
-    "Biology 38(1): 93-112. doi:10.1016/0040-5809(90)90005-G."
+    "Biology 38(1): 93-112."
 )
 LI_2011 = (
     "Li, J., Hingston, P. and Kendall, G. (2011). Engineering design of strategies for winning "
     "iterated prisoner's dilemma competitions. IEEE Transactions on Computational Intelligence "
-    "and AI in Games 3(4): 348-360. doi:10.1109/TCIAIG.2011.2166268."
+    "and AI in Games 3(4): 348-360."
 )
 MITTAL_2009 = (
     "Mittal, S. and Deb, K. (2009). Optimal strategies of the iterated prisoner's dilemma "
     "problem for multiple conflicting objectives. IEEE Transactions on Evolutionary Computation "
-    "13(3): 554-565. doi:10.1109/TEVC.2008.2009459."
+    "13(3): 554-565."
 )
 
 
@@ -288,7 +287,7 @@ def memory_one(
     References
     ----------
     Nowak, M. (1990). Stochastic strategies in the prisoner's dilemma. *Theoretical
-    Population Biology* 38(1): 93-112. doi:10.1016/0040-5809(90)90005-G.
+    Population Biology* 38(1): 93-112.
     """
     probs = tuple(
         require_probability(f, v)
@@ -297,10 +296,8 @@ def memory_one(
         )
     )
     stochastic = any(0.0 < x < 1.0 for x in probs)
-    deterministic_reactive = probs[0] == probs[2] and probs[1] == probs[3]
     constant = len(set(probs[:4])) == 1
     depth = 0.0 if constant and probs[4] == probs[0] else 1.0
-    del deterministic_reactive
     label = name or "Memory One: " + ", ".join(f"{x:g}" for x in probs)
     return Strategy(
         label,
