@@ -118,3 +118,17 @@ def test_noise_is_standard_normal():
     assert stats.kstest(x[:200_000], "norm").pvalue > 1e-3
     tail = (np.abs(x) > 3.5).mean()  # the ziggurat's slow path: tails are right
     assert abs(tail - 2 * stats.norm.sf(3.5)) < 1.5e-4
+
+
+@settings(max_examples=12, deadline=None)
+@given(params_st, st.integers(0, 2**32))
+def test_fused_pass_equals_the_mechanisms_in_turn(kw, seed):
+    """The step's compiled pass is perception, belief update and threat sum run in turn."""
+    p = WorldParams(**kw)
+    a = initial_state(p, world_keys(seed, 3))
+    b = a.copy()
+    for _ in range(20):
+        step(a, p, fused=True)
+        step(b, p, fused=False)
+    for name in ("offense", "defense", "mistrust", "identity", "last_threat", "community"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)

@@ -190,3 +190,73 @@ def identity_kernel(identity, rate, built, signals, has_signals, treaty, has_tre
                 if has_attacks and (attacks[w, i, j] or attacks[w, j, i]):
                     s -= war_enmity
                 out[w, i, j] = min(max(s, -1.0), 1.0)
+
+
+@nb.njit(parallel=True, cache=True)
+def fused_kernel(keys, base, seen_threat, sigma, scale, has_scale, mult, has_mult, prev, growth,
+                 first, mu, do_beliefs, signals, has_signals, attacker, has_attacks, seen,
+                 restrained, attack_evidence, floor, use_new, identity, inst, has_inst, weight,
+                 has_weight, fear_floor, realism, identity_weight, threat_cut, mean,
+                 threat, built, mu_out, pressure, ki, wi, fi):  # pragma: no cover - compiled
+    """Perception, belief update and perceived pressure in one pass over each row (w, i).
+
+    The same arithmetic, in the same order, as ``perceive_kernel``,
+    ``beliefs_kernel`` and ``pressure_kernel`` run one after the other.
+    """
+    n_worlds, n = seen_threat.shape
+    for w in nb.prange(n_worlds):
+        k0 = keys[w, 0]
+        k1 = keys[w, 1]
+        for i in range(n):
+            tot = 0.0
+            norm = 0.0
+            for j in range(n):
+                if i == j:
+                    threat[w, i, j] = 0.0
+                    built[w, i, j] = False
+                    if do_beliefs:
+                        mu_out[w, i, j] = 0.0
+                    continue
+                # perception
+                t = seen_threat[w, j]
+                if sigma > 0.0:
+                    s = sigma * scale[w, i, j] if has_scale else sigma
+                    z = _normal(k0, k1, base + np.uint64(i * n + j), ki, wi, fi)
+                    t = t * math.exp(s * z - 0.5 * s * s)
+                if has_mult:
+                    t = t * mult[w, i, j]
+                threat[w, i, j] = t
+                b = (not first) and (t > prev[w, i, j] * growth)
+                built[w, i, j] = b
+                # belief update
+                m = mu[w, i, j]
+                m_dec = m
+                if do_beliefs:
+                    lr = seen if b else restrained
+                    if has_signals and signals[w, j, i] == 1:
+                        lr = 0.0
+                    if has_attacks and attacker[w, j]:
+                        lr = lr * attack_evidence
+                    post = m * lr
+                    post = post / (post + (1.0 - m))
+                    post = min(max(post, floor), 1.0 - floor)
+                    mu_out[w, i, j] = post
+                    if use_new:
+                        m_dec = post
+                # pressure
+                f = 1.0 if realism else fear_floor + (1.0 - fear_floor) * m_dec
+                if identity_weight > 0.0:
+                    f = f * (1.0 - identity_weight * identity[w, i, j])
+                if has_inst:
+                    f = f * (1.0 - threat_cut * inst[w, i, j])
+                x = f * t
+                if has_weight:
+                    x = x * weight[w, i, j]
+                    norm += weight[w, i, j]
+                tot += x
+            if mean:
+                if has_weight:
+                    tot = tot / norm if norm > 0.0 else 0.0
+                else:
+                    tot = tot / (n - 1)
+            pressure[w, i] = tot

@@ -90,19 +90,25 @@ def update_arms(state: WorldState, params: WorldParams, threat: NDArray[np.float
                 mistrust: NDArray[np.float64], identity: NDArray[np.float64],
                 inst: NDArray[np.float64] | None = None,
                 offense_capped: NDArray[np.bool_] | None = None,
+                pressure: NDArray[np.float64] | None = None,
                 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Return the new (offense, defense) stocks, (W, N) each."""
+    """Return the new (offense, defense) stocks, (W, N) each.
+
+    ``pressure`` (W, N), if given, is the perceived pressure already summed (the
+    step computes it in the same pass as perception).
+    """
     dt = params.dt
     k = np.asarray(params.per_state("reaction"))
     a = np.asarray(params.per_state("fatigue"))
     g = np.asarray(params.per_state("grievance"))
-    pressure = np.empty((state.worlds, state.n_states))
-    pressure_kernel(
-        threat, mistrust, identity, _ONE if inst is None else inst, inst is not None,
-        _ONE if state.weight is None else state.weight, state.weight is not None,
-        float(params.fear_floor), bool(params.offensive_realism),
-        float(params.identity_threat_weight), float(params.community_threat_cut),
-        params.threat_aggregation is ThreatAggregation.MEAN, pressure)
+    if pressure is None:
+        pressure = np.empty((state.worlds, state.n_states))
+        pressure_kernel(
+            threat, mistrust, identity, _ONE if inst is None else inst, inst is not None,
+            _ONE if state.weight is None else state.weight, state.weight is not None,
+            float(params.fear_floor), bool(params.offensive_realism),
+            float(params.identity_threat_weight), float(params.community_threat_cut),
+            params.threat_aggregation is ThreatAggregation.MEAN, pressure)
     build = dt * (k * pressure + g + params.greed_build * state.greedy)
     np.minimum(build, params.arms_budget * dt, out=build)
     seeker_q = (offense_share(params.offense_defense_balance) if params.mechanisms.offense_defense

@@ -40,7 +40,7 @@ from herz.world.noise import Stream, stream_base
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
-__all__ = ["Perception", "institution_strength", "perceive", "true_threat"]
+__all__ = ["Perception", "institution_strength", "noise_modifiers", "perceive", "true_threat"]
 
 
 @dataclass
@@ -69,18 +69,39 @@ def institution_strength(state: WorldState, params: WorldParams) -> NDArray[np.f
 
 
 def perceive(state: WorldState, params: WorldParams,
-             inst: NDArray[np.float64] | None = None,
-             noise: NDArray[np.float64] | None = None) -> Perception:
+             inst: NDArray[np.float64] | None = None) -> Perception:
     """Perceived threats and observed build-ups at step ``state.t``.
 
     With the mechanism switched off (``params.mechanisms.perception`` False)
     states see each other's threat exactly. The noise of pair (i, j) is draw
-    i * N + j of the world's perception stream at this step. ``noise`` is
-    accepted for compatibility and unused (draws are made inside the loop).
+    i * N + j of the world's perception stream at this step.
     """
     w, n = state.worlds, state.n_states
+    sigma, scale, mult = noise_modifiers(state, params, inst)
+    threat = np.empty((w, n, n))
+    built = np.empty((w, n, n), dtype=np.bool_)
+    perceive_kernel(
+        state.keys, stream_base(Stream.PERCEPTION, state.t, n * n), state.offense,
+        state.defense, float(params.distinguishability), float(sigma),
+        _ONE if scale is None else scale, scale is not None,
+        _ONE if mult is None else mult, mult is not None,
+        state.last_threat, 1.0 + float(params.build_threshold), state.t == 0, threat, built,
+        *ZIG)
+    return Perception(threat=threat, built=built)
+
+
+_ONE = np.ones((1, 1, 1))
+
+
+def noise_modifiers(state: WorldState, params: WorldParams,
+                    inst: NDArray[np.float64] | None = None,
+                    ) -> tuple[float, NDArray[np.float64] | None, NDArray[np.float64] | None]:
+    """Return (sigma, per-pair noise scale or None, per-pair threat multiplier or None).
+
+    The scale holds what verified arms control, institutions and perspective-taking
+    remove from the noise; the multiplier is perspective-taking's backfire.
+    """
     sigma = params.perception_noise if params.mechanisms.perception else 0.0
-    dummy = _ONE
     scale: NDArray[np.float64] | None = None
     mult: NDArray[np.float64] | None = None
     if sigma > 0.0:
@@ -94,16 +115,8 @@ def perceive(state: WorldState, params: WorldParams,
             pt = np.where(secure, 1.0 - params.perspective_taking, 1.0)
             scale = pt if scale is None else scale * pt
             mult = np.where(secure, 1.0, 1.0 + params.perspective_taking)
-    threat = np.empty((w, n, n))
-    built = np.empty((w, n, n), dtype=np.bool_)
-    perceive_kernel(
-        state.keys, stream_base(Stream.PERCEPTION, state.t, n * n), state.offense,
-        state.defense, float(params.distinguishability), float(sigma),
-        dummy if scale is None else np.ascontiguousarray(scale, dtype=float), scale is not None,
-        dummy if mult is None else np.ascontiguousarray(mult, dtype=float), mult is not None,
-        state.last_threat, 1.0 + float(params.build_threshold), state.t == 0, threat, built,
-        *ZIG)
-    return Perception(threat=threat, built=built)
-
-
-_ONE = np.ones((1, 1, 1))
+    if scale is not None:
+        scale = np.ascontiguousarray(scale, dtype=float)
+    if mult is not None:
+        mult = np.ascontiguousarray(mult, dtype=float)
+    return float(sigma), scale, mult

@@ -46,11 +46,15 @@ def _seed_record(seed: int | np.random.SeedSequence) -> dict[str, Any]:
 
 def run_batch(params: WorldParams, state: WorldState, steps: int, full: bool = False
               ) -> dict[str, np.ndarray]:
-    """Advance ``state`` by ``steps`` steps; return per-step series (and full paths if ``full``)."""
+    """Advance ``state`` by ``steps`` steps; return per-step series (and full paths if ``full``).
+
+    Series: mean arsenal, community coverage and wars every step; trust among
+    security seekers at the first and last step (every step with ``full``).
+    """
     w, n = state.worlds, state.n_states
     rec: dict[str, np.ndarray] = {
         "arms_mean": np.empty((w, steps + 1)),
-        "trust_seekers": np.empty((w, steps + 1)),
+        "trust_seekers": np.full((w, steps + 1), np.nan),
         "community_coverage": np.empty((w, steps + 1)),
         "wars": np.zeros((w, steps + 1), dtype=np.int64),
     }
@@ -61,11 +65,15 @@ def run_batch(params: WorldParams, state: WorldState, steps: int, full: bool = F
         rec["identity"] = np.empty((w, steps + 1, n, n))
         rec["community"] = np.empty((w, steps + 1, n), dtype=np.int64)
 
+    wars_before = state.n_wars.copy()
+
     def record(t: int) -> None:
         rec["arms_mean"][:, t] = state.arms().mean(axis=1)
-        rec["trust_seekers"][:, t] = seeker_trust(state.mistrust, state.greedy)
+        if full or t in (0, steps):  # outcomes need trust at the start and the end only
+            rec["trust_seekers"][:, t] = seeker_trust(state.mistrust, state.greedy)
         rec["community_coverage"][:, t] = (state.community >= 0).mean(axis=1)
-        rec["wars"][:, t] = state.attacks.sum(axis=(1, 2))
+        rec["wars"][:, t] = state.n_wars - wars_before
+        wars_before[:] = state.n_wars
         if full:
             rec["offense"][:, t] = state.offense
             rec["defense"][:, t] = state.defense

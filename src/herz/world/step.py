@@ -23,13 +23,22 @@ and Trust in World Politics*. Palgrave Macmillan.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
+from herz.world._kernels import ZIG, fused_kernel
 from herz.world.arms import update_arms
 from herz.world.beliefs import update_beliefs
 from herz.world.community import update_community
 from herz.world.identity import update_identity
-from herz.world.params import UpdateOrder, WorldParams
-from herz.world.perception import institution_strength, perceive
+from herz.world.noise import Stream, stream_base
+from herz.world.params import ThreatAggregation, UpdateOrder, WorldParams
+from herz.world.perception import (
+    Perception,
+    institution_strength,
+    noise_modifiers,
+    perceive,
+    true_threat,
+)
 from herz.world.signalling import arms_control, decide_signals
 from herz.world.state import WorldState
 from herz.world.war import decide_war, resolve_war
@@ -42,25 +51,67 @@ ORDER: tuple[str, ...] = (
 )
 
 
-def step(state: WorldState, params: WorldParams) -> WorldState:
+def _interpret(state: WorldState, params: WorldParams, inst: NDArray[np.float64] | None
+               ) -> tuple[Perception, NDArray[np.float64], NDArray[np.float64]]:
+    w, n = state.worlds, state.n_states
+    mech = params.mechanisms
+    sigma, scale, mult = noise_modifiers(state, params, inst)
+    bu, bt = params.build_prob_greedy, params.build_prob_seeker
+    has_sig = bool(mech.belief_update and state.signals.any())
+    has_att = bool(mech.belief_update and state.attacks.any())
+    attacker = np.asarray(state.attacks.any(axis=2)) if has_att else _NO_ATTACKER
+    threat = np.empty((w, n, n))
+    built = np.empty((w, n, n), dtype=np.bool_)
+    mu_out = np.empty((w, n, n)) if mech.belief_update else _ONE
+    pressure = np.empty((w, n))
+    seen = np.ascontiguousarray(true_threat(state.offense, state.defense,
+                                            params.distinguishability))
+    fused_kernel(
+        state.keys, stream_base(Stream.PERCEPTION, state.t, n * n), seen, sigma,
+        _ONE if scale is None else scale, scale is not None,
+        _ONE if mult is None else mult, mult is not None,
+        state.last_threat, 1.0 + float(params.build_threshold), state.t == 0,
+        state.mistrust, bool(mech.belief_update), state.signals if has_sig else _NO_SIGNAL,
+        has_sig, attacker, has_att, bu / bt, (1.0 - bu) / (1.0 - bt),
+        float(params.attack_evidence), float(params.belief_floor),
+        params.update_order is UpdateOrder.SEQUENTIAL, state.identity,
+        _ONE if inst is None else inst, inst is not None,
+        _ONE if state.weight is None else state.weight, state.weight is not None,
+        float(params.fear_floor), bool(params.offensive_realism),
+        float(params.identity_threat_weight), float(params.community_threat_cut),
+        params.threat_aggregation is ThreatAggregation.MEAN,
+        threat, built, mu_out, pressure, *ZIG)
+    mu_new = mu_out if mech.belief_update else state.mistrust
+    return Perception(threat=threat, built=built), mu_new, pressure
+
+
+_ONE = np.ones((1, 1, 1))
+_NO_SIGNAL = np.zeros((1, 1, 1), dtype=np.int8)
+_NO_ATTACKER = np.zeros((1, 1), dtype=np.bool_)
+
+
+def step(state: WorldState, params: WorldParams, fused: bool = True) -> WorldState:
     """Advance every world of ``state`` by one step, in place; return it.
 
-    Reads ``state.t`` for the random streams and increments it.
+    Reads ``state.t`` for the random streams and increments it. ``fused=False``
+    runs perception, belief update and the arms policy's threat sum as three
+    separate functions instead of one compiled pass (same results; for tests).
     """
     mech = params.mechanisms
     seq = params.update_order is UpdateOrder.SEQUENTIAL
-    noise = state.extra.get("noise")
-    if noise is None or noise.shape != state.mistrust.shape:
-        noise = state.extra["noise"] = np.empty_like(state.mistrust)
     inst = institution_strength(state, params)
-
-    # 1. perception (always: off means exact)
-    perc = perceive(state, params, inst, noise)
-
-    # 2. belief update: this step's build-ups, last step's signals and attacks
     mu_old = state.mistrust
-    mu_new = (update_beliefs(mu_old, perc.built, state.signals, state.attacks, params)
-              if mech.belief_update else mu_old)
+    pressure = None
+    if mech.arms_policy and fused:
+        # 1.-2. perception, belief update and the arms policy's perceived pressure in
+        # one compiled pass (the same arithmetic as the three functions in turn)
+        perc, mu_new, pressure = _interpret(state, params, inst)
+    else:
+        # 1. perception (always: off means exact)
+        perc = perceive(state, params, inst)
+        # 2. belief update: this step's build-ups, last step's signals and attacks
+        mu_new = (update_beliefs(mu_old, perc.built, state.signals, state.attacks, params)
+                  if mech.belief_update else mu_old)
     mu_dec = mu_new if seq else mu_old
 
     # 3. signalling and arms control
@@ -81,7 +132,7 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
     # 4. arms policy
     if mech.arms_policy:
         offense, defense = update_arms(state, params, perc.threat, mu_dec, state.identity,
-                                       inst, capped)
+                                       inst, capped, pressure)
         if not seq:
             # a signal's cut applies on top of the simultaneous update
             if mech.signalling and signals.any():
