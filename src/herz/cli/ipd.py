@@ -116,6 +116,9 @@ def tournament_cmd(
     payoffs: str = PAYOFFS,
     seed: int = SEED,
     threads: int | None = typer.Option(None, "--threads", help="Worker threads (same results)."),
+    processes: int | None = typer.Option(
+        None, "--processes", help="Worker processes (same results)."
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Round robin (self-play included) with repetitions: scores with 95% intervals."""
@@ -140,6 +143,7 @@ def tournament_cmd(
         noise=_noise(noise, perception_noise),
         seed=seed,
         threads=threads,
+        processes=processes,
         progress=(not json) and expected > PROGRESS_TURNS,
     )
     if json:

@@ -44,7 +44,8 @@ def test_tournament_identical_for_any_threads_and_chunking(monkeypatch: pytest.M
     two = tournament(FIELD, threads=2, **kw)
     monkeypatch.setattr(tournament_module, "CHUNK", 7)
     chunked = tournament(FIELD, progress=True, **kw)
-    for other in (two, chunked):
+    processes = tournament(FIELD, processes=2, **kw)
+    for other in (two, chunked, processes):
         np.testing.assert_array_equal(one.scores, other.scores)
         np.testing.assert_array_equal(one.cooperations, other.cooperations)
 

@@ -22,6 +22,7 @@ doi:10.5334/jors.125.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,7 @@ from herz.models.ipd.engine import (
     seed_sequence,
 )
 from herz.models.ipd.game import PRISONERS_DILEMMA, Noise, StageGame
+from herz.models.ipd.strategies import Strategy
 
 __all__ = ["TournamentResult", "pairings", "tournament"]
 
@@ -213,6 +215,7 @@ def tournament(
     noise: Noise | None = None,
     seed: int | np.random.SeedSequence | np.random.Generator | None = 0,
     threads: int | None = None,
+    processes: int | None = None,
     progress: bool = False,
     confidence: float = 0.95,
 ) -> TournamentResult:
@@ -237,6 +240,10 @@ def tournament(
         Tournament seed; match k uses ``child_seed(seed, k)``.
     threads
         Worker threads for the compiled loop; results do not depend on it.
+    processes
+        Worker processes (library strategies only); the matches are split into
+        contiguous chunks, each played from its own match seeds, so the results are
+        identical to a single process.
     progress
         Show a progress bar (matches are then played in chunks).
     confidence
@@ -281,7 +288,35 @@ def tournament(
             threads=threads,
         )
 
-    if progress:
+    if processes is not None and processes > 1 and total > 1:
+        if not all(isinstance(p, Strategy) for p in players):
+            raise ParameterError("processes", processes, "needs a field of library strategies")
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        k = min(int(processes), total)
+        bounds = np.linspace(0, total, k + 1).astype(int)
+        ctx = multiprocessing.get_context("spawn")  # no fork of a threaded compiler runtime
+        with ProcessPoolExecutor(max_workers=k, mp_context=ctx) as pool:
+            futures = [
+                pool.submit(
+                    play_indexed,
+                    players,
+                    rows[a:b, 0],
+                    rows[a:b, 1],
+                    seed=ss,
+                    first_index=int(a),
+                    game=game,
+                    noise=noise,
+                    turns=turns,
+                    continuation=continuation,
+                    keep_histories=False,
+                    threads=1,
+                )
+                for a, b in itertools.pairwise(bounds)
+            ]
+            batches = [f.result() for f in futures]
+    elif progress:
         from rich.progress import Progress
 
         with Progress(transient=True) as bar:
