@@ -308,4 +308,3 @@ def rank_disagreements(
             if sh * sa < 0:
                 bad.append((i, j))
     return bad
-
