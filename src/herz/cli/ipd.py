@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import typer
 from rich.table import Table
 
@@ -12,7 +14,7 @@ from herz.models.ipd import markov
 from herz.models.ipd.engine import play_match
 from herz.models.ipd.game import Noise, StageGame
 from herz.models.ipd.interop import SHARED_FIELD
-from herz.models.ipd.strategies import LIBRARY, parse_strategy
+from herz.models.ipd.strategies import LIBRARY, Strategy, parse_strategy
 from herz.models.ipd.tournament import tournament
 
 app = typer.Typer(
@@ -56,6 +58,34 @@ def _noise(noise: str, perception: str) -> Noise:
         raise ParameterError(field, text, "must be one rate or two (player 1, player 2)")
 
     return Noise(pair("--noise", noise), pair("--perception-noise", perception))
+
+
+def _rational(field: str, text: str) -> list[Fraction]:
+    try:
+        return [Fraction(part.strip()) for part in text.split(",") if part.strip()]
+    except (ValueError, ZeroDivisionError):
+        raise ParameterError(field, text, "must be numbers such as 0.01 or 1/100") from None
+
+
+def _exact(
+    s1: Strategy, s2: Strategy, noise: str, perception: str, game: StageGame
+) -> list[str] | None:
+    """The stationary distribution in rational arithmetic, decimals read exactly.
+
+    Strategy probabilities are read as the nearest fraction with a denominator up to
+    10**9 (so 1/3 and 0.9 are exact); ``None`` where the chain has no unique answer.
+    """
+    e = _rational("--noise", noise)
+    f = _rational("--perception-noise", perception)
+    e1, e2 = (e[0], e[0]) if len(e) == 1 else (e[0], e[1])
+    f1, f2 = (f[0], f[0]) if len(f) == 1 else (f[0], f[1])
+    v1 = [Fraction(x).limit_denominator(10**9) for x in s1.four_vector(game)]
+    v2 = [Fraction(x).limit_denominator(10**9) for x in s2.four_vector(game)]
+    try:
+        dist = markov.stationary_exact(v1, v2, (e1, e2, f1, f2))
+    except ParameterError:
+        return None
+    return [str(x) for x in dist]
 
 
 def _game(payoffs: str) -> StageGame:
@@ -176,16 +206,20 @@ def stationary(
         "--continuation",
         help="Also give expected payoffs when w is the chance of another round.",
     ),
-    exact: bool = typer.Option(False, "--exact", help="Also solve in rational arithmetic."),
+    exact: bool = typer.Option(
+        False, "--exact", help="Also solve in rational arithmetic (decimals read exactly)."
+    ),
     json: bool = JSON_OPTION,
 ) -> None:
     """Long-run outcome distribution (CC, CD, DC, DD of player 1) and payoffs per round."""
     game = _game(payoffs)
     nz = _noise(noise, perception_noise)
     s1, s2 = parse_strategy(p1), parse_strategy(p2)
-    res = markov.stationary(s1, s2, nz, game, exact=exact)
+    res = markov.stationary(s1, s2, nz, game)
     out = res.to_dict()
     out["players"] = [s1.name, s2.name]
+    if exact:
+        out["exact_distribution"] = _exact(s1, s2, noise, perception_noise, game)
     if continuation is not None:
         out["expected"] = markov.expected_payoffs(s1, s2, continuation, nz, game).to_dict()
     if json:
@@ -204,6 +238,8 @@ def stationary(
         table.add_row(f"expected total2 (w={continuation:g})", f"{e['total2']:.4f}")
     console.print(table)
     console.print(res.method)
+    if exact:
+        console.print(f"exact: {out['exact_distribution']}")
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
 import pytest
 from typer.testing import CliRunner
@@ -39,6 +40,13 @@ def test_stationary_json() -> None:
     )
     assert sum(out["distribution"]) == pytest.approx(1.0)
     assert out["payoffs"] == [4.0, 0.0, 5.0, 1.0] and "expected" in out
+
+
+def test_stationary_exact_reads_decimals_exactly() -> None:
+    out = run_json("stationary", "--p1", "TFT", "--p2", "TFT", "--noise", "0.01", "--exact")
+    assert out["exact_distribution"] == ["1/4"] * 4
+    out = run_json("stationary", "--p1", "GTFT", "--p2", "WSLS", "--noise", "0.02", "--exact")
+    assert sum(Fraction(x) for x in out["exact_distribution"]) == 1
 
 
 def test_match_json_axel_1() -> None:
