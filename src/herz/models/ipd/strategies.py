@@ -701,7 +701,8 @@ def contrite_tit_for_tat() -> Strategy:
     (an implementation error) always puts it in bad standing, so it cooperates next
     and does not answer the retaliation it provoked. Under perception error it
     judges the opponent by what it saw, which is how misperception still starts
-    spirals.
+    spirals. (The Axelrod library's ``ContriteTitForTat`` is a different rule, so
+    the two are not compared in the cross-check.)
     """
     return Strategy(
         "Contrite Tit For Tat",
