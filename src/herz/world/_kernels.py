@@ -8,12 +8,10 @@ against hand-computed cases and against the NumPy definitions.
 
 from __future__ import annotations
 
-import math
-
 import numba as nb
 import numpy as np
 
-from herz.world.noise import _FI, _KI, _WI, _normal
+from herz.world.noise import _FI, _KI, _WI
 
 __all__ = [
     "ZIG",
@@ -28,13 +26,10 @@ ZIG = (_KI, _WI, _FI)
 
 
 @nb.njit(parallel=True, cache=True)
-def perceive_kernel(keys, base, offense, defense, d, sigma, scale, has_scale, mult, has_mult,
-                    prev, growth, first, threat, built, ki, wi, fi
-                    ):  # pragma: no cover - compiled
+def perceive_kernel(offense, defense, d, factor, has_noise, mult, has_mult, prev, growth, first,
+                    threat, built):  # pragma: no cover - compiled
     n_worlds, n = offense.shape
     for w in nb.prange(n_worlds):
-        k0 = keys[w, 0]
-        k1 = keys[w, 1]
         for i in range(n):
             for j in range(n):
                 if i == j:
@@ -42,10 +37,8 @@ def perceive_kernel(keys, base, offense, defense, d, sigma, scale, has_scale, mu
                     built[w, i, j] = False
                     continue
                 t = offense[w, j] + (1.0 - d) * defense[w, j]
-                if sigma > 0.0:
-                    s = sigma * scale[w, i, j] if has_scale else sigma
-                    z = _normal(k0, k1, base + np.uint64(i * n + j), ki, wi, fi)
-                    t = t * math.exp(s * z - 0.5 * s * s)
+                if has_noise:
+                    t = t * factor[w, i, j]
                 if has_mult:
                     t = t * mult[w, i, j]
                 threat[w, i, j] = t
@@ -193,11 +186,11 @@ def identity_kernel(identity, rate, built, signals, has_signals, treaty, has_tre
 
 
 @nb.njit(parallel=True, cache=True)
-def fused_kernel(keys, base, seen_threat, sigma, scale, has_scale, mult, has_mult, prev, growth,
+def fused_kernel(seen_threat, factor, has_noise, mult, has_mult, prev, growth,
                  first, mu, do_beliefs, signals, has_signals, attacker, has_attacks, seen,
                  restrained, attack_evidence, floor, use_new, identity, inst, has_inst, weight,
                  has_weight, fear_floor, realism, identity_weight, threat_cut, mean,
-                 threat, built, mu_out, pressure, ki, wi, fi):  # pragma: no cover - compiled
+                 threat, built, mu_out, pressure):  # pragma: no cover - compiled
     """Perception, belief update and perceived pressure in one pass over each row (w, i).
 
     The same arithmetic, in the same order, as ``perceive_kernel``,
@@ -205,8 +198,6 @@ def fused_kernel(keys, base, seen_threat, sigma, scale, has_scale, mult, has_mul
     """
     n_worlds, n = seen_threat.shape
     for w in nb.prange(n_worlds):
-        k0 = keys[w, 0]
-        k1 = keys[w, 1]
         for i in range(n):
             tot = 0.0
             norm = 0.0
@@ -219,10 +210,8 @@ def fused_kernel(keys, base, seen_threat, sigma, scale, has_scale, mult, has_mul
                     continue
                 # perception
                 t = seen_threat[w, j]
-                if sigma > 0.0:
-                    s = sigma * scale[w, i, j] if has_scale else sigma
-                    z = _normal(k0, k1, base + np.uint64(i * n + j), ki, wi, fi)
-                    t = t * math.exp(s * z - 0.5 * s * s)
+                if has_noise:
+                    t = t * factor[w, i, j]
                 if has_mult:
                     t = t * mult[w, i, j]
                 threat[w, i, j] = t

@@ -35,12 +35,19 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from herz.world._kernels import ZIG, perceive_kernel
-from herz.world.noise import Stream, stream_base
+from herz.world._kernels import perceive_kernel
+from herz.world.noise import Stream, fill_normal
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
-__all__ = ["Perception", "institution_strength", "noise_modifiers", "perceive", "true_threat"]
+__all__ = [
+    "Perception",
+    "institution_strength",
+    "noise_factor",
+    "noise_modifiers",
+    "perceive",
+    "true_threat",
+]
 
 
 @dataclass
@@ -78,19 +85,42 @@ def perceive(state: WorldState, params: WorldParams,
     """
     w, n = state.worlds, state.n_states
     sigma, scale, mult = noise_modifiers(state, params, inst)
+    factor = noise_factor(state, sigma, scale)
     threat = np.empty((w, n, n))
     built = np.empty((w, n, n), dtype=np.bool_)
     perceive_kernel(
-        state.keys, stream_base(Stream.PERCEPTION, state.t, n * n), state.offense,
-        state.defense, float(params.distinguishability), float(sigma),
-        _ONE if scale is None else scale, scale is not None,
+        state.offense, state.defense, float(params.distinguishability),
+        _ONE if factor is None else factor, factor is not None,
         _ONE if mult is None else mult, mult is not None,
-        state.last_threat, 1.0 + float(params.build_threshold), state.t == 0, threat, built,
-        *ZIG)
+        state.last_threat, 1.0 + float(params.build_threshold), state.t == 0, threat, built)
     return Perception(threat=threat, built=built)
 
 
 _ONE = np.ones((1, 1, 1))
+
+
+def noise_factor(state: WorldState, sigma: float, scale: NDArray[np.float64] | None
+                 ) -> NDArray[np.float64] | None:
+    """Lognormal factors exp(s z - s^2 / 2), s = sigma * scale, of every pair, or None.
+
+    z[i, j] is draw i * N + j of the world's perception stream at this step.
+    The buffer is kept in ``state.extra`` and reused.
+    """
+    if sigma <= 0.0:
+        return None
+    buf = state.extra.get("noise")
+    if buf is None or buf.shape != state.mistrust.shape:
+        buf = state.extra["noise"] = np.empty(state.mistrust.shape)
+    fill_normal(state.keys, Stream.PERCEPTION, state.t, buf)
+    if scale is None:
+        buf *= sigma
+        buf -= 0.5 * sigma * sigma
+    else:
+        s = sigma * scale
+        buf *= s
+        buf -= 0.5 * s * s
+    np.exp(buf, out=buf)
+    return buf
 
 
 def noise_modifiers(state: WorldState, params: WorldParams,

@@ -25,16 +25,16 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from herz.world._kernels import ZIG, fused_kernel
+from herz.world._kernels import fused_kernel
 from herz.world.arms import update_arms
 from herz.world.beliefs import update_beliefs
 from herz.world.community import update_community
 from herz.world.identity import update_identity
-from herz.world.noise import Stream, stream_base
 from herz.world.params import ThreatAggregation, UpdateOrder, WorldParams
 from herz.world.perception import (
     Perception,
     institution_strength,
+    noise_factor,
     noise_modifiers,
     perceive,
     true_threat,
@@ -66,9 +66,9 @@ def _interpret(state: WorldState, params: WorldParams, inst: NDArray[np.float64]
     pressure = np.empty((w, n))
     seen = np.ascontiguousarray(true_threat(state.offense, state.defense,
                                             params.distinguishability))
+    factor = noise_factor(state, sigma, scale)
     fused_kernel(
-        state.keys, stream_base(Stream.PERCEPTION, state.t, n * n), seen, sigma,
-        _ONE if scale is None else scale, scale is not None,
+        seen, _ONE if factor is None else factor, factor is not None,
         _ONE if mult is None else mult, mult is not None,
         state.last_threat, 1.0 + float(params.build_threshold), state.t == 0,
         state.mistrust, bool(mech.belief_update), state.signals if has_sig else _NO_SIGNAL,
@@ -80,7 +80,7 @@ def _interpret(state: WorldState, params: WorldParams, inst: NDArray[np.float64]
         float(params.fear_floor), bool(params.offensive_realism),
         float(params.identity_threat_weight), float(params.community_threat_cut),
         params.threat_aggregation is ThreatAggregation.MEAN,
-        threat, built, mu_out, pressure, *ZIG)
+        threat, built, mu_out, pressure)
     mu_new = mu_out if mech.belief_update else state.mistrust
     return Perception(threat=threat, built=built), mu_new, pressure
 
