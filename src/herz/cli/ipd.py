@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from herz.cli._common import JSON_OPTION, console, parse_floats, print_json
 from herz.errors import ParameterError
-from herz.models.ipd import evolution as evo
-from herz.models.ipd import markov
-from herz.models.ipd.engine import play_match
-from herz.models.ipd.game import Noise, StageGame
-from herz.models.ipd.interop import SHARED_FIELD
-from herz.models.ipd.strategies import LIBRARY, Strategy, parse_strategy
-from herz.models.ipd.tournament import tournament
+
+if TYPE_CHECKING:  # the models (and their compiler) load when a command runs
+    from herz.models.ipd.game import Noise, StageGame
+    from herz.models.ipd.strategies import Strategy
 
 app = typer.Typer(
     help="Iterated 2x2 games under noise and misperception (Axelrod 1984).", no_args_is_help=True
@@ -34,10 +32,8 @@ CONTINUATION = typer.Option(
 STRATEGY = typer.Option(
     None, "--strategy", "-s", help="A strategy (repeat). Default: the shared field."
 )
-FITNESS = typer.Option(evo.Fitness.LINEAR, "--fitness", help="linear or exponential.")
-METHOD = typer.Option(
-    evo.PayoffMethod.EXACT, "--method", help="exact (memory-one) or tournament payoffs."
-)
+FITNESS = typer.Option("linear", "--fitness", help="linear or exponential.")
+METHOD = typer.Option("exact", "--method", help="exact (memory-one) or tournament payoffs.")
 
 #: Show a progress bar for tournaments with more turns than this.
 PROGRESS_TURNS = 20_000_000
@@ -49,6 +45,8 @@ def register(parent: typer.Typer) -> None:
 
 
 def _noise(noise: str, perception: str) -> Noise:
+    from herz.models.ipd.game import Noise
+
     def pair(field: str, text: str) -> float | tuple[float, float]:
         vals = parse_floats(field, text)
         if len(vals) == 1:
@@ -75,6 +73,8 @@ def _exact(
     Strategy probabilities are read as the nearest fraction with a denominator up to
     10**9 (so 1/3 and 0.9 are exact); ``None`` where the chain has no unique answer.
     """
+    from herz.models.ipd import markov
+
     e = _rational("--noise", noise)
     f = _rational("--perception-noise", perception)
     e1, e2 = (e[0], e[0]) if len(e) == 1 else (e[0], e[1])
@@ -89,6 +89,8 @@ def _exact(
 
 
 def _game(payoffs: str) -> StageGame:
+    from herz.models.ipd.game import StageGame
+
     vals = parse_floats("--payoffs", payoffs)
     if len(vals) != 4:
         raise ParameterError("--payoffs", payoffs, "must be four numbers R,S,T,P")
@@ -108,6 +110,9 @@ def match(
     json: bool = JSON_OPTION,
 ) -> None:
     """Play one match and show the moves, scores and misperceptions."""
+    from herz.models.ipd.engine import play_match
+    from herz.models.ipd.strategies import parse_strategy
+
     res = play_match(
         parse_strategy(p1),
         parse_strategy(p2),
@@ -153,8 +158,13 @@ def tournament_cmd(
 ) -> None:
     """Round robin (self-play included) with repetitions: scores with 95% intervals."""
     if all_strategies:
+        from herz.models.ipd.strategies import LIBRARY
+
         field = [make() for make in LIBRARY.values()]
     else:
+        from herz.models.ipd.interop import SHARED_FIELD
+        from herz.models.ipd.strategies import parse_strategy
+
         field = [parse_strategy(s) for s in (strategy or list(SHARED_FIELD))]
     n = len(field)
     expected = (
@@ -164,6 +174,8 @@ def tournament_cmd(
         * repetitions
         * (turns if continuation is None else 1.0 / (1.0 - continuation))
     )
+    from herz.models.ipd.tournament import tournament
+
     res = tournament(
         field,
         turns=turns,
@@ -214,6 +226,9 @@ def stationary(
     """Long-run outcome distribution (CC, CD, DC, DD of player 1) and payoffs per round."""
     game = _game(payoffs)
     nz = _noise(noise, perception_noise)
+    from herz.models.ipd import markov
+    from herz.models.ipd.strategies import parse_strategy
+
     s1, s2 = parse_strategy(p1), parse_strategy(p2)
     res = markov.stationary(s1, s2, nz, game)
     out = res.to_dict()
@@ -248,8 +263,8 @@ def moran(
     mutant: str = typer.Option(..., "--mutant", help="The mutant strategy (one individual)."),
     population: int = typer.Option(20, "--population", help="Population size N."),
     selection: float = typer.Option(0.1, "--selection", help="Selection intensity s."),
-    fitness: evo.Fitness = FITNESS,
-    method: evo.PayoffMethod = METHOD,
+    fitness: str = FITNESS,
+    method: str = METHOD,
     noise: str = NOISE,
     perception_noise: str = PERCEPTION,
     payoffs: str = PAYOFFS,
@@ -262,31 +277,36 @@ def moran(
     """Fixation probability of one mutant among N - 1 residents (and the reverse)."""
     game = _game(payoffs)
     nz = _noise(noise, perception_noise)
+    from herz.models.ipd import evolution as evo
+    from herz.models.ipd.strategies import parse_strategy
+
+    try:
+        fit, how = evo.Fitness(fitness), evo.PayoffMethod(method)
+    except ValueError:
+        raise ParameterError(
+            "--fitness/--method", (fitness, method), "linear|exponential and exact|tournament"
+        ) from None
     r, m = parse_strategy(resident), parse_strategy(mutant)
     if r.name == m.name:
         raise ParameterError("--mutant", mutant, "must differ from the resident")
     a = evo.payoff_matrix(
         [r, m],
-        method=method,
+        method=how,
         game=game,
         noise=nz,
         continuation=continuation,
         turns=turns,
         seed=seed,
     ).to_numpy()
-    rho_m = evo.fixation_probability(
-        a[1, 1], a[1, 0], a[0, 1], a[0, 0], population, selection, fitness
-    )
-    rho_r = evo.fixation_probability(
-        a[0, 0], a[0, 1], a[1, 0], a[1, 1], population, selection, fitness
-    )
+    rho_m = evo.fixation_probability(a[1, 1], a[1, 0], a[0, 1], a[0, 0], population, selection, fit)
+    rho_r = evo.fixation_probability(a[0, 0], a[0, 1], a[1, 0], a[1, 1], population, selection, fit)
     out: dict[str, object] = {
         "resident": r.name,
         "mutant": m.name,
         "population": population,
         "selection": selection,
-        "fitness": fitness.value,
-        "method": method.value,
+        "fitness": fit.value,
+        "method": how.value,
         "payoff_matrix": a,
         "fixation_mutant": rho_m,
         "fixation_resident_as_mutant": rho_r,
@@ -298,7 +318,7 @@ def moran(
             a,
             [population - 1, 1],
             selection=selection,
-            fitness=fitness,
+            fitness=fit,
             runs=runs,
             seed=seed,
             names=[r.name, m.name],
