@@ -109,38 +109,52 @@ def main() -> None:
     ap.add_argument("--tasks", type=int, default=64, help="chunks in the CPU-bound sweep")
     ap.add_argument("--steps", type=int, default=1000, help="toy steps (cost per chunk)")
     ap.add_argument("--empty-tasks", type=int, default=600)
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best kept)")
     ap.add_argument("--quick", action="store_true", help="a small run (smoke test)")
     args = ap.parse_args()
     if args.quick:
-        args.tasks, args.steps, args.empty_tasks = 16, 300, 100
+        args.tasks, args.steps, args.empty_tasks, args.rounds = 16, 300, 100, 1
     from distributed import Client, LocalCluster
 
-    out: dict[str, Any] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    out: dict[str, Any] = {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                           "tasks": args.tasks, "rounds": args.rounds,
+                           "load_avg_1min_start": round(os.getloadavg()[0], 2)}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         work = toy_scenario(args.tasks, args.steps)
         empty = empty_scenario(args.empty_tasks)
         r: dict[str, dict[str, float]] = {}
-        anchor_1 = anchor(1, args.tasks, args.steps)
-        anchor_2 = anchor(2, args.tasks, args.steps)
-        r["inprocess"] = timed(work, InProcessRunner(), root, "in")
-        r["processes_1"] = timed(work, ProcessRunner(1), root, "p1")
-        r["processes_2"] = timed(work, ProcessRunner(2), root, "p2")
+        e: dict[str, dict[str, float]] = {}
+        anchors: dict[int, float] = {1: 0.0, 2: 0.0}
         t0 = time.perf_counter()
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                dashboard_address=None)
         client = Client(cluster)
         dask_start = time.perf_counter() - t0
+
+        def keep_best(store: dict[str, dict[str, float]], key: str, v: dict[str, float]
+                      ) -> None:
+            if key not in store or v["steady_rate"] > store[key]["steady_rate"]:
+                store[key] = v
+
         try:
             client.run(lambda: __import__("herz.experiment.runners"))  # warm the workers
-            r["dask_2"] = timed(work, DaskRunner(client), root, "d2")
-            e: dict[str, dict[str, float]] = {}
-            e["inprocess"] = timed(empty, InProcessRunner(), root, "e-in")
-            e["processes_2"] = timed(empty, ProcessRunner(2), root, "e-p2")
-            e["dask_2"] = timed(empty, DaskRunner(client), root, "e-d2")
+            # Interleaved rounds, best of each: the machine's load drifts, so every
+            # configuration gets a turn in every round and keeps its best round.
+            for i in range(args.rounds):
+                for w in (1, 2):
+                    anchors[w] = max(anchors[w], anchor(w, args.tasks, args.steps))
+                keep_best(r, "inprocess", timed(work, InProcessRunner(), root, f"in{i}"))
+                keep_best(r, "processes_1", timed(work, ProcessRunner(1), root, f"p1{i}"))
+                keep_best(r, "processes_2", timed(work, ProcessRunner(2), root, f"p2{i}"))
+                keep_best(r, "dask_2", timed(work, DaskRunner(client), root, f"d2{i}"))
+                keep_best(e, "inprocess", timed(empty, InProcessRunner(), root, f"ei{i}"))
+                keep_best(e, "processes_2", timed(empty, ProcessRunner(2), root, f"ep{i}"))
+                keep_best(e, "dask_2", timed(empty, DaskRunner(client), root, f"ed{i}"))
         finally:
             client.close()
             cluster.close()
+        anchor_1, anchor_2 = anchors[1], anchors[2]
     base = r["processes_1"]
     out["chunk_ms_inprocess"] = round(1000 / r["inprocess"]["total_rate"], 2)
     out["tasks_per_s"] = {k: {"total": round(v["total_rate"], 2),
@@ -164,6 +178,7 @@ def main() -> None:
     ip = r["inprocess"]
     out["store_share"] = round((ip["store_s"] + ip["encode_s"]) / ip["total_s"], 4)
     out["store_share_driver_only"] = round(ip["store_s"] / ip["total_s"], 4)
+    out["store_ms_per_chunk"] = round(1000 * (ip["store_s"] + ip["encode_s"]) / ip["tasks"], 3)
     out["targets"] = {
         "speedup_2_workers_ge_1.8": out["speedup_2_workers"]["steady"] >= 1.8,
         "overhead_lt_5ms": all(v["steady_per_task_ms"] < 5 for v in e.values()),
@@ -171,6 +186,7 @@ def main() -> None:
     }
     print(f"anchor (plain pool, bare model): speed-up {out['anchor_speedup_2']:.2f} "
           "with 2 processes", file=sys.stderr)
+    out["load_avg_1min_end"] = round(os.getloadavg()[0], 2)
     for k, v in r.items():
         print(f"{k:12s} {v['total_rate']:8.2f} tasks/s total  {v['steady_rate']:8.2f} steady",
               file=sys.stderr)

@@ -244,6 +244,13 @@ def test_adaptive_replication_and_its_resume(tmp_path: Path) -> None:
     resume(tmp_path / "b", runner="inprocess")
     assert chunk_digests(tmp_path / "b") == chunk_digests(res.path)
 
+    def rounds(path: Path) -> dict[str, int]:
+        man = json.loads((path / "manifest.json").read_text())
+        return {k: c["round"] for k, c in man["chunks"].items()}
+
+    assert rounds(tmp_path / "b") == rounds(res.path)
+    assert max(rounds(res.path).values()) >= 1
+
 
 def test_wilson_interval_and_additions() -> None:
     lo, hi = wilson_interval(5, 10)

@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 FORMAT = "herz-sweep/1"
+SMALL_CHUNK_BYTES = 256 * 1024
 _DEPENDENCIES = ("numpy", "scipy", "pandas", "pyarrow", "duckdb", "pydantic", "dask",
                  "distributed")
 
@@ -100,7 +101,10 @@ def encode_chunk(table: pa.Table, chunk: str, scenario_hash: str) -> bytes:
     meta[b"herz.scenario_hash"] = scenario_hash.encode()
     table = table.replace_schema_metadata(meta)
     buf = io.BytesIO()
-    pq.write_table(table, buf, compression="zstd", write_page_checksum=True,
+    # Small chunks are written uncompressed (compression costs more time than it saves
+    # space there); the rule depends only on the data, so every runner agrees.
+    compression = "zstd" if table.nbytes > SMALL_CHUNK_BYTES else "none"
+    pq.write_table(table, buf, compression=compression, write_page_checksum=True,
                    write_statistics=True)
     return buf.getvalue()
 

@@ -297,14 +297,13 @@ def sweep(
             result.skipped = sum(1 for r in store.chunks.values() if r["status"] == "done")
             with _progress_bar(progress, len(store.chunks), scenario.name) as bar:
                 bar(advance=result.skipped)
-                rnd = 0
                 try:
                     while True:
                         _run_tasks(store, scenario, runner, todo, result, bar, on_chunk)
                         failed = [r for r in store.chunks.values() if r["status"] != "done"]
                         if failed or scenario.adaptive is None:
                             break
-                        rnd += 1
+                        rnd = 1 + max(int(r.get("round", 0)) for r in store.chunks.values())
                         extra = _adaptive_round(store, scenario, rnd)
                         if not extra:
                             break
