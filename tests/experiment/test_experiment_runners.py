@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from experiment_helpers import all_rows, chunk_digests, toy_text
 
-from herz.experiment import parse_scenario, sweep
+from herz.experiment import ModelSpec, parse_scenario, register_model, sweep
 from herz.experiment.runners import DaskRunner, ProcessRunner, make_runner
 
 distributed = pytest.importorskip("distributed")
@@ -51,8 +54,7 @@ def test_processes_and_dask_give_identical_parquet(tmp_path: Path, cluster: Any,
     assert chunk_digests(dask.path) == ref
     pd.testing.assert_frame_equal(all_rows(dask.path), all_rows(reference))
     workers = {c["worker"] for c in
-               __import__("json").loads((dask.path / "manifest.json").read_text())
-               ["chunks"].values()}
+               json.loads((dask.path / "manifest.json").read_text())["chunks"].values()}
     assert len(workers) >= 1
 
 
@@ -92,6 +94,26 @@ def test_dask_worker_killed_mid_task(tmp_path: Path, cluster: Any, reference: Pa
         assert killed[0] not in client.run(os.getpid).values()
     finally:
         client.close()
+
+
+def _dies(params: Mapping[str, Any], steps: int, seed: np.random.SeedSequence,
+          replicates: range, mechanisms: Mapping[str, bool]) -> pd.DataFrame:
+    if params["x"] == 1.0:
+        os._exit(3)  # a worker process dies (segfault, OOM kill)
+    return pd.DataFrame({"y": np.full(len(replicates), params["x"])})
+
+
+def test_a_dying_pool_worker_is_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None:
+    register_model(ModelSpec(name="dies", run=_dies, defaults={"x": 0.0}))
+    text = ("[experiment]\nname = \"d\"\nmodel = \"dies\"\nseed = 1\nreplicates = 2\n"
+            "chunk_size = 1\n[design]\nmethod = \"grid\"\n[design.factors]\n"
+            "x = [0.0, 1.0, 2.0]\n")
+    res = sweep(parse_scenario(text), output=tmp_path / "r", runner=ProcessRunner(2))
+    assert res.status == "incomplete" and res.failed >= 2 and res.done + res.failed == 6
+    man = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    failed = [c for c in man["chunks"].values() if c["status"] == "failed"]
+    assert all("worker process died" in c["error"] for c in failed)
+    assert {c["point"] for c in failed} >= {1}
 
 
 def test_make_runner() -> None:
