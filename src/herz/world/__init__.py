@@ -20,6 +20,26 @@ security communities    :mod:`herz.world.community`     Adler & Barnett 1998
 :func:`simulate` runs them; :mod:`herz.world.outcomes` classifies each world
 by Booth and Wheeler's logics; :mod:`herz.world.step` composes one step in the
 order :data:`ORDER`.
+
+Randomness. World i of a design point draws every random number from a
+counter-based stream keyed by ``herz.rng.child_seed(seed, i)``
+(:mod:`herz.world.noise`): a draw is a function of the world's key, the
+mechanism, the step and the pair, so world i gives bit-identical results alone,
+in any batch, at any batch size and in any chunk of a sweep. (The streams are
+not NumPy ``Generator`` streams: a sequential generator per world would need a
+Python loop over worlds every step.)
+
+Memory and speed. The pairwise arrays make memory grow as W x N^2, about 100
+bytes per world and ordered pair (:data:`herz.world.state.BYTES_PER_DYAD`);
+:func:`simulate` runs worlds in batches (``batch_size``, by default what fits
+in 512 MiB). The hot loops (perception, belief update, the threat sum, war
+decisions, identity) are compiled with Numba and run in parallel over worlds;
+``bench/world_vs_mesa.py`` times them against the same world in Mesa.
+
+Not modelled (yet): parameter schedules (technology shocks), asymmetric
+buffer-zone geography (Garver), drifting motives (the "endogenous preferences"
+stand-in of MODELS.md section 6), war duration beyond one step, and blocs as
+actors beyond the pooled defence of security communities.
 """
 
 from herz.world.outcomes import Outcome

@@ -49,6 +49,7 @@ class WorldState:
     runaway_step : (W,) first step an arsenal reached the runaway level, -1 if none.
     keys : (W, 2) the counter-based random keys of the worlds.
     world_index : (W,) index of each world in its design point.
+    extra : scratch buffers reused between steps (not part of the state).
     """
 
     offense: NDArray[np.float64]
@@ -94,7 +95,8 @@ class WorldState:
         kw: dict[str, Any] = {}
         for name in self.__dataclass_fields__:
             v = getattr(self, name)
-            kw[name] = v.copy() if isinstance(v, np.ndarray | dict) else v
+            kw[name] = v.copy() if isinstance(v, np.ndarray) else v
+        kw["extra"] = {}  # scratch buffers are not shared between copies
         return WorldState(**kw)
 
 
