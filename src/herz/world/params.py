@@ -249,7 +249,7 @@ class WorldParams:
     war_loss: float = field(default=2.0, metadata=_meta(
         "loss of the conquered (L >= v: sovereignty is worth more)", "payoff units", 0.0, None,
         "Jervis 1978 (MODELS.md 2.3)"))
-    war_cost: float = field(default=1.0, metadata=_meta(
+    war_cost: float = field(default=0.7, metadata=_meta(
         "cost of fighting to each side (c_A = c_B)", "payoff units", 0.0, None, "Fearon 1995"))
     arms_cost: float = field(default=0.1, metadata=_meta(
         "cost of arming in the one-shot arm / restrain game (k)", "payoff units", 0.0, None,
