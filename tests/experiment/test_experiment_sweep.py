@@ -19,6 +19,7 @@ from herz.experiment import (
     connect,
     escape_summary,
     load_scenario,
+    models,
     parse_scenario,
     query,
     register_model,
@@ -198,7 +199,8 @@ def _flaky(params: Mapping[str, Any], steps: int, seed: np.random.SeedSequence,
     return pd.DataFrame({"y": [x.random() for x in g]})
 
 
-def test_failed_tasks_can_be_retried(tmp_path: Path) -> None:
+def test_failed_tasks_can_be_retried(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(models, "_REGISTRY", dict(models._REGISTRY))  # undone afterwards
     register_model(ModelSpec(name="flaky", run=_flaky, defaults={"x": 0.0}))
     text = toy_text().replace('model = "toy"', 'model = "flaky"').replace(
         "sleep = 0.0", "").replace("offense_defense_balance = [0.5, 1.0, 2.0]\n", "").replace(

@@ -133,7 +133,10 @@ def get_model(name: str) -> ModelSpec:
     """Return the registered model called ``name``."""
     entry = _REGISTRY.get(name)
     if entry is None:
-        raise ParameterError("experiment.model", name, "must be one of " + ", ".join(model_names()))
+        close = difflib.get_close_matches(str(name), model_names(), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ParameterError("experiment.model", name,
+                             "must be one of " + ", ".join(model_names()) + hint)
     if not isinstance(entry, ModelSpec):
         try:
             entry = entry()
