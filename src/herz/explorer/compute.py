@@ -282,12 +282,12 @@ def run_worlds(inputs: ExplorerInputs, base: Mapping[str, Any] | None = None, *,
         if cancel and cancel():
             raise Cancelled(f"cancelled after {start} of {total} worlds")
         df = simulate(p, worlds=size, steps=inputs.steps, seed=inputs.seed, world_offset=start)
-        attrs = dict(df.attrs)
+        attrs = {str(k): v for k, v in df.attrs.items()}
         frames.append(df)
         if progress:
             progress(start + size, total)
     out = pd.concat(frames, ignore_index=True)
-    out.attrs = attrs
+    out.attrs.update(attrs)
     return RunResult(out, samples, p, inputs, attrs)
 
 

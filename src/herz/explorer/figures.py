@@ -97,7 +97,8 @@ def network_figure(net: dict[str, Any], title: str | None = None) -> Figure:
         members = pos[comm == c]
         outline = _hull(members, 0.14)
         ax.add_patch(Polygon(outline, closed=True, fill=False, ls="--", lw=1.6,
-                             ec="#009E73", zorder=3, label="security community" if k == 0 else None))
+                             ec="#009E73", zorder=3,
+                             label="security community" if k == 0 else None))
     greedy = np.asarray(net["greedy"], dtype=bool)
     size = 160 if n <= 20 else max(20, 3200 // n)
     ax.scatter(pos[~greedy, 0], pos[~greedy, 1], s=size, c="#F0E442", edgecolors="#000000",
