@@ -47,6 +47,7 @@ def _register() -> None:
     from herz.cli import data as data_cli
     from herz.cli import dyad as dyad_cli
     from herz.cli import experiment as experiment_cli
+    from herz.cli import explore as explore_cli
     from herz.cli import games as games_cli
     from herz.cli import identity as identity_cli
     from herz.cli import ipd as ipd_cli
@@ -71,6 +72,7 @@ def _register() -> None:
     experiment_cli.register(app)
     report_cli.register(app)
     world_cli.register(app)
+    explore_cli.register(app)
 
 
 _register()
