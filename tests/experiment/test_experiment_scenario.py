@@ -120,7 +120,10 @@ BAD = [
      + "[design.adaptive]\ntarget_ci_width = 0.1\nmax_replicates = 8\n",
      "s.toml: design.adaptive: model 'empty' reports no escape outcome", False),
     ("nan", BASE + "[world]\np_greedy = nan\n",
-     "s.toml: world.p_greedy = nan: must be between 0 and 1", True),
+     "s.toml: world.p_greedy = nan: must be a finite number", True),
+    ("inf-level", BASE + '[design]\nmethod = "grid"\n[design.factors]\n'
+     "p_greedy = [0.1, inf]\n",
+     "s.toml: design.factors.p_greedy[1] = inf: must be a finite number", True),
 ]
 
 

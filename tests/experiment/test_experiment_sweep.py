@@ -125,6 +125,23 @@ def test_resume_completes_a_partial_sweep(tmp_path: Path) -> None:
     assert chunk_digests(out) == chunk_digests(ref.path)
 
 
+def test_resume_a_scenario_built_in_python(tmp_path: Path) -> None:
+    import tomllib
+
+    from herz.experiment import Scenario, SweepInterrupted
+
+    sc = Scenario.from_dict(tomllib.loads(toy_text()), source="notebook")
+    assert sc.text == "" and sc.hash == parse_scenario(toy_text()).hash
+
+    def stop(task: Any, result: Any) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(SweepInterrupted):
+        sweep(sc, output=tmp_path / "r", runner="inprocess", on_chunk=stop)
+    res = resume(tmp_path / "r", runner="inprocess")
+    assert res.ok and res.skipped == 1 and res.ran == 11
+
+
 def test_damaged_chunks_are_detected_and_recomputed(tmp_path: Path) -> None:
     sc = parse_scenario(toy_text())
     out = tmp_path / "r"

@@ -44,6 +44,7 @@ import copy
 import functools
 import hashlib
 import json
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -405,6 +406,16 @@ def _translate(exc: ValidationError, doc: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list | tuple):
+        return all(_finite(v) for v in value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    return True
+
+
 def _range_detail(value: Any) -> str:
     if isinstance(value, dict):
         unknown = [k for k in value if k not in RangeFactor.model_fields]
@@ -436,6 +447,9 @@ def from_dict(doc: Mapping[str, Any], source: str = "<scenario>", text: str = ""
                                     unknown_key_message(key, list(spec.defaults)), value))
     params = {k: v for k, v in spec.defaults.items()}
     params.update({k: v for k, v in parsed.world.items() if k in spec.defaults})
+    for key, value in parsed.world.items():
+        if not _finite(value):
+            problems.append(Problem(f"world.{key}", "must be a finite number", value))
     if not problems:
         try:
             params = spec.validate(params)
@@ -474,6 +488,10 @@ def from_dict(doc: Mapping[str, Any], source: str = "<scenario>", text: str = ""
                 continue
             bad = False
             for i, level in enumerate(fspec):
+                if not _finite(level):
+                    problems.append(Problem(f"{path}[{i}]", "must be a finite number", level))
+                    bad = True
+                    continue
                 try:
                     spec.validate({**params, fname: level})
                 except ParameterError as exc:
@@ -484,6 +502,10 @@ def from_dict(doc: Mapping[str, Any], source: str = "<scenario>", text: str = ""
             continue
         rf = fspec
         bad = False
+        if not (math.isfinite(rf.min) and math.isfinite(rf.max)):
+            problems.append(Problem(path, "min and max must be finite numbers",
+                                    rf.model_dump()))
+            continue
         if not rf.min <= rf.max:
             problems.append(Problem(f"{path}.max", f"must be >= min ({rf.min!r})", rf.max))
             bad = True

@@ -213,6 +213,7 @@ class Store:
             "scenario_hash": scenario.hash,
             "scenario": _jsonable(scenario.to_dict()),
             "scenario_toml": source_text,
+            "scenario_document": _jsonable(dict(scenario.document)),
             "design": {**_jsonable(scenario.canonical()["design"]), "points": len(design),
                        "file": "design.parquet"},
             "seed_tree": {

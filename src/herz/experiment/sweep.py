@@ -378,9 +378,12 @@ def resume(results: str | Path, *, runner: Runner | str | None = None,
     man = store.read_manifest()
     text = man.get("scenario_toml") or ""
     source = str(man.get("scenario", {}).get("source", "<manifest>"))
-    if not text:
-        raise ResultsError(f"{results}: the manifest holds no scenario text to resume from")
-    scenario = parse_scenario(text, source=source)
+    if text:
+        scenario = parse_scenario(text, source=source)
+    elif isinstance(man.get("scenario_document"), dict):  # built in Python, not from a file
+        scenario = Scenario.from_dict(man["scenario_document"], source=source)
+    else:
+        raise ResultsError(f"{results}: the manifest holds no scenario to resume from")
     if scenario.hash != man["scenario_hash"]:
         raise ResultsError(f"{results}: the recorded scenario now hashes to "
                            f"{scenario.hash[:12]}, not {man['scenario_hash'][:12]} (a "
