@@ -112,26 +112,25 @@ def decide_war_kernel(offense, defense, greedy, mu, identity, use_identity, labe
             best_j = -1
             best_p = 0.0
             oi = (1.0 + first_strike) * offense[w, i]
+            gi = greedy[w, i]
             for j in range(n):
-                if i == j:
-                    continue
+                if i == j or (not gi and mu[w, i, j] < preempt_mistrust):
+                    continue  # a security seeker that does not fear j never strikes it
                 dj = defense[w, j]
                 if has_pool and labels[w, j] >= 0 and labels[w, j] != labels[w, i]:
                     dj = dj + extra[w, j]
                 pf = _contest(oi, delta * dj)
-                if greedy[w, i]:
+                if gi:
                     score = pf * gain - cost
                     if use_identity:
                         score = score + identity_weight * identity[w, i, j] * (-pf * loss - cost)
-                elif mu[w, i, j] >= preempt_mistrust:
+                else:
                     di = defense[w, i]
                     if has_pool and labels[w, i] >= 0 and labels[w, i] != labels[w, j]:
                         di = di + extra[w, i]
                     pji = _contest((1.0 + first_strike) * offense[w, j], delta * di)
                     gap = pf - (1.0 - pji) - 2.0 * cost
                     score = gap if gap > 0.0 else -np.inf
-                else:
-                    score = -np.inf
                 if score > best:
                     best = score
                     best_j = j
@@ -186,7 +185,7 @@ def identity_kernel(identity, rate, built, signals, has_signals, treaty, has_tre
 
 
 @nb.njit(parallel=True, cache=True)
-def fused_kernel(seen_threat, factor, has_noise, mult, has_mult, prev, growth,
+def fused_kernel(seen_threat, factor, has_noise, mult, has_mult, prev, growth, want_built,
                  first, mu, do_beliefs, signals, has_signals, attacker, has_attacks, seen,
                  restrained, attack_evidence, floor, use_new, identity, inst, has_inst, weight,
                  has_weight, fear_floor, realism, identity_weight, threat_cut, mean,
@@ -204,7 +203,8 @@ def fused_kernel(seen_threat, factor, has_noise, mult, has_mult, prev, growth,
             for j in range(n):
                 if i == j:
                     threat[w, i, j] = 0.0
-                    built[w, i, j] = False
+                    if want_built:
+                        built[w, i, j] = False
                     if do_beliefs:
                         mu_out[w, i, j] = 0.0
                     continue
@@ -216,7 +216,8 @@ def fused_kernel(seen_threat, factor, has_noise, mult, has_mult, prev, growth,
                     t = t * mult[w, i, j]
                 threat[w, i, j] = t
                 b = (not first) and (t > prev[w, i, j] * growth)
-                built[w, i, j] = b
+                if want_built:
+                    built[w, i, j] = b
                 # belief update
                 m = mu[w, i, j]
                 m_dec = m

@@ -60,9 +60,10 @@ def _interpret(state: WorldState, params: WorldParams, inst: NDArray[np.float64]
     has_sig = bool(mech.belief_update and state.signals.any())
     has_att = bool(mech.belief_update and state.attacks.any())
     attacker = np.asarray(state.attacks.any(axis=2)) if has_att else _NO_ATTACKER
-    threat = np.empty((w, n, n))
-    built = np.empty((w, n, n), dtype=np.bool_)
-    mu_out = np.empty((w, n, n)) if mech.belief_update else _ONE
+    want_built = bool(mech.identity)
+    threat = _scratch(state, "threat", state.last_threat)
+    built = np.empty((w, n, n), dtype=np.bool_) if want_built else _NO_BUILT
+    mu_out = _scratch(state, "mistrust", state.mistrust) if mech.belief_update else _ONE
     pressure = np.empty((w, n))
     seen = np.ascontiguousarray(true_threat(state.offense, state.defense,
                                             params.distinguishability))
@@ -70,7 +71,7 @@ def _interpret(state: WorldState, params: WorldParams, inst: NDArray[np.float64]
     fused_kernel(
         seen, _ONE if factor is None else factor, factor is not None,
         _ONE if mult is None else mult, mult is not None,
-        state.last_threat, 1.0 + float(params.build_threshold), state.t == 0,
+        state.last_threat, 1.0 + float(params.build_threshold), want_built, state.t == 0,
         state.mistrust, bool(mech.belief_update), state.signals if has_sig else _NO_SIGNAL,
         has_sig, attacker, has_att, bu / bt, (1.0 - bu) / (1.0 - bt),
         float(params.attack_evidence), float(params.belief_floor),
@@ -85,7 +86,16 @@ def _interpret(state: WorldState, params: WorldParams, inst: NDArray[np.float64]
     return Perception(threat=threat, built=built), mu_new, pressure
 
 
+def _scratch(state: WorldState, name: str, avoid: NDArray[np.float64]) -> NDArray[np.float64]:
+    """One of two buffers kept for ``name``: the one that is not ``avoid`` (double buffering)."""
+    pair = state.extra.get(name)
+    if pair is None or pair[0].shape != avoid.shape:
+        pair = state.extra[name] = np.empty((2, *avoid.shape))
+    return pair[1] if np.shares_memory(pair[0], avoid) else pair[0]
+
+
 _ONE = np.ones((1, 1, 1))
+_NO_BUILT = np.zeros((1, 1, 1), dtype=np.bool_)
 _NO_SIGNAL = np.zeros((1, 1, 1), dtype=np.int8)
 _NO_ATTACKER = np.zeros((1, 1), dtype=np.bool_)
 
@@ -96,6 +106,8 @@ def step(state: WorldState, params: WorldParams, fused: bool = True) -> WorldSta
     Reads ``state.t`` for the random streams and increments it. ``fused=False``
     runs perception, belief update and the arms policy's threat sum as three
     separate functions instead of one compiled pass (same results; for tests).
+    The fused pass writes beliefs and perceived threats into two alternating
+    buffers: copy ``state.mistrust`` if you keep it across steps.
     """
     mech = params.mechanisms
     seq = params.update_order is UpdateOrder.SEQUENTIAL
