@@ -106,7 +106,8 @@ def anchor(workers: int, tasks: int, steps: int, reps: int = 8) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--tasks", type=int, default=64, help="chunks in the CPU-bound sweep")
+    ap.add_argument("--tasks", type=int, default=48, help="chunks in the CPU-bound sweep")
+    ap.add_argument("--reps", type=int, default=16, help="toy replicates per chunk")
     ap.add_argument("--steps", type=int, default=1000, help="toy steps (cost per chunk)")
     ap.add_argument("--empty-tasks", type=int, default=600)
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best kept)")
@@ -117,11 +118,12 @@ def main() -> None:
     from distributed import Client, LocalCluster
 
     out: dict[str, Any] = {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-                           "tasks": args.tasks, "rounds": args.rounds,
+                           "tasks": args.tasks, "reps_per_chunk": args.reps,
+                           "rounds": args.rounds,
                            "load_avg_1min_start": round(os.getloadavg()[0], 2)}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        work = toy_scenario(args.tasks, args.steps)
+        work = toy_scenario(args.tasks, args.steps, args.reps)
         empty = empty_scenario(args.empty_tasks)
         r: dict[str, dict[str, float]] = {}
         e: dict[str, dict[str, float]] = {}
@@ -143,7 +145,7 @@ def main() -> None:
             # configuration gets a turn in every round and keeps its best round.
             for i in range(args.rounds):
                 for w in (1, 2):
-                    anchors[w] = max(anchors[w], anchor(w, args.tasks, args.steps))
+                    anchors[w] = max(anchors[w], anchor(w, args.tasks, args.steps, args.reps))
                 keep_best(r, "inprocess", timed(work, InProcessRunner(), root, f"in{i}"))
                 keep_best(r, "processes_1", timed(work, ProcessRunner(1), root, f"p1{i}"))
                 keep_best(r, "processes_2", timed(work, ProcessRunner(2), root, f"p2{i}"))
