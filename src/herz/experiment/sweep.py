@@ -118,19 +118,20 @@ def _task(scenario: Scenario, rec: Mapping[str, Any]) -> Task:
 def _escape_counts(store: Store, scenario: Scenario) -> dict[int, tuple[int, int]]:
     spec = scenario.spec
     counts = {i: [0, 0] for i in range(len(scenario.points))}
+    escape = _string_array(list(spec.escape_outcomes))
     for rec in store.chunks.values():
         if rec["status"] != "done":
             continue
         table = pq.read_table(store.chunk_path(rec["id"]), columns=[spec.outcome_column])
         col = table.column(spec.outcome_column)
-        esc = pc.sum(pc.is_in(col, value_set=pa_array(list(spec.escape_outcomes)))).as_py()
+        esc = pc.sum(pc.is_in(col, value_set=escape)).as_py()
         c = counts[int(rec["point"])]
         c[0] += table.num_rows
         c[1] += int(esc or 0)
     return {k: (v[0], v[1]) for k, v in counts.items()}
 
 
-def pa_array(values: list[str]) -> Any:
+def _string_array(values: list[str]) -> Any:
     """A pyarrow string array (helper for :func:`pyarrow.compute.is_in`)."""
     import pyarrow as pa
 
