@@ -50,21 +50,27 @@ def test_stocks_beliefs_identities_stay_in_range(kw, seed):
 @SETTINGS
 @given(params_st, st.integers(0, 2**32), st.data())
 def test_relabelling_states_permutes_the_results(kw, seed, data):
-    """Deterministic worlds (no noise draws, no war draws): a permutation commutes with the step."""
-    kw = {**kw, "mechanisms": {**kw["mechanisms"], "war": False}, "perception_noise": 0.0,
-          "geography": "none"}
+    """A permutation of the states commutes with the step, noise and war included.
+
+    Random draws belong to pairs of state labels, not to array positions, so
+    relabelling permutes them with the states.
+    """
     p = WorldParams(**kw)
     n = p.n_states
     perm = np.array(data.draw(st.permutations(range(n))))
     a = initial_state(p, world_keys(seed, 2))
     b = a.copy()
-    for name in ("offense", "defense", "greedy", "ontological_security"):
+    for name in ("offense", "defense", "greedy", "ontological_security", "label"):
         setattr(b, name, getattr(a, name)[:, perm].copy())
-    for name in ("mistrust", "identity", "last_threat", "community_age"):
+    for name in ("mistrust", "identity", "last_threat", "community_age", "weight"):
+        if getattr(a, name) is None:
+            continue
         setattr(b, name, getattr(a, name)[:, perm][:, :, perm].copy())
     for _ in range(25):
         step(a, p)
         step(b, p)
+    assert np.array_equal(b.n_wars, a.n_wars)
+    assert np.array_equal(b.first_war_step, a.first_war_step)
     np.testing.assert_allclose(b.offense, a.offense[:, perm], rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(b.defense, a.defense[:, perm], rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(b.mistrust, a.mistrust[:, perm][:, :, perm], rtol=1e-9,

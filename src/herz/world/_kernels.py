@@ -104,7 +104,7 @@ def _contest(o, d):  # pragma: no cover - compiled
 @nb.njit(parallel=True, cache=True)
 def decide_war_kernel(offense, defense, greedy, mu, identity, use_identity, labels, extra,
                       has_pool, delta, first_strike, gain, cost, loss, identity_weight,
-                      preempt_mistrust, target, p_win):  # pragma: no cover - compiled
+                      preempt_mistrust, label, target, p_win):  # pragma: no cover - compiled
     n_worlds, n = offense.shape
     for w in nb.prange(n_worlds):
         for i in range(n):
@@ -131,7 +131,9 @@ def decide_war_kernel(offense, defense, greedy, mu, identity, use_identity, labe
                     pji = _contest((1.0 + first_strike) * offense[w, j], delta * di)
                     gap = pf - (1.0 - pji) - 2.0 * cost
                     score = gap if gap > 0.0 else -np.inf
-                if score > best:
+                # ties go to the lowest label, so relabelling states permutes the choice
+                if score > best or (score == best and best_j >= 0
+                                    and label[w, j] < label[w, best_j]):
                     best = score
                     best_j = j
                     best_p = pf

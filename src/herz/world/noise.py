@@ -42,7 +42,15 @@ from numpy.typing import NDArray
 from herz.errors import ParameterError
 from herz.rng import child_seed
 
-__all__ = ["Stream", "fill_normal", "fill_uniform", "stream_base", "world_keys"]
+__all__ = [
+    "Stream",
+    "fill_normal",
+    "fill_normal_pairs",
+    "fill_uniform",
+    "fill_uniform_at",
+    "stream_base",
+    "world_keys",
+]
 
 #: Largest step the counter layout allows (24 bits).
 MAX_STEP = (1 << 24) - 1
@@ -174,6 +182,50 @@ def _fill_uniform(keys, base, out):  # pragma: no cover
 def stream_base(stream: Stream, step: int, size: int) -> np.uint64:
     """First counter of ``stream`` at ``step`` for ``size`` draws (checked)."""
     return _base(stream, step, size)
+
+
+@nb.njit(parallel=True, cache=True)
+def _fill_normal_pairs(keys, base, labels, out, ki, wi, fi):  # pragma: no cover - compiled
+    n_worlds, n, _ = out.shape
+    for w in nb.prange(n_worlds):
+        k0 = keys[w, 0]
+        k1 = keys[w, 1]
+        for i in range(n):
+            row = labels[w, i] * n
+            for j in range(n):
+                c = base + np.uint64(row + labels[w, j])
+                out[w, i, j] = _normal(k0, k1, c, ki, wi, fi)
+
+
+@nb.njit(parallel=True, cache=True)
+def _fill_uniform_at(keys, base, labels, out):  # pragma: no cover - compiled
+    n_worlds, n = out.shape
+    for w in nb.prange(n_worlds):
+        k0 = keys[w, 0]
+        k1 = keys[w, 1]
+        for i in range(n):
+            out[w, i] = _unit(_hash(k0, k1, base + np.uint64(labels[w, i]), np.uint64(0)))
+
+
+def fill_normal_pairs(keys: NDArray[np.uint64], stream: Stream, step: int,
+                      labels: NDArray[np.int64], out: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Fill ``out`` (W, N, N) with the normal draw of each pair of state labels.
+
+    ``out[w, i, j]`` is draw ``labels[w, i] * N + labels[w, j]``: the draw
+    belongs to the pair of states, not to their positions in the arrays, so
+    relabelling the states permutes the draws with them. With labels 0..N-1
+    this equals :func:`fill_normal`.
+    """
+    n = out.shape[-1]
+    _fill_normal_pairs(keys, _base(stream, step, n * n), labels, out, _KI, _WI, _FI)
+    return out
+
+
+def fill_uniform_at(keys: NDArray[np.uint64], stream: Stream, step: int,
+                    labels: NDArray[np.int64], out: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Fill ``out`` (W, N) with uniform draw ``labels[w, i]`` of each state."""
+    _fill_uniform_at(keys, _base(stream, step, out.shape[-1]), labels, out)
+    return out
 
 
 def _base(stream: Stream, step: int, size: int) -> np.uint64:

@@ -36,7 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from herz.world._kernels import perceive_kernel
-from herz.world.noise import Stream, fill_normal
+from herz.world.noise import Stream, fill_normal_pairs
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
@@ -81,7 +81,7 @@ def perceive(state: WorldState, params: WorldParams,
 
     With the mechanism switched off (``params.mechanisms.perception`` False)
     states see each other's threat exactly. The noise of pair (i, j) is draw
-    i * N + j of the world's perception stream at this step.
+    label_i * N + label_j of the world's perception stream at this step.
     """
     w, n = state.worlds, state.n_states
     sigma, scale, mult = noise_modifiers(state, params, inst)
@@ -103,7 +103,8 @@ def noise_factor(state: WorldState, sigma: float, scale: NDArray[np.float64] | N
                  ) -> NDArray[np.float64] | None:
     """Lognormal factors exp(s z - s^2 / 2), s = sigma * scale, of every pair, or None.
 
-    z[i, j] is draw i * N + j of the world's perception stream at this step.
+    z[i, j] is draw label_i * N + label_j of the world's perception stream at
+    this step (labels are the states' indices unless the states were relabelled).
     The buffer is kept in ``state.extra`` and reused.
     """
     if sigma <= 0.0:
@@ -111,7 +112,7 @@ def noise_factor(state: WorldState, sigma: float, scale: NDArray[np.float64] | N
     buf = state.extra.get("noise")
     if buf is None or buf.shape != state.mistrust.shape:
         buf = state.extra["noise"] = np.empty(state.mistrust.shape)
-    fill_normal(state.keys, Stream.PERCEPTION, state.t, buf)
+    fill_normal_pairs(state.keys, Stream.PERCEPTION, state.t, state.label, buf)
     if scale is None:
         buf *= sigma
         buf -= 0.5 * sigma * sigma

@@ -48,6 +48,8 @@ class WorldState:
     n_wars, first_war_step, first_war_attacker, first_war_target : (W,) war record.
     runaway_step : (W,) first step an arsenal reached the runaway level, -1 if none.
     keys : (W, 2) the counter-based random keys of the worlds.
+    label : (W, N) each state's label, which keys its random draws (its index at
+        the start; relabelling the states permutes labels with them).
     world_index : (W,) index of each world in its design point.
     extra : scratch buffers reused between steps (not part of the state).
     """
@@ -72,6 +74,7 @@ class WorldState:
     first_war_target: NDArray[np.int64]
     runaway_step: NDArray[np.int64]
     keys: NDArray[np.uint64]
+    label: NDArray[np.int64]
     world_index: NDArray[np.int64]
     t: int = 0
     extra: dict[str, NDArray[np.float64]] = field(default_factory=dict)
@@ -143,6 +146,7 @@ def initial_state(params: WorldParams, keys: NDArray[np.uint64],
         community=-np.ones((w, n), dtype=np.int64), community_age=np.zeros((w, n, n)),
         n_wars=np.zeros(w, dtype=np.int64), first_war_step=neg.copy(),
         first_war_attacker=neg.copy(), first_war_target=neg.copy(), runaway_step=neg.copy(),
-        keys=keys, world_index=(np.arange(w, dtype=np.int64) if world_index is None
+        keys=keys, label=np.tile(np.arange(n, dtype=np.int64), (w, 1)),
+        world_index=(np.arange(w, dtype=np.int64) if world_index is None
                                 else np.asarray(world_index, dtype=np.int64)),
     )

@@ -9,6 +9,8 @@ by lambda = ``identity_war_weight`` * s[i, j] (Wendt's payoff transformation,
 MODELS.md 7.5): EV = p v - c + lambda (-p L - c), so friends do not fight and
 enemies fight more. A greedy state attacks its best target if EV > 0 (peace is worth 0).
 
+Ties between targets go to the state with the lowest label.
+
 Security seekers strike only preemptively: when they fear j (mu[i, j] >=
 ``preemption_mistrust``) and the first-strike gap exceeds the total cost of
 war, p_first - p_second > 2 c (Fearon's condition that no peaceful division is
@@ -44,7 +46,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from herz.world._kernels import decide_war_kernel
-from herz.world.noise import Stream, fill_uniform
+from herz.world.noise import Stream, fill_uniform_at
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
@@ -96,7 +98,8 @@ def decide_war(state: WorldState, params: WorldParams, mistrust: NDArray[np.floa
         bool(params.mechanisms.identity), lab, extra, has_pool,
         float(params.offense_defense_balance), float(params.first_strike_advantage),
         float(params.war_gain), float(params.war_cost), float(params.war_loss),
-        float(params.identity_war_weight), float(params.preemption_mistrust), target, p_win)
+        float(params.identity_war_weight), float(params.preemption_mistrust), state.label,
+        target, p_win)
     return WarDecision(target=target, p_win=p_win)
 
 
@@ -116,7 +119,7 @@ def resolve_war(state: WorldState, params: WorldParams, decision: WarDecision,
     if ww.size == 0:
         return offense, defense, attacks
     u = np.empty((w, n))
-    fill_uniform(state.keys, Stream.WAR_OUTCOME, state.t, u)
+    fill_uniform_at(state.keys, Stream.WAR_OUTCOME, state.t, state.label, u)
     jj = decision.target[ww, ii]
     won = u[ww, ii] < decision.p_win[ww, ii]
     attacks[ww, ii, jj] = True
