@@ -56,6 +56,7 @@ def test_simulate_frame_and_provenance():
     again = simulate(WorldParams(n_states=4), worlds=12, steps=40, seed=3)
     assert df.equals(again)
     assert herz.simulate is simulate
+    assert simulate(WorldParams(n_states=4), worlds=12, steps=40, rng=3).equals(df)
 
 
 def test_trajectories_dataset():
@@ -77,6 +78,8 @@ def test_simulate_rejects_bad_arguments():
         simulate(worlds=0)
     with pytest.raises(ParameterError, match="seed"):
         simulate(worlds=1, steps=1, seed="x")  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="seed"):
+        simulate(worlds=1, steps=1, rng=np.random.default_rng(1))  # type: ignore[arg-type]
 
 
 def _classify(arms, trust, cov=None, wars=0, runaway=-1, **kw):

@@ -92,20 +92,23 @@ def run_batch(params: WorldParams, state: WorldState, steps: int, full: bool = F
 def simulate(params: WorldParams | dict[str, Any] | None = ..., worlds: int = ...,
              steps: int = ..., seed: int | np.random.SeedSequence = ..., *,
              world_offset: int = ..., world_indices: Sequence[int] | None = ...,
-             trajectories: Literal[False] = ..., batch_size: int | None = ...) -> pd.DataFrame: ...
+             trajectories: Literal[False] = ..., batch_size: int | None = ...,
+             rng: int | np.random.SeedSequence | None = ...) -> pd.DataFrame: ...
 
 
 @overload
 def simulate(params: WorldParams | dict[str, Any] | None = ..., worlds: int = ...,
              steps: int = ..., seed: int | np.random.SeedSequence = ..., *,
              world_offset: int = ..., world_indices: Sequence[int] | None = ...,
-             trajectories: Literal[True], batch_size: int | None = ...) -> Any: ...
+             trajectories: Literal[True], batch_size: int | None = ...,
+             rng: int | np.random.SeedSequence | None = ...) -> Any: ...
 
 
 def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1000,
              steps: int = 200, seed: int | np.random.SeedSequence = 0, *,
              world_offset: int = 0, world_indices: Sequence[int] | None = None,
-             trajectories: bool = False, batch_size: int | None = None) -> Any:
+             trajectories: bool = False, batch_size: int | None = None,
+             rng: int | np.random.SeedSequence | None = None) -> Any:
     """Run ``worlds`` independent worlds for ``steps`` steps and classify each.
 
     Parameters
@@ -129,6 +132,10 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
         Also return the full paths (as an xarray Dataset).
     batch_size : int, optional
         Worlds advanced together (memory about batch_size * N^2 * 100 bytes).
+    rng : int or numpy.random.SeedSequence, optional
+        The same as ``seed`` (herz's usual keyword); given, it takes precedence.
+        A ``numpy.random.Generator`` is refused: worlds need a seed tree, not a
+        shared stream.
 
     Returns
     -------
@@ -165,6 +172,8 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
         batch_size = default_batch_size(p.n_states)
     if batch_size < 1:
         raise ParameterError("batch_size", batch_size, "must be >= 1")
+    if rng is not None:
+        seed = rng
     if not isinstance(seed, int | np.integer | np.random.SeedSequence) or isinstance(seed, bool):
         raise ParameterError("seed", seed, "must be an int or a numpy.random.SeedSequence")
     seed_ = seed if isinstance(seed, np.random.SeedSequence) else int(seed)
