@@ -8,6 +8,7 @@ login and anyone who can reach the port can run simulations on this machine.
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -77,7 +78,11 @@ def register(parent: typer.Typer) -> None:
                 "the explorer needs its optional dependencies: pip install 'herz[explorer]'")
         shown = f"[{host}]" if ":" in host else host
         typer.echo(f"herz explorer on http://{shown}:{port} (Ctrl-C stops it)", err=True)
-        try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if os.name == "posix":  # become the server: signals reach it directly
+            os.execv(cmd[0], cmd)
+        try:  # pragma: no cover - other platforms
             rc = subprocess.call(cmd)
         except KeyboardInterrupt:
             rc = 130
