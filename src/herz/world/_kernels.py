@@ -11,6 +11,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from herz.world._dual import dual
 from herz.world.noise import _FI, _KI, _WI
 
 __all__ = [
@@ -25,7 +26,7 @@ __all__ = [
 ZIG = (_KI, _WI, _FI)
 
 
-@nb.njit(parallel=True, cache=True)
+@dual
 def perceive_kernel(offense, defense, d, factor, has_noise, mult, has_mult, prev, growth, first,
                     threat, built):  # pragma: no cover - compiled
     n_worlds, n = offense.shape
@@ -45,7 +46,7 @@ def perceive_kernel(offense, defense, d, factor, has_noise, mult, has_mult, prev
                 built[w, i, j] = (not first) and (t > prev[w, i, j] * growth)
 
 
-@nb.njit(parallel=True, cache=True)
+@dual
 def beliefs_kernel(mu, built, signals, has_signals, attacker, has_attacks, seen, restrained,
                    attack_evidence, floor, out):  # pragma: no cover - compiled
     n_worlds, n, _ = mu.shape
@@ -66,7 +67,7 @@ def beliefs_kernel(mu, built, signals, has_signals, attacker, has_attacks, seen,
                 out[w, i, j] = min(max(post, floor), 1.0 - floor)
 
 
-@nb.njit(parallel=True, cache=True)
+@dual
 def pressure_kernel(threat, mu, identity, inst, has_inst, weight, has_weight, fear_floor,
                     realism, identity_weight, threat_cut, mean, out):  # pragma: no cover
     n_worlds, n, _ = mu.shape
@@ -101,7 +102,7 @@ def _contest(o, d):  # pragma: no cover - compiled
     return o / total if total > 0.0 else 0.0
 
 
-@nb.njit(parallel=True, cache=True)
+@dual
 def decide_war_kernel(offense, defense, greedy, mu, identity, use_identity, labels, extra,
                       has_pool, delta, first_strike, gain, cost, loss, identity_weight,
                       preempt_mistrust, label, target, p_win):  # pragma: no cover - compiled
@@ -145,7 +146,7 @@ def decide_war_kernel(offense, defense, greedy, mu, identity, use_identity, labe
                 p_win[w, i] = 0.0
 
 
-@nb.njit(parallel=True, cache=True)
+@dual
 def seeker_trust_kernel(mu, greedy, out):  # pragma: no cover - compiled
     n_worlds, n, _ = mu.shape
     for w in nb.prange(n_worlds):
@@ -164,7 +165,7 @@ def seeker_trust_kernel(mu, greedy, out):  # pragma: no cover - compiled
         out[w] = tot / cnt if cnt > 0 else tot_all / (n * (n - 1))
 
 
-@nb.njit(parallel=True, cache=True)
+@dual
 def identity_kernel(identity, rate, built, signals, has_signals, treaty, has_treaty, attacks,
                     has_attacks, war_enmity, out):  # pragma: no cover - compiled
     n_worlds, n, _ = identity.shape
@@ -186,7 +187,7 @@ def identity_kernel(identity, rate, built, signals, has_signals, treaty, has_tre
                 out[w, i, j] = min(max(s, -1.0), 1.0)
 
 
-@nb.njit(parallel=True, cache=True)
+@dual
 def fused_kernel(seen_threat, factor, has_noise, mult, has_mult, prev, growth, want_built,
                  first, mu, do_beliefs, signals, has_signals, attacker, has_attacks, seen,
                  restrained, attack_evidence, floor, use_new, identity, inst, has_inst, weight,

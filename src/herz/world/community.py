@@ -28,12 +28,13 @@ import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
+from herz.world._dual import dual
 from herz.world.params import WorldParams
 
 __all__ = ["community_labels", "linked", "update_community"]
 
 
-@nb.njit(parallel=True, cache=True)
+@dual
 def _components(adj, out):  # pragma: no cover - compiled
     n_worlds, n, _ = adj.shape
     for w in nb.prange(n_worlds):

@@ -41,6 +41,7 @@ from numpy.typing import NDArray
 
 from herz.errors import ParameterError
 from herz.rng import child_seed
+from herz.world._dual import dual
 
 __all__ = [
     "Stream",
@@ -159,7 +160,7 @@ def _normal(k0, k1, c, ki, wi, fi):  # pragma: no cover
                 return x
 
 
-@nb.njit(parallel=True, cache=True)
+@dual
 def _fill_normal(keys, base, out, ki, wi, fi):  # pragma: no cover
     n_worlds, m = out.shape
     for w in nb.prange(n_worlds):
@@ -169,7 +170,7 @@ def _fill_normal(keys, base, out, ki, wi, fi):  # pragma: no cover
             out[w, e] = _normal(k0, k1, base + np.uint64(e), ki, wi, fi)
 
 
-@nb.njit(parallel=True, cache=True)
+@dual
 def _fill_uniform(keys, base, out):  # pragma: no cover
     n_worlds, m = out.shape
     for w in nb.prange(n_worlds):
@@ -184,7 +185,7 @@ def stream_base(stream: Stream, step: int, size: int) -> np.uint64:
     return _base(stream, step, size)
 
 
-@nb.njit(parallel=True, cache=True)
+@dual
 def _fill_normal_pairs(keys, base, labels, out, ki, wi, fi):  # pragma: no cover - compiled
     n_worlds, n, _ = out.shape
     for w in nb.prange(n_worlds):
@@ -197,7 +198,7 @@ def _fill_normal_pairs(keys, base, labels, out, ki, wi, fi):  # pragma: no cover
                 out[w, i, j] = _normal(k0, k1, c, ki, wi, fi)
 
 
-@nb.njit(parallel=True, cache=True)
+@dual
 def _fill_uniform_at(keys, base, labels, out):  # pragma: no cover - compiled
     n_worlds, n = out.shape
     for w in nb.prange(n_worlds):
