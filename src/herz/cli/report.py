@@ -1,14 +1,36 @@
-"""``herz report``: write herz's reports."""
+"""``herz report``: write herz's reports.
+
+``herz report RESULTS -o report.html`` (short for ``herz report escape RESULTS``)
+writes the escape-map report of a results folder; ``herz report richardson``
+writes the Richardson report.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from herz.cli._common import JSON_OPTION, console, print_json
 
-app = typer.Typer(help="Write reports.", no_args_is_help=True)
+HERZ_OUTPUT = "herz-output"
+REPORT_HTML = "escape_report.html"
+
+
+class _DefaultEscape(TyperGroup):
+    """A group whose first argument, when it names no command, is a results folder."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["escape", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(cls=_DefaultEscape, no_args_is_help=True,
+                  help="Write reports: `herz report RESULTS -o report.html` (the escape map) "
+                       "or `herz report richardson`.")
 
 
 def register(parent: typer.Typer) -> None:
@@ -17,15 +39,39 @@ def register(parent: typer.Typer) -> None:
 
 
 @app.command()
+def escape(
+    results: str = typer.Argument(..., help="Results folder of `herz escape` (or its "
+                                   "results/ folder, or a sweep of the world model)."),
+    out: str = typer.Option(REPORT_HTML, "-o", "--out",
+                             help="The HTML file to write."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Write the escape-map report (one self-contained HTML file) from results."""
+    from herz.analysis.escape import analyse
+    from herz.report.escape import write_report
+
+    an = analyse(results)
+    path = write_report(an, Path(out))
+    v = an.verdict
+    assert v is not None
+    if json:
+        payload: dict[str, Any] = {"report": str(path), "verdict": v.to_dict()}
+        print_json(payload)
+        return
+    console.print(v.summary)
+    console.print(f"report: [bold]{path}[/bold]")
+
+
+@app.command()
 def richardson(
-    out: Path = typer.Option(Path("herz-output"), "-o", "--out", help="Folder to write into."),
+    out: str = typer.Option(HERZ_OUTPUT, "-o", "--out", help="Folder to write into."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Fit Richardson's model to the pre-1914 blocs and rival dyads; write an HTML report."""
     from herz.report import richardson as rr
 
     report = rr.compute()
-    paths = rr.write(report, out)
+    paths = rr.write(report, Path(out))
     summary = report.summary()
     if json:
         print_json({"files": {k: str(v) for k, v in paths.items()}, **summary})

@@ -1,0 +1,58 @@
+"""``herz escape``: run the escape map (herz's main job) and write its report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from herz.cli._common import JSON_OPTION, console, err_console, print_json
+
+HERZ_OUTPUT = "herz-output"
+
+SIZE_HELP = ("tiny (seconds; tests) or default (minutes; the main job). "
+             "Default: $HERZ_ESCAPE_SIZE, else default.")
+
+
+def register(parent: typer.Typer) -> None:
+    """Add ``escape`` to ``parent``."""
+    parent.command("escape")(escape_cmd)
+
+
+def escape_cmd(
+    out: str = typer.Option(HERZ_OUTPUT, "-o", "--out",
+                             help="Folder for the results and escape_report.html."),
+    size: str = typer.Option(None, "--size", help=SIZE_HELP),
+    workers: int = typer.Option(None, "--workers", "-w", min=1,
+                                help="Worker processes (default: all cores; 1: in this process)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bars."),
+    json: bool = JSON_OPTION,
+) -> None:
+    """Run the escape map (balance x distinguishability, Sobol, PRIM) and write the report.
+
+    Results go to OUT/results (resumed if they exist), the report to
+    OUT/escape_report.html, its figures to OUT/escape_report_figures and the headline
+    numbers to OUT/escape_report.json.
+    """
+    from herz.analysis.escape import run_escape_map, size_from_env
+
+    config = size_from_env(size)  # a bad size stops here
+    if not json:
+        err_console.print(f"herz escape map ({config.name}): {config.odb_levels} x "
+                          f"{config.d_levels} cells, {config.n_states} states, {config.steps} "
+                          f"years; results in {Path(out) / 'results'}")
+    run = run_escape_map(Path(out), config.name, workers=workers, progress=progress and not json)
+    an = run.analysis
+    assert an is not None and an.verdict is not None and run.report is not None
+    v = an.verdict
+    if json:
+        print_json({"report": str(run.report), "results": str(run.results),
+                    "seconds": run.seconds, "sweep_seconds": run.sweep_seconds,
+                    "statuses": run.statuses, "failed_chunks": run.failed_chunks,
+                    "max_escape_halfwidth": float(an.rates["escape_halfwidth"].max()),
+                    "verdict": v.to_dict()})
+    else:
+        console.print(v.summary)
+        console.print(f"report: [bold]{run.report}[/bold] ({run.seconds:.0f} s)")
+    if any(s != "complete" for s in run.statuses.values()):
+        raise typer.Exit(1)
