@@ -268,7 +268,7 @@ def _trust(m):
 # --------------------------------------------------------------------------- 2. timing
 def time_herz(n: int, worlds: int, steps: int) -> float:
     p = bench_params(n)
-    warm = initial_state(p, world_keys(1, 2))
+    warm = initial_state(p, world_keys(1, worlds))  # compile for this batch size
     run_batch(p, warm, 2)
     state = initial_state(p, world_keys(1, worlds))
     t0 = time.perf_counter()
