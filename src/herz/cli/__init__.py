@@ -46,6 +46,7 @@ def _register() -> None:
     # One line per command group; each module adds its commands to the app it is given.
     from herz.cli import data as data_cli
     from herz.cli import dyad as dyad_cli
+    from herz.cli import escape as escape_cli
     from herz.cli import experiment as experiment_cli
     from herz.cli import explore as explore_cli
     from herz.cli import games as games_cli
@@ -71,6 +72,7 @@ def _register() -> None:
     dyad_cli.register(app)
     experiment_cli.register(app)
     report_cli.register(app)
+    escape_cli.register(app)
     world_cli.register(app)
     explore_cli.register(app)
 
