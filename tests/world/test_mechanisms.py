@@ -321,3 +321,28 @@ def test_defector_loses_membership():
     assert new_labels[0].tolist() == [0, 0, -1]
     assert pen[0, 0, 2] == 1.0 and pen[0, 1, 2] == 1.0 and pen[0, 2, 0] == 0.0
     assert new_age[0, 0, 1] == 6.0 and new_age[0, 0, 2] == 0.0
+
+
+def test_compiled_threat_sum_is_the_numpy_definition():
+    from herz.world._kernels import pressure_kernel
+
+    rng = np.random.default_rng(0)
+    w, n = 3, 7
+    threat = rng.uniform(0, 2, (w, n, n))
+    mu = rng.uniform(0, 1, (w, n, n))
+    ident = rng.uniform(-1, 1, (w, n, n))
+    inst = rng.uniform(0, 1, (w, n, n))
+    weight = rng.uniform(0, 1, (w, n, n))
+    for i in range(n):
+        threat[:, i, i] = 0.0
+        weight[:, i, i] = 0.0
+    for agg in (ThreatAggregation.MEAN, ThreatAggregation.SUM):
+        for wt in (None, weight):
+            p = WorldParams(fear_floor=0.3, identity_threat_weight=0.7, community_threat_cut=0.5,
+                            threat_aggregation=agg)
+            ref = perceived_pressure(threat, fear(mu, ident, p, inst), wt, agg)
+            got = np.empty((w, n))
+            pressure_kernel(threat, mu, ident, inst, True, weight if wt is not None else
+                            np.ones((1, 1, 1)), wt is not None, 0.3, False, 0.7, 0.5,
+                            agg is ThreatAggregation.MEAN, got)
+            np.testing.assert_allclose(got, ref, rtol=1e-12)
