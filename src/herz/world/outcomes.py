@@ -16,6 +16,12 @@ this order of precedence:
   or rising at the end of the run); the share of such worlds says the run was
   too short to judge.
 
+The measures keep Booth and Wheeler's two halves of the dilemma apart: the
+dilemma of interpretation shows in ``trust_start``, ``trust_end`` and
+``trust_change`` (what perception and belief update made of the others), the
+dilemma of response in ``arms_ratio``, ``arms_growth``, ``n_wars`` and
+``runaway`` (what states did about it).
+
 "Escape" is mitigated or transcended. Trust is the mean of 1 - mu[i, j] over
 ordered pairs of security seekers (over all pairs when fewer than two states
 are security seekers). The time to escape is the first step from which the
