@@ -10,7 +10,8 @@ offense-defense split) and war (greedy attack, preemption, contest outcomes).
 2. Timing: herz at N = 20, 100, 193 states (100 steps, W worlds); Mesa at the
    same N for a few steps (Mesa is slow at N = 193; throughput is normalised to
    dyad-steps per second); and a bare NumPy loop of the perception + policy
-   update alone (the near-limit), all in this one process.
+   update alone (the near-limit), all in this one process. Each is timed
+   three times; the best (timeit's convention) and the median are printed.
 3. Peak memory of simulate(worlds=1000) at N = 193 (default batch size), in a
    child process.
 
@@ -337,6 +338,15 @@ def peak_memory(worlds: int = 1000, steps: int = 3) -> dict:
             "mem_seconds": round(secs, 1)}
 
 
+REPEATS = 3
+
+
+def best_and_median(fn, *args) -> tuple[float, float]:
+    """Throughput over REPEATS runs: the best (timeit's convention on a busy machine) and median."""
+    runs = [fn(*args) for _ in range(REPEATS)]
+    return max(runs), float(np.median(runs))
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     fig: dict = {"herz_version": herz.__version__, "mesa_version": mesa.__version__,
@@ -346,13 +356,16 @@ def main() -> None:
             193: (4 if quick else 15, 1)}
     steps = 20 if quick else 100
     for n, (worlds, mesa_steps) in plan.items():
-        h = time_herz(n, worlds, steps)
-        m = time_mesa(n, mesa_steps)
-        b = time_bare_numpy(n, worlds, steps)
+        h, h_med = best_and_median(time_herz, n, worlds, steps)
+        m, m_med = best_and_median(time_mesa, n, mesa_steps)
+        b, b_med = best_and_median(time_bare_numpy, n, worlds, steps)
         fig[f"N{n}"] = {"worlds": worlds, "herz_dyad_steps_per_s": round(h),
                         "mesa_dyad_steps_per_s": round(m), "ratio_herz_over_mesa": round(h / m, 1),
                         "bare_numpy_dyad_steps_per_s": round(b),
-                        "bare_numpy_over_herz": round(b / h, 2), "mesa_steps_timed": mesa_steps}
+                        "bare_numpy_over_herz": round(b / h, 2), "mesa_steps_timed": mesa_steps,
+                        "median_herz": round(h_med), "median_mesa": round(m_med),
+                        "median_bare_numpy": round(b_med),
+                        "median_ratio_herz_over_mesa": round(h_med / m_med, 1)}
     if not quick:
         fig.update(peak_memory())
     print(json.dumps(fig))
