@@ -170,7 +170,8 @@ def sobol_indices(problem: Problem, y: ArrayLike, confidence: float = 0.95,
         return SobolResult(table, used, int((~ok).sum()), confidence)
     res = sobol_analyze.analyze(problem.salib(), yy, calc_second_order=False,
                                 num_resamples=num_resamples, conf_level=confidence,
-                                print_to_console=False, seed=seed)
+                                print_to_console=False,
+                                seed=int(seed) + 1)  # SALib reads seed 0 as "no seed"
     table = pd.DataFrame({"factor": list(problem.names), "S1": res["S1"],
                           "S1_conf": res["S1_conf"], "ST": res["ST"], "ST_conf": res["ST_conf"]})
     return SobolResult(table, used, int((~ok).sum()), confidence)

@@ -46,13 +46,13 @@ def escape_cmd(
     assert an is not None and an.verdict is not None and run.report is not None
     v = an.verdict
     if json:
-        print_json({"report": str(run.report), "results": str(run.results),
+        print_json({"report": str(run.report.resolve()), "results": str(run.results.resolve()),
                     "seconds": run.seconds, "sweep_seconds": run.sweep_seconds,
                     "statuses": run.statuses, "failed_chunks": run.failed_chunks,
                     "max_escape_halfwidth": float(an.rates["escape_halfwidth"].max()),
                     "verdict": v.to_dict()})
     else:
         console.print(v.summary)
-        console.print(f"report: [bold]{run.report}[/bold] ({run.seconds:.0f} s)")
+        console.print(f"report: [bold]{run.report.resolve()}[/bold] ({run.seconds:.0f} s)")
     if any(s != "complete" for s in run.statuses.values()):
         raise typer.Exit(1)
