@@ -13,7 +13,8 @@ with ``shadow_of_future`` = delta, ``exploitation_cost`` = c and
 G_U <= m <= G_T: only security seekers signal, and the receiver learns the
 sender is one. If m < G_U and m <= G_T both types send (pooling): the signal
 is cheap and teaches nothing. If m > G_T no one sends. The least costly
-separating signal is m* = pi * t_U.
+separating signal is m* = pi * t_U. A security seeker signals only if it would
+still cooperate once trusted, G_T >= pi * t_T (``seeker_temptation`` = t_T).
 
 Signals are sent every ``signal_interval`` years; a sender scraps
 ``signal_offense_cut`` of its offence once per round. Two states that trust
@@ -82,8 +83,11 @@ def decide_signals(state: WorldState, params: WorldParams, mistrust: NDArray[np.
         return codes, np.zeros((w, n), dtype=bool)
     m = params.signal_cost
     g_t, g_u = signal_values(1.0 - mistrust, params)
-    separating = (g_u <= m) & (m <= g_t)
-    pooling = (m < g_u) & (m <= g_t)
+    # a trustworthy sender signals only if it still prefers to cooperate once
+    # trusted: G_T >= pi * t_T (MODELS.md 3.4)
+    keen = g_t >= (1.0 - mistrust) * params.seeker_temptation
+    separating = (g_u <= m) & (m <= g_t) & keen
+    pooling = (m < g_u) & (m <= g_t) & keen
     greedy = state.greedy[:, :, None]
     send_sep = separating & ~greedy
     send_pool = pooling
