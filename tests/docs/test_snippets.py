@@ -47,7 +47,7 @@ def test_page_snippets_run(page, tmp_path, monkeypatch):
     namespace: dict = {"__name__": "__docs__"}
     for i, code in enumerate(blocks(page), 1):
         try:
-            exec(compile(code, f"{name}[block {i}]", "exec"), namespace)  # noqa: S102
+            exec(compile(code, f"{name}[block {i}]", "exec"), namespace)
         except Exception as exc:
             raise AssertionError(f"{name}, python block {i} failed: {exc!r}\n{code}") from exc
     from herz.plot import plt
