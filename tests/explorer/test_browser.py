@@ -56,6 +56,15 @@ def wait_src_change(page, key, old):
         " return i && i.getAttribute('src') !== src; }", arg=[key, old], timeout=TIMEOUT)
 
 
+def settled(page):
+    """Wait until the script run is over: no element of the page is stale."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-stale=\"true\"]').length === 0"
+        " && !document.querySelector('[data-testid=\"stStatusWidget\"] button')",
+        timeout=TIMEOUT)
+
+
 def no_console_errors(page):
     assert page.console_errors == [], page.console_errors
 
@@ -69,6 +78,7 @@ def test_change_parameter_run_and_plots_update(page):
     page.get_by_text("Ran 12 worlds of 5 states for 30 years").wait_for(timeout=TIMEOUT)
     page.locator(".st-key-outcomes img").wait_for(timeout=TIMEOUT)
     page.locator(".st-key-network img").wait_for(timeout=TIMEOUT)
+    settled(page)
     page.screenshot(path=str(ARTIFACTS / "01-first-run.png"))
     # change the offense-defense balance: the Jervis panel and the plots follow
     set_fields(page, balance=0.3, d=0, seed=7)
@@ -78,6 +88,7 @@ def test_change_parameter_run_and_plots_update(page):
     page.locator(".st-key-jervis").get_by_text("doubly dangerous").wait_for(timeout=TIMEOUT)
     wait_src_change(page, "trajectories", first)
     page.locator(".st-key-outcomes img").wait_for(timeout=TIMEOUT)
+    settled(page)
     page.screenshot(path=str(ARTIFACTS / "02-after-change.png"))
     # the whole page at once, as a lecture audience sees it when scrolling
     page.set_viewport_size({"width": 1400, "height": 2000})
@@ -91,11 +102,13 @@ def test_escape_map_and_network_world_choice(page):
     set_fields(page, n_states=4, worlds=8, steps=20)
     run(page)
     page.locator(".st-key-escape_map img").wait_for(timeout=TIMEOUT)
+    settled(page)
     page.locator(".st-key-escape_map").screenshot(path=str(ARTIFACTS / "03-escape-map.png"))
     before = image_src(page, "network")
     choose(page, "Sample world", "world 2")
     wait_src_change(page, "network", before)
     page.wait_for_function("() => document.querySelectorAll('.st-key-network').length === 1")
+    settled(page)
     page.locator(".st-key-network").screenshot(path=str(ARTIFACTS / "04-network.png"))
     no_console_errors(page)
 

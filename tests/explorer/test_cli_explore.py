@@ -40,3 +40,21 @@ def test_command_runs_the_app_module():
     assert cmd[1:4] == ["-m", "streamlit", "run"]
     assert cmd[4].endswith("herz/explorer/app.py")
     assert "--browser.gatherUsageStats" in cmd
+
+
+def test_missing_extra_is_a_clear_error(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "streamlit" else real(name, *a))
+    res = runner.invoke(app, ["explore"])
+    assert res.exit_code != 0
+    assert "pip install 'herz[explorer]'" in str(res.exception)
+
+
+def test_chromium_is_required_not_optional():
+    from tests.explorer.conftest import CHROMIUM_FLAGS, chromium_path
+
+    assert "--headless" in CHROMIUM_FLAGS and "--no-sandbox" in CHROMIUM_FLAGS
+    assert chromium_path().endswith("chromium")
