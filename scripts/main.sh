@@ -7,4 +7,4 @@ PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
-.venv/bin/herz report richardson --out herz-output "$@"
+.venv/bin/herz escape --out herz-output "$@"

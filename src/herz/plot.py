@@ -7,6 +7,7 @@ forms of colour blindness.
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg", force=False)  # headless by default; Jupyter selects its own backend
 
@@ -142,6 +143,9 @@ def phase_diagram(rates, value: str = "escape", params=None,
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False,
                       fontsize=8)
     ax.axvline(1.0, color="0.5", linewidth=0.8, linestyle=":")
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax.set_xticks(xs, [f"{v:.3g}" for v in xs])
+    ax.set_yticks(ys, [f"{v:.3g}" for v in ys])
     fig.colorbar(mesh, ax=ax, label=f"P({value})")
     ax.set_xlabel("offense-defense balance δ (< 1 offense dominant, > 1 defense dominant)")
     ax.set_ylabel("distinguishability d")
@@ -174,7 +178,12 @@ def outcome_trajectories(samples,
                         color=OUTCOME_COLOURS[outcome], markersize=8)
     a1.set_xlabel("year")
     a1.set_ylabel("mean arsenal (arms units)")
-    a1.set_yscale("symlog", linthresh=1.0)
+    top = max(float(np.nanmax(s["dataset"]["arms_mean"].values)) for s in samples.values()) \
+        if samples else 1.0
+    if top > 50:  # a runaway race: show it on a log scale
+        a1.set_yscale("symlog", linthresh=1.0)
+    else:
+        a1.set_ylim(bottom=0)
     a2.set_xlabel("year")
     a2.set_ylabel("trust among security seekers")
     a2.set_ylim(0, 1)
@@ -230,14 +239,12 @@ def prim_box_plot(x, y, box, dims=None,
     cols = list(x.columns)
     dims = list(dims or (restricted + [c for c in cols if c not in restricted])[:2])
     yy = np.asarray(y, dtype=bool)
-    fig, ax = plt.subplots(figsize=(5.6, 4.6), layout="constrained")
-    rng = np.random.default_rng(0)
-    idx = rng.permutation(len(x))[:4000]
-    xv = x[dims[0]].to_numpy()[idx]
-    yv = x[dims[1]].to_numpy()[idx]
-    ax.scatter(xv[~yy[idx]], yv[~yy[idx]], s=6, color="#BBBBBB", label="other", alpha=0.6)
-    ax.scatter(xv[yy[idx]], yv[yy[idx]], s=6, color=OKABE_ITO[4], label=box.label or "of interest",
-               alpha=0.6)
+    fig, ax = plt.subplots(figsize=(6.0, 4.6), layout="constrained")
+    # worlds that share a design point share coordinates: show each point's share
+    pts = x[dims].assign(_y=yy.astype(float)).groupby(dims, sort=False)["_y"].mean().reset_index()
+    sc = ax.scatter(pts[dims[0]], pts[dims[1]], c=pts["_y"], cmap="cividis", vmin=0, vmax=1,
+                    s=10, alpha=0.85)
+    fig.colorbar(sc, ax=ax, label=f"share of worlds: {box.label or 'of interest'}")
     lims = {d: box.ranges[d] for d in dims}
     for _, r in box.limits.iterrows():
         if r["factor"] in lims:

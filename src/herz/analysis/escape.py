@@ -126,9 +126,9 @@ class EscapeMapConfig:
 #: ``default``: the main job (minutes on two cores); ``tiny``: tests and smoke runs.
 SIZES: dict[str, EscapeMapConfig] = {
     "default": EscapeMapConfig(
-        name="default", n_states=5, steps=100, odb_levels=7, odb_range=(0.25, 4.0), d_levels=6,
+        name="default", n_states=5, steps=100, odb_levels=9, odb_range=(0.25, 4.0), d_levels=6,
         replicates=100, target_ci_width=0.10, max_replicates=500, batch=100, chunk_size=100,
-        saltelli_n=64, sensitivity_replicates=8),
+        saltelli_n=128, sensitivity_replicates=16),
     "tiny": EscapeMapConfig(
         name="tiny", n_states=3, steps=30, odb_levels=3, odb_range=(0.25, 4.0), d_levels=3,
         replicates=16, target_ci_width=0.5, max_replicates=32, batch=16, chunk_size=16,
@@ -777,6 +777,11 @@ def _against(an: EscapeAnalysis, share: float, lo: float, hi: float, war_all: fl
                 out.append(f"{words}, one of the paper's routes out, lowers escape here "
                            f"(Spearman {rho:+.2f}, p = {pv:.2g}; total index {st:.2f} ± "
                            f"{conf:.2f}).")
+            elif st < 0.25:
+                out.append(f"{words}, one of the paper's routes out, helps escape, but little: "
+                           f"total Sobol index {st:.2f} ± {conf:.2f} (first order {s1:.2f} ± "
+                           f"{float(t['S1_conf'].to_numpy()[t.index.get_loc(name)]):.2f}), "
+                           f"Spearman {rho:+.2f} (p = {pv:.2g}).")
         if "p_greedy" in t.index:
             rho, pv, s1, st, conf = effect("p_greedy")
             if rho < 0 and pv < 0.05:
@@ -784,10 +789,14 @@ def _against(an: EscapeAnalysis, share: float, lo: float, hi: float, war_all: fl
                            f"paper's mechanisms changes in this model, lowers escape (Spearman "
                            f"{rho:+.2f}, p = {pv:.2g}) with total Sobol index {st:.2f} ± "
                            f"{conf:.2f}.")
-        if an.sensitivity.mean_noise_share > 0.25:
-            out.append(f"{_fmt_pct(an.sensitivity.mean_noise_share)} of the variance of the "
-                       "per-point escape rates in the sensitivity sweep is replicate noise; the "
-                       "indices are noisy.")
+        noise = an.sensitivity.mean_noise_share
+        if noise > 0.25:
+            out.append(f"{_fmt_pct(noise)} of the variance of the per-point escape rates in the "
+                       "sensitivity sweep is replicate noise; the indices are noisy.")
+        elif noise > 0.02:
+            out.append(f"Replicate noise is {_fmt_pct(noise)} of the variance of the per-point "
+                       "escape rates; it adds roughly that much to every total index, so total "
+                       f"indices near {noise:.2f} mean little.")
     out.append("Not tested by this map: the non-monotonic effect of weapons under strategic "
                "risk (Chassang and Padró i Miquel 2010), the laboratory shortfall from Kydd's "
                "rational cooperation (JCR 2021) and domestic inertia as in Greece-Turkey; "

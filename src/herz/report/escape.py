@@ -180,9 +180,9 @@ def render(an: EscapeAnalysis) -> tuple[str, dict[str, bytes]]:
                          f"phase diagram of P({value})",
                          f"P({e(what)}) per cell with its 95% Wilson interval (percent). Lines: "
                          "Jervis's game classes of the one-shot security game at the world's "
-                         "payoffs (war gain, war loss, cost of arming), prisoner's dilemma to the "
-                         "left of the solid line, stag hunt between, harmony right of the dashed "
-                         "line.", files, f"map_{value}")
+                         "payoffs (war gain, war loss, cost of arming): prisoner's dilemma below "
+                         "and left of the solid line, stag hunt between the lines, harmony above "
+                         "and right of the dashed line.", files, f"map_{value}")
     else:
         maps = "<p>This sweep does not vary both the offense-defense balance and " \
                "distinguishability, so there is no phase diagram.</p>"
