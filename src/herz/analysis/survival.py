@@ -41,6 +41,12 @@ class SurvivalCurve:
     horizon: float
 
     @property
+    def share_at_zero(self) -> float:
+        """Share of all subjects whose event happened at time 0."""
+        row = self.table[(self.table["time"] == 0.0) & (self.table["events"] > 0)]
+        return float(row["events"].sum() / self.n) if self.n else float("nan")
+
+    @property
     def median(self) -> float:
         """First time at which survival falls to 0.5 or below (NaN if it never does)."""
         below = self.table[self.table["survival"] <= 0.5]
@@ -62,7 +68,9 @@ def kaplan_meier(durations: ArrayLike, observed: ArrayLike, label: str = "",
     start = pd.DataFrame({"time": [0.0], "at_risk": [t.size], "events": [0],
                           "survival": [1.0], "low": [1.0], "high": [1.0]})
     if not e.any():
-        return SurvivalCurve(label, start, int(t.size), 0, h)
+        flat = pd.concat([start, start.assign(time=h, at_risk=int((t >= h).sum()))],
+                         ignore_index=True)
+        return SurvivalCurve(label, flat, int(t.size), 0, h)
     sf = SurvfuncRight(t, e.astype(float))
     s = np.asarray(sf.surv_prob)
     se = np.asarray(sf.surv_prob_se)
@@ -78,8 +86,16 @@ def kaplan_meier(durations: ArrayLike, observed: ArrayLike, label: str = "",
                           "at_risk": np.asarray(sf.n_risk, dtype=np.int64),
                           "events": np.asarray(sf.n_events, dtype=np.int64),
                           "survival": s, "low": lo, "high": hi})
-    return SurvivalCurve(label, pd.concat([start, table], ignore_index=True), int(t.size),
-                         int(e.sum()), h)
+    full = pd.concat([start, table], ignore_index=True)
+    if h > float(full["time"].iloc[-1]):  # carry the curve on to the end of the run
+        last = full.iloc[-1].copy()
+        last["time"] = h
+        last["at_risk"] = int((t >= h).sum())
+        last["events"] = 0
+        full = pd.concat([full, last.to_frame().T], ignore_index=True)
+        full = full.astype({"time": float, "at_risk": np.int64, "events": np.int64,
+                            "survival": float, "low": float, "high": float})
+    return SurvivalCurve(label, full, int(t.size), int(e.sum()), h)
 
 
 def time_to_escape(results: pd.DataFrame, steps: int, dt: float = 1.0, label: str = "escape"

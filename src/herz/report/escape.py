@@ -231,7 +231,12 @@ def render(an: EscapeAnalysis) -> tuple[str, dict[str, bytes]]:
     parts.append(_section("survival", (
         "<p>Kaplan-Meier curves (statsmodels) of the time until a world escapes (its mean "
         "arsenal never again grows by more than the bounded-growth threshold) and until its "
-        "first war. Worlds without the event are censored at the end of the run.</p>"
+        "first war. Worlds without the event are censored at the end of the run. Read the "
+        "time to escape with its definition in mind (herz.world.outcomes): a world whose "
+        "arsenal never again rises more than the bounded-growth share above its level at a "
+        "step has escaped from that step on, so a world that disarms from the start has "
+        f"escaped at year 0 ({_pct(an.survival['escape'].share_at_zero)} of all worlds "
+        "here).</p>"
         + table_html(["event", "worlds", "events", "median time (years)",
                       "P(event by the end) [95% CI]"], srow)
         + _fig(plot.survival_curves({**{"all worlds": an.survival["escape"]}, **by_class_esc},
