@@ -94,6 +94,9 @@ SENSITIVITY_PROBLEM = Problem(
     },
 )
 PROBLEM_VERSION = "escape-sensitivity/1"
+#: The factors that stand for the paper's routes out (mitigation and transcendence).
+PAPER_ROUTES = ("offense_defense_balance", "distinguishability", "signal_cost",
+                "identity_plasticity", "perspective_taking")
 
 
 @dataclass(frozen=True)
@@ -362,6 +365,9 @@ class Verdict:
     runner_up: str | None
     runner_up_st: float
     runner_up_st_conf: float
+    top_route: str | None
+    top_route_st: float
+    top_route_st_conf: float
     pooled_escape: float
     pooled_low: float
     pooled_high: float
@@ -675,33 +681,46 @@ def _verdict(an: EscapeAnalysis) -> Verdict:
         share, s_lo, s_hi = map_share, map_lo, map_hi
         space = "the cells of the map"
         n_points = len(r)
-    top = runner = None
-    top_st = top_conf = ru_st = ru_conf = float("nan")
+    top = runner = route = None
+    top_st = top_conf = ru_st = ru_conf = route_st = route_conf = float("nan")
     if an.sensitivity is not None:
         t = an.sensitivity.table.sort_values("ST", ascending=False).reset_index(drop=True)
         top, top_st, top_conf = str(t["factor"][0]), float(t["ST"][0]), float(t["ST_conf"][0])
         if len(t) > 1:
             runner, ru_st, ru_conf = str(t["factor"][1]), float(t["ST"][1]), float(t["ST_conf"][1])
+        routes = t[t["factor"].isin(PAPER_ROUTES)].reset_index(drop=True)
+        if len(routes):
+            route = str(routes["factor"][0])
+            route_st, route_conf = float(routes["ST"][0]), float(routes["ST_conf"][0])
     against = _against(an, share, s_lo, s_hi, war_all)
-    more = "more" if s_lo > 0.5 else ("less" if s_hi < 0.5 else "neither clearly more nor less")
+    if s_lo > 0.5:
+        reading = "escape is the likelier outcome in most of the space"
+    elif s_hi < 0.5:
+        reading = "escape is the likelier outcome in less than half of the space"
+    else:
+        reading = ("it is not clear whether escape is the likelier outcome in more or in less "
+                   "than half of the space")
     where = "the sampled parameter space" if an.sensitivity_points is not None else "the map"
     summary = (f"Escape is more likely than not in {_fmt_pct(share)} "
                f"[{_fmt_pct(s_lo)}, {_fmt_pct(s_hi)}] of {where}"
                f"; over all worlds of the map {_fmt_pct(k_all / n_all)} "
                f"[{_fmt_pct(float(lo[0]))}, {_fmt_pct(float(hi[0]))}] escaped and "
-               f"{_fmt_pct(war_all)} went to war. On this evidence the dilemma is escapable in "
-               f"{more} than half of the space")
+               f"{_fmt_pct(war_all)} went to war. On this evidence {reading}")
     if top is not None:
-        summary += (f"; the mechanism that moves escape most is "
+        summary += (f"; the factor that moves escape most is "
                     f"{SENSITIVITY_PROBLEM.label(top)} (total Sobol index {top_st:.2f} ± "
                     f"{top_conf:.2f}")
         if runner is not None and top_st - top_conf < ru_st + ru_conf:
             summary += (f"; its interval overlaps that of {SENSITIVITY_PROBLEM.label(runner)}, "
                         f"{ru_st:.2f} ± {ru_conf:.2f}, so the ranking is uncertain")
         summary += ")"
+        if route is not None and route != top:
+            summary += (f"; of the paper's routes out, {SENSITIVITY_PROBLEM.label(route)} moves "
+                        f"it most (total index {route_st:.2f} ± {route_conf:.2f})")
     summary += "."
     return Verdict(share, s_lo, s_hi, space, n_points, map_share, map_lo, map_hi, len(r),
-                   top, top_st, top_conf, runner, ru_st, ru_conf, k_all / n_all,
+                   top, top_st, top_conf, runner, ru_st, ru_conf, route, route_st, route_conf,
+                   k_all / n_all,
                    float(lo[0]), float(hi[0]), war_all, tuple(against), summary)
 
 
@@ -725,6 +744,15 @@ def _against(an: EscapeAnalysis, share: float, lo: float, hi: float, war_all: fl
                           for c, k in classes.items())
         out.append(f"In {len(bad)} of {len(r)} map cells escape is less likely than not even "
                    f"at the top of its interval; by Jervis's game class: {where}.")
+    harmony = an.class_rates[an.class_rates["game_class"] == "harmony"]
+    if len(harmony):
+        hp, hl, hh = (float(harmony[c].to_numpy(dtype=float)[0])
+                      for c in ("p_war", "war_low", "war_high"))
+        if hh > 0.05:
+            out.append(f"Where Jervis's one-shot game is harmony (no security dilemma: restraint "
+                       f"is the best reply whatever the other does), {_fmt_pct(hp)} "
+                       f"[{_fmt_pct(hl)}, {_fmt_pct(hh)}] of worlds still went to war: the "
+                       "class of the one-shot game does not settle the world's outcome.")
     if war_all >= 0.2:
         out.append(f"{_fmt_pct(war_all)} of all worlds of the map went to war (the fatalist "
                    "view's outcome), whatever the mechanisms on.")

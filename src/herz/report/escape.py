@@ -92,7 +92,7 @@ def render(an: EscapeAnalysis) -> tuple[str, dict[str, bytes]]:
             ["worlds of the map that went to war", _pct(v.pooled_war, 1), "", ""]]
     mech = ""
     if v.top_mechanism is not None:
-        mech = (f"<p>The mechanism that moves escape most (largest total Sobol index of "
+        mech = (f"<p>The factor that moves escape most (largest total Sobol index of "
                 f"P(escape)) is <b>{e(SENSITIVITY_PROBLEM.label(v.top_mechanism))}</b>: "
                 f"S<sub>T</sub> = {v.top_st:.2f} ± {v.top_st_conf:.2f}; next is "
                 f"{e(SENSITIVITY_PROBLEM.label(v.runner_up or ''))} with "
@@ -100,6 +100,10 @@ def render(an: EscapeAnalysis) -> tuple[str, dict[str, bytes]]:
                 + (" (the intervals overlap: the ranking is not certain)."
                    if v.top_st - v.top_st_conf < v.runner_up_st + v.runner_up_st_conf
                    else ".") + "</p>")
+        if v.top_route is not None:
+            mech += (f"<p>Of the paper's routes out (mitigation and transcendence), "
+                     f"<b>{e(SENSITIVITY_PROBLEM.label(v.top_route))}</b> moves escape most: "
+                     f"S<sub>T</sub> = {v.top_route_st:.2f} ± {v.top_route_st_conf:.2f}.</p>")
     parts.append(_section("verdict", (
         "<p>The founding paper (Khan 2025) concludes that the security dilemma is "
         "“primarily escapable” through mitigation (offense-defense differentiation, "
