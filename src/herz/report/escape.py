@@ -111,7 +111,13 @@ def render(an: EscapeAnalysis) -> tuple[str, dict[str, bytes]]:
         "world model: in how much of the parameter space do states escape the spiral more "
         "often than not?</p>"
         f'<p class="note"><b>{e(v.summary)}</b></p>'
-        + table_html(["quantity", "estimate", "95% interval", "over"], rows) + mech
+        + table_html(["quantity", "estimate", "95% interval", "over"], rows)
+        + ("<p>These shares are shares of a chosen space: they depend on the ranges of the "
+           f"factors (see the table and the Design section). On the map, where the other parameters keep their defaults "
+           f"(share of greedy states {an.params.get('p_greedy')}), escape is likelier than not "
+           f"in {_pct(v.map_share)} of the cells; over the wider factor box of the sensitivity "
+           f"sweep, in {_pct(v.share_escape_likely)}.</p>"
+           if v.n_points != v.map_cells else "") + mech
         + "<p>Intervals: Wilson 95% for rates; for shares of the space, a bootstrap over the "
         "points (by Saltelli block) combined with each point's Jeffreys posterior for its "
         "P(escape), so both the sampling of the space and the replicate noise count.</p>")))
