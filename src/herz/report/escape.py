@@ -113,7 +113,8 @@ def render(an: EscapeAnalysis) -> tuple[str, dict[str, bytes]]:
         f'<p class="note"><b>{e(v.summary)}</b></p>'
         + table_html(["quantity", "estimate", "95% interval", "over"], rows)
         + ("<p>These shares are shares of a chosen space: they depend on the ranges of the "
-           f"factors (see the table and the Design section). On the map, where the other parameters keep their defaults "
+           "factors (see the table and the Design section). On the map, where the other "
+           "parameters keep their defaults "
            f"(share of greedy states {an.params.get('p_greedy')}), escape is likelier than not "
            f"in {_pct(v.map_share)} of the cells; over the wider factor box of the sensitivity "
            f"sweep, in {_pct(v.share_escape_likely)}.</p>"
