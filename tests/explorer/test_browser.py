@@ -65,12 +65,25 @@ def settled(page):
         timeout=TIMEOUT)
 
 
+def to_top(page):
+    """Scroll the sidebar and the main area back to the top (for whole-page screenshots)."""
+    page.evaluate("""() => {
+        window.scrollTo(0, 0);
+        for (const sel of ["[data-testid='stSidebarContent']", "[data-testid='stMain']",
+                           "[data-testid='stAppViewContainer']", "section.main"]) {
+            const e = document.querySelector(sel);
+            if (e) { e.scrollTop = 0; }
+        }
+    }""")
+    page.wait_for_timeout(500)
+
+
 def no_console_errors(page):
     assert page.console_errors == [], page.console_errors
 
 
 def test_change_parameter_run_and_plots_update(page):
-    page.locator(".st-key-jervis").get_by_text("Jervis's world").wait_for()
+    page.locator(".st-key-jervis").get_by_text("doubly stable").first.wait_for()
     set_fields(page, n_states=5, worlds=12, steps=30)
     no_map(page)
     run(page)
@@ -92,9 +105,8 @@ def test_change_parameter_run_and_plots_update(page):
     page.screenshot(path=str(ARTIFACTS / "02-after-change.png"))
     # the whole page at once, as a lecture audience sees it when scrolling
     page.set_viewport_size({"width": 1400, "height": 2000})
-    page.locator("[data-testid='stSidebarContent']").evaluate("e => e.scrollTo(0, 0)")
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(ARTIFACTS / "00-overview.png"))
+    to_top(page)
+    page.screenshot(path=str(ARTIFACTS / "02-overview-custom.png"))
     no_console_errors(page)
 
 
@@ -118,6 +130,7 @@ def test_bad_values_are_refused_with_a_message(page):
     run(page)
     err = page.locator(".st-key-errors")
     err.wait_for(timeout=TIMEOUT)
+    settled(page)
     text = err.inner_text()
     assert "offense_defense_balance = -1: must be a number in (0, 100]" in text
     assert "worlds = 'many': must be a whole number between 1 and 2000" in text
@@ -129,6 +142,7 @@ def test_bad_values_are_refused_with_a_message(page):
     no_map(page)
     run(page)
     image_src(page, "trajectories")
+    settled(page)
     assert page.locator(".st-key-errors").count() == 0
     no_console_errors(page)
 
@@ -158,4 +172,26 @@ def test_long_run_shows_progress_and_can_be_cancelled(page):
     no_map(page)
     run(page)
     page.get_by_text("Ran 4 worlds of 3 states for 10 years").wait_for(timeout=TIMEOUT)
+    no_console_errors(page)
+
+
+def test_preset_run_with_communities_and_escape_map(page):
+    """The lecture view: a preset, its escape map, a world with a security community."""
+    choose(page, "Preset", "europe-2025")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('input[aria-label=\"Number of states\"]')]"
+        ".some(i => i.value === '10')")
+    set_fields(page, worlds=12)
+    run(page)
+    page.locator(".st-key-escape_map img").wait_for(timeout=TIMEOUT)
+    settled(page)
+    before = image_src(page, "network")
+    choose(page, "Sample world", "world 1")
+    wait_src_change(page, "network", before)
+    settled(page)
+    page.get_by_text("Ran 12 worlds of 10 states for 100 years").wait_for()
+    page.set_viewport_size({"width": 1400, "height": 2500})
+    to_top(page)
+    page.screenshot(path=str(ARTIFACTS / "00-overview.png"))
+    page.locator(".st-key-escape_map").screenshot(path=str(ARTIFACTS / "07-escape-map-preset.png"))
     no_console_errors(page)

@@ -125,7 +125,9 @@ def _jervis(inputs: compute.ExplorerInputs | None, base: dict[str, Any] | None) 
         st.caption(f"δ = {jp['offense_defense_balance']:g}, d = {jp['distinguishability']:g} "
                    f"(ρ = (1 + d)/2 = {jp['rho']:g}); payoffs CC = {jp['payoffs']['CC']:.2f}, "
                    f"DC = {jp['payoffs']['DC']:.2f}, DD = {jp['payoffs']['DD']:.2f}, "
-                   f"CD = {jp['payoffs']['CD']:.2f} (herz.models.jervis).")
+                   f"CD = {jp['payoffs']['CD']:.2f}, from the world's war gain, war loss and "
+                   "arms cost (herz.models.jervis). The game class depends on these payoffs; "
+                   "Jervis's world only on the quadrant of δ and ρ.")
 
 
 def _results() -> None:
@@ -157,7 +159,13 @@ def _results() -> None:
     if ss["map"] is not None:
         with st.container(key="escape_map"):
             st.subheader("Escape map around the point")
-            st.pyplot(figures.escape_map_figure(ss["map"]), clear_figure=True)
+            fig_col, table_col = st.columns([3, 2])
+            with fig_col:
+                st.pyplot(figures.escape_map_figure(ss["map"]), clear_figure=True)
+            with table_col:
+                cells = ss["map"][["offense_defense_balance", "distinguishability", "p_escape",
+                                   "low", "high", "p_war"]]
+                st.dataframe(cells.round(3), hide_index=True)
 
 
 def main() -> None:
