@@ -164,7 +164,9 @@ def _results() -> None:
                 st.pyplot(figures.escape_map_figure(ss["map"]), clear_figure=True)
             with table_col:
                 cells = ss["map"][["offense_defense_balance", "distinguishability", "p_escape",
-                                   "low", "high", "p_war"]]
+                                   "low", "high", "p_war"]].rename(columns={
+                    "offense_defense_balance": "δ", "distinguishability": "d",
+                    "p_escape": "P(escape)", "p_war": "P(war)"})
                 st.dataframe(cells.round(3), hide_index=True)
 
 
