@@ -185,7 +185,12 @@ def main() -> None:
             st.error("Not run; please fix:\n\n" + "\n".join(f"- {e}" for e in errors))
     _jervis(inputs, base)
     if run and inputs is not None:
-        _run(inputs, base)
+        try:
+            _run(inputs, base)
+        except Exception as exc:  # a failed run is a message on the page, never a crash
+            # (Streamlit's own stop and rerun signals are BaseExceptions and pass through)
+            with st.container(key="run_failed"):
+                st.error(f"The run failed: {exc}")
     _results()
 
 
