@@ -7,5 +7,8 @@ PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m venv .venv-test
 PIP=(.venv-test/bin/python -m pip install --quiet)
 .venv-test/bin/python -m pip install --quiet --upgrade pip
+# axelrod (the cross-check anchor) imports torch: take the CPU wheel first, pinned, so
+# pip never pulls a multi-GB CUDA build to satisfy it.
+"${PIP[@]}" "torch==2.13.0"
 "${PIP[@]}" -e ".[test]"
 .venv-test/bin/python -m pytest -q "$@"

@@ -91,3 +91,8 @@ def test_data_cite_and_list():
     out = json.loads(herz("data", "list", "--json").stdout)
     names = {d["name"] for d in out["datasets"]}
     assert {"cow_nmc", "nmc_rival_dyads", "richardson_powers", "sipri_milex"} <= names
+
+
+def test_run_needs_exactly_one_of_scenario_or_preset():
+    r = herz("run")
+    assert r.returncode == 2 and "give exactly one of SCENARIO.toml or --preset NAME" in r.stderr

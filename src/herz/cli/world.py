@@ -66,7 +66,9 @@ def read_scenario(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return world, settings
 
 
-SCENARIO = typer.Argument(..., help="TOML file with [world], [mechanisms], [run].")
+SCENARIO = typer.Argument(None, help="TOML file with [world], [mechanisms], [run].")
+PRESET = typer.Option(None, "--preset", help="Run a shipped preset sweep (see `herz presets`).")
+RESULTS = typer.Option(None, "--results", help="With --preset: results folder (default herz-results/NAME).")
 WORLDS = typer.Option(None, "--worlds", help="Override the number of worlds.")
 STEPS = typer.Option(None, "--steps", help="Override the number of steps.")
 SEED = typer.Option(None, "--seed", help="Override the root seed.")
@@ -74,11 +76,20 @@ OUT = typer.Option(None, "--out", help="Write per-world outcomes (.csv or .parqu
 
 
 def run_cmd(
-    scenario: Path = SCENARIO, worlds: int | None = WORLDS, steps: int | None = STEPS,
+    scenario: Path | None = SCENARIO, worlds: int | None = WORLDS, steps: int | None = STEPS,
     seed: int | None = SEED, out: Path | None = OUT, json: bool = JSON_OPTION,
+    preset: str | None = PRESET, results: Path | None = RESULTS,
 ) -> None:
-    """Run a scenario's worlds and print the share of each outcome."""
+    """Run a scenario's worlds (or a preset sweep) and print the share of each outcome."""
     from herz.world import WorldParams, simulate
+
+    if (scenario is None) == (preset is None):
+        raise ParameterError("scenario/--preset", scenario or preset,
+                             "give exactly one of SCENARIO.toml or --preset NAME")
+    if preset is not None:
+        _run_preset(preset, results, json)
+        return
+    assert scenario is not None
 
     world, settings = read_scenario(scenario)
     params = WorldParams.from_dict(world)
@@ -112,3 +123,23 @@ def run_cmd(
         table.add_row(str(k), f"{v:.3f}")
     table.add_row("escape (mitigated + transcended)", f"{summary['escape']:.3f}")
     console.print(table)
+
+
+def _run_preset(name: str, results: Path | None, json: bool) -> None:
+    """Run a shipped preset through the experiment layer (resumable, on the store)."""
+    from herz.experiment import escape_summary, run_scenario
+
+    where = results if results is not None else Path("herz-results") / name
+    res = run_scenario(name, output=where, resume=where.exists(), progress=not json)
+    table = escape_summary(res.path)
+    summary = {
+        "preset": name, "results": str(res.path), "status": res.status,
+        "done": res.done, "failed": res.failed,
+        "escape": table.to_dict(orient="records"),
+    }
+    if json:
+        print_json(summary)
+        return
+    console.print(f"preset {name}: {res.status}, {res.done} chunks done, {res.failed} failed; "
+                  f"results in {res.path}")
+    console.print(table.to_string(index=False))

@@ -324,7 +324,7 @@ def discrete_map(
     return Trajectory(t, xs, ys, p, method=f"discrete map, dt={dt:g}", floor=floor)
 
 
-def _first_crossing(f, horizon: float, samples: int = 4000) -> float | None:  # type: ignore[no-untyped-def]
+def _first_crossing(f, horizon: float, samples: int = 4000) -> float | None:
     """First time in (0, horizon] where f changes from >= 0 to < 0, by grid and brentq."""
     from scipy.optimize import brentq
 
@@ -357,7 +357,7 @@ def _floored_path(p: RichardsonParams, z0: NDArray[np.float64], times: NDArray[n
             if held[i]:
                 m[i, :], cc[i] = 0.0, 0.0
 
-        def path(dt: NDArray[np.float64], m=m, cc=cc, z=z) -> NDArray[np.float64]:  # type: ignore[no-untyped-def]
+        def path(dt: NDArray[np.float64], m=m, cc=cc, z=z) -> NDArray[np.float64]:
             return solve_affine(m, cc, z, np.atleast_1d(dt))
 
         horizon = t_end - t_now
