@@ -100,7 +100,7 @@ class RichardsonParams:
         return asdict(self)
 
 
-class Stability(str, enum.Enum):
+class Stability(enum.StrEnum):
     """Stability of the Richardson equilibrium.
 
     ``stable``: a*b > k*l, every trajectory converges to the equilibrium.
@@ -114,7 +114,7 @@ class Stability(str, enum.Enum):
     DEGENERATE = "degenerate"
 
 
-class RichardsonCase(str, enum.Enum):
+class RichardsonCase(enum.StrEnum):
     """Richardson's four textbook cases plus the mixed and degenerate ones.
 
     References
@@ -533,7 +533,7 @@ def fit_summed(
         slope=slope, intercept=intercept,
         zero_point=-intercept / slope if slope != 0 else float("nan"),
         r_squared=float(res.rsquared), slope_se=se1, intercept_se=se0,
-        n_obs=int(len(dy)), years=(int(yrs[0]), int(yrs[-1])), regressor=regressor, unit=unit,
+        n_obs=len(dy), years=(int(yrs[0]), int(yrs[-1])), regressor=regressor, unit=unit,
     )
 
 
