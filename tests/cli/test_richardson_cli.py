@@ -96,3 +96,14 @@ def test_data_cite_and_list():
 def test_run_needs_exactly_one_of_scenario_or_preset():
     r = herz("run")
     assert r.returncode == 2 and "give exactly one of SCENARIO.toml or --preset NAME" in r.stderr
+
+
+def test_info_reports_versions_and_platform():
+    import numpy
+
+    out = json.loads(herz("info", "--json").stdout)
+    assert out["versions"]["herz"] == __version__
+    assert out["versions"]["numpy"] == numpy.__version__
+    assert out["platform"]["cpus"] >= 1
+    text = herz("info").stdout
+    assert text.startswith(f"Simulations were run with herz {__version__}") and "numpy" in text

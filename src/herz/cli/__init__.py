@@ -51,6 +51,7 @@ def _register() -> None:
     from herz.cli import explore as explore_cli
     from herz.cli import games as games_cli
     from herz.cli import identity as identity_cli
+    from herz.cli import info as info_cli
     from herz.cli import ipd as ipd_cli
     from herz.cli import jervis as jervis_cli
     from herz.cli import kydd as kydd_cli
@@ -74,6 +75,7 @@ def _register() -> None:
     report_cli.register(app)
     escape_cli.register(app)
     world_cli.register(app)
+    info_cli.register(app)
     explore_cli.register(app)
 
 

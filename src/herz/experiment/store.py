@@ -60,8 +60,8 @@ __all__ = [
 
 FORMAT = "herz-sweep/1"
 SMALL_CHUNK_BYTES = 256 * 1024
-_DEPENDENCIES = ("numpy", "scipy", "pandas", "pyarrow", "duckdb", "pydantic", "dask",
-                 "distributed")
+_DEPENDENCIES = ("numpy", "scipy", "pandas", "pyarrow", "duckdb", "pydantic", "numba", "statsmodels",
+                 "SALib", "xarray", "dask", "distributed")
 
 
 class ResultsError(HerzError):
