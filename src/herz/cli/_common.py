@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from herz.errors import ParameterError
 
@@ -53,3 +54,14 @@ def parse_floats(field: str, text: str) -> list[float]:
     if not all(math.isfinite(v) for v in values):
         raise ParameterError(field, text, "must hold finite numbers")
     return values
+
+
+def show_record(out: dict[str, Any], title: str, json: bool) -> None:
+    """Print one result: a JSON object with ``--json``, else a two-column table."""
+    if json:
+        print_json(out)
+        return
+    table = Table(title=title, show_header=False)
+    for key, val in out.items():
+        table.add_row(key, str(val))
+    console.print(table)

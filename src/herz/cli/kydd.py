@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.table import Table
 
-from herz.cli._common import JSON_OPTION, console, print_json
+from herz.cli._common import JSON_OPTION, show_record
 from herz.cli.games import flag_names, parse_rstp
 from herz.errors import ParameterError
 from herz.models import kydd as km
@@ -20,14 +19,7 @@ def register(parent: typer.Typer) -> None:
     parent.add_typer(app, name="kydd")
 
 
-def _show(out: dict[str, Any], title: str, json: bool) -> None:
-    if json:
-        print_json(out)
-        return
-    table = Table(title=title, show_header=False)
-    for key, val in out.items():
-        table.add_row(key, str(val))
-    console.print(table)
+_show = show_record
 
 
 @app.command()

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
-from rich.table import Table
 
-from herz.cli._common import JSON_OPTION, console, print_json
+from herz.cli._common import JSON_OPTION, show_record
 from herz.cli.games import flag_names
 from herz.models import preemption as pm
 
@@ -22,14 +19,7 @@ def register(parent: typer.Typer) -> None:
     parent.add_typer(app, name="preemption")
 
 
-def _show(out: dict[str, Any], title: str, json: bool) -> None:
-    if json:
-        print_json(out)
-        return
-    table = Table(title=title, show_header=False)
-    for key, val in out.items():
-        table.add_row(key, str(val))
-    console.print(table)
+_show = show_record
 
 
 @app.command(name="range")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from herz.cli._common import JSON_OPTION, console, parse_floats, print_json
+from herz.cli._common import JSON_OPTION, console, parse_floats, print_json, show_record
 from herz.data import dyad_milex, richardson_blocs
 from herz.errors import ParameterError
 from herz.models import richardson as rm
@@ -42,13 +42,7 @@ def equilibrium(
         "case": rm.classify(p).value,
         "condition": f"a*b = {a * b:g} {'>' if a * b > k * l else '<=' } k*l = {k * l:g}",
     }
-    if json:
-        print_json(out)
-        return
-    table = Table(title="Richardson equilibrium", show_header=False)
-    for key, val in out.items():
-        table.add_row(key, str(val))
-    console.print(table)
+    show_record(out, "Richardson equilibrium", json)
 
 
 @app.command()
