@@ -67,6 +67,9 @@ class Stream(enum.IntEnum):
     INIT_POSITIONS = 3
     PERCEPTION = 10
     WAR_OUTCOME = 11
+    MOTIVE_DRIFT = 12
+    WAR_DURATION = 13
+    SCHEDULE = 14
 
 
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
