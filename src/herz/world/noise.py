@@ -1,31 +1,32 @@
-"""The random stream of each world: a counter-based generator keyed by its seed.
+"""The random stream of each world: NumPy's Philox generator, keyed by the world's seed.
 
-Every random number a world uses is a pure function of four things: the
-world's key (two 64-bit words drawn from the world's
-:class:`numpy.random.SeedSequence`), a stream tag (which mechanism draws it),
-the step and the index of the draw inside that step. Nothing depends on how
-many other worlds share a batch, on the batch size, on the order in which
-worlds are processed or on the number of threads: the result of world ``w`` is
-the same in a batch of 10,000 worlds as alone. This is the counter-based design
-of Salmon et al. (2011), used by NumPy's Philox and by JAX.
+Every random number a world uses comes from NumPy's counter-based Philox4x64-10
+bit generator (Salmon et al. 2011), keyed by the world's key: two 64-bit words
+drawn from the world's :class:`numpy.random.SeedSequence`
+(``herz.rng.child_seed(seed, world)``). Draw ``e`` of a stream at a step is the
+first draw of its own :class:`numpy.random.Generator`::
 
-The hash is two rounds of the SplitMix64 finaliser (Steele, Lea and Flood 2014)
-over ``key0 + counter * golden`` and ``key1``; normal deviates come from the
-Marsaglia and Tsang (2000) ziggurat with 256 layers (the layout NumPy uses),
-whose rare slow path draws further hashes on a side counter.
+    numpy.random.Generator(numpy.random.Philox(key=world_key,
+                                               counter=[0, e, step, stream]))
 
-The streams are *not* those of :class:`numpy.random.Generator`: NumPy's
-generators are sequential, so a batch of worlds would have to loop over one
-generator per world every step. The kernels here run in parallel over worlds
-(Numba ``prange``) at about the speed of NumPy's own ``standard_normal``.
+``.random()`` for a uniform, ``.standard_normal()`` for a normal deviate (the
+ziggurat of NumPy, with NumPy's tables; its rare slow path continues on the same
+generator). :func:`draw_generator` returns that Generator, and the tests check
+the compiled kernels against it bit for bit.
+
+Why one generator per draw rather than one sequential generator per world: the
+kernels run over thousands of worlds in parallel (Numba ``prange``), and a draw
+that is a pure function of (world key, stream, step, index) never depends on how
+many other worlds share a batch, on the batch size, on the order in which worlds
+are processed or on the number of threads: world ``w`` gives the same numbers in
+a batch of 10,000 worlds as alone. Counter-based generators exist for exactly
+this (Salmon et al. 2011); Philox is the one NumPy ships, so every draw is
+reproducible with NumPy alone.
 
 References
 ----------
 Salmon, J. K., Moraes, M. A., Dror, R. O. and Shaw, D. E. (2011). Parallel
 random numbers: as easy as 1, 2, 3. *Proceedings of SC11*. doi:10.1145/2063384.2063405.
-
-Steele, G. L., Lea, D. and Flood, C. H. (2014). Fast splittable pseudorandom
-number generators. *OOPSLA 2014*. doi:10.1145/2660193.2660195.
 
 Marsaglia, G. and Tsang, W. W. (2000). The ziggurat method for generating random
 variables. *Journal of Statistical Software* 5(8). doi:10.18637/jss.v005.i08.
@@ -34,9 +35,14 @@ variables. *Journal of Statistical Software* 5(8). doi:10.18637/jss.v005.i08.
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 import numba as nb
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
+from numba.np.random import _constants as _numpy_ziggurat
 from numpy.typing import NDArray
 
 from herz.errors import ParameterError
@@ -44,23 +50,22 @@ from herz.rng import child_seed
 from herz.world._dual import dual
 
 __all__ = [
+    "MAX_STEP",
     "Stream",
+    "draw_generator",
     "fill_normal",
     "fill_normal_pairs",
     "fill_uniform",
     "fill_uniform_at",
-    "stream_base",
     "world_keys",
 ]
 
-#: Largest step the counter layout allows (24 bits).
-MAX_STEP = (1 << 24) - 1
-#: Largest number of draws per (stream, step) the counter layout allows (32 bits).
-MAX_DRAWS = 1 << 32
+#: Largest step a counter word holds.
+MAX_STEP = (1 << 64) - 1
 
 
 class Stream(enum.IntEnum):
-    """Stream tags: which mechanism a draw belongs to (8 bits of the counter)."""
+    """Stream tags: which mechanism a draw belongs to (word 3 of the Philox counter)."""
 
     INIT_TYPES = 1
     INIT_ARMS = 2
@@ -72,74 +77,110 @@ class Stream(enum.IntEnum):
     SCHEDULE = 14
 
 
-_GOLD = np.uint64(0x9E3779B97F4A7C15)
-_GOLD2 = np.uint64(0xD1B54A32D192ED03)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
+# Philox4x64-10 constants (Salmon et al. 2011; NumPy's philox.h).
+_PHILOX_M0 = np.uint64(0xD2E7470EE14C6C93)
+_PHILOX_M1 = np.uint64(0xCA5A826395121157)
+_PHILOX_W0 = np.uint64(0x9E3779B97F4A7C15)
+_PHILOX_W1 = np.uint64(0xBB67AE8584CAA73B)
 _S8 = np.uint64(8)
 _S11 = np.uint64(11)
-_S27 = np.uint64(27)
-_S30 = np.uint64(30)
-_S31 = np.uint64(31)
 _ONE = np.uint64(1)
 _MASK52 = np.uint64(0x000FFFFFFFFFFFFF)
 _MASK8 = np.uint64(0xFF)
 _INV53 = 1.0 / 9007199254740992.0
 
-
-def _ziggurat_tables() -> tuple[NDArray[np.uint64], NDArray[np.float64], NDArray[np.float64]]:
-    """Marsaglia-Tsang tables for 256 layers and 52-bit mantissas."""
-    m1 = 2.0**52
-    dn = 3.6541528853610088
-    tn = dn
-    vn = 4.92867323399e-3
-    ki = np.zeros(256, dtype=np.uint64)
-    wi = np.zeros(256)
-    fi = np.zeros(256)
-    q = vn / np.exp(-0.5 * dn * dn)
-    ki[0] = np.uint64((dn / q) * m1)
-    ki[1] = np.uint64(0)
-    wi[0] = q / m1
-    wi[255] = dn / m1
-    fi[0] = 1.0
-    fi[255] = np.exp(-0.5 * dn * dn)
-    for i in range(254, 0, -1):
-        dn = np.sqrt(-2.0 * np.log(vn / dn + np.exp(-0.5 * dn * dn)))
-        ki[i + 1] = np.uint64((dn / tn) * m1)
-        tn = dn
-        fi[i] = np.exp(-0.5 * dn * dn)
-        wi[i] = dn / m1
-    return ki, wi, fi
+# NumPy's own ziggurat tables (numpy/random/src/distributions/ziggurat_constants.h,
+# as vendored by Numba so that its Generator matches NumPy's bit for bit).
+_KI = np.asarray(_numpy_ziggurat.ki_double, dtype=np.uint64)
+_WI = np.asarray(_numpy_ziggurat.wi_double, dtype=np.float64)
+_FI = np.asarray(_numpy_ziggurat.fi_double, dtype=np.float64)
+_ZIG_R = float(_numpy_ziggurat.ziggurat_nor_r)
+_ZIG_INV_R = float(_numpy_ziggurat.ziggurat_nor_inv_r)
 
 
-_KI, _WI, _FI = _ziggurat_tables()
-_ZIG_R = 3.6541528853610088
-_ZIG_INV_R = 1.0 / _ZIG_R
+def _mulhilo_typing(typingctx, a, b):  # pragma: no cover - compiled
+    """Full 64 x 64 -> 128-bit product as (high, low) words: one machine multiply."""
+    sig = types.UniTuple(types.uint64, 2)(types.uint64, types.uint64)
+
+    def codegen(context, builder, signature, args):
+        i128 = ir.IntType(128)
+        product = builder.mul(builder.zext(args[0], i128), builder.zext(args[1], i128))
+        lo = builder.trunc(product, ir.IntType(64))
+        hi = builder.trunc(builder.lshr(product, ir.Constant(i128, 64)), ir.IntType(64))
+        return context.make_tuple(builder, signature.return_type, [hi, lo])
+
+    return sig, codegen
+
+
+_mulhilo: Any = intrinsic(_mulhilo_typing)
 
 
 @nb.njit(inline="always")
-def _mix(z: np.uint64) -> np.uint64:  # pragma: no cover - compiled
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    return z ^ (z >> _S31)
+def _philox(c0, c1, c2, c3, k0, k1):  # pragma: no cover - compiled
+    """Philox4x64-10 of counter (c0, c1, c2, c3) under key (k0, k1): four 64-bit words."""
+    for r in range(10):
+        if r > 0:
+            k0 += _PHILOX_W0
+            k1 += _PHILOX_W1
+        hi0, lo0 = _mulhilo(_PHILOX_M0, c0)
+        hi1, lo1 = _mulhilo(_PHILOX_M1, c2)
+        c0, c1, c2, c3 = hi1 ^ c1 ^ k0, lo1, hi0 ^ c3 ^ k1, lo0
+    return c0, c1, c2, c3
 
 
 @nb.njit(inline="always")
-def _hash(k0: np.uint64, k1: np.uint64, c: np.uint64, side: np.uint64) -> np.uint64:
-    return _mix(_mix(k0 + c * _GOLD) ^ (k1 + side * _GOLD2))
-
-
-@nb.njit(inline="always")
-def _unit(h: np.uint64) -> float:  # pragma: no cover - compiled
+def _unit(h):  # pragma: no cover - compiled
+    """NumPy's ``next_double``: the top 53 bits of a word, scaled to [0, 1)."""
     return float(h >> _S11) * _INV53
 
 
 @nb.njit(inline="always")
-def _normal(k0, k1, c, ki, wi, fi):  # pragma: no cover
-    side = np.uint64(0)
+def _uniform(k0, k1, e, step, stream):  # pragma: no cover - compiled
+    """First ``random()`` of ``Generator(Philox(key=(k0, k1), counter=[0, e, step, stream]))``."""
+    return _unit(_philox(_ONE, e, step, stream, k0, k1)[0])
+
+
+@nb.njit
+def _normal_slow(k0, k1, e, step, stream, block, rabs, idx, x, ki, wi, fi):  # pragma: no cover
+    """The ziggurat's rare paths (about 1 draw in 80), continuing the same generator."""
+    seq = _ONE
+    pos = 1
     while True:
-        r = _hash(k0, k1, c, side)
-        side += _ONE
+        # ``x`` was rejected from the rectangle: NumPy's random_standard_normal goes on.
+        if idx == 0:
+            while True:
+                if pos == 4:
+                    seq += _ONE
+                    block = _philox(seq, e, step, stream, k0, k1)
+                    pos = 0
+                u1 = _unit(block[pos])
+                pos += 1
+                if pos == 4:
+                    seq += _ONE
+                    block = _philox(seq, e, step, stream, k0, k1)
+                    pos = 0
+                u2 = _unit(block[pos])
+                pos += 1
+                xx = -_ZIG_INV_R * np.log1p(-u1)
+                yy = -np.log1p(-u2)
+                if yy + yy > xx * xx:
+                    return -(_ZIG_R + xx) if ((rabs >> _S8) & _ONE) else _ZIG_R + xx
+        else:
+            if pos == 4:
+                seq += _ONE
+                block = _philox(seq, e, step, stream, k0, k1)
+                pos = 0
+            u = _unit(block[pos])
+            pos += 1
+            if (fi[idx - 1] - fi[idx]) * u + fi[idx] < np.exp(-0.5 * x * x):
+                return x
+        # Start over with the next word of the same generator.
+        if pos == 4:
+            seq += _ONE
+            block = _philox(seq, e, step, stream, k0, k1)
+            pos = 0
+        r = block[pos]
+        pos += 1
         idx = r & _MASK8
         r = r >> _S8
         sign = r & _ONE
@@ -149,47 +190,67 @@ def _normal(k0, k1, c, ki, wi, fi):  # pragma: no cover
             x = -x
         if rabs < ki[idx]:
             return x
-        if idx == 0:
-            while True:
-                xx = -_ZIG_INV_R * np.log1p(-_unit(_hash(k0, k1, c, side)))
-                yy = -np.log1p(-_unit(_hash(k0, k1, c, side + _ONE)))
-                side += np.uint64(2)
-                if yy + yy > xx * xx:
-                    return -(_ZIG_R + xx) if ((rabs >> _S8) & _ONE) else _ZIG_R + xx
-        else:
-            u = _unit(_hash(k0, k1, c, side))
-            side += _ONE
-            if (fi[idx - 1] - fi[idx]) * u + fi[idx] < np.exp(-0.5 * x * x):
-                return x
+
+
+@nb.njit(inline="always")
+def _normal(k0, k1, e, step, stream, ki, wi, fi):  # pragma: no cover - compiled
+    """First ``standard_normal()`` of the draw's Generator (NumPy's ziggurat, fast path inline)."""
+    block = _philox(_ONE, e, step, stream, k0, k1)
+    r = block[0]
+    idx = r & _MASK8
+    r = r >> _S8
+    sign = r & _ONE
+    rabs = (r >> _ONE) & _MASK52
+    x = float(rabs) * wi[idx]
+    if sign == _ONE:
+        x = -x
+    if rabs < ki[idx]:
+        return x
+    return _normal_slow(k0, k1, e, step, stream, block, rabs, idx, x, ki, wi, fi)
+
+
+def draw_generator(key: NDArray[np.uint64], stream: Stream, step: int, index: int) -> np.random.Generator:
+    """The NumPy Generator whose first draw is draw ``index`` of ``stream`` at ``step``.
+
+    ``key`` is a world's two-word key (a row of :func:`world_keys`). A uniform of
+    the world is this generator's first ``random()``; a normal its first
+    ``standard_normal()``. Use it to audit or reproduce any single draw with
+    NumPy alone.
+    """
+    step_word, stream_word = _words(stream, step)
+    bit_generator = np.random.Philox(key=np.asarray(key, dtype=np.uint64),
+                                     counter=np.array([0, index, step_word, stream_word], dtype=np.uint64))
+    return np.random.Generator(bit_generator)
+
+
+def _words(stream: Stream, step: int) -> tuple[np.uint64, np.uint64]:
+    if not 0 <= step <= MAX_STEP:
+        raise ParameterError("step", step, f"must be between 0 and {MAX_STEP}")
+    return np.uint64(step), np.uint64(int(stream))
 
 
 @dual
-def _fill_normal(keys, base, out, ki, wi, fi):  # pragma: no cover
+def _fill_normal(keys, step, stream, out, ki, wi, fi):  # pragma: no cover - compiled
     n_worlds, m = out.shape
     for w in nb.prange(n_worlds):
         k0 = keys[w, 0]
         k1 = keys[w, 1]
         for e in range(m):
-            out[w, e] = _normal(k0, k1, base + np.uint64(e), ki, wi, fi)
+            out[w, e] = _normal(k0, k1, np.uint64(e), step, stream, ki, wi, fi)
 
 
 @dual
-def _fill_uniform(keys, base, out):  # pragma: no cover
+def _fill_uniform(keys, step, stream, out):  # pragma: no cover - compiled
     n_worlds, m = out.shape
     for w in nb.prange(n_worlds):
         k0 = keys[w, 0]
         k1 = keys[w, 1]
         for e in range(m):
-            out[w, e] = _unit(_hash(k0, k1, base + np.uint64(e), np.uint64(0)))
-
-
-def stream_base(stream: Stream, step: int, size: int) -> np.uint64:
-    """First counter of ``stream`` at ``step`` for ``size`` draws (checked)."""
-    return _base(stream, step, size)
+            out[w, e] = _uniform(k0, k1, np.uint64(e), step, stream)
 
 
 @dual
-def _fill_normal_pairs(keys, base, labels, out, ki, wi, fi):  # pragma: no cover - compiled
+def _fill_normal_pairs(keys, step, stream, labels, out, ki, wi, fi):  # pragma: no cover - compiled
     n_worlds, n, _ = out.shape
     for w in nb.prange(n_worlds):
         k0 = keys[w, 0]
@@ -197,18 +258,17 @@ def _fill_normal_pairs(keys, base, labels, out, ki, wi, fi):  # pragma: no cover
         for i in range(n):
             row = labels[w, i] * n
             for j in range(n):
-                c = base + np.uint64(row + labels[w, j])
-                out[w, i, j] = _normal(k0, k1, c, ki, wi, fi)
+                out[w, i, j] = _normal(k0, k1, np.uint64(row + labels[w, j]), step, stream, ki, wi, fi)
 
 
 @dual
-def _fill_uniform_at(keys, base, labels, out):  # pragma: no cover - compiled
+def _fill_uniform_at(keys, step, stream, labels, out):  # pragma: no cover - compiled
     n_worlds, n = out.shape
     for w in nb.prange(n_worlds):
         k0 = keys[w, 0]
         k1 = keys[w, 1]
         for i in range(n):
-            out[w, i] = _unit(_hash(k0, k1, base + np.uint64(labels[w, i]), np.uint64(0)))
+            out[w, i] = _uniform(k0, k1, np.uint64(labels[w, i]), step, stream)
 
 
 def fill_normal_pairs(keys: NDArray[np.uint64], stream: Stream, step: int,
@@ -220,35 +280,27 @@ def fill_normal_pairs(keys: NDArray[np.uint64], stream: Stream, step: int,
     relabelling the states permutes the draws with them. With labels 0..N-1
     this equals :func:`fill_normal`.
     """
-    n = out.shape[-1]
-    _fill_normal_pairs(keys, _base(stream, step, n * n), labels, out, _KI, _WI, _FI)
+    _fill_normal_pairs(keys, *_words(stream, step), labels, out, _KI, _WI, _FI)
     return out
 
 
 def fill_uniform_at(keys: NDArray[np.uint64], stream: Stream, step: int,
                     labels: NDArray[np.int64], out: NDArray[np.float64]) -> NDArray[np.float64]:
     """Fill ``out`` (W, N) with uniform draw ``labels[w, i]`` of each state."""
-    _fill_uniform_at(keys, _base(stream, step, out.shape[-1]), labels, out)
+    _fill_uniform_at(keys, *_words(stream, step), labels, out)
     return out
-
-
-def _base(stream: Stream, step: int, size: int) -> np.uint64:
-    if not 0 <= step <= MAX_STEP:
-        raise ParameterError("step", step, f"must be between 0 and {MAX_STEP}")
-    if size > MAX_DRAWS:
-        raise ParameterError("draws per step", size, f"must be at most {MAX_DRAWS}")
-    return np.uint64((int(stream) << 56) | (step << 32))
 
 
 def fill_normal(keys: NDArray[np.uint64], stream: Stream, step: int,
                 out: NDArray[np.float64]) -> NDArray[np.float64]:
     """Fill ``out`` (worlds, ...) with standard normal draws of ``stream`` at ``step``.
 
-    Row ``w`` depends only on ``keys[w]``, the stream, the step and the shape of
-    the row: never on the other rows.
+    Row ``w`` depends only on ``keys[w]``, the stream, the step and the position
+    in the row (draw ``e`` is element ``e`` of the flattened row): never on the
+    other rows.
     """
     flat = out.reshape(out.shape[0], -1)
-    _fill_normal(keys, _base(stream, step, flat.shape[1]), flat, _KI, _WI, _FI)
+    _fill_normal(keys, *_words(stream, step), flat, _KI, _WI, _FI)
     return out
 
 
@@ -256,7 +308,7 @@ def fill_uniform(keys: NDArray[np.uint64], stream: Stream, step: int,
                  out: NDArray[np.float64]) -> NDArray[np.float64]:
     """Fill ``out`` (worlds, ...) with uniform draws on [0, 1) of ``stream`` at ``step``."""
     flat = out.reshape(out.shape[0], -1)
-    _fill_uniform(keys, _base(stream, step, flat.shape[1]), flat)
+    _fill_uniform(keys, *_words(stream, step), flat)
     return out
 
 
