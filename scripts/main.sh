@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e .
+# Every version comes from constraints.txt (the pinned environment; scripts/lock.sh makes it).
+.venv/bin/python -m pip install --quiet -c constraints.txt -e .
 .venv/bin/herz escape --out herz-output "$@"

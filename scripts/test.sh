@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m venv .venv-test
-PIP=(.venv-test/bin/python -m pip install --quiet)
+# Every version comes from constraints.txt (the pinned environment; scripts/lock.sh makes it).
+PIP=(.venv-test/bin/python -m pip install --quiet -c constraints.txt)
 .venv-test/bin/python -m pip install --quiet --upgrade pip
 # axelrod (the cross-check anchor) imports torch: take the CPU wheel first, pinned, so
 # pip never pulls a multi-GB CUDA build to satisfy it.

@@ -61,7 +61,7 @@ __all__ = [
 FORMAT = "herz-sweep/1"
 SMALL_CHUNK_BYTES = 256 * 1024
 _DEPENDENCIES = ("numpy", "scipy", "pandas", "pyarrow", "duckdb", "pydantic", "numba", "statsmodels",
-                 "SALib", "xarray", "dask", "distributed")
+                 "SALib", "xarray", "nashpy", "prim", "matplotlib", "dask", "distributed", "axelrod")
 
 
 class ResultsError(HerzError):
