@@ -44,6 +44,7 @@ def _root(
 
 def _register() -> None:
     # One line per command group; each module adds its commands to the app it is given.
+    from herz.cli import calibrate as calibrate_cli
     from herz.cli import data as data_cli
     from herz.cli import dyad as dyad_cli
     from herz.cli import escape as escape_cli
@@ -77,6 +78,7 @@ def _register() -> None:
     world_cli.register(app)
     info_cli.register(app)
     explore_cli.register(app)
+    calibrate_cli.register(app)
 
 
 _register()
