@@ -8,6 +8,7 @@ login and anyone who can reach the port can run simulations on this machine.
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import os
 import subprocess
 import sys
@@ -17,7 +18,16 @@ import typer
 
 from herz.errors import HerzError, ParameterError
 
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only: ``localhost`` or a loopback address."""
+    name = host.strip().lower().strip("[]")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:  # a host name or an interface: may be reachable from elsewhere
+        return False
 
 
 class MissingExtraError(HerzError):
@@ -41,8 +51,8 @@ def streamlit_command(host: str, port: int, open_browser: bool = False) -> list[
 
 
 def host_warning(host: str) -> str | None:
-    """The warning printed when the explorer is bound to a non-local address."""
-    if host in LOCAL_HOSTS:
+    """The warning printed when the explorer is bound to a non-loopback address."""
+    if is_loopback(host):
         return None
     return (f"herz explore: warning: binding to {host} makes the explorer reachable from "
             "other machines; it has no login, and anyone who reaches the port can run "
@@ -54,8 +64,9 @@ def register(parent: typer.Typer) -> None:
 
     @parent.command("explore")
     def explore(
-        host: str = typer.Option("127.0.0.1", "--host",
-                                 help="Address to bind (default: this machine only)."),
+        host: str = typer.Option("127.0.0.1", "--host", "--address",
+                                 help="Address to bind (default: 127.0.0.1, this machine only; "
+                                 "any other address prints a warning)."),
         port: int = typer.Option(8501, "--port", help="Port to serve on."),
         open_browser: bool = typer.Option(False, "--open", help="Open a browser tab."),
         dry_run: bool = typer.Option(False, "--dry-run",

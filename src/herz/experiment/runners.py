@@ -303,7 +303,9 @@ class ProcessRunner:
 class DaskRunner:
     """Run tasks on a ``dask.distributed`` cluster.
 
-    ``scheduler`` is an address (``tcp://HOST:PORT``), a ``distributed.Client``, or
+    ``scheduler`` is an address (``tcp://HOST:PORT``, or ``tls://HOST:PORT`` with
+    ``security``, a ``distributed.security.Security``; without it Dask's own
+    ``distributed.comm.tls`` configuration applies), a ``distributed.Client``, or
     None to start a ``LocalCluster`` of ``workers`` single-threaded worker processes
     (closed again on exit). ``batch`` chunks go to one Dask task (default: adaptive,
     aiming at ``target_seconds`` per Dask task). A worker that dies mid-task is
@@ -315,8 +317,9 @@ class DaskRunner:
 
     def __init__(self, scheduler: Any = None, workers: int | None = None,
                  window: int | None = None, batch: int | None = None,
-                 target_seconds: float = 0.1, max_batch: int = 64) -> None:
+                 target_seconds: float = 0.1, max_batch: int = 64, security: Any = None) -> None:
         self.scheduler = scheduler
+        self.security = security
         self.workers: int | None = workers
         self.window = window
         self.batch = batch
@@ -336,14 +339,16 @@ class DaskRunner:
                                  "pip install 'herz[dask]'") from exc
         if self.scheduler is None:
             n = self.workers or os.cpu_count() or 1
+            # closed by default: scheduler and workers listen on loopback only, no dashboard
             self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                         dashboard_address=None)
+                                         host="127.0.0.1", dashboard_address=None)
             self._client = Client(self._cluster)
             self._owns_client = True
         elif isinstance(self.scheduler, str):
             try:
-                self._client = Client(self.scheduler, timeout="30s")
-            except OSError as exc:
+                kw = {} if self.security is None else {"security": self.security}
+                self._client = Client(self.scheduler, timeout="30s", **kw)
+            except (OSError, TypeError, ValueError) as exc:  # unreachable, or TLS not set up
                 raise ParameterError("scheduler", self.scheduler,
                                      f"cannot reach the Dask scheduler ({exc})") from None
             self._owns_client = True
