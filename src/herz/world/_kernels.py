@@ -67,9 +67,26 @@ def beliefs_kernel(mu, built, signals, has_signals, attacker, has_attacks, seen,
                 out[w, i, j] = min(max(post, floor), 1.0 - floor)
 
 
-@dual
 def pressure_kernel(threat, mu, identity, inst, has_inst, weight, has_weight, fear_floor,
-                    realism, identity_weight, threat_cut, mean, out):  # pragma: no cover
+                    realism, identity_weight, threat_cut, mean, out, shield=None,
+                    has_shield=False):
+    """Perceived pressure per state (see :func:`herz.world.arms.perceived_pressure`).
+
+    ``shield`` (buffer zones) is optional: without it the sum is the one of the
+    world before buffers, operation for operation.
+    """
+    _pressure(threat, mu, identity, inst, has_inst, weight, has_weight,
+              _ONE3 if shield is None else shield, bool(has_shield and shield is not None),
+              fear_floor, realism, identity_weight, threat_cut, mean, out)
+
+
+_ONE3 = np.ones((1, 1, 1))
+
+
+@dual
+def _pressure(threat, mu, identity, inst, has_inst, weight, has_weight, shield, has_shield,
+              fear_floor, realism, identity_weight, threat_cut, mean,
+              out):  # pragma: no cover
     n_worlds, n, _ = mu.shape
     for w in nb.prange(n_worlds):
         for i in range(n):
@@ -87,6 +104,8 @@ def pressure_kernel(threat, mu, identity, inst, has_inst, weight, has_weight, fe
                 if has_weight:
                     x = x * weight[w, i, j]
                     norm += weight[w, i, j]
+                if has_shield:
+                    x = x * shield[w, i, j]
                 tot += x
             if mean:
                 if has_weight:
@@ -104,8 +123,9 @@ def _contest(o, d):  # pragma: no cover - compiled
 
 @dual
 def decide_war_kernel(offense, defense, greedy, mu, identity, use_identity, labels, extra,
-                      has_pool, delta, first_strike, gain, cost, loss, identity_weight,
-                      preempt_mistrust, label, target, p_win):  # pragma: no cover - compiled
+                      has_pool, shield, has_shield, delta, first_strike, gain, cost, loss,
+                      identity_weight, preempt_mistrust, label, target,
+                      p_win):  # pragma: no cover - compiled
     n_worlds, n = offense.shape
     for w in nb.prange(n_worlds):
         for i in range(n):
@@ -120,7 +140,8 @@ def decide_war_kernel(offense, defense, greedy, mu, identity, use_identity, labe
                 dj = defense[w, j]
                 if has_pool and labels[w, j] >= 0 and labels[w, j] != labels[w, i]:
                     dj = dj + extra[w, j]
-                pf = _contest(oi, delta * dj)
+                # j's buffer against i shields j from i's offence (Garver; Boulding)
+                pf = _contest(oi * shield[w, j, i] if has_shield else oi, delta * dj)
                 if gi:
                     score = pf * gain - cost
                     if use_identity:
@@ -129,7 +150,10 @@ def decide_war_kernel(offense, defense, greedy, mu, identity, use_identity, labe
                     di = defense[w, i]
                     if has_pool and labels[w, i] >= 0 and labels[w, i] != labels[w, j]:
                         di = di + extra[w, i]
-                    pji = _contest((1.0 + first_strike) * offense[w, j], delta * di)
+                    oj = (1.0 + first_strike) * offense[w, j]
+                    if has_shield:
+                        oj = oj * shield[w, i, j]
+                    pji = _contest(oj, delta * di)
                     gap = pf - (1.0 - pji) - 2.0 * cost
                     score = gap if gap > 0.0 else -np.inf
                 # ties go to the lowest label, so relabelling states permutes the choice
@@ -191,8 +215,8 @@ def identity_kernel(identity, rate, built, signals, has_signals, treaty, has_tre
 def fused_kernel(seen_threat, factor, has_noise, mult, has_mult, prev, growth, want_built,
                  first, mu, do_beliefs, signals, has_signals, attacker, has_attacks, seen,
                  restrained, attack_evidence, floor, use_new, identity, inst, has_inst, weight,
-                 has_weight, fear_floor, realism, identity_weight, threat_cut, mean,
-                 threat, built, mu_out, pressure):  # pragma: no cover - compiled
+                 has_weight, shield, has_shield, fear_floor, realism, identity_weight, threat_cut,
+                 mean, threat, built, mu_out, pressure):  # pragma: no cover - compiled
     """Perception, belief update and perceived pressure in one pass over each row (w, i).
 
     The same arithmetic, in the same order, as ``perceive_kernel``,
@@ -246,6 +270,8 @@ def fused_kernel(seen_threat, factor, has_noise, mult, has_mult, prev, growth, w
                 if has_weight:
                     x = x * weight[w, i, j]
                     norm += weight[w, i, j]
+                if has_shield:
+                    x = x * shield[w, i, j]
                 tot += x
             if mean:
                 if has_weight:

@@ -5,10 +5,15 @@ distance, mistrust and enmity, held back by fatigue and expense, within its
 budget (a discrete Richardson map):
 
     build_i = dt * (k_i * threat_i + g_i + greedy_i * greed_build),  at most arms_budget * dt
-    threat_i = sum_j w[i,j] fear[i,j] P[i,j] / sum_j w[i,j]   (``mean``; ``sum`` drops the division)
+    threat_i = sum_j w[i,j] fear[i,j] P[i,j] shield[i,j] / sum_j w[i,j]   (``mean``; ``sum`` drops the division)
     fear[i,j] = (fear_floor + (1 - fear_floor) mu[i,j]) * (1 - identity_threat_weight * s[i,j])
                 * (1 - community_threat_cut * institutions[i,j])
     O_i <- (1 - a_i dt) O_i + q_i build_i,   D_i <- (1 - a_i dt) D_i + (1 - q_i) build_i
+
+shield[i, j] = exp(-b[i, j]) is the buffer that shields i from j (Garver 2001;
+1 without buffers, see :mod:`herz.world.state`): a buffered state feels less
+threat whatever the weighting, since the mean normalises the weights but not
+the shield.
 
 q_i is the offensive share of new arms: 1 for greedy states (they build
 offence for gain), 1 / (1 + delta) for security seekers when the
@@ -66,14 +71,19 @@ def fear(mistrust: NDArray[np.float64], identity: NDArray[np.float64], params: W
 
 def perceived_pressure(threat: NDArray[np.float64], fear_w: NDArray[np.float64],
                        weight: NDArray[np.float64] | None,
-                       aggregation: ThreatAggregation) -> NDArray[np.float64]:
+                       aggregation: ThreatAggregation,
+                       shield: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
     """Threat each state reacts to, (W, N): weighted mean (or sum) of fear * threat.
 
-    The NumPy definition; :func:`update_arms` runs the same sum as one compiled
-    loop (``herz.world._kernels.pressure_kernel``).
+    ``shield`` (buffer zones) scales each threat after the weighting: unlike the
+    weights, it is not normalised away by the mean. The NumPy definition;
+    :func:`update_arms` runs the same sum as one compiled loop
+    (``herz.world._kernels.pressure_kernel``).
     """
     n = threat.shape[-1]
     x = fear_w * threat
+    if shield is not None:
+        x = x * shield
     if weight is None:
         total = x.sum(axis=2)
         if aggregation is ThreatAggregation.MEAN:
@@ -108,7 +118,8 @@ def update_arms(state: WorldState, params: WorldParams, threat: NDArray[np.float
             _ONE if state.weight is None else state.weight, state.weight is not None,
             float(params.fear_floor), bool(params.offensive_realism),
             float(params.identity_threat_weight), float(params.community_threat_cut),
-            params.threat_aggregation is ThreatAggregation.MEAN, pressure)
+            params.threat_aggregation is ThreatAggregation.MEAN, pressure, state.shield,
+            state.shield is not None)
     build = dt * (k * pressure + g + params.greed_build * state.greedy)
     np.minimum(build, params.arms_budget * dt, out=build)
     seeker_q = (offense_share(params.offense_defense_balance) if params.mechanisms.offense_defense

@@ -22,6 +22,13 @@ dilemma of interpretation shows in ``trust_start``, ``trust_end`` and
 dilemma of response in ``arms_ratio``, ``arms_growth``, ``n_wars`` and
 ``runaway`` (what states did about it).
 
+Measures of the later mechanisms: ``n_greedy_end`` and ``motive_changes``
+(motive drift; ``n_greedy`` counts greedy states at the start),
+``war_years`` (years of war fought, summed over wars), ``mean_war_duration``
+(mean length in years of the wars that ended; NaN if none did) and
+``wars_ongoing`` (wars still being fought at the end). With one-step wars
+``mean_war_duration`` is ``dt`` and ``war_years`` is ``n_wars * dt``.
+
 "Escape" is mitigated or transcended. Trust is the mean of 1 - mu[i, j] over
 ordered pairs of security seekers (over all pairs when fewer than two states
 are security seekers). The time to escape is the first step from which the
@@ -67,7 +74,8 @@ OUTCOME_COLUMNS = (
     "world", "outcome", "escaped", "n_greedy", "arms_start", "arms_end", "arms_ratio",
     "arms_growth", "trust_start", "trust_end", "trust_change", "n_wars", "first_war_step",
     "first_war_attacker", "first_war_target", "community_coverage", "runaway", "runaway_step",
-    "time_to_escape",
+    "time_to_escape", "n_greedy_end", "motive_changes", "war_years", "mean_war_duration",
+    "wars_ongoing",
 )
 
 

@@ -14,6 +14,7 @@ in Kydd's normalisation and 0 in Jervis's.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import enum
 import math
@@ -22,11 +23,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from herz.errors import ParameterError
+from herz.world.schedule import SCHEDULABLE, Schedule, Schedules
 
 __all__ = [
+    "SCHEDULABLE",
     "Culture",
     "Geography",
     "Mechanisms",
+    "Schedule",
+    "Schedules",
     "ThreatAggregation",
     "UpdateOrder",
     "WorldParams",
@@ -142,6 +147,8 @@ class Mechanisms:
 
 
 PerState = float | tuple[float, ...]
+#: A directed N x N matrix (rows: the state shielded, columns: the state it is shielded from).
+PairMatrix = tuple[tuple[float, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -151,6 +158,14 @@ class WorldParams:
     Read them as one table with :func:`params_table` or ``herz world params``.
     ``reaction``, ``fatigue``, ``grievance`` and ``initial_arms`` take one value
     for every state or a tuple with one value per state (Posen: states differ).
+    ``buffer_depth`` takes a directed N x N matrix (Garver: buffers are
+    asymmetric). ``schedules`` maps the names in :data:`SCHEDULABLE` to a
+    :class:`~herz.world.schedule.Schedule` (a technology shock or a ramp);
+    :meth:`at` gives the parameters in force at a step.
+
+    Every mechanism added after the first release (schedules, buffer zones,
+    motive drift, multi-step wars) is off or neutral at its default, so
+    results with default values equal those of the earlier world bit for bit.
     """
 
     # --- the system
@@ -221,6 +236,18 @@ class WorldParams:
     fear_floor: float = field(default=0.5, metadata=_meta(
         "weight of a perceived threat from a state believed surely benign", "share", 0.0, 1.0,
         "Glaser 1997 (capabilities matter even without bad intent)"))
+    motive_drift_to_seeker: float = field(default=0.0, metadata=_meta(
+        "probability per step that a greedy state becomes a security seeker (0: fixed "
+        "motives)", "probability per step", 0.0, 1.0,
+        "MODELS.md 6 stand-in for Yoder & Haynes 2024 (endogenous preferences) [D]"))
+    motive_drift_to_greedy: float = field(default=0.0, metadata=_meta(
+        "probability per step that a security seeker becomes greedy (0: fixed motives)",
+        "probability per step", 0.0, 1.0,
+        "MODELS.md 6 stand-in for Yoder & Haynes 2024 (endogenous preferences) [D]"))
+    motive_drift_identity: float = field(default=0.0, metadata=_meta(
+        "how much a state's mean identity toward the others tilts motive drift: rates times "
+        "(1 + x s) to seeker, (1 - x s) to greedy", "share", 0.0, 1.0,
+        "Wendt 1999; MODELS.md 6 (cooperation lowers temptation) [D]"))
 
     # --- perception (Jervis, Tang, Kertzer et al.)
     distinguishability: float = field(default=0.5, metadata=_meta(
@@ -261,6 +288,14 @@ class WorldParams:
         "share of both sides' arms destroyed by a war", "share", 0.0, 1.0, "herz design"))
     defeat_loss: float = field(default=0.5, metadata=_meta(
         "further share of the loser's arms lost", "share", 0.0, 1.0, "herz design"))
+    war_duration: float = field(default=1.0, metadata=_meta(
+        "expected length of a war (geometric: it ends each step with probability 1 / this); "
+        "war_destruction accrues per step of fighting (1: one-step wars)",
+        "steps", 1.0, 1e6, "Nilsson 2012 (duration independent of the balance)"))
+    war_cost_accrues: bool = field(default=False, metadata=_meta(
+        "attackers weigh war_cost per expected step of fighting (war_duration * war_cost) "
+        "instead of once (false: the short-war expectation)", "switch",
+        source="Nilsson 2012; Van Evera 1998 (short-war illusions)"))
 
     # --- signalling and arms control (Kydd, Montgomery)
     signal_cost: float = field(default=1.0, metadata=_meta(
@@ -336,6 +371,13 @@ class WorldParams:
     distance_scale: float = field(default=0.3, metadata=_meta(
         "distance over which threat falls by a factor e", "unit-square lengths", 0.0, None,
         "Boulding 1962 (loss-of-strength gradient)", lo_open=True))
+    buffer_depth: PairMatrix = field(default=(), metadata=_meta(
+        "directed buffer b[i][j] shielding i from j (N x N, diagonal ignored; empty: none): "
+        "i feels j's threat and j's offence reaches i times exp(-b)", "e-folds of the "
+        "loss-of-strength gradient", 0.0, 50.0, "Garver 2001; Boulding 1962"))
+    buffer_asymmetry: float = field(default=0.0, metadata=_meta(
+        "random asymmetric buffers: in each pair one side (drawn) gets depth uniform in "
+        "[0, this], the other none", "e-folds", 0.0, 50.0, "Garver 2001 (herz design for large N)"))
 
     # --- outcome classification (Booth & Wheeler)
     outcome_window: float = field(default=0.25, metadata=_meta(
@@ -354,9 +396,17 @@ class WorldParams:
         "share of states inside security communities that counts as transcendence",
         "share", 0.0, 1.0, "Booth & Wheeler 2008; Adler & Barnett 1998", lo_open=True))
 
+    # --- schedules (technology shocks)
+    schedules: Mapping[str, Any] = field(default_factory=Schedules, metadata=_meta(
+        "parameters that change during a run: steps {at, to} and ramps {start, end, to}; "
+        "schedulable: " + ", ".join(SCHEDULABLE), "table of schedules",
+        source="Jervis 1978; Glaser & Kaufmann 1998 (technology shifts the balance)"))
+
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
+            if f.name in ("schedules", "buffer_depth"):
+                continue  # checked below, once the scalars are
             if f.name == "mechanisms":
                 if isinstance(value, dict):
                     value = Mechanisms(**value)
@@ -406,6 +456,66 @@ class WorldParams:
         if self.war_loss < self.war_gain:
             raise ParameterError("war_loss", self.war_loss,
                                  f"must be >= war_gain = {self.war_gain} (MODELS.md 2.3)")
+        object.__setattr__(self, "buffer_depth", self._check_matrix("buffer_depth",
+                                                                    self.buffer_depth))
+        self._check_schedules()
+
+    def _check_matrix(self, name: str, value: Any) -> PairMatrix:
+        n = self.n_states
+        f = next(f for f in dataclasses.fields(self) if f.name == name)
+        if isinstance(value, list | tuple) and len(value) == 0:
+            return ()
+        shape_msg = f"must be empty (none) or {n} rows of {n} numbers (a directed matrix)"
+        if not isinstance(value, list | tuple) or len(value) != n:
+            raise ParameterError(name, value, shape_msg)
+        rows: list[tuple[float, ...]] = []
+        for i, row in enumerate(value):
+            if not isinstance(row, list | tuple) or len(row) != n:
+                raise ParameterError(name, value, shape_msg)
+            out = []
+            for j, v in enumerate(row):
+                if isinstance(v, bool):
+                    raise ParameterError(f"{name}[{i}][{j}]", v, "must be a number")
+                try:
+                    x = float(v)
+                except (TypeError, ValueError):
+                    raise ParameterError(f"{name}[{i}][{j}]", v, "must be a number") from None
+                if i != j:
+                    try:
+                        self._check_range(f, x)
+                    except ParameterError as exc:
+                        raise ParameterError(f"{name}[{i}][{j}]", v, exc.allowed) from None
+                out.append(x if i != j else 0.0)
+            rows.append(tuple(out))
+        return tuple(rows)
+
+    def _check_schedules(self) -> None:
+        sch = self.schedules if isinstance(self.schedules, Schedules) else Schedules(
+            self.schedules)
+        fields = {f.name: f for f in dataclasses.fields(self)}
+        for name, s in sch.items():
+            for k, to in enumerate(s.targets()):
+                try:
+                    self._check_range(fields[name], to)
+                except ParameterError as exc:
+                    where = f"schedules.{name}" + (f"[{k}]" if len(s.changes) > 1 else "")
+                    raise ParameterError(where + ".to", to, exc.allowed) from None
+        object.__setattr__(self, "schedules", sch)
+
+    def at(self, t: int) -> WorldParams:
+        """The parameters in force at step ``t``: every schedule evaluated, none left.
+
+        Without schedules this is ``self``. The values need no new validation: a
+        schedule moves between its base and target values, all checked at
+        construction, and every allowed range is an interval.
+        """
+        if not self.schedules:
+            return self
+        new = copy.copy(self)
+        for name, sch in self.schedules.items():
+            object.__setattr__(new, name, sch.value_at(t, getattr(self, name)))
+        object.__setattr__(new, "schedules", Schedules())
+        return new
 
     @staticmethod
     def _check_range(f: dataclasses.Field[Any], v: float) -> None:
@@ -427,6 +537,10 @@ class WorldParams:
             v = getattr(self, f.name)
             if isinstance(v, Mechanisms):
                 out[f.name] = dataclasses.asdict(v)
+            elif isinstance(v, Schedules):
+                out[f.name] = v.to_dict()
+            elif f.name == "buffer_depth":
+                out[f.name] = [list(row) for row in v]
             elif isinstance(v, enum.Enum):
                 out[f.name] = v.value
             elif isinstance(v, tuple):
@@ -487,6 +601,10 @@ def params_table(params: WorldParams | None = None) -> list[dict[str, str]]:
                              "meaning": mf.metadata["doc"], "source": mf.metadata["source"]})
             continue
         value = v.value if isinstance(v, enum.Enum) else v
+        if isinstance(v, Schedules):
+            value = v.to_dict()
+        elif f.name == "buffer_depth":
+            value = [list(row) for row in v]
         has_range = m["lo"] is not None or m["hi"] is not None
         rows.append({"name": f.name, "value": str(value), "unit": m["unit"],
                      "range": _range_text(m) if has_range else "-",

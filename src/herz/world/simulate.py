@@ -48,8 +48,9 @@ def run_batch(params: WorldParams, state: WorldState, steps: int, full: bool = F
               ) -> dict[str, np.ndarray]:
     """Advance ``state`` by ``steps`` steps; return per-step series (and full paths if ``full``).
 
-    Series: mean arsenal, community coverage and wars every step; trust among
-    security seekers at the first and last step (every step with ``full``).
+    Series: mean arsenal, community coverage, wars started, wars being fought
+    and greedy states every step; trust among security seekers at the first
+    and last step (every step with ``full``).
     """
     w, n = state.worlds, state.n_states
     rec: dict[str, np.ndarray] = {
@@ -57,6 +58,8 @@ def run_batch(params: WorldParams, state: WorldState, steps: int, full: bool = F
         "trust_seekers": np.full((w, steps + 1), np.nan),
         "community_coverage": np.empty((w, steps + 1)),
         "wars": np.zeros((w, steps + 1), dtype=np.int64),
+        "at_war": np.zeros((w, steps + 1), dtype=np.int64),
+        "n_greedy": np.zeros((w, steps + 1), dtype=np.int64),
     }
     if full:
         rec["offense"] = np.empty((w, steps + 1, n))
@@ -74,6 +77,8 @@ def run_batch(params: WorldParams, state: WorldState, steps: int, full: bool = F
         rec["community_coverage"][:, t] = (state.community >= 0).mean(axis=1)
         rec["wars"][:, t] = state.n_wars - wars_before
         wars_before[:] = state.n_wars
+        rec["at_war"][:, t] = (state.war_target >= 0).sum(axis=1)
+        rec["n_greedy"][:, t] = state.greedy.sum(axis=1)
         if full:
             rec["offense"][:, t] = state.offense
             rec["defense"][:, t] = state.defense
@@ -196,6 +201,14 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
         df["first_war_attacker"] = state.first_war_attacker
         df["first_war_target"] = state.first_war_target
         df["runaway_step"] = state.runaway_step
+        df["n_greedy_end"] = state.greedy.sum(axis=1)
+        df["motive_changes"] = state.motive_changes
+        df["war_years"] = state.war_steps * p.dt
+        with np.errstate(invalid="ignore", divide="ignore"):
+            df["mean_war_duration"] = np.where(
+                state.wars_ended > 0,
+                state.war_steps_ended / np.maximum(state.wars_ended, 1) * p.dt, np.nan)
+        df["wars_ongoing"] = (state.war_target >= 0).sum(axis=1)
         frames.append(df[list(OUTCOME_COLUMNS)])
         if trajectories:
             rec["greedy"] = greedy0
@@ -234,6 +247,8 @@ def _dataset(out: pd.DataFrame, paths: list[dict[str, np.ndarray]], p: WorldPara
         "trust_seekers": (("world", "step"), cat["trust_seekers"]),
         "community_coverage_path": (("world", "step"), cat["community_coverage"]),
         "wars": (("world", "step"), cat["wars"]),
+        "at_war": (("world", "step"), cat["at_war"]),
+        "n_greedy_path": (("world", "step"), cat["n_greedy"]),
     }
     for col in OUTCOME_COLUMNS:
         if col != "world":

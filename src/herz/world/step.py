@@ -29,7 +29,7 @@ from herz.world._kernels import fused_kernel
 from herz.world.arms import update_arms
 from herz.world.beliefs import update_beliefs
 from herz.world.community import update_community
-from herz.world.identity import update_identity
+from herz.world.identity import drift_motives, drifting, update_identity
 from herz.world.params import ThreatAggregation, UpdateOrder, WorldParams
 from herz.world.perception import (
     Perception,
@@ -78,6 +78,7 @@ def _interpret(state: WorldState, params: WorldParams, inst: NDArray[np.float64]
         params.update_order is UpdateOrder.SEQUENTIAL, state.identity,
         _ONE if inst is None else inst, inst is not None,
         _ONE if state.weight is None else state.weight, state.weight is not None,
+        _ONE if state.shield is None else state.shield, state.shield is not None,
         float(params.fear_floor), bool(params.offensive_realism),
         float(params.identity_threat_weight), float(params.community_threat_cut),
         params.threat_aggregation is ThreatAggregation.MEAN,
@@ -103,12 +104,15 @@ _NO_ATTACKER = np.zeros((1, 1), dtype=np.bool_)
 def step(state: WorldState, params: WorldParams, fused: bool = True) -> WorldState:
     """Advance every world of ``state`` by one step, in place; return it.
 
-    Reads ``state.t`` for the random streams and increments it. ``fused=False``
+    Reads ``state.t`` for the random streams and the schedules and increments
+    it: scheduled parameters take their value at ``state.t``
+    (:meth:`WorldParams.at`) for the whole step. ``fused=False``
     runs perception, belief update and the arms policy's threat sum as three
     separate functions instead of one compiled pass (same results; for tests).
     The fused pass writes beliefs and perceived threats into two alternating
     buffers: copy ``state.mistrust`` if you keep it across steps.
     """
+    params = params.at(state.t)  # schedules: this step's values (itself without any)
     mech = params.mechanisms
     seq = params.update_order is UpdateOrder.SEQUENTIAL
     inst = institution_strength(state, params)
@@ -182,6 +186,10 @@ def step(state: WorldState, params: WorldParams, fused: bool = True) -> WorldSta
             s_new[:, idx, idx] = 1.0
         state.community, state.community_age = labels, age
 
+    # 7b. motive drift (a labelled stand-in for endogenous preferences), acting from t + 1
+    new_greedy = drift_motives(state, params, s_new if seq else state.identity) \
+        if drifting(params) else None
+
     # write t + 1
     reached = ((offense >= params.runaway_level) | (defense >= params.runaway_level)).any(axis=1)
     new_runaway = reached & (state.runaway_step < 0)
@@ -193,5 +201,7 @@ def step(state: WorldState, params: WorldParams, fused: bool = True) -> WorldSta
     state.signals = signals
     state.attacks = attacks
     state.arms_control = treaty if mech.signalling else state.arms_control
+    if new_greedy is not None:
+        state.greedy = new_greedy
     state.t += 1
     return state
