@@ -60,6 +60,7 @@ def _register() -> None:
     from herz.cli import replicator as replicator_cli
     from herz.cli import report as report_cli
     from herz.cli import richardson as richardson_cli
+    from herz.cli import trust as trust_cli
     from herz.cli import world as world_cli
 
     richardson_cli.register(models_app)
@@ -79,6 +80,7 @@ def _register() -> None:
     info_cli.register(app)
     explore_cli.register(app)
     calibrate_cli.register(app)
+    trust_cli.register(app)
 
 
 _register()

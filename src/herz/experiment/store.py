@@ -3,8 +3,9 @@
 A results directory holds::
 
     RESULTS/
-      manifest.json        the scenario, its hash, the design, the seed tree, versions,
-                           every run's start and end, and each chunk's status
+      manifest.json        the scenario, its hash, the design (and design.parquet's
+                           SHA-256), the seed tree, versions, every run's start and
+                           end, and each chunk's status and SHA-256
       design.parquet       one row per design point with its full parameters
       chunks/*.parquet     one file per finished chunk of replicates
       corrupt/             chunks found damaged on resume (kept for inspection)
@@ -207,7 +208,8 @@ class Store:
         """Start a new results directory for ``scenario`` (a :class:`Scenario`)."""
         self.chunks_dir.mkdir(parents=True, exist_ok=True)
         table = pa.Table.from_pandas(design, preserve_index=False)
-        _atomic_write(self.design_path, encode_chunk(table, "design", scenario.hash))
+        design_bytes = encode_chunk(table, "design", scenario.hash)
+        _atomic_write(self.design_path, design_bytes)
         self.manifest = {
             "format": FORMAT,
             "scenario_hash": scenario.hash,
@@ -215,7 +217,8 @@ class Store:
             "scenario_toml": source_text,
             "scenario_document": _jsonable(dict(scenario.document)),
             "design": {**_jsonable(scenario.canonical()["design"]), "points": len(design),
-                       "file": "design.parquet"},
+                       "file": "design.parquet",
+                       "sha256": hashlib.sha256(design_bytes).hexdigest()},
             "seed_tree": {
                 "seed": scenario.seed,
                 "design": [0],
@@ -378,8 +381,9 @@ def connect(results: str | Path) -> Any:
     """An in-memory DuckDB connection with views over a results directory.
 
     Views: ``results`` (every row of every finished chunk), ``design`` (one row per
-    design point), ``chunks`` (the manifest's chunk records) and ``failures`` (failed
-    chunks with their errors).
+    design point), ``chunks`` (the manifest's chunk records), ``failures`` (failed
+    chunks with their errors) and ``runs`` (``results`` with each world's ``run_id``,
+    ``p{point}-r{replicate}``, as ``herz replay`` takes it).
     """
     import duckdb
 
@@ -404,6 +408,9 @@ def connect(results: str | Path) -> Any:
     con.execute("CREATE VIEW chunks AS SELECT * FROM _chunks_df")
     con.execute("CREATE VIEW failures AS SELECT id, point, start, stop, attempts, error "
                 "FROM chunks WHERE status = 'failed'")
+    # Every stored world's id for `herz replay RESULTS RUN_ID` (herz.experiment.replay).
+    run_id = "concat('p', point, '-r', replicate)" if files else "CAST(NULL AS VARCHAR)"
+    con.execute(f"CREATE VIEW runs AS SELECT {run_id} AS run_id, * FROM results")
     return con
 
 

@@ -29,7 +29,8 @@ from herz.experiment.runners import Runner, Task, TaskResult, make_runner
 from herz.experiment.scenario import Scenario, load_scenario, parse_scenario
 from herz.experiment.store import ResultsError, Store, chunk_id, query
 
-__all__ = ["SweepInterrupted", "SweepResult", "resume", "run_scenario", "sweep"]
+__all__ = ["SweepInterrupted", "SweepResult", "manifest_scenario", "resume", "run_scenario",
+           "sweep"]
 
 
 class SweepInterrupted(KeyboardInterrupt):
@@ -370,6 +371,22 @@ def _run_tasks(store: Store, scenario: Scenario, runner: Runner,
             on_chunk(task, res)
 
 
+def manifest_scenario(man: Mapping[str, Any], results: str | Path = "<results>") -> Scenario:
+    """The scenario a manifest records (its TOML text, or the document built in Python).
+
+    The caller compares its hash with ``man["scenario_hash"]``; a TOML that no longer
+    validates raises :class:`~herz.experiment.scenario.ScenarioError`.
+    """
+    text = man.get("scenario_toml") or ""
+    scen = man.get("scenario")
+    source = str(scen.get("source", "<manifest>")) if isinstance(scen, dict) else "<manifest>"
+    if text:
+        return parse_scenario(text, source=source)
+    if isinstance(man.get("scenario_document"), dict):  # built in Python, not from a file
+        return Scenario.from_dict(man["scenario_document"], source=source)
+    raise ResultsError(f"{results}: the manifest holds no scenario")
+
+
 def resume(results: str | Path, *, runner: Runner | str | None = None,
            workers: int | None = None, scheduler: Any = None, retry_failed: bool = True,
            progress: bool = False,
@@ -377,14 +394,7 @@ def resume(results: str | Path, *, runner: Runner | str | None = None,
     """Complete the sweep in ``results`` from the scenario its manifest records."""
     store = Store(results)
     man = store.read_manifest()
-    text = man.get("scenario_toml") or ""
-    source = str(man.get("scenario", {}).get("source", "<manifest>"))
-    if text:
-        scenario = parse_scenario(text, source=source)
-    elif isinstance(man.get("scenario_document"), dict):  # built in Python, not from a file
-        scenario = Scenario.from_dict(man["scenario_document"], source=source)
-    else:
-        raise ResultsError(f"{results}: the manifest holds no scenario to resume from")
+    scenario = manifest_scenario(man, results)
     if scenario.hash != man["scenario_hash"]:
         raise ResultsError(f"{results}: the recorded scenario now hashes to "
                            f"{scenario.hash[:12]}, not {man['scenario_hash'][:12]} (a "
