@@ -1,6 +1,6 @@
 """herz.analysis.calibration and ``herz calibrate``: SMM fit of the two-state world, counterfactuals.
 
-Runtime: about 15-25 s on a lightly loaded 2-core machine (one recovery fit with B = 40
+Runtime: about 20-25 s on a lightly loaded 2-core machine (one recovery fit with B = 40
 k-step bootstrap replicates, one short real-dyad run of the command line).
 """
 
@@ -61,9 +61,14 @@ def test_counterfactual_direction_follows_the_theory(recovered) -> None:
     # Jervis: more distinguishable defence means less perceived threat, so the calibrated
     # race cannot be faster; less distinguishable means a faster race (so the check can fail)
     tol = 0.02
-    hi_d = cal.counterfactual(recovered, {"distinguishability": 0.9}, worlds=100, seed=1)
-    lo_d = cal.counterfactual(recovered, {"distinguishability": 0.1}, worlds=100, seed=1)
+    hi_d = cal.counterfactual(recovered, {"distinguishability": 0.9}, worlds=100, seed=1,
+                              worlds_per_draw=4)
+    lo_d = cal.counterfactual(recovered, {"distinguishability": 0.1}, worlds=100, seed=1,
+                              worlds_per_draw=0)
     assert np.all(hi_d.final_ratio[1] <= 1.0 + tol)
+    # ... and for every bootstrap draw of the parameters, not only at the estimate
+    assert np.all(hi_d.final_ratio_params[2] <= 1.0 + tol)
+    assert np.all(np.isnan(lo_d.final_ratio_params))
     assert np.all(hi_d.cumulative_ratio[1] <= 1.0 + tol)
     assert np.all(lo_d.final_ratio[1] >= 1.0 - tol)
     spiral = "spiral"
@@ -71,7 +76,8 @@ def test_counterfactual_direction_follows_the_theory(recovered) -> None:
     # paired on common random numbers: the baseline bands are the same in both runs
     np.testing.assert_array_equal(hi_d.baseline, lo_d.baseline)
     # Kydd: separating costly signals raise trust and slow the race
-    sig = cal.counterfactual(recovered, {"signal_cost": 1.0}, worlds=100, seed=1)
+    sig = cal.counterfactual(recovered, {"signal_cost": 1.0}, worlds=100, seed=1,
+                             worlds_per_draw=0)
     assert sig.trust_end[1] > sig.trust_end[0] + 0.1
     assert np.all(sig.cumulative_ratio[1] <= 1.0 + tol)
 

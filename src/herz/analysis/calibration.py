@@ -26,12 +26,16 @@ the world starts at the two observed first-year values on that scale
 (``initial_arms = (x0_A, x0_B)``, no spread). Moments are computed on the log
 of the scaled series, so they do not depend on the scaling.
 
-Fitted parameters (one value for both states):
+Fitted parameters (one value for both states; :data:`DEFAULT_FIT`):
 
 - ``reaction``: Richardson's k, arms added per unit of perceived threat;
-- ``fatigue``: Richardson's a, yearly depreciation and expense;
 - ``grievance``: Richardson's g, in scaled units per year;
 - ``perception_noise``: the lognormal sd of the perceived threat.
+
+``fatigue`` (Richardson's a) stays at the world's default 0.1 unless asked for
+(``fit=FITTABLE``): growth moments of two co-trending series do not separate k
+from a (a four-parameter fit of a dyad simulated with k = 0.2, a = 0.12 returned
+k = 0.08, a = 0.02 with the moments matched about as well).
 
 ``reaction`` is identified only as the effective reaction
 k * fear * (q + (1 - q)(1 - d)) (fear from the beliefs, q the offensive share
@@ -57,29 +61,41 @@ small Sobol design.
 Intervals: parametric bootstrap (Efron & Tibshirani 1993, ch. 6 and 13):
 ``bootstrap`` data sets of the observed length are simulated from the fitted
 world (on random numbers disjoint from the estimation's), each is refitted
-from the estimate, and the ``level`` percentile interval of the refits is
-reported. Identification is reported per parameter: a parameter counts as
-identified when the estimate is not at a bound, the Jacobian of the weighted
-moments has full column rank, and its bootstrap interval covers less than half
-of its admissible range.
+from the estimate (by default three Gauss-Newton steps with the moment
+Jacobian at the estimate: the k-step bootstrap of Andrews 2002), and the
+``level`` percentile interval of the refits is reported. Identification is
+reported per parameter: a parameter counts as identified when the estimate is
+not at a bound, the Jacobian of the weighted moments has full column rank, and
+its bootstrap interval covers less than half of its search range.
+
+Counterfactuals carry two kinds of uncertainty: the spread over simulated
+worlds at the estimate (``final_ratio``, ``cumulative_ratio``) and the spread of
+the median effect over the bootstrap parameter draws (``*_ratio_params``).
 
 References
 ----------
 McFadden, D. (1989). A method of simulated moments for estimation of discrete
 response models without numerical integration. *Econometrica* 57(5):
-995-1026. doi:10.2307/1913621.
+995-1026.
 
 Pakes, A. & Pollard, D. (1989). Simulation and the asymptotics of optimization
-estimators. *Econometrica* 57(5): 1027-1057. doi:10.2307/1913622.
+estimators. *Econometrica* 57(5): 1027-1057.
 
 Duffie, D. & Singleton, K. J. (1993). Simulated moments estimation of Markov
-models of asset prices. *Econometrica* 61(4): 929-952. doi:10.2307/2951768.
+models of asset prices. *Econometrica* 61(4): 929-952.
 
 Gourieroux, C., Monfort, A. & Renault, E. (1993). Indirect inference.
-*Journal of Applied Econometrics* 8(S1): S85-S118. doi:10.1002/jae.3950080507.
+*Journal of Applied Econometrics* 8(S1): S85-S118.
 
 Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
 Chapman & Hall/CRC.
+
+Andrews, D. W. K. (2002). Higher-order improvements of a computationally
+attractive k-step bootstrap for extremum estimators. *Econometrica* 70(1):
+119-162.
+
+Davidson, R. & MacKinnon, J. G. (1999). Bootstrap testing in nonlinear models.
+*International Economic Review* 40(2): 487-508.
 
 Richardson, L. F. (1960). *Arms and Insecurity*. Pittsburgh: Boxwood Press.
 """
@@ -667,6 +683,12 @@ class CounterfactualResult:
     trust_end: tuple[float, float]  # mean seekers' trust at the end: baseline, scenario
     worlds: int
     seed: int
+    #: (3, 2): quantiles over bootstrap parameter draws of the median (over worlds) ratio,
+    #: final year and summed over the span; NaN without bootstrap draws
+    final_ratio_params: NDArray[np.float64] = field(
+        default_factory=lambda: np.full((3, 2), np.nan))
+    cumulative_ratio_params: NDArray[np.float64] = field(
+        default_factory=lambda: np.full((3, 2), np.nan))
 
     @property
     def label(self) -> str:
@@ -694,6 +716,8 @@ class CounterfactualResult:
             "scenario_outcomes": self.scenario_outcomes,
             "final_year_ratio": ratio(self.final_ratio),
             "cumulative_ratio": ratio(self.cumulative_ratio),
+            "final_year_ratio_over_parameter_draws": ratio(self.final_ratio_params),
+            "cumulative_ratio_over_parameter_draws": ratio(self.cumulative_ratio_params),
             "trust_end": {"baseline": self.trust_end[0], "scenario": self.trust_end[1]},
             "baseline": paths(self.baseline), "scenario": paths(self.scenario),
         }
@@ -704,7 +728,8 @@ def _fmt(v: Any) -> Any:
 
 
 def counterfactual(result: CalibrationResult, changes: dict[str, Any], worlds: int = 200,
-                   seed: int = 0, horizon: int = 0, band: float = 0.9) -> CounterfactualResult:
+                   seed: int = 0, horizon: int = 0, band: float = 0.9,
+                   worlds_per_draw: int = 8) -> CounterfactualResult:
     """Run the calibrated dyad from its first year with ``changes``, beside the baseline.
 
     Both runs use the same ``worlds`` world keys (common random numbers), so
@@ -712,6 +737,10 @@ def counterfactual(result: CalibrationResult, changes: dict[str, Any], worlds: i
     extra years run past the end of the data. Spending is reported in the
     data's units (the scaled paths times each series' mean); ``band`` is the
     central share of worlds between the lower and upper quantile.
+
+    Parameter uncertainty: for each bootstrap draw of the fitted parameters the
+    pair is run again on ``worlds_per_draw`` worlds (0: skip), and the median
+    ratio per draw is summarised by the same quantiles over draws.
     """
     if not 0.0 < band < 1.0:
         raise ParameterError("band", band, "must be in (0, 1)")
@@ -736,6 +765,21 @@ def counterfactual(result: CalibrationResult, changes: dict[str, Any], worlds: i
         cum = asn.sum(axis=1) / ab.sum(axis=1)
     years = np.arange(int(result.years[0]), int(result.years[0]) + steps + 1, dtype=np.int64)
     outcomes = sorted(set(ob) | set(osn))
+    fr_p = np.full((3, 2), np.nan)
+    cr_p = np.full((3, 2), np.nan)
+    draws = result.bootstrap_estimates
+    if worlds_per_draw > 0 and draws.shape[0] >= 2:
+        keys = world_keys(int(child_seed(seed, 2).generate_state(1)[0]), int(worlds_per_draw))
+        per = np.empty((draws.shape[0], 2, 2))
+        for b, xb in enumerate(draws):
+            theta = {**result.params, **dict(zip(result.fit, map(float, xb), strict=True))}
+            pb = _paths(calibrated_world(result.x0, theta), steps, keys)
+            ps = _paths(calibrated_world(result.x0, theta, **over), steps, keys)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                per[b, 0] = np.nanmedian(ps[:, -1, :] / pb[:, -1, :], axis=0)
+                per[b, 1] = np.nanmedian(ps.sum(axis=1) / pb.sum(axis=1), axis=0)
+        fr_p = np.nanquantile(per[:, 0], qs, axis=0)
+        cr_p = np.nanquantile(per[:, 1], qs, axis=0)
     return CounterfactualResult(
         calibration=result, changes=dict(changes), years=years,
         quantiles=(float(qs[0]), float(qs[1]), float(qs[2])),
@@ -743,7 +787,8 @@ def counterfactual(result: CalibrationResult, changes: dict[str, Any], worlds: i
         baseline_outcomes={k: ob.get(k, 0.0) for k in outcomes},
         scenario_outcomes={k: osn.get(k, 0.0) for k in outcomes},
         final_ratio=np.nanquantile(final, qs, axis=0), cumulative_ratio=np.nanquantile(
-            cum, qs, axis=0), trust_end=(tb, ts), worlds=int(worlds), seed=int(seed))
+            cum, qs, axis=0), trust_end=(tb, ts), worlds=int(worlds), seed=int(seed),
+        final_ratio_params=fr_p, cumulative_ratio_params=cr_p)
 
 
 def counterfactual_figure(result: CalibrationResult,

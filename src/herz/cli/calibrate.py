@@ -150,7 +150,12 @@ def _print(res: Any, cfs: list[Any]) -> None:
             lo, med, hi = c.final_ratio[:, k]
             clo, cmed, chi = c.cumulative_ratio[:, k]
             console.print(f"  {s}: final-year spending x{med:.3f} [{lo:.3f}, {hi:.3f}], "
-                          f"cumulative x{cmed:.3f} [{clo:.3f}, {chi:.3f}] of the baseline")
+                          f"cumulative x{cmed:.3f} [{clo:.3f}, {chi:.3f}] of the baseline "
+                          "(over worlds)")
+            plo, pmed, phi = c.final_ratio_params[:, k]
+            if pmed == pmed:  # not NaN: bootstrap draws were run
+                console.print(f"  {s}: median final-year ratio over parameter draws "
+                              f"x{pmed:.3f} [{plo:.3f}, {phi:.3f}]")
         console.print(f"  outcomes baseline {c.baseline_outcomes} -> {c.scenario_outcomes}; "
                       f"trust at the end {c.trust_end[0]:.3f} -> {c.trust_end[1]:.3f}")
     for note in res.notes:
