@@ -15,6 +15,10 @@ which seed, and where the results go::
     [world]                  # the model's parameters; those not named keep defaults
     distinguishability = 0.5
 
+    [world.schedules]        # world parameters that change mid-run (technology shocks)
+    offense_defense_balance = { at = 50, to = 3.0 }          # a step at step 50
+    distinguishability = [{ start = 0, end = 100, to = 1.0 }] # a linear ramp
+
     [mechanisms]             # the model's switchable mechanisms
     signalling = true
 
@@ -32,6 +36,10 @@ which seed, and where the results go::
 
     [output]
     directory = "results/escape-map"   # relative to the working directory
+
+``[world.schedules]`` is part of ``[world]``: the world validates it
+(:mod:`herz.world.schedule` lists which parameters may follow a schedule), and
+its problems are reported as ``world.schedules.NAME``.
 
 Every problem is reported as ``FILE: FIELD.PATH = VALUE: WHAT IS ALLOWED`` (malformed
 TOML as ``FILE: line L, column C: ...``); unknown keys are errors that suggest the
