@@ -26,7 +26,11 @@ def test_buffer_matrix_is_validated_and_round_trips():
     assert p.buffer_depth == ((0.0, 1.0, 0.0), (0.0, 0.0, 2.5), (0.0, 0.0, 0.0))  # diagonal 0
     assert p.to_dict()["buffer_depth"] == [[0.0, 1.0, 0.0], [0.0, 0.0, 2.5], [0.0, 0.0, 0.0]]
     assert WorldParams.from_dict(p.to_dict()) == p
-    assert WorldParams().buffer_depth == () and WorldParams().to_dict()["buffer_depth"] == []
+    assert WorldParams().buffer_depth == 0.0 and WorldParams().to_dict()["buffer_depth"] == 0.0
+    assert WorldParams(buffer_depth=[]).buffer_depth == 0.0  # an empty matrix is no buffer
+    assert WorldParams(buffer_depth=2).buffer_depth == 2.0
+    with pytest.raises(ParameterError, match="buffer_depth"):
+        WorldParams(buffer_depth=-1.0)
     with pytest.raises(ParameterError, match="3 rows of 3 numbers"):
         WorldParams(n_states=3, buffer_depth=[[0, 1], [1, 0]])
     with pytest.raises(ParameterError, match=r"buffer_depth\[0\]\[1\]"):
@@ -46,6 +50,9 @@ def test_user_matrix_is_the_depth_in_every_world():
     s = initial_state(p, keys)
     np.testing.assert_allclose(s.shield[0], np.exp(-np.asarray(p.buffer_depth)))
     assert initial_state(WorldParams(n_states=3), keys).shield is None
+    # one number: the same depth on every pair, none on the diagonal
+    uniform = buffer_depths(WorldParams(n_states=3, buffer_depth=0.5), keys)
+    np.testing.assert_array_equal(uniform[2], 0.5 * (1.0 - np.eye(3)))
 
 
 def test_random_asymmetric_buffers_shield_one_side_of_each_pair():
@@ -150,6 +157,7 @@ def test_buffer_lowers_the_attackers_chance_by_hand(quiet, make_state):
 def test_zero_buffers_change_nothing_bit_for_bit():
     p = WorldParams(n_states=5, p_greedy=0.3, geography="plane")
     zero = p.replace(buffer_depth=[[0.0] * 5 for _ in range(5)])
+    assert initial_state(zero, world_keys(6, 1)).shield is not None  # the shielded code path
     a = simulate(p, worlds=20, steps=40, seed=6)
     b = simulate(zero, worlds=20, steps=40, seed=6)
     assert a.equals(b)

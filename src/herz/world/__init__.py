@@ -17,6 +17,22 @@ identity                :mod:`herz.world.identity`      Wendt 1992, 1999; Mitzen
 security communities    :mod:`herz.world.community`     Adler & Barnett 1998
 ======================  ==============================  =========================================
 
+Four more change what the eight act on, each off or neutral by default (a
+world with default values gives the numbers it gave before they existed):
+
+======================  ==============================  =========================================
+schedules               :mod:`herz.world.schedule`      Jervis 1978; Glaser & Kaufmann 1998
+buffer zones            :mod:`herz.world.state`         Garver 2001; Boulding 1962
+motive drift            :mod:`herz.world.identity`      stand-in for Yoder & Haynes 2024
+multi-step wars         :mod:`herz.world.war`           Nilsson 2012
+======================  ==============================  =========================================
+
+Technology shocks: numeric parameters that stand for technology, information
+or costs (:data:`herz.world.schedule.SCHEDULABLE`) may follow a
+:class:`~herz.world.schedule.Schedule` of steps and linear ramps
+(``WorldParams(schedules={"offense_defense_balance": Schedule.step(at=50,
+to=3.0)})``, or ``[world.schedules]`` in a scenario file).
+
 :func:`simulate` runs them; :mod:`herz.world.outcomes` classifies each world
 by Booth and Wheeler's logics; :mod:`herz.world.step` composes one step in the
 order :data:`ORDER`.
@@ -36,10 +52,9 @@ in 512 MiB). The hot loops (perception, belief update, the threat sum, war
 decisions, identity) are compiled with Numba and run in parallel over worlds;
 ``bench/world_vs_mesa.py`` times them against the same world in Mesa.
 
-Not modelled (yet): parameter schedules (technology shocks), asymmetric
-buffer-zone geography (Garver), drifting motives (the "endogenous preferences"
-stand-in of MODELS.md section 6), war duration beyond one step, and blocs as
-actors beyond the pooled defence of security communities.
+Not modelled (yet): blocs as actors beyond the pooled defence of security
+communities, and Yoder and Haynes's own model of endogenous preferences (motive
+drift is a labelled stand-in).
 """
 
 from herz.world.outcomes import Outcome
@@ -52,16 +67,19 @@ from herz.world.params import (
     WorldParams,
     params_table,
 )
+from herz.world.schedule import SCHEDULABLE, Schedule
 from herz.world.simulate import default_batch_size, run_batch, simulate
 from herz.world.state import WorldState, initial_state
 from herz.world.step import ORDER, step
 
 __all__ = [
     "ORDER",
+    "SCHEDULABLE",
     "Culture",
     "Geography",
     "Mechanisms",
     "Outcome",
+    "Schedule",
     "ThreatAggregation",
     "UpdateOrder",
     "WorldParams",

@@ -147,8 +147,9 @@ class Mechanisms:
 
 
 PerState = float | tuple[float, ...]
-#: A directed N x N matrix (rows: the state shielded, columns: the state it is shielded from).
-PairMatrix = tuple[tuple[float, ...], ...]
+#: One number for every ordered pair, or a directed N x N matrix (rows: the state
+#: shielded, columns: the state it is shielded from).
+PairValue = float | tuple[tuple[float, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -158,8 +159,8 @@ class WorldParams:
     Read them as one table with :func:`params_table` or ``herz world params``.
     ``reaction``, ``fatigue``, ``grievance`` and ``initial_arms`` take one value
     for every state or a tuple with one value per state (Posen: states differ).
-    ``buffer_depth`` takes a directed N x N matrix (Garver: buffers are
-    asymmetric). ``schedules`` maps the names in :data:`SCHEDULABLE` to a
+    ``buffer_depth`` takes one number or a directed N x N matrix (Garver:
+    buffers are asymmetric). ``schedules`` maps the names in :data:`SCHEDULABLE` to a
     :class:`~herz.world.schedule.Schedule` (a technology shock or a ramp);
     :meth:`at` gives the parameters in force at a step.
 
@@ -371,10 +372,11 @@ class WorldParams:
     distance_scale: float = field(default=0.3, metadata=_meta(
         "distance over which threat falls by a factor e", "unit-square lengths", 0.0, None,
         "Boulding 1962 (loss-of-strength gradient)", lo_open=True))
-    buffer_depth: PairMatrix = field(default=(), metadata=_meta(
-        "directed buffer b[i][j] shielding i from j (N x N, diagonal ignored; empty: none): "
-        "i feels j's threat and j's offence reaches i times exp(-b)", "e-folds of the "
-        "loss-of-strength gradient", 0.0, 50.0, "Garver 2001; Boulding 1962"))
+    buffer_depth: PairValue = field(default=0.0, metadata=_meta(
+        "buffer b[i][j] shielding i from j: one number for every pair or a directed N x N "
+        "matrix (diagonal ignored); i feels j's threat and j's offence reaches i times "
+        "exp(-b)", "e-folds of the loss-of-strength gradient", 0.0, 50.0,
+        "Garver 2001; Boulding 1962"))
     buffer_asymmetry: float = field(default=0.0, metadata=_meta(
         "random asymmetric buffers: in each pair one side (drawn) gets depth uniform in "
         "[0, this], the other none", "e-folds", 0.0, 50.0, "Garver 2001 (herz design for large N)"))
@@ -460,12 +462,16 @@ class WorldParams:
                                                                     self.buffer_depth))
         self._check_schedules()
 
-    def _check_matrix(self, name: str, value: Any) -> PairMatrix:
+    def _check_matrix(self, name: str, value: Any) -> PairValue:
         n = self.n_states
         f = next(f for f in dataclasses.fields(self) if f.name == name)
         if isinstance(value, list | tuple) and len(value) == 0:
-            return ()
-        shape_msg = f"must be empty (none) or {n} rows of {n} numbers (a directed matrix)"
+            return 0.0
+        shape_msg = f"must be one number or {n} rows of {n} numbers (a directed matrix)"
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            num = float(value)
+            self._check_range(f, num)
+            return num
         if not isinstance(value, list | tuple) or len(value) != n:
             raise ParameterError(name, value, shape_msg)
         rows: list[tuple[float, ...]] = []
@@ -539,7 +545,7 @@ class WorldParams:
                 out[f.name] = dataclasses.asdict(v)
             elif isinstance(v, Schedules):
                 out[f.name] = v.to_dict()
-            elif f.name == "buffer_depth":
+            elif f.name == "buffer_depth" and isinstance(v, tuple):
                 out[f.name] = [list(row) for row in v]
             elif isinstance(v, enum.Enum):
                 out[f.name] = v.value
@@ -603,7 +609,7 @@ def params_table(params: WorldParams | None = None) -> list[dict[str, str]]:
         value = v.value if isinstance(v, enum.Enum) else v
         if isinstance(v, Schedules):
             value = v.to_dict()
-        elif f.name == "buffer_depth":
+        elif f.name == "buffer_depth" and isinstance(v, tuple):
             value = [list(row) for row in v]
         has_range = m["lo"] is not None or m["hi"] is not None
         rows.append({"name": f.name, "value": str(value), "unit": m["unit"],

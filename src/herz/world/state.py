@@ -14,7 +14,8 @@ shields i from j: i feels j's threat, and j's offence reaches i, only
 exp(-b[i, j]) as strongly (Boulding's loss-of-strength gradient over the
 buffer). Buffers are directed: Tibet shielded China from India once China held
 it, while Indian territory lay open beyond the Himalayan passes. ``shield``
-holds exp(-b) per world. The user's matrix ``buffer_depth`` applies in every
+holds exp(-b) per world. ``buffer_depth`` (one number for every pair, or
+the user's directed matrix) applies in every
 world; ``buffer_asymmetry`` = a adds, in each pair of states, a depth a * u
 (u uniform) on one side drawn at random (probability 1/2 each), the other side
 none. Those draws are draw ``label_i * N + label_j`` of the geography stream
@@ -197,15 +198,18 @@ def initial_state(params: WorldParams, keys: NDArray[np.uint64],
 def buffer_depths(params: WorldParams, keys: NDArray[np.uint64]) -> NDArray[np.float64] | None:
     """Buffer depth b[i, j] shielding i from j in each world, (W, N, N), or None if none.
 
-    The user's ``buffer_depth`` matrix plus, with ``buffer_asymmetry`` = a > 0,
+    ``buffer_depth`` (a number for every pair, or the user's matrix) plus, with ``buffer_asymmetry`` = a > 0,
     a random one-sided buffer in each pair (see the module docstring).
     """
     w, n = keys.shape[0], params.n_states
-    if not params.buffer_depth and params.buffer_asymmetry <= 0.0:
+    given = params.buffer_depth
+    if (not isinstance(given, tuple) and given <= 0.0) and params.buffer_asymmetry <= 0.0:
         return None
     depth = np.zeros((w, n, n))
-    if params.buffer_depth:
-        depth += np.asarray(params.buffer_depth, dtype=float)
+    if isinstance(given, tuple):
+        depth += np.asarray(given, dtype=float)
+    elif given > 0.0:
+        depth += given  # the same depth on every pair (the diagonal is cleared below)
     if params.buffer_asymmetry > 0.0:
         u = np.empty((w, n, n))
         fill_uniform(keys, Stream.INIT_POSITIONS, 1, u)  # draw i * N + j for the pair (i, j)
