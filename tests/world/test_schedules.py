@@ -114,6 +114,11 @@ def test_schedules_round_trip_through_dicts_and_json():
     assert back == p and hash(back) == hash(p)
     assert WorldParams().to_dict()["schedules"] == {}
     assert p.schedules["signal_cost"].changes == (Change(10, 10, 2.0),)
+    # flat tables (a sweep's design.parquet) hold the table as JSON text
+    assert WorldParams(**{**d, "schedules": json.dumps(d["schedules"])}) == p
+    assert WorldParams(schedules="{}") == WorldParams()
+    with pytest.raises(ParameterError, match="JSON text"):
+        WorldParams(schedules="{not json")
 
 
 # ---------------------------------------------------------------- the step

@@ -45,6 +45,7 @@ can we measure it? *International Security* 22(4): 44-82. doi:10.2307/2539240.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -238,14 +239,21 @@ class Schedules(Mapping[str, Schedule]):
     """An immutable, hashable mapping of parameter name to :class:`Schedule`.
 
     Built from any mapping whose values are schedules or their scenario form
-    (see :meth:`Schedule.from_value`); names are checked against
-    :data:`SCHEDULABLE`. Iterates in name order.
+    (see :meth:`Schedule.from_value`), or from the JSON text of such a table;
+    names are checked against :data:`SCHEDULABLE`. Iterates in name order.
     """
 
     __slots__ = ("_items",)
 
     def __init__(self, data: Mapping[str, Any] | None = None) -> None:
         items: dict[str, Schedule] = {}
+        if isinstance(data, str):
+            # the JSON text of the table, as flat tables (a sweep's design.parquet) store it
+            try:
+                data = json.loads(data)
+            except ValueError:
+                raise ParameterError("schedules", data, "must be a table of parameter name = "
+                                     "schedule (or its JSON text)") from None
         if data is not None:
             if not isinstance(data, Mapping):
                 raise ParameterError("schedules", data, "must be a table of parameter name = "
