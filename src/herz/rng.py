@@ -9,7 +9,11 @@ only on its own key, never on how many other runs share a process.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+
+from herz.errors import ParameterError
 
 RngLike = np.random.Generator | np.random.SeedSequence | int | None
 
@@ -26,7 +30,7 @@ def as_generator(rng: RngLike = None) -> np.random.Generator:
     if isinstance(rng, np.random.SeedSequence):
         return np.random.Generator(np.random.PCG64(rng))
     if rng is None or isinstance(rng, int | np.integer):
-        return np.random.default_rng(rng)
+        return np.random.default_rng(_seed(rng))
     raise TypeError(
         f"rng = {rng!r}: must be a numpy.random.Generator, a SeedSequence, an int seed or None"
     )
@@ -48,5 +52,12 @@ def child_seed(seed: int | np.random.SeedSequence, *key: int) -> np.random.SeedS
     key is the same no matter how many children were made before, which is what
     lets any single run be replayed from its key alone.
     """
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(_seed(seed))
     return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, *key))
+
+
+def _seed(seed: Any) -> Any:
+    # NumPy's own error for a negative seed is a bare ValueError deep in a traceback.
+    if isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed < 0:
+        raise ParameterError("seed", int(seed), "must be an integer >= 0")
+    return seed

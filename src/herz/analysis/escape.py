@@ -418,7 +418,12 @@ class EscapeAnalysis:
 
 
 def _manifest(path: Path) -> dict[str, Any]:
-    return dict(json.loads((path / "manifest.json").read_text(encoding="utf-8")))
+    from herz.experiment.store import ResultsError, Store
+
+    man = Store(path).read_manifest()  # a clean ResultsError for a missing or damaged manifest
+    if not isinstance(man.get("scenario"), dict):
+        raise ResultsError(f"{path / 'manifest.json'}: damaged manifest (no scenario)")
+    return man
 
 
 def jervis_overlay(rates: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:

@@ -87,7 +87,11 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the command line; input errors print one line and exit with status 2."""
+    """Run the command line; input errors print one line and exit with status 2.
+
+    A run the machine cannot complete (out of memory, a file-system error) prints one
+    line too and exits with status 1.
+    """
     try:
         rv = app(args=argv, prog_name="herz", standalone_mode=False)
     except typer.Exit as exc:
@@ -107,5 +111,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         typer.echo("herz: interrupted", err=True)
         sys.exit(130)
+    except MemoryError as exc:  # a run too large for this machine: say so, in one line
+        typer.echo(f"herz: error: not enough memory ({' '.join(str(exc).split()) or 'MemoryError'})",
+                   err=True)
+        sys.exit(1)
+    except OSError as exc:  # the file system (a folder that cannot be made, a full disk, ...)
+        typer.echo(f"herz: error: {exc}", err=True)
+        sys.exit(1)
     if isinstance(rv, int):
         sys.exit(rv)

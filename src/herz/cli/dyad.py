@@ -143,10 +143,13 @@ def dyads(
 
     require_choice("--scope", scope, ("classic", "all"))
     require_choice("--transform", transform, ("log", "level"))
+    try:  # before the analysis: a folder that cannot be made stops here, not minutes later
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParameterError("--out", str(out), f"cannot make this folder ({exc.strerror})") from None
     with console.status("analysing rivalries..."):
         table = em.analyse_rivalries(scope, transform, alpha, criterion)  # type: ignore[arg-type]
     tabs = em.cross_tabulate(table)
-    out.mkdir(parents=True, exist_ok=True)
     csv_path = out / "dyads.csv"
     table.to_csv(csv_path, index=False)
     fig = em.verdict_figure(table, alpha)

@@ -45,23 +45,49 @@ def params_cmd(json: bool = JSON_OPTION) -> None:
     console.print(table)
 
 
+#: What ``herz run`` reads from ``[run]`` or ``[experiment]``; the other keys of a sweep's
+#: ``[experiment]`` (and its ``[design]`` and ``[output]``) are allowed and not used here.
+RUN_KEYS = ("worlds", "replicates", "steps", "seed")
+EXPERIMENT_KEYS = (*RUN_KEYS, "name", "description", "model", "chunk_size")
+SECTIONS = ("world", "mechanisms", "run", "experiment", "design", "output")
+
+
+def _setting(section: str, key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ParameterError(f"{section}.{key}", value, "must be an integer")
+    return value
+
+
 def read_scenario(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (world parameters as a dict, run settings) from a TOML scenario."""
     try:
-        data = tomllib.loads(path.read_text())
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ParameterError("scenario", str(path), "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParameterError("scenario", str(path), f"cannot be read ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ParameterError("scenario", str(path), f"is not valid TOML ({exc})") from None
+    for key, value in data.items():
+        if key not in SECTIONS:
+            raise ParameterError(key, value, "unknown section; allowed: " + ", ".join(SECTIONS))
+        if not isinstance(value, dict):
+            raise ParameterError(key, value, "must be a table ([" + key + "])")
     world = dict(data.get("world", {}))
     if "mechanisms" in data:
         world["mechanisms"] = dict(data["mechanisms"])
-    run: dict[str, Any] = dict(data.get("experiment", {}))
-    run.update(data.get("run", {}))
+    run: dict[str, Any] = {}
+    for section, allowed in (("experiment", EXPERIMENT_KEYS), ("run", RUN_KEYS)):
+        for key, value in data.get(section, {}).items():
+            if key not in allowed:
+                raise ParameterError(f"{section}.{key}", value,
+                                     "unknown key; allowed: " + ", ".join(allowed))
+            if key in RUN_KEYS:
+                run[key] = _setting(section, key, value)
     settings = {
-        "worlds": int(run.get("worlds", run.get("replicates", 100))),
-        "steps": int(run.get("steps", 200)),
-        "seed": int(run.get("seed", 0)),
+        "worlds": run.get("worlds", run.get("replicates", 100)),
+        "steps": run.get("steps", 200),
+        "seed": run.get("seed", 0),
     }
     return world, settings
 

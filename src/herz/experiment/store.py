@@ -170,15 +170,21 @@ class Store:
         """Read ``manifest.json`` (raise :class:`ResultsError` when absent or unreadable)."""
         try:
             text = self.manifest_path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             raise ResultsError(f"{self.path}: not a herz results directory "
                                "(no manifest.json)") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ResultsError(f"{self.manifest_path}: cannot read the manifest ({exc})") from None
         try:
             man = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, RecursionError) as exc:
             raise ResultsError(f"{self.manifest_path}: damaged manifest ({exc})") from None
         if not isinstance(man, dict) or man.get("format") != FORMAT:
             raise ResultsError(f"{self.manifest_path}: not a {FORMAT} manifest")
+        chunks = man.get("chunks")
+        if not isinstance(chunks, dict) or not all(isinstance(c, dict) for c in chunks.values()):
+            raise ResultsError(f"{self.manifest_path}: damaged manifest (chunks is not a table of "
+                               "chunk records)")
         self.manifest = man
         return man
 
