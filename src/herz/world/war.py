@@ -177,14 +177,7 @@ def resolve_war(state: WorldState, params: WorldParams, decision: WarDecision,
     np.multiply.at(factor, (ww, jj), np.where(won, keep * lose, keep))
     offense = offense * factor
     defense = defense * factor
-    new = state.first_war_step[ww] < 0
-    # first war of a world: the lowest attacker index among this step's wars
-    for k in np.nonzero(new)[0]:
-        wk = ww[k]
-        if state.first_war_step[wk] < 0:
-            state.first_war_step[wk] = state.t
-            state.first_war_attacker[wk] = ii[k]
-            state.first_war_target[wk] = jj[k]
+    _first_wars(state, ww, ii, jj)
     np.add.at(state.n_wars, ww, 1)
     # one-step wars: each is fought for one step and ends in it
     np.add.at(state.war_steps, ww, 1)
@@ -195,6 +188,7 @@ def resolve_war(state: WorldState, params: WorldParams, decision: WarDecision,
 
 def _first_wars(state: WorldState, ww: NDArray[np.intp], ii: NDArray[np.intp],
                 jj: NDArray[np.int64]) -> None:
+    """Record a world's first war: the lowest attacker index among this step's wars."""
     new = state.first_war_step[ww] < 0
     for k in np.nonzero(new)[0]:
         wk = ww[k]
@@ -235,9 +229,8 @@ def _resolve_lasting(state: WorldState, params: WorldParams, decision: WarDecisi
         ew, ei, ej = aw[ends], ai[ends], aj[ends]
         fill_uniform_at(state.keys, Stream.WAR_OUTCOME, state.t, state.label, u)
         won = u[ew, ei] < state.war_p[ew, ei]
-        loser_w = ew
         loser = np.where(won, ej, ei)
-        np.multiply.at(factor, (loser_w, loser), 1.0 - params.defeat_loss)
+        np.multiply.at(factor, (ew, loser), 1.0 - params.defeat_loss)
         duration = state.t - state.war_start[ew, ei] + 1
         np.add.at(state.wars_ended, ew, 1)
         np.add.at(state.war_steps_ended, ew, duration)
