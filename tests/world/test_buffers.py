@@ -29,6 +29,8 @@ def test_buffer_matrix_is_validated_and_round_trips():
     assert WorldParams().buffer_depth == 0.0 and WorldParams().to_dict()["buffer_depth"] == 0.0
     assert WorldParams(buffer_depth=[]).buffer_depth == 0.0  # an empty matrix is no buffer
     assert WorldParams(buffer_depth=2).buffer_depth == 2.0
+    assert WorldParams(n_states=3, buffer_depth=np.asarray(p.buffer_depth)) == p  # an array
+    assert WorldParams(buffer_depth=np.int64(1)).buffer_depth == 1.0
     with pytest.raises(ParameterError, match="buffer_depth"):
         WorldParams(buffer_depth=-1.0)
     with pytest.raises(ParameterError, match="3 rows of 3 numbers"):

@@ -465,6 +465,8 @@ class WorldParams:
     def _check_matrix(self, name: str, value: Any) -> PairValue:
         n = self.n_states
         f = next(f for f in dataclasses.fields(self) if f.name == name)
+        if hasattr(value, "tolist") and not isinstance(value, str):
+            value = value.tolist()  # a NumPy array or scalar
         if isinstance(value, list | tuple) and len(value) == 0:
             return 0.0
         shape_msg = f"must be one number or {n} rows of {n} numbers (a directed matrix)"
