@@ -37,13 +37,12 @@ to=3.0)})``, or ``[world.schedules]`` in a scenario file).
 by Booth and Wheeler's logics; :mod:`herz.world.step` composes one step in the
 order :data:`ORDER`.
 
-Randomness. World i of a design point draws every random number from a
-counter-based stream keyed by ``herz.rng.child_seed(seed, i)``
-(:mod:`herz.world.noise`): a draw is a function of the world's key, the
-mechanism, the step and the pair, so world i gives bit-identical results alone,
-in any batch, at any batch size and in any chunk of a sweep. (The streams are
-not NumPy ``Generator`` streams: a sequential generator per world would need a
-Python loop over worlds every step.)
+Randomness. World i of a design point draws every random number from NumPy's
+Philox generator keyed by ``herz.rng.child_seed(seed, i)``
+(:mod:`herz.world.noise`): draw e of a mechanism's stream at step t is the
+first draw of ``Generator(Philox(key=world_key, counter=[0, e, t, stream]))``,
+so world i gives bit-identical results alone, in any batch, at any batch size
+and in any chunk of a sweep, and any draw can be reproduced with NumPy alone.
 
 Memory and speed. The pairwise arrays make memory grow as W x N^2, about 100
 bytes per world and ordered pair (:data:`herz.world.state.BYTES_PER_DYAD`);

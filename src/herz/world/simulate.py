@@ -218,7 +218,8 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
         "params": p.to_dict(), "seed": _seed_record(seed_), "herz_version": __version__,
         "update_order": p.update_order.value, "mechanism_order": list(ORDER),
         "mechanisms_on": list(p.mechanisms.on()), "steps": int(steps),
-        "random_streams": "counter-based, keyed by herz.rng.child_seed(seed, world)",
+        "random_streams": ("numpy Philox per draw, key from herz.rng.child_seed(seed, world), "
+                           "counter [0, draw, step, stream]"),
     }
     out.attrs.update(attrs)
     if not trajectories:
