@@ -533,7 +533,7 @@ def _trajectories(results: pd.DataFrame, rates: pd.DataFrame, manifest: dict[str
         names = set(WorldParams().to_dict())
         params = {k: v for k, v in prow.items() if k in names and k != "mechanisms"}
         for k2, v2 in list(params.items()):
-            if isinstance(v2, str) and v2.startswith("["):
+            if isinstance(v2, str) and v2.startswith(("[", "{")):  # lists and tables stored as JSON
                 params[k2] = json.loads(v2)
             elif isinstance(v2, np.generic):
                 params[k2] = v2.item()
