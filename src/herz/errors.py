@@ -27,9 +27,16 @@ class ParameterError(HerzError, ValueError):
         super().__init__(f"{field} = {value!r}: {allowed}")
 
 
+def _float(field: str, value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(field, value, "must be a number") from None
+
+
 def require_nonnegative(field: str, value: float) -> float:
     """Return ``value`` as a float, or raise if it is negative or not finite."""
-    v = float(value)
+    v = _float(field, value)
     if not v >= 0.0 or v == float("inf"):
         raise ParameterError(field, value, "must be a finite number >= 0")
     return v
@@ -37,7 +44,7 @@ def require_nonnegative(field: str, value: float) -> float:
 
 def require_finite(field: str, value: float) -> float:
     """Return ``value`` as a float, or raise if it is NaN or infinite."""
-    v = float(value)
+    v = _float(field, value)
     if v != v or v in (float("inf"), float("-inf")):
         raise ParameterError(field, value, "must be a finite number")
     return v
@@ -45,7 +52,7 @@ def require_finite(field: str, value: float) -> float:
 
 def require_probability(field: str, value: float) -> float:
     """Return ``value`` as a float, or raise if it lies outside [0, 1]."""
-    v = float(value)
+    v = _float(field, value)
     if not 0.0 <= v <= 1.0:
         raise ParameterError(field, value, "must be between 0 and 1")
     return v

@@ -396,6 +396,8 @@ def _translate(exc: ValidationError, doc: Mapping[str, Any]) -> list[Problem]:
             problems.append(Problem(path, what, has_value=False))
         elif etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             text = _bounds_text(_SUBMODELS.get(parent), name) or _ctx_bound(etype, err)
+            if etype in ("less_than_equal", "less_than"):  # too large: say the upper bound
+                text = _ctx_bound(etype, err)
             problems.append(Problem(path, text, err.get("input")))
         elif etype == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
@@ -422,6 +424,28 @@ def _finite(value: Any) -> bool:
     if isinstance(value, dict):
         return all(_finite(v) for v in value.values())
     return True
+
+
+def _type_problem(default: Any, value: Any) -> str | None:
+    """What is wrong with ``value``'s type for a parameter whose default is ``default``."""
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else "must be true or false"
+    if isinstance(default, int | float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if ok else "must be a number"
+    if isinstance(default, str):
+        return None if isinstance(value, str) else "must be a string"
+    return None  # tables and the like: the model checks them
+
+
+def _validate(spec: ModelSpec, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The model's own check, with anything but a ParameterError turned into one."""
+    try:
+        return spec.validate(params)
+    except ParameterError:
+        raise
+    except (TypeError, ValueError, OverflowError, ArithmeticError) as exc:
+        raise ParameterError("", None, f"not accepted by model {spec.name!r} ({exc})") from None
 
 
 def _range_detail(value: Any) -> str:
@@ -456,13 +480,17 @@ def from_dict(doc: Mapping[str, Any], source: str = "<scenario>", text: str = ""
     params = {k: v for k, v in spec.defaults.items()}
     params.update({k: v for k, v in parsed.world.items() if k in spec.defaults})
     for key, value in parsed.world.items():
-        if not _finite(value):
+        wrong = _type_problem(spec.defaults[key], value) if key in spec.defaults else None
+        if wrong:
+            problems.append(Problem(f"world.{key}", wrong, value))
+        elif not _finite(value):
             problems.append(Problem(f"world.{key}", "must be a finite number", value))
     if not problems:
         try:
-            params = spec.validate(params)
+            params = _validate(spec, params)
         except ParameterError as exc:
-            problems.append(Problem(f"world.{exc.field}", exc.allowed, exc.value))
+            problems.append(Problem(f"world.{exc.field}" if exc.field else "world", exc.allowed,
+                                    exc.value, has_value=bool(exc.field)))
 
     # [mechanisms]: booleans naming the model's mechanisms.
     mechanisms = dict(spec.mechanisms)
@@ -496,12 +524,13 @@ def from_dict(doc: Mapping[str, Any], source: str = "<scenario>", text: str = ""
                 continue
             bad = False
             for i, level in enumerate(fspec):
-                if not _finite(level):
-                    problems.append(Problem(f"{path}[{i}]", "must be a finite number", level))
+                wrong = _type_problem(default, level)
+                if wrong or not _finite(level):
+                    problems.append(Problem(f"{path}[{i}]", wrong or "must be a finite number", level))
                     bad = True
                     continue
                 try:
-                    spec.validate({**params, fname: level})
+                    _validate(spec, {**params, fname: level})
                 except ParameterError as exc:
                     problems.append(Problem(f"{path}[{i}]", exc.allowed, level))
                     bad = True
@@ -530,7 +559,7 @@ def from_dict(doc: Mapping[str, Any], source: str = "<scenario>", text: str = ""
             bad = True
         for end, v in (("min", rf.min), ("max", rf.max)):
             try:
-                spec.validate({**params, fname: round(v) if integer else v})
+                _validate(spec, {**params, fname: round(v) if integer else v})
             except ParameterError as exc:
                 problems.append(Problem(f"{path}.{end}", exc.allowed, v))
                 bad = True
@@ -575,7 +604,7 @@ def from_dict(doc: Mapping[str, Any], source: str = "<scenario>", text: str = ""
     points = design_mod.sample(dz.method, factors, dz.samples, ex.seed, base=params)
     for i, pt in enumerate(points):
         try:
-            points[i] = spec.validate(pt)
+            points[i] = _validate(spec, pt)
         except ParameterError as exc:
             problems.append(Problem(f"design point {i}: world.{exc.field}", exc.allowed,
                                     exc.value))
