@@ -111,8 +111,15 @@ def encode_chunk(table: pa.Table, chunk: str, scenario_hash: str) -> bytes:
 
 
 def decode_chunk(data: bytes) -> pa.Table:
-    """Read Parquet bytes (as written by :func:`encode_chunk`) back into a table."""
-    return pq.read_table(io.BytesIO(data))
+    """Read Parquet bytes (as written by :func:`encode_chunk`) back into a table.
+
+    Page checksums are verified; bytes that are not a readable Parquet file raise
+    :class:`ResultsError`.
+    """
+    try:
+        return pq.read_table(io.BytesIO(data), page_checksum_verification=True)
+    except (pa.ArrowException, OSError, ValueError, TypeError, IndexError) as exc:
+        raise ResultsError(f"not a readable Parquet chunk ({type(exc).__name__}: {exc})") from None
 
 
 def _atomic_write(path: Path, data: bytes, fsync: bool = False) -> None:
@@ -358,9 +365,57 @@ class Store:
         if expected is not None and table.num_rows != expected:
             return f"{table.num_rows} rows, expected {expected}"
         if not sha:
+            # No SHA-256 to compare with (finished after the manifest's last rewrite): the
+            # footer is not checksummed, so check what it says against the plan and the
+            # schema of a chunk whose SHA-256 did match.
+            why = self._check_unrecorded(chunk, rec, table)
+            if why:
+                return why
             rec["sha256"] = hashlib.sha256(data).hexdigest()
             rec["rows"] = table.num_rows
             rec["bytes"] = len(data)
+        return None
+
+    def _check_unrecorded(self, chunk: str, rec: Mapping[str, Any], table: pa.Table) -> str | None:
+        try:
+            if "point" in rec:
+                points = table.column("point").to_pylist()
+                if points != [int(rec["point"])] * table.num_rows:
+                    return "point column differs from the plan"
+            if "start" in rec and "stop" in rec:
+                if table.column("replicate").to_pylist() != list(range(int(rec["start"]), int(rec["stop"]))):
+                    return "replicate column differs from the plan"
+        except (KeyError, pa.ArrowException) as exc:
+            return f"not a chunk of this sweep ({type(exc).__name__}: {exc})"
+        ref = self._reference_schema(chunk)
+        if ref is not None:
+            if not table.schema.equals(ref, check_metadata=False):
+                return "schema differs from the other chunks"
+            meta = {k: v for k, v in (table.schema.metadata or {}).items() if k != b"herz.chunk"}
+            ref_meta = {k: v for k, v in (ref.metadata or {}).items() if k != b"herz.chunk"}
+            if meta != ref_meta:
+                return "schema metadata differs from the other chunks"
+        return None
+
+    def _reference_schema(self, chunk: str) -> pa.Schema | None:
+        """The schema of a finished chunk whose SHA-256 matches the manifest (cached)."""
+        cached = getattr(self, "_ref_schema", None)
+        if cached is not None:
+            return cached
+        for cid, rec in self.chunks.items():
+            sha = rec.get("sha256")
+            path = self.chunk_path(cid)
+            if cid == chunk or rec.get("status") != "done" or not sha or not path.is_file():
+                continue
+            try:
+                data = path.read_bytes()
+                if hashlib.sha256(data).hexdigest() != sha:
+                    continue
+                schema: pa.Schema = pq.read_schema(io.BytesIO(data))
+            except (OSError, pa.ArrowException):
+                continue
+            self._ref_schema = schema
+            return schema
         return None
 
     def quarantine(self, chunk: str, reason: str) -> None:
@@ -390,13 +445,77 @@ def connect(results: str | Path) -> Any:
     design point), ``chunks`` (the manifest's chunk records), ``failures`` (failed
     chunks with their errors) and ``runs`` (``results`` with each world's ``run_id``,
     ``p{point}-r{replicate}``, as ``herz replay`` takes it).
+
+    Every finished chunk is first checked against the manifest's size and SHA-256
+    (each file is hashed once per process); a damaged, missing or foreign file
+    raises :class:`ResultsError` instead of giving wrong rows.
     """
     import duckdb
 
     store = Store(results)
     man = store.read_manifest()
-    con = duckdb.connect(":memory:")
     files = sorted(store.chunks_dir.glob("*.parquet"))
+    _check_files(store, man, files)
+    con = duckdb.connect(":memory:")
+    try:
+        return _views(con, store, man, files)
+    except duckdb.Error as exc:
+        con.close()
+        raise ResultsError(f"{store.path}: cannot read the results ({exc})") from None
+
+
+#: SHA-256 of chunk files already read, by (path, size, mtime): each file is hashed once
+#: per process however often it is queried.
+_CHECKED: dict[tuple[str, int, int], str] = {}
+
+
+def _file_sha(path: Path) -> str:
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _CHECKED:
+        _CHECKED[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _CHECKED[key]
+
+
+def _check_files(store: Store, man: Mapping[str, Any], files: list[Path]) -> None:
+    """Refuse to query damaged or foreign files: every finished chunk must match its SHA-256."""
+    chunks = man["chunks"]
+    problems = []
+    on_disk = set()
+    for f in files:
+        on_disk.add(f.stem)
+        rec = chunks.get(f.stem)
+        if rec is None:
+            problems.append(f"{f.name} is not a chunk of this sweep")
+            continue
+        sha = rec.get("sha256")
+        if rec.get("status") != "done" or not sha:
+            continue  # finished after the manifest's last rewrite: resume checks it
+        try:
+            size = f.stat().st_size
+            if "bytes" in rec and size != rec["bytes"]:
+                problems.append(f"{f.name} has {size} bytes, the manifest says {rec['bytes']}")
+            elif _file_sha(f) != sha:
+                problems.append(f"{f.name}: SHA-256 differs from the manifest")
+        except OSError as exc:
+            problems.append(f"{f.name}: {exc.strerror}")
+    missing = [cid for cid, rec in chunks.items() if rec.get("status") == "done" and cid not in on_disk]
+    problems += [f"chunks/{cid}.parquet is missing" for cid in missing[:3]]
+    design = man.get("design")
+    dsha = design.get("sha256") if isinstance(design, dict) else None
+    if dsha:
+        try:
+            if _file_sha(store.design_path) != dsha:
+                problems.append("design.parquet: SHA-256 differs from the manifest")
+        except OSError:
+            problems.append("design.parquet is missing")
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise ResultsError(f"{store.path}: damaged results: {'; '.join(problems[:3])}{more}; "
+                           f"`herz resume {store.path}` recomputes damaged chunks")
+
+
+def _views(con: Any, store: Store, man: Mapping[str, Any], files: list[Path]) -> Any:
     if files:
         con.execute("CREATE VIEW results AS SELECT * FROM read_parquet("
                     f"{_sql_str(store.chunks_dir / '*.parquet')}, union_by_name = true)")
