@@ -143,7 +143,7 @@ def test_the_store_reads_parquet_and_json_only() -> None:
                if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                and isinstance(n.func.value, ast.Name) and n.func.value.id in ("pq", "pa", "json", "pd", "np")
                and ("read" in n.func.attr or "load" in n.func.attr)}
-    assert readers <= {"pq.read_table", "pq.ParquetFile", "json.loads", "json.load"}, readers
+    assert readers <= {"pq.read_table", "pq.read_schema", "pq.ParquetFile", "json.loads", "json.load"}, readers
     assert "pq.read_table" in readers and "json.loads" in readers
 
 

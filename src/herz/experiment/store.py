@@ -464,17 +464,21 @@ def connect(results: str | Path) -> Any:
         raise ResultsError(f"{store.path}: cannot read the results ({exc})") from None
 
 
-#: SHA-256 of chunk files already read, by (path, size, mtime): each file is hashed once
-#: per process however often it is queried.
-_CHECKED: dict[tuple[str, int, int], str] = {}
+#: SHA-256 of chunk files already read, by (path, inode, size, mtime): each file is hashed
+#: once per process however often it is queried. A file changed less than two seconds
+#: before it was hashed is not remembered (its mtime may not yet tell a rewrite apart).
+_CHECKED: dict[tuple[str, int, int, int], str] = {}
 
 
 def _file_sha(path: Path) -> str:
     st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns)
-    if key not in _CHECKED:
-        _CHECKED[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _CHECKED[key]
+    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+    sha = _CHECKED.get(key)
+    if sha is None:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        if time.time_ns() - st.st_mtime_ns > 2_000_000_000:
+            _CHECKED[key] = sha
+    return sha
 
 
 def _check_files(store: Store, man: Mapping[str, Any], files: list[Path]) -> None:
