@@ -430,12 +430,17 @@ def _type_problem(default: Any, value: Any) -> str | None:
     """What is wrong with ``value``'s type for a parameter whose default is ``default``."""
     if isinstance(default, bool):
         return None if isinstance(value, bool) else "must be true or false"
-    if isinstance(default, int | float):
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        return None if ok else "must be a number"
+    if isinstance(default, int | float):  # a number, or (where the model takes one) an array
+        return None if _numeric(value) else "must be a number"
     if isinstance(default, str):
         return None if isinstance(value, str) else "must be a string"
     return None  # tables and the like: the model checks them
+
+
+def _numeric(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(_numeric(v) for v in value)
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _validate(spec: ModelSpec, params: Mapping[str, Any]) -> dict[str, Any]:
