@@ -56,7 +56,7 @@ def _interrupted(exc: Any) -> None:
 def sweep_cmd(
     scenario: str = typer.Argument(..., help="Scenario file (TOML) or a preset's name."),
     output: str = typer.Option(None, "--output", "-o",
-                               help="Results directory (default: the scenario's [output])."),
+                               help="Results directory (default: the scenario's \\[output] directory)."),
     resume: bool = typer.Option(False, "--resume",
                                 help="Complete an existing directory of this scenario."),
     runner: str = typer.Option(None, "--runner", help=RUNNER_HELP),

@@ -92,7 +92,7 @@ def read_scenario(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return world, settings
 
 
-SCENARIO = typer.Argument(None, help="TOML file with [world], [mechanisms], [run].")
+SCENARIO = typer.Argument(None, help="TOML file with \\[world], \\[mechanisms], \\[run] tables.")
 PRESET = typer.Option(None, "--preset", help="Run a shipped preset sweep (see `herz presets`).")
 RESULTS = typer.Option(None, "--results", help="With --preset: results folder (default herz-results/NAME).")
 WORLDS = typer.Option(None, "--worlds", help="Override the number of worlds.")
