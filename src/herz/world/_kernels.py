@@ -83,6 +83,35 @@ def pressure_kernel(threat, mu, identity, inst, has_inst, weight, has_weight, fe
 _ONE3 = np.ones((1, 1, 1))
 
 
+@nb.njit(inline="always")
+def _pressure_term(w, i, j, m, t, identity, inst, has_inst, weight, has_weight, shield, has_shield,
+                   fear_floor, realism, identity_weight, threat_cut):  # pragma: no cover - compiled
+    """One pair's share of state i's perceived pressure, and its geography weight (0 if none)."""
+    f = 1.0 if realism else fear_floor + (1.0 - fear_floor) * m
+    if identity_weight > 0.0:
+        f = f * (1.0 - identity_weight * identity[w, i, j])
+    if has_inst:
+        f = f * (1.0 - threat_cut * inst[w, i, j])
+    x = f * t
+    wgt = 0.0
+    if has_weight:
+        x = x * weight[w, i, j]
+        wgt = weight[w, i, j]
+    if has_shield:
+        x = x * shield[w, i, j]
+    return x, wgt
+
+
+@nb.njit(inline="always")
+def _pressure_total(tot, norm, mean, has_weight, n):  # pragma: no cover - compiled
+    """The row's pressure: the sum, or its (weighted) mean over the other states."""
+    if mean:
+        if has_weight:
+            return tot / norm if norm > 0.0 else 0.0
+        return tot / (n - 1)
+    return tot
+
+
 @dual
 def _pressure(threat, mu, identity, inst, has_inst, weight, has_weight, shield, has_shield,
               fear_floor, realism, identity_weight, threat_cut, mean,
@@ -95,24 +124,12 @@ def _pressure(threat, mu, identity, inst, has_inst, weight, has_weight, shield, 
             for j in range(n):
                 if i == j:
                     continue
-                f = 1.0 if realism else fear_floor + (1.0 - fear_floor) * mu[w, i, j]
-                if identity_weight > 0.0:
-                    f = f * (1.0 - identity_weight * identity[w, i, j])
-                if has_inst:
-                    f = f * (1.0 - threat_cut * inst[w, i, j])
-                x = f * threat[w, i, j]
-                if has_weight:
-                    x = x * weight[w, i, j]
-                    norm += weight[w, i, j]
-                if has_shield:
-                    x = x * shield[w, i, j]
+                x, wgt = _pressure_term(w, i, j, mu[w, i, j], threat[w, i, j], identity, inst, has_inst,
+                                        weight, has_weight, shield, has_shield, fear_floor, realism,
+                                        identity_weight, threat_cut)
                 tot += x
-            if mean:
-                if has_weight:
-                    tot = tot / norm if norm > 0.0 else 0.0
-                else:
-                    tot = tot / (n - 1)
-            out[w, i] = tot
+                norm += wgt
+            out[w, i] = _pressure_total(tot, norm, mean, has_weight, n)
 
 
 @nb.njit(inline="always")
@@ -261,21 +278,9 @@ def fused_kernel(seen_threat, factor, has_noise, mult, has_mult, prev, growth, w
                     if use_new:
                         m_dec = post
                 # pressure
-                f = 1.0 if realism else fear_floor + (1.0 - fear_floor) * m_dec
-                if identity_weight > 0.0:
-                    f = f * (1.0 - identity_weight * identity[w, i, j])
-                if has_inst:
-                    f = f * (1.0 - threat_cut * inst[w, i, j])
-                x = f * t
-                if has_weight:
-                    x = x * weight[w, i, j]
-                    norm += weight[w, i, j]
-                if has_shield:
-                    x = x * shield[w, i, j]
+                x, wgt = _pressure_term(w, i, j, m_dec, t, identity, inst, has_inst, weight, has_weight,
+                                        shield, has_shield, fear_floor, realism, identity_weight,
+                                        threat_cut)
                 tot += x
-            if mean:
-                if has_weight:
-                    tot = tot / norm if norm > 0.0 else 0.0
-                else:
-                    tot = tot / (n - 1)
-            pressure[w, i] = tot
+                norm += wgt
+            pressure[w, i] = _pressure_total(tot, norm, mean, has_weight, n)
