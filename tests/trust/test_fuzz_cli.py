@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from herz.cli import app, main
+from tests.trust.time_limit import Hang, time_limit
 
 #: Commands that may run for minutes on valid input, or serve forever: fuzzed with bad input.
 LONG = {("sweep",), ("resume",), ("run",), ("escape",), ("dyads",), ("calibrate",), ("replay",),
@@ -109,28 +110,6 @@ def argvs(draw: st.DrawFn, paths: list[tuple[str, ...]]) -> list[str]:
                           max_size=1))
     return argv
 
-
-class Hang(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def _limit(seconds: int) -> Iterator[None]:
-    def alarm(signum: int, frame: Any) -> None:
-        raise Hang(f"no result after {seconds} s")
-
-    if not hasattr(signal, "SIGALRM"):  # Windows: no alarm; a hang then shows as a stuck test
-        yield
-        return
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
-
 def run_cli(argv: list[str], entry: Any = None) -> tuple[int, str, str]:
     """Run ``herz ARGV`` in this process (``entry``: herz.cli.main); return (status, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
@@ -138,7 +117,7 @@ def run_cli(argv: list[str], entry: Any = None) -> tuple[int, str, str]:
     stdin = sys.stdin
     sys.stdin = io.StringIO("")
     try:
-        with _limit(HANG_SECONDS), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with time_limit(HANG_SECONDS), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             (entry or main)(argv)
     except SystemExit as exc:
         code = exc.code if exc.code is not None else 0

@@ -15,12 +15,10 @@ value by value against the file).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import math
 import re
-import signal
 import tempfile
 import tomllib
 from collections.abc import Iterator
@@ -33,6 +31,7 @@ from hypothesis import strategies as st
 
 from herz.experiment import Scenario, ScenarioError, load_scenario, parse_scenario
 from herz.experiment.presets import preset_names, preset_path
+from tests.trust.time_limit import time_limit
 
 HANG_SECONDS = 30
 WORLD = """
@@ -78,28 +77,10 @@ SOURCES = {"world.toml": WORLD, "toy.toml": TOY,
            **{f"preset:{n}": preset_path(n).read_text(encoding="utf-8") for n in preset_names()}}
 BASES = {name: tomllib.loads(text) for name, text in SOURCES.items()}
 
-
-@contextlib.contextmanager
-def _limit(seconds: int) -> Iterator[None]:
-    def alarm(signum: int, frame: Any) -> None:
-        raise TimeoutError(f"no result after {seconds} s")
-
-    if not hasattr(signal, "SIGALRM"):  # Windows: no alarm; a hang then shows as a stuck test
-        yield
-        return
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
-
 def outcome(text: str | None = None, path: Path | None = None, source: str = "fuzz.toml") -> Scenario | None:
     """Load; return the scenario, or None after checking the error is clean and says where."""
     try:
-        with _limit(HANG_SECONDS):
+        with time_limit(HANG_SECONDS):
             sc = load_scenario(path) if path is not None else parse_scenario(text or "", source=source)
     except ScenarioError as exc:
         where = str(path) if path is not None else source
