@@ -1,4 +1,4 @@
-"""Helpers for the experiment tests: a small toy scenario and result digests."""
+"""Helpers for the experiment tests: small toy and world scenarios and result digests."""
 
 from __future__ import annotations
 
@@ -35,6 +35,28 @@ def toy_text(*, replicates: int = 6, chunk_size: int = 3, steps: int = 30, sleep
     if output is not None:
         text += f'\n[output]\ndirectory = "{output}"\n'
     return text
+
+
+def world_text(*, name: str, seed: int, steps: int, replicates: int,
+               levels: str = "[0.5, 2.0]") -> str:
+    """A small world-model sweep: 3 states, offense-defense balance at ``levels``, 2 runs a chunk."""
+    return textwrap.dedent(f"""\
+        [experiment]
+        name = "{name}"
+        model = "world"
+        seed = {seed}
+        steps = {steps}
+        replicates = {replicates}
+        chunk_size = 2
+
+        [world]
+        n_states = 3
+
+        [design]
+        method = "grid"
+        [design.factors]
+        offense_defense_balance = {levels}
+        """)
 
 
 def chunk_digests(results: Path) -> dict[str, str]:

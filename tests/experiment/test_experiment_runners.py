@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from experiment_helpers import all_rows, chunk_digests, toy_text
+from experiment_helpers import all_rows, chunk_digests, toy_text, world_text
 
 from herz.experiment import ModelSpec, models, parse_scenario, sweep
 from herz.experiment.runners import DaskRunner, ProcessRunner, make_runner
@@ -126,23 +126,7 @@ def test_make_runner() -> None:
         make_runner("slurm")
 
 
-WORLD = """\
-[experiment]
-name = "w"
-model = "world"
-seed = 11
-steps = 6
-replicates = 4
-chunk_size = 2
-
-[world]
-n_states = 3
-
-[design]
-method = "grid"
-[design.factors]
-offense_defense_balance = [0.5, 2.0]
-"""
+WORLD = world_text(name="w", seed=11, steps=6, replicates=4)
 
 
 def test_world_model_identical_in_process_and_on_dask(tmp_path: Path, cluster: Any) -> None:

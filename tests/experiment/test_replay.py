@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 import xarray as xr
+from experiment_helpers import world_text
 from typer.testing import CliRunner
 
 from herz.cli import app, main
@@ -35,23 +36,7 @@ from herz.experiment.runners import ProcessRunner
 from herz.experiment.store import ResultsError
 from herz.rng import as_generator
 
-WORLD = """\
-[experiment]
-name = "replay-test"
-model = "world"
-seed = 4242
-steps = 25
-replicates = 5
-chunk_size = 2
-
-[world]
-n_states = 3
-
-[design]
-method = "grid"
-[design.factors]
-offense_defense_balance = [0.5, 1.0, 2.0]
-"""
+WORLD = world_text(name="replay-test", seed=4242, steps=25, replicates=5, levels="[0.5, 1.0, 2.0]")
 POINTS, REPLICATES, SAMPLE = 3, 5, 6
 cli = CliRunner()
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pytest
-from experiment_helpers import toy_text
+from experiment_helpers import toy_text, world_text
 from typer.testing import CliRunner
 
 from herz.cli import app, main
@@ -224,23 +224,7 @@ def test_unfinished_chunk_is_missing(store: Path) -> None:
                                           "failed"]
 
 
-WORLD = """\
-[experiment]
-name = "verify-world"
-model = "world"
-seed = 5
-steps = 20
-replicates = 4
-chunk_size = 2
-
-[world]
-n_states = 3
-
-[design]
-method = "grid"
-[design.factors]
-offense_defense_balance = [0.5, 2.0]
-"""
+WORLD = world_text(name="verify-world", seed=5, steps=20, replicates=4)
 
 
 def test_verify_command_on_a_clean_world_store(tmp_path: Path) -> None:

@@ -24,24 +24,9 @@ from distributed.security import Security
 
 from herz.errors import ParameterError
 from herz.experiment import DaskRunner, parse_scenario, query, sweep
+from tests.experiment.experiment_helpers import world_text
 
-SCENARIO = """
-[experiment]
-name = "tls-sweep"
-model = "world"
-seed = 77
-steps = 20
-replicates = 4
-chunk_size = 2
-
-[world]
-n_states = 3
-
-[design]
-method = "grid"
-[design.factors]
-offense_defense_balance = [0.5, 2.0]
-"""
+SCENARIO = world_text(name="tls-sweep", seed=77, steps=20, replicates=4)
 
 
 def _name(cn: str) -> x509.Name:
