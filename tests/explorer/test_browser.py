@@ -6,6 +6,8 @@ Screenshots go to artifacts/explorer/ for review.
 import re
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "explorer"
 
 TIMEOUT = 120_000
@@ -19,8 +21,11 @@ def set_fields(page, **values):
     labels = {"n_states": "Number of states", "worlds": "Worlds", "steps": "Steps (years)",
               "balance": "Offense-defense balance δ", "d": "Distinguishability d",
               "seed": "Seed"}
+    settled(page)  # a rerun still in flight (a preset refilling the form) would overwrite the values
     for key, value in values.items():
         textbox(page, labels[key]).fill(str(value))
+    for key, value in values.items():
+        expect(textbox(page, labels[key])).to_have_value(str(value))
 
 
 def no_map(page):
@@ -37,6 +42,7 @@ def choose(page, label, option):
     box.fill(option)
     box.press("Enter")
     assert box.input_value() == option
+    settled(page)  # the rerun the choice starts (a preset refills the form) is over
 
 
 def run(page):
@@ -152,8 +158,9 @@ def test_preset_fills_the_form(page):
     page.wait_for_function(
         "() => [...document.querySelectorAll('input[aria-label=\"Number of states\"]')]"
         ".some(i => i.value === '8')", timeout=TIMEOUT)
-    assert textbox(page, "Distinguishability d").input_value() == "0.7"
-    assert page.get_by_role("checkbox", name="Costly signalling on").is_checked()
+    # The form's widgets update in one rerun, not all at once: wait for each (auto-retrying).
+    expect(textbox(page, "Distinguishability d")).to_have_value("0.7", timeout=TIMEOUT)
+    expect(page.get_by_role("checkbox", name="Costly signalling on")).to_be_checked(timeout=TIMEOUT)
     no_console_errors(page)
 
 
