@@ -1,12 +1,12 @@
 """Hypothesis invariants with the later mechanisms on: schedules, buffers, drift, long wars."""
 
 import numpy as np
-import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from herz.world import Mechanisms, WorldParams, initial_state, simulate, step
+from herz.world import Mechanisms, WorldParams, initial_state, step
 from herz.world.noise import world_keys
+from tests.world.invariant_checks import assert_batch_equals_single_worlds, assert_fused_equals_in_turn
 
 SETTINGS = settings(max_examples=15, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -122,23 +122,11 @@ def test_a_user_buffer_matrix_relabels_with_the_states():
 @settings(max_examples=6, deadline=None)
 @given(params_st, st.integers(0, 2**32))
 def test_a_batch_equals_single_worlds_with_the_same_seeds(kw, seed):
-    p = WorldParams(**kw)
-    batch = simulate(p, worlds=5, steps=25, seed=seed, batch_size=5)
-    singles = pd.concat([simulate(p, worlds=1, steps=25, seed=seed, world_offset=i)
-                         for i in range(5)], ignore_index=True)
-    pd.testing.assert_frame_equal(batch, singles, check_exact=True)
-    odd = simulate(p, worlds=5, steps=25, seed=seed, batch_size=2)
-    pd.testing.assert_frame_equal(batch, odd, check_exact=True)
+    assert_batch_equals_single_worlds(WorldParams(**kw), seed)
 
 
 @settings(max_examples=8, deadline=None)
 @given(params_st, st.integers(0, 2**32))
 def test_fused_pass_equals_the_mechanisms_in_turn(kw, seed):
-    p = WorldParams(**kw)
-    a = initial_state(p, world_keys(seed, 3))
-    b = a.copy()
-    for _ in range(20):
-        step(a, p, fused=True)
-        step(b, p, fused=False)
-    for name in ("offense", "defense", "mistrust", "identity", "greedy", "war_target"):
-        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    assert_fused_equals_in_turn(WorldParams(**kw), seed,
+                                ("offense", "defense", "mistrust", "identity", "greedy", "war_target"))
