@@ -237,3 +237,73 @@ def test_relabelling_keeps_pure_equilibria_even_when_degenerate(game, data):
     brute = {(i, j) for i in range(n) for j in range(m)
              if game.row[i, j] == game.row[:, j].max() and game.col[i, j] == game.col[i, :].max()}
     assert pure == brute
+
+
+# --------------------------------------------------------------------------- scale (issue 15)
+
+# Issue 15's reproducer: degenerate (gambit's exact enumeration agrees); at payoffs of 1e7
+# the old absolute residual 1e-10 missed the degeneracy and two equilibria were lost.
+ISSUE_A = np.array([[-4, 5, 1], [5, -2, -2], [-5, -2, 5]], dtype=float)
+ISSUE_B = np.array([[-5, 3, -2], [-5, 3, -1], [2, -2, 0]], dtype=float)
+
+SCALES = [10.0 ** k for k in range(-7, 8)]
+
+
+def test_issue_15_equilibria_kept_at_large_payoffs():
+    base = gm.equilibria(gm.Game(ISSUE_A, ISSUE_B))
+    big = gm.equilibria(gm.Game(1e7 * ISSUE_A, 1e7 * ISSUE_B))
+    assert len(base) == 3 and base.degenerate
+    assert len(big) == 3 and big.degenerate and big.notes
+    assert gm.is_degenerate(gm.Game(1e7 * ISSUE_A, 1e7 * ISSUE_B))
+    assert _as_set(big) == _as_set(base)
+    for e in big.equilibria:
+        assert _independent_best_response_check(gm.Game(1e7 * ISSUE_A, 1e7 * ISSUE_B),
+                                                e.row, e.col, tol=1e-9 * 1e7)
+
+
+def _scale_cases() -> list[tuple[str, np.ndarray, np.ndarray]]:
+    gen = np.random.default_rng(20261202)
+    cases = [("issue 15", ISSUE_A, ISSUE_B),
+             # degenerate: a pure strategy with two best replies; all payoffs equal
+             ("tied replies", np.array([[1.0, 1.0], [0.0, 0.0]]), np.array([[1.0, 1.0], [0.0, 2.0]])),
+             ("constant", np.ones((2, 3)), np.ones((2, 3))),
+             # degenerate: duplicated row for the row player, a continuum of equilibria
+             ("duplicate row", np.array([[3.0, 0.0], [3.0, 0.0], [1.0, 2.0]]),
+              np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]))]
+    for k in range(3):  # random real-valued games: nondegenerate with probability 1
+        n, m = int(gen.integers(2, 5)), int(gen.integers(2, 5))
+        cases.append((f"normal {k}", gen.normal(size=(n, m)), gen.normal(size=(n, m))))
+    for k in range(3):  # random small-integer games: often degenerate
+        n, m = int(gen.integers(2, 4)), int(gen.integers(2, 4))
+        cases.append((f"integer {k}", gen.integers(-5, 6, size=(n, m)).astype(float),
+                      gen.integers(-5, 6, size=(n, m)).astype(float)))
+    return cases
+
+
+@pytest.mark.parametrize(("name", "a", "b"), _scale_cases(),
+                         ids=[c[0] for c in _scale_cases()])
+def test_equilibrium_set_invariant_under_scaling(name, a, b):
+    base = gm.equilibria(gm.Game(a, b))
+    assert len(base) >= 1
+    for s in SCALES:
+        scaled = gm.equilibria(gm.Game(s * a, s * b))
+        assert scaled.degenerate == base.degenerate, (name, s)
+        assert gm.is_degenerate(gm.Game(s * a, s * b)) == gm.is_degenerate(gm.Game(a, b))
+        assert _as_set(scaled) == _as_set(base), (name, s)
+        for e, e0 in zip(scaled.equilibria, base.equilibria, strict=True):
+            assert e.payoffs == pytest.approx((s * e0.payoffs[0], s * e0.payoffs[1]),
+                                              rel=1e-9, abs=1e-12 * s)
+
+
+def test_scale_relative_tolerances_in_thresholds_and_risk_dominance():
+    # a stag hunt and a near-tie at tiny and huge scales: the same answers
+    for s in SCALES:
+        assert gm.cooperation_threshold(4 * s, 1 * s, 3 * s, 2 * s) == pytest.approx(0.5)
+        assert gm.risk_dominant(gm.symmetric_2x2(5 * s, 0, 2 * s, 1 * s)) == (0, 0)
+        # C is a best response for every q in harmony, at any scale
+        assert gm.best_response_region(4 * s, 3 * s, 2 * s, 1 * s).always
+    # payoffs 1e-13 apart are a stag hunt, not a tie (the old absolute floor of 1 in the
+    # scale of best_response_region made C a best response "always")
+    assert gm.classify(4e-13, 1e-13, 3e-13, 2e-13).game_class is GameClass.STAG_HUNT
+    region = gm.best_response_region(4e-13, 1e-13, 3e-13, 2e-13)
+    assert (region.low, region.high) == (pytest.approx(0.5), 1.0)

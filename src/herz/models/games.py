@@ -99,8 +99,32 @@ __all__ = [
 #: Relative tolerance (to the payoff range) under which two payoffs count as tied.
 TIE_RTOL = 1e-12
 
-#: Absolute tolerance on probabilities and payoff differences in equilibrium checks.
+#: Tolerance in equilibrium checks: on probabilities, and on payoff differences
+#: relative to each player's payoff range (max - min), so that the equilibria of
+#: a game do not change when its payoffs are multiplied by any positive number.
 EQ_TOL = 1e-9
+
+
+def _payoff_scale(payoff: NDArray[np.float64]) -> float:
+    """The range (max - min) of a payoff matrix; 1 for a constant one.
+
+    Best responses depend only on payoff differences, so tolerances on them are
+    multiplied by this scale (they are then invariant to a*x + b with a > 0).
+    """
+    spread = float(np.max(payoff) - np.min(payoff))
+    return spread if spread > 0.0 else 1.0
+
+
+def _normalised(game: Game) -> Game:
+    """The game with each player's payoffs mapped affinely onto [0, 1].
+
+    A positive affine map of one player's payoffs leaves every best response,
+    and so every Nash equilibrium and the degeneracy of the game, unchanged; on
+    the normalised game absolute tolerances are relative ones.
+    """
+    a = (game.row - np.min(game.row)) / _payoff_scale(game.row)
+    b = (game.col - np.min(game.col)) / _payoff_scale(game.col)
+    return Game(a, b, game.strategies, game.name)
 
 
 class GameClass(enum.StrEnum):
@@ -383,8 +407,7 @@ def best_response_region(r: float, s: float, t: float, p: float) -> BestResponse
     r, s, t, p = _check_rstp(r, s, t, p)
     a = s - p
     b = (r - t) - (s - p)
-    scale = max(abs(r), abs(s), abs(t), abs(p), 1.0)
-    tol = TIE_RTOL * scale
+    tol = TIE_RTOL * (max(r, s, t, p) - min(r, s, t, p))
     # g(q) = a + b q >= 0 on [0, 1]
     g0, g1 = a, a + b
     if abs(b) <= tol:
@@ -500,6 +523,9 @@ def is_mutual_best_response(
 ) -> bool:
     """Return True if ``row`` and ``col`` are best responses to each other (within ``tol``).
 
+    ``tol`` is relative to each player's payoff range, so the answer does not
+    change when the payoffs are multiplied by a positive number.
+
     References
     ----------
     Nash, J. (1951). Non-cooperative games. *Annals of Mathematics* 54(2):
@@ -507,11 +533,10 @@ def is_mutual_best_response(
     """
     x = np.asarray(row, dtype=float)
     y = np.asarray(col, dtype=float)
-    scale = max(1.0, float(np.max(np.abs(game.row))), float(np.max(np.abs(game.col))))
     u_row = game.row @ y
     u_col = game.col.T @ x
-    ok_row = float(x @ u_row) >= float(u_row.max()) - tol * scale
-    ok_col = float(y @ u_col) >= float(u_col.max()) - tol * scale
+    ok_row = float(x @ u_row) >= float(u_row.max()) - tol * _payoff_scale(game.row)
+    ok_col = float(y @ u_col) >= float(u_col.max()) - tol * _payoff_scale(game.col)
     return ok_row and ok_col
 
 
@@ -521,7 +546,9 @@ def is_degenerate(game: Game, tol: float = EQ_TOL) -> bool:
     Checked for every support of each player: a pure strategy with two tied
     best replies, or a mixed strategy on k strategies that makes the other
     player indifferent among k + 1 strategies that are all best replies (the
-    least-squares solution of the indifference system is checked).
+    least-squares solution of the indifference system is checked). The check
+    runs on the game with each player's payoffs mapped onto [0, 1], so ``tol``
+    is relative to the payoffs' range and the answer is scale-invariant.
 
     References
     ----------
@@ -530,19 +557,20 @@ def is_degenerate(game: Game, tol: float = EQ_TOL) -> bool:
     Theory*, ch. 3, definition 3.2. Cambridge University Press.
     """
     # column player's payoffs as seen by a mixing row player: game.col (x over rows)
-    return _degenerate_for(game.col, tol) or _degenerate_for(game.row.T, tol)
+    g = _normalised(game)
+    return _degenerate_for(g.col, tol) or _degenerate_for(g.row.T, tol)
 
 
 def _degenerate_for(payoff: NDArray[np.float64], tol: float) -> bool:
-    # payoff[i, j]: the responder's payoff to its strategy j when the mixer plays i.
+    # payoff[i, j]: the responder's payoff to its strategy j when the mixer plays i,
+    # already mapped onto [0, 1], so every tolerance here is relative.
     n, m = payoff.shape
-    scale = max(1.0, float(np.max(np.abs(payoff))))
     for k in range(1, n + 1):
         for support in itertools.combinations(range(n), k):
             sub = payoff[list(support), :]
             if k == 1:
                 u = sub[0]
-                if np.sum(u >= u.max() - tol * scale) > 1:
+                if np.sum(u >= u.max() - tol) > 1:
                     return True
                 continue
             for cols in itertools.combinations(range(m), k + 1):
@@ -552,10 +580,10 @@ def _degenerate_for(payoff: NDArray[np.float64], tol: float) -> bool:
                 rhs = np.zeros(k + 1)
                 rhs[-1] = 1.0
                 x, *_ = np.linalg.lstsq(system, rhs, rcond=None)
-                if np.max(np.abs(system @ x - rhs)) > 1e-10 or np.any(x <= tol):
+                if np.max(np.abs(system @ x - rhs)) > tol or np.any(x <= tol):
                     continue
                 u = sub.T @ x
-                if np.all(u[list(cols)] >= u.max() - tol * scale):
+                if np.all(u[list(cols)] >= u.max() - tol):
                     return True
     return False
 
@@ -629,11 +657,15 @@ def _lp_equilibria(game: Game, tol: float,
 def equilibria(game: Game, tol: float = EQ_TOL) -> EquilibriumSet:
     """All Nash equilibria found by support enumeration (nashpy), checked and deduplicated.
 
+    Everything runs on the game with each player's payoffs mapped affinely
+    onto [0, 1] (the same equilibria), so ``tol`` is relative to the payoffs'
+    range and the set found does not change when the payoffs are scaled.
     Each equilibrium nashpy returns is re-checked as a mutual best response
     within ``tol`` and cleaned (probabilities below ``tol`` set to zero). If the
-    game is degenerate (:func:`is_degenerate`, or nashpy's even-count warning)
+    game is degenerate (:func:`is_degenerate`)
     the result says so: equilibria may then form continua, and nashpy's
-    equal-size supports can miss them. For degenerate games with at most
+    equal-size supports can miss them. For degenerate games (and for games where
+    nashpy's exact float comparisons found an even number) with at most
     ``LP_MAX_STRATEGIES`` strategies per player, every support pair nashpy did
     not cover is then searched by linear programming, and one representative
     equilibrium (as central in its support as the LP finds) is added per
@@ -647,7 +679,10 @@ def equilibria(game: Game, tol: float = EQ_TOL) -> EquilibriumSet:
     strategic and extensive form. In Nisan et al. (eds.), *Algorithmic Game
     Theory*, ch. 3 (support enumeration, algorithm 3.4).
     """
-    g = nashpy.Game(game.row, game.col)
+    # Run on the game with each player's payoffs mapped onto [0, 1]: the same
+    # equilibria, and every tolerance below becomes relative to the payoffs' range.
+    norm = _normalised(game)
+    g = nashpy.Game(norm.row, norm.col)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         raw = list(g.support_enumeration(tol=1e-13))
@@ -658,14 +693,14 @@ def equilibria(game: Game, tol: float = EQ_TOL) -> EquilibriumSet:
         x = np.where(np.asarray(s1, float) < tol, 0.0, np.asarray(s1, float))
         y = np.where(np.asarray(s2, float) < tol, 0.0, np.asarray(s2, float))
         x, y = x / x.sum(), y / y.sum()
-        if not is_mutual_best_response(game, x, y, tol):
+        if not is_mutual_best_response(norm, x, y, tol):
             dropped += 1
             continue
         if any(np.allclose(x, e.row, atol=1e-8) and np.allclose(y, e.col, atol=1e-8)
                for e in found):
             continue
         found.append(Equilibrium(x, y, (float(x @ game.row @ y), float(x @ game.col @ y))))
-    degenerate = nashpy_even or is_degenerate(game, tol)
+    degenerate = is_degenerate(norm, tol)
     notes: list[str] = []
     method = "support enumeration (nashpy)"
     if degenerate:
@@ -673,18 +708,24 @@ def equilibria(game: Game, tol: float = EQ_TOL) -> EquilibriumSet:
             "the game is degenerate: some strategy has more best replies than its support size, "
             "so equilibria may form continua"
         )
+    elif nashpy_even:
+        # A nondegenerate game has an odd number of equilibria: nashpy's exact float
+        # comparisons missed one, so the support pairs are searched again below.
+        notes.append(f"nashpy found an even number ({len(raw)}) of equilibria in a "
+                     "nondegenerate game (a numerical miss)")
+    if degenerate or nashpy_even:
         if max(game.shape) <= LP_MAX_STRATEGIES:
-            extra = _lp_equilibria(game, tol, {e.supports for e in found})
+            extra = [Equilibrium(e.row, e.col, (float(e.row @ game.row @ e.col),
+                                                float(e.row @ game.col @ e.col)))
+                     for e in _lp_equilibria(norm, tol, {e.supports for e in found})]
             if extra:
                 notes.append(f"{len(extra)} equilibria on support pairs nashpy missed were found "
                              "by linear programming: one representative per support pair")
             found.extend(extra)
-            method += " + LP search over all support pairs (degenerate game)"
+            method += " + LP search over all support pairs"
         else:
             notes.append("the game is too large for the LP search; equilibria may be missing")
     found.sort(key=lambda e: (not e.pure, tuple(-e.row), tuple(-e.col)))
-    if nashpy_even:
-        notes.append(f"nashpy found an even number ({len(raw)}) of equilibria")
     if dropped:
         notes.append(f"{dropped} candidate(s) from nashpy failed the best-response re-check")
     return EquilibriumSet(tuple(found), degenerate, method, tuple(notes))
@@ -708,9 +749,10 @@ def risk_dominant(game: Game) -> tuple[int, int] | None:
     if game.shape != (2, 2):
         return None
     a, b = game.row, game.col
+    tol_a, tol_b = TIE_RTOL * _payoff_scale(a), TIE_RTOL * _payoff_scale(b)
     strict = []
     for i, j in itertools.product(range(2), range(2)):
-        if a[i, j] > a[1 - i, j] and b[i, j] > b[i, 1 - j]:
+        if a[i, j] - a[1 - i, j] > tol_a and b[i, j] - b[i, 1 - j] > tol_b:
             strict.append((i, j, (a[i, j] - a[1 - i, j]) * (b[i, j] - b[i, 1 - j])))
     if len(strict) != 2:
         return None
