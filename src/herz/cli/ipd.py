@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -257,6 +258,15 @@ def stationary(
         console.print(f"exact: {out['exact_distribution']}")
 
 
+def _probability_text(log_p: float) -> str:
+    """A probability from its natural log; tiny ones as a power of ten (they underflow)."""
+    if log_p > math.log(1e-5):
+        return f"{math.exp(log_p):.5f}"
+    exponent = math.floor(log_p / math.log(10.0))
+    mantissa = 10.0 ** (log_p / math.log(10.0) - exponent)
+    return f"{mantissa:.3f}e{exponent}"
+
+
 @app.command()
 def moran(
     resident: str = typer.Option(..., "--resident", help="The resident strategy."),
@@ -298,8 +308,12 @@ def moran(
         turns=turns,
         seed=seed,
     ).to_numpy()
-    rho_m = evo.fixation_probability(a[1, 1], a[1, 0], a[0, 1], a[0, 0], population, selection, fit)
-    rho_r = evo.fixation_probability(a[0, 0], a[0, 1], a[1, 0], a[1, 1], population, selection, fit)
+    # in log space: under strong selection a probability can lie far below the smallest float
+    log_m = evo.log_fixation_probability(
+        a[1, 1], a[1, 0], a[0, 1], a[0, 0], population, selection, fit)
+    log_r = evo.log_fixation_probability(
+        a[0, 0], a[0, 1], a[1, 0], a[1, 1], population, selection, fit)
+    rho_m, rho_r = math.exp(log_m), math.exp(log_r)
     out: dict[str, object] = {
         "resident": r.name,
         "mutant": m.name,
@@ -310,8 +324,10 @@ def moran(
         "payoff_matrix": a,
         "fixation_mutant": rho_m,
         "fixation_resident_as_mutant": rho_r,
+        "log10_fixation_mutant": log_m / math.log(10.0),
+        "log10_fixation_resident_as_mutant": log_r / math.log(10.0),
         "neutral": 1.0 / population,
-        "mutant_favoured": rho_m > 1.0 / population,
+        "mutant_favoured": log_m > -math.log(population),
     }
     if runs > 0:
         sim = evo.moran_process(
@@ -335,9 +351,9 @@ def moran(
         return
     console.print(
         f"one [bold]{m.name}[/bold] among {population - 1} [bold]{r.name}[/bold]: "
-        f"fixation probability {rho_m:.5f} (neutral 1/N = {1 / population:.5f})"
+        f"fixation probability {_probability_text(log_m)} (neutral 1/N = {1 / population:.5f})"
     )
-    console.print(f"one {r.name} among {population - 1} {m.name}: {rho_r:.5f}")
+    console.print(f"one {r.name} among {population - 1} {m.name}: {_probability_text(log_r)}")
     if runs > 0:
         s = out["simulated"]
         assert isinstance(s, dict)

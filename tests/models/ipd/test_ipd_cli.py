@@ -54,6 +54,22 @@ def test_match_json_axel_1() -> None:
     assert out["scores"] == [199.0, 204.0]
 
 
+def test_issue_15_moran_json_under_strong_selection() -> None:
+    # the mutant's fixation probability (~1e-392) underflows: JSON with 0 and its log10,
+    # not an OverflowError traceback
+    out = run_json("moran", "--resident", "ALLD", "--mutant", "ALLC", "--population", "600",
+                   "--selection", "1", "--fitness", "exponential")
+    assert out["fixation_mutant"] == 0.0
+    assert -400 < out["log10_fixation_mutant"] < -380
+    assert out["mutant_favoured"] is False
+    assert 0.8 < out["fixation_resident_as_mutant"] < 0.9
+    res = runner.invoke(app, ["models", "ipd", "moran", "--resident", "ALLD", "--mutant", "ALLC",
+                              "--population", "600", "--selection", "1",
+                              "--fitness", "exponential"])
+    assert res.exit_code == 0, res.output
+    assert "e-392" in res.stdout
+
+
 def test_tournament_and_moran_json() -> None:
     out = run_json(
         "tournament",

@@ -12,6 +12,7 @@ from herz.models.ipd import Noise
 from herz.models.ipd.evolution import (
     fixation_matrix,
     fixation_probability,
+    log_fixation_probability,
     moran_process,
     payoff_matrix,
     replicator,
@@ -28,6 +29,37 @@ def test_constant_fitness_matches_moran_1958(r: float, n: int) -> None:
     # A payoff r against everyone versus 1: rho = (1 - 1/r) / (1 - 1/r^N).
     rho = fixation_probability(r, r, 1, 1, n, selection=1.0)
     assert rho == pytest.approx((1 - 1 / r) / (1 - r ** (-n)), rel=1e-12)
+
+
+def test_issue_15_fixation_far_below_the_smallest_float() -> None:
+    # constant fitness 0.1 vs 1 at N = 1000: rho = (1 - 1/r)/(1 - r^-N) = 9e-1000 (Moran 1958),
+    # which overflowed (OverflowError) when the products were taken outside log space
+    import mpmath
+
+    with mpmath.workdps(50):
+        r = mpmath.mpf("0.1")
+        exact = (1 - 1 / r) / (1 - r ** (-1000))
+        log_exact = float(mpmath.log(exact))
+    assert fixation_probability(0.1, 0.1, 1, 1, 1000) == 0.0
+    assert log_fixation_probability(0.1, 0.1, 1, 1, 1000) == pytest.approx(log_exact, rel=1e-13)
+    assert log_exact / math.log(10) == pytest.approx(math.log10(9) - 1000, abs=1e-9)
+    # exponential fitness with strong selection: log(rho) ~ -900, and the reverse near 1 - 1/r
+    lp = log_fixation_probability(0.0, 0.0, 1.0, 1.0, 1000, 1.0, "exponential")
+    with mpmath.workdps(50):
+        r = mpmath.e ** -1
+        assert lp == pytest.approx(float(mpmath.log((1 - 1 / r) / (1 - r ** (-1000)))), rel=1e-12)
+    assert fixation_probability(1.0, 1.0, 0.0, 0.0, 1000, 1.0, "exponential") == pytest.approx(
+        1 - math.exp(-1), rel=1e-12)
+
+
+@pytest.mark.parametrize("r, n", [(1.1, 10), (2.0, 5), (0.8, 20), (0.5, 200)])
+def test_log_fixation_matches_the_closed_form(r: float, n: int) -> None:
+    import mpmath
+
+    with mpmath.workdps(40):
+        rm = mpmath.mpf(r)
+        exact = float(mpmath.log((1 - 1 / rm) / (1 - rm ** (-n))))
+    assert log_fixation_probability(r, r, 1, 1, n) == pytest.approx(exact, rel=1e-12)
 
 
 def test_simulated_moran_agrees_with_the_formula() -> None:

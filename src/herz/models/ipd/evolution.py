@@ -46,6 +46,7 @@ import pandas as pd
 import scipy.integrate
 import scipy.stats
 from numpy.typing import ArrayLike, NDArray
+from scipy.special import logsumexp
 
 from herz.errors import ParameterError
 from herz.models.ipd import _kernel as K
@@ -62,6 +63,7 @@ __all__ = [
     "ReplicatorPath",
     "fixation_matrix",
     "fixation_probability",
+    "log_fixation_probability",
     "moran_process",
     "payoff_matrix",
     "replicator",
@@ -138,17 +140,58 @@ def payoff_matrix(
     )
 
 
-def _fitness(payoff: float, selection: float, fitness: Fitness) -> float:
-    if fitness is Fitness.LINEAR:
-        return 1.0 - selection + selection * payoff
-    return math.exp(selection * payoff)
-
-
 def _check_population(n: int, selection: float) -> None:
     if int(n) != n or n < 2:
         raise ParameterError("population", n, "must be a whole number >= 2")
     if not 0.0 <= selection or not math.isfinite(selection):
         raise ParameterError("selection", selection, "must be a finite number >= 0")
+
+
+def log_fixation_probability(
+    a: float,
+    b: float,
+    c: float,
+    d: float,
+    population: int,
+    selection: float = 1.0,
+    fitness: Fitness | str = Fitness.LINEAR,
+) -> float:
+    """Natural log of :func:`fixation_probability`, exact where the probability underflows.
+
+    rho = 1 / (1 + sum_k prod_{i<=k} f_B(i)/f_A(i)); the sum is taken in log
+    space (a log-sum-exp of the cumulative log fitness ratios), so neither the
+    products nor the sum overflow: with strong selection against the mutant the
+    probability can be about 1e-1000, far below the smallest float, and its
+    log is still exact.
+
+    References
+    ----------
+    Nowak, M. A., Sasaki, A., Taylor, C. and Fudenberg, D. (2004). Emergence of
+    cooperation and evolutionary stability in finite populations. *Nature* 428:
+    646-650. doi:10.1038/nature02414.
+    """
+    fitness = Fitness(fitness)
+    _check_population(population, selection)
+    n = int(population)
+    i = np.arange(1, n, dtype=float)
+    pa = (a * (i - 1) + b * (n - i)) / (n - 1)
+    pb = (c * i + d * (n - i - 1)) / (n - 1)
+    if fitness is Fitness.EXPONENTIAL:
+        log_ratio = selection * (pb - pa)
+    else:
+        fa = 1.0 - selection + selection * pa
+        fb = 1.0 - selection + selection * pb
+        if np.any(fa <= 0) or np.any(fb <= 0):
+            raise ParameterError(
+                "selection",
+                selection,
+                "makes a fitness <= 0; lower it or use fitness='exponential'",
+            )
+        log_ratio = np.log(fb) - np.log(fa)
+    if not np.all(np.isfinite(log_ratio)):
+        raise ParameterError("payoffs", [a, b, c, d], "must be finite numbers")
+    terms = np.concatenate([[0.0], np.cumsum(log_ratio)])
+    return -float(logsumexp(terms))
 
 
 def fixation_probability(
@@ -163,30 +206,17 @@ def fixation_probability(
     """Probability that one A mutant takes over a population of N - 1 B residents.
 
     ``a, b, c, d`` = payoff of A against A, A against B, B against A, B against B.
+    Computed in log space (:func:`log_fixation_probability`): a probability
+    below the smallest float (about 1e-308) is returned as 0.0, never an
+    overflow.
 
     References
     ----------
-    Nowak, M. A., Sasaki, A., Taylor, C. and Fudenberg, D. (2004). *Nature* 428: 646-650.
+    Nowak, M. A., Sasaki, A., Taylor, C. and Fudenberg, D. (2004). Emergence of
+    cooperation and evolutionary stability in finite populations. *Nature* 428:
+    646-650. doi:10.1038/nature02414.
     """
-    fitness = Fitness(fitness)
-    _check_population(population, selection)
-    n = int(population)
-    total = 0.0
-    log_prod = 0.0
-    for i in range(1, n):
-        pa = (a * (i - 1) + b * (n - i)) / (n - 1)
-        pb = (c * i + d * (n - i - 1)) / (n - 1)
-        fa = _fitness(pa, selection, fitness)
-        fb = _fitness(pb, selection, fitness)
-        if fa <= 0 or fb <= 0:
-            raise ParameterError(
-                "selection",
-                selection,
-                "makes a fitness <= 0; lower it or use fitness='exponential'",
-            )
-        log_prod += math.log(fb / fa)
-        total += math.exp(log_prod)
-    return 1.0 / (1.0 + total)
+    return math.exp(log_fixation_probability(a, b, c, d, population, selection, fitness))
 
 
 def fixation_matrix(
@@ -228,6 +258,7 @@ def _moran_runs(
     k = counts0.shape[0]
     n = counts0.sum()
     fit = np.empty(k)
+    pays = np.empty(k)
     for r in range(runs):
         state = K._seed_stream(prefix, r)
         counts = counts0.copy()
@@ -243,17 +274,23 @@ def _moran_runs(
             if alive == 1:
                 winners[r] = last
                 break
-            total = 0.0
+            top = -math.inf
             for j in range(k):
                 if counts[j] > 0:
                     pay = 0.0
                     for m in range(k):
                         pay += counts[m] * a[j, m]
-                    pay = (pay - a[j, j]) / (n - 1)
+                    pays[j] = (pay - a[j, j]) / (n - 1)
+                    top = max(top, pays[j])
+            total = 0.0
+            for j in range(k):
+                if counts[j] > 0:
+                    # exponential fitness relative to the fittest: the same proportions,
+                    # no overflow under strong selection
                     f = (
-                        math.exp(selection * pay)
+                        math.exp(selection * (pays[j] - top))
                         if exponential
-                        else 1.0 - selection + selection * pay
+                        else 1.0 - selection + selection * pays[j]
                     )
                     fit[j] = counts[j] * f
                 else:
