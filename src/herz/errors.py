@@ -42,6 +42,14 @@ def require_nonnegative(field: str, value: float) -> float:
     return v
 
 
+def require_positive(field: str, value: float) -> float:
+    """Return ``value`` as a float, or raise if it is not a finite number > 0."""
+    v = _float(field, value)
+    if not v > 0.0 or v == float("inf"):
+        raise ParameterError(field, value, "must be a finite number > 0")
+    return v
+
+
 def require_finite(field: str, value: float) -> float:
     """Return ``value`` as a float, or raise if it is NaN or infinite."""
     v = _float(field, value)

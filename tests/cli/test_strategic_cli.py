@@ -90,6 +90,19 @@ def test_kydd_commands(capsys):
     none = run_json(capsys, "models", "kydd", "reassurance", "--discount", "0", "--c", "1",
                     "--tu", "2.5", "--tt", "0.5", "--trust", "1")
     assert none["separating"] is False and none["interval"] is None and none["min_trust"] is None
+    # issue 15: equal values of mutual cooperation (r_U = 1) pool; r_U = 0 separates
+    same = run_json(capsys, "models", "kydd", "reassurance", "--discount", "0.5", "--c", "0.5",
+                    "--tu", "1.5", "--tt", "0.5", "--trust", "0.9", "--reward-untrustworthy", "1")
+    assert same["regime"] == "pooling" and same["interval"] is None
+    assert same["value_untrustworthy"] == pytest.approx(2.0)
+    committed = run_json(capsys, "models", "kydd", "reassurance", "--discount", "0.5", "--c",
+                         "0.5", "--tu", "1.5", "--tt", "0.5", "--trust", "0.9")
+    assert committed["regime"] == "separating"
+    assert committed["interval"] == pytest.approx([1.35, 1.75])
+    assert committed["plan_untrustworthy"] == "defect first"
+    code, _, err = run(capsys, "models", "kydd", "reassurance", "--discount", "0.5", "--c", "0.5",
+                       "--tu", "1.5", "--tt", "0.5", "--trust", "0.9", "--ru", "2")
+    assert code != 0 and "--reward-untrustworthy" in err and "Traceback" not in err
 
 
 def test_preemption_commands(capsys):

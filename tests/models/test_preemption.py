@@ -17,6 +17,30 @@ def test_clipped_range():
     assert br.high == pytest.approx(1.15) and br.clipped == pytest.approx((0.85, 1.0))
 
 
+def test_issue_15_preemption_range_clipped_like_bargaining_range():
+    # p_f = 0.95, p_s = 0.9, c_A = 0.1, c_B = 0.3: safe divisions [0.85, 1.2] -> [0.85, 1]
+    res = pm.preemption(0.95, 0.9, 0.1, 0.3)
+    assert res.peace and res.range == pytest.approx((0.85, 1.2))
+    assert res.clipped == pytest.approx((0.85, 1.0))
+    # and at the bottom: p_f = 0.1, p_s = 0.05, c_A = 0.3 -> lower -0.2 clipped to 0
+    low = pm.preemption(0.1, 0.05, 0.3, 0.1)
+    assert low.range == pytest.approx((-0.2, 0.15)) and low.clipped == pytest.approx((0.0, 0.15))
+    assert low.to_dict()["clipped"] == pytest.approx([0.0, 0.15])
+    assert pm.preemption(0.7, 0.3, 0.1, 0.1).clipped is None
+    with pytest.raises(ParameterError, match="cost_a = 0"):
+        pm.preemption(0.7, 0.3, 0, 0.1)
+
+
+@FAST
+@given(pf=st.floats(0, 1), ps=st.floats(0, 1), ca=st.floats(0.01, 1), cb=st.floats(0.01, 1))
+def test_clipped_preemption_range_lies_in_the_issue_space(pf, ps, ca, cb):
+    res = pm.preemption(pf, ps, ca, cb)
+    if res.peace:
+        lo, hi = res.clipped
+        assert 0.0 <= lo <= hi <= 1.0
+        assert lo == max(res.lower, 0.0) and hi == min(res.upper, 1.0)
+
+
 def test_boundary_gap_equals_costs_is_peace():
     # p_f - p_s = 0.5 = c_A + c_B: the single division x = p_f - c_A = p_s + c_B = 0.5
     res = pm.preemption(0.75, 0.25, 0.25, 0.25)

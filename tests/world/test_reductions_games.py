@@ -62,8 +62,12 @@ def test_separating_threshold_is_kydd(trust, disc, c, tu):
     m_star, feasible = separating_threshold(trust, p)
     g_t, g_u = signal_values(trust, p)
     ref = kydd.reassurance(disc, c, tu, 0.5, trust)
-    assert bool(feasible) == ref.separating
-    assert float(g_t) == pytest.approx(ref.value_trustworthy)
+    # at an exact tie G_U = G_T (here trust 1, delta 0.5, t_U 2) both types are indifferent at
+    # the one cost m = G_T; the corrected model calls that pooling, the world separating
+    assert bool(feasible) == (ref.separating or float(g_u) == float(g_t))
+    # the corrected model (issue 15) values being trusted at the trustworthy sender's best
+    # response: cooperate (G_T) or defect first (pi t_T, t_T = 0.5 here)
+    assert max(float(g_t), 0.5 * trust) == pytest.approx(ref.value_trustworthy)
     assert float(g_u) == pytest.approx(ref.value_untrustworthy)
     interval = kydd.separating_interval(disc, c, tu, trust)
     if interval is not None:

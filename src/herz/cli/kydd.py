@@ -117,9 +117,14 @@ def reassurance(
                                             help="The sender's trust in the receiver."),
     signal_cost: float | None = typer.Option(
         None, "--signal-cost", help="Judge this signal cost m >= 0 too."),
+    reward_untrustworthy: float = typer.Option(
+        0.0, "--reward-untrustworthy", "--ru",
+        help="r_U < t_U: an untrustworthy type's payoff from mutual cooperation (the "
+             "trustworthy type's is 1). 0: a committed exploiter; separation needs r_U < 1."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Whether a costly signal can reassure: the separating interval of signal costs."""
+    """Whether a costly signal can reassure: each type's value of being trusted and the interval."""
     res = km.reassurance(discount, exploitation_cost, temptation_untrustworthy,
-                         temptation_trustworthy, trust_in_receiver, signal_cost)
-    _show(res.to_dict(), "Costly-signal reassurance (herz MODELS.md 3.4)", json)
+                         temptation_trustworthy, trust_in_receiver, signal_cost,
+                         reward_untrustworthy=reward_untrustworthy)
+    _show(res.to_dict(), "Costly-signal reassurance (Kydd 2000; herz MODELS.md 3.4)", json)

@@ -44,6 +44,7 @@ Kydd, A. H. (2005). *Trust and Mistrust in International Relations*, ch. 2
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,10 +52,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from herz.errors import ParameterError, require_finite, require_probability
+from herz.errors import (
+    ParameterError,
+    require_finite,
+    require_nonnegative,
+    require_positive,
+    require_probability,
+)
 
 __all__ = [
     "Reassurance",
+    "SignalRegime",
     "Spiral",
     "TwoTypeEquilibrium",
     "cooperates",
@@ -65,16 +73,10 @@ __all__ = [
     "reassurance",
     "separating_interval",
     "spiral",
+    "sustains_cooperation",
     "trust_threshold",
     "two_type_equilibrium",
 ]
-
-
-def _positive(name: str, value: float) -> float:
-    v = require_finite(name, value)
-    if not v > 0:
-        raise ParameterError(name, value, "must be > 0")
-    return v
 
 
 def _trustworthy_t(name: str, value: float) -> float:
@@ -105,7 +107,7 @@ def trust_threshold(exploitation_cost: float, temptation: float) -> float:
     Princeton University Press. Formula [R] (attributed, not re-checked);
     derivation herz MODELS.md sec. 3.2 [D]. Validation case KYDD-1.
     """
-    c = _positive("exploitation_cost", exploitation_cost)
+    c = require_positive("exploitation_cost", exploitation_cost)
     t = _trustworthy_t("temptation", temptation)
     return c / (1.0 - t + c)
 
@@ -199,7 +201,7 @@ def cutoff_equilibria(
     """
     from scipy.optimize import brentq
 
-    c = _positive("exploitation_cost", exploitation_cost)
+    c = require_positive("exploitation_cost", exploitation_cost)
     lo, hi = require_finite("low", low), require_finite("high", high)
     if not lo < hi:
         raise ParameterError("high", high, f"must be > low = {lo:g}")
@@ -358,19 +360,34 @@ def spiral(
 # --------------------------------------------------------------------------- reassurance
 
 
+class SignalRegime(enum.StrEnum):
+    """Whether some signal cost separates the types (only trustworthy senders pay it)."""
+
+    SEPARATING = "separating"
+    POOLING = "pooling"
+
+
+#: What a trusted sender does next: cooperate while the receiver does, or defect at once.
+COOPERATE = "cooperate"
+DEFECT = "defect first"
+
+
 @dataclass(frozen=True)
 class Reassurance:
-    """Costly-signal reassurance: values, the separating interval and the trust threshold.
+    """Costly-signal reassurance: each type's value of being trusted, the regime, the interval.
 
-    ``value_trustworthy`` = G_T and ``value_untrustworthy`` = G_U are the values
-    of being trusted; a separating equilibrium exists iff G_U <= G_T, with any
-    signal cost m in ``interval`` = [G_U, G_T]; ``least_cost`` = G_U. ``min_trust``
-    is the least trust in the receiver for which separation is possible (None
-    if none suffices: 1/(1 - delta) <= t_U - c). ``trustworthy_cooperates``
-    checks that a trustworthy sender still prefers to cooperate after
-    signalling (G_T >= trust*t_T); ``reassures`` needs both. With a given
-    ``signal_cost`` m, ``separates_at_signal_cost`` says whether that signal
-    separates: G_U <= m <= G_T and the trustworthy sender still cooperates.
+    ``value_trustworthy`` (V_T) and ``value_untrustworthy`` (V_U) are what being
+    trusted is worth to each type of sender when it then plays its best
+    response (``plan_trustworthy``, ``plan_untrustworthy``: "cooperate" or
+    "defect first"); not being trusted is worth 0. The ``regime`` is
+    separating iff V_U < V_T, and then any signal cost m in ``interval`` =
+    [V_U, V_T] is paid by trustworthy senders only (``least_cost`` = V_U).
+    ``min_trust`` is the trust in the receiver above which separation is
+    possible (0 when it is possible at any trust; None when at none).
+    ``trustworthy_cooperates`` says the trusted trustworthy sender cooperates;
+    ``reassures`` needs separation and that. :meth:`signals` gives each type's
+    choice at any cost. With a given ``signal_cost`` m,
+    ``separates_at_signal_cost`` says whether that signal separates.
     """
 
     discount: float
@@ -378,9 +395,12 @@ class Reassurance:
     temptation_untrustworthy: float
     temptation_trustworthy: float
     trust_in_receiver: float
+    reward_untrustworthy: float
     value_trustworthy: float
     value_untrustworthy: float
-    separating: bool
+    plan_trustworthy: str
+    plan_untrustworthy: str
+    regime: SignalRegime
     interval: tuple[float, float] | None
     least_cost: float | None
     min_trust: float | None
@@ -390,6 +410,24 @@ class Reassurance:
     separates_at_signal_cost: bool | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def separating(self) -> bool:
+        """Return True if some signal cost separates the types."""
+        return self.regime is SignalRegime.SEPARATING
+
+    def signals(self, cost: float) -> tuple[bool, bool]:
+        """Whether a (trustworthy, untrustworthy) sender pays ``cost`` to be trusted.
+
+        Each type pays iff being trusted is worth at least the cost. At a cost
+        equal to V_U the untrustworthy type is indifferent: it is taken not to
+        pay when the types separate (so the closed interval [V_U, V_T]
+        separates) and to pay when they pool (V_U >= V_T: it then mimics at
+        every cost a trustworthy sender pays). Both are best responses.
+        """
+        m = require_nonnegative("cost", cost)
+        v_u = self.value_untrustworthy
+        return (m <= self.value_trustworthy, m < v_u if self.separating else m <= v_u)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain values."""
         return {
@@ -397,9 +435,12 @@ class Reassurance:
             "temptation_untrustworthy": self.temptation_untrustworthy,
             "temptation_trustworthy": self.temptation_trustworthy,
             "trust_in_receiver": self.trust_in_receiver,
+            "reward_untrustworthy": self.reward_untrustworthy,
             "value_trustworthy": self.value_trustworthy,
             "value_untrustworthy": self.value_untrustworthy,
-            "separating": self.separating,
+            "plan_trustworthy": self.plan_trustworthy,
+            "plan_untrustworthy": self.plan_untrustworthy,
+            "regime": self.regime.value, "separating": self.separating,
             "interval": None if self.interval is None else list(self.interval),
             "least_cost": self.least_cost, "min_trust": self.min_trust,
             "trustworthy_cooperates": self.trustworthy_cooperates,
@@ -409,34 +450,92 @@ class Reassurance:
         }
 
 
-def _check_reassurance(discount: float, exploitation_cost: float,
-                       temptation_untrustworthy: float) -> tuple[float, float, float]:
+def _check_reassurance(discount: float, exploitation_cost: float, temptation_untrustworthy: float,
+                       reward_untrustworthy: float) -> tuple[float, float, float, float]:
     d = require_finite("discount", discount)
     if not 0.0 <= d < 1.0:
         raise ParameterError("discount", discount, "must be in [0, 1)")
-    c = _positive("exploitation_cost", exploitation_cost)
+    c = require_positive("exploitation_cost", exploitation_cost)
     tu = require_finite("temptation_untrustworthy", temptation_untrustworthy)
     if not tu > 1.0:
         raise ParameterError("temptation_untrustworthy", temptation_untrustworthy,
                              "must be > 1 (an untrustworthy type prefers to exploit)")
-    return d, c, tu
+    ru = require_finite("reward_untrustworthy", reward_untrustworthy)
+    if not ru < tu:
+        raise ParameterError("reward_untrustworthy", reward_untrustworthy,
+                             f"must be < temptation_untrustworthy = {tu:g} (an untrustworthy "
+                             "type prefers exploiting to mutual cooperation)")
+    return d, c, tu, ru
 
 
-def minimum_trust(discount: float, exploitation_cost: float,
-                  temptation_untrustworthy: float) -> float | None:
-    """Least trust in the receiver at which a costly signal can separate.
+def sustains_cooperation(discount: float, reward: float, temptation: float) -> bool:
+    """Whether a type prefers cooperating forever with a cooperating partner to exploiting once.
 
-    pi_R >= c / (1/(1 - delta) - t_U + c); ``None`` when the denominator is
-    <= 0 (no trust suffices). A value above 1 also means separation is
-    impossible. It does not depend on the receiver's prior about the sender.
+    Against a partner who cooperates as long as it does and defects forever
+    after being exploited (grim trigger), cooperating for k periods and then
+    exploiting is worth R(1 - delta^k)/(1 - delta) + delta^k T, a line in
+    delta^k; the best plan is therefore an extreme: exploit at once (T) or
+    never (R/(1 - delta)). The type sustains cooperation iff R/(1 - delta) >= T.
+
+    References
+    ----------
+    Friedman, J. W. (1971). A non-cooperative equilibrium for supergames.
+    *Review of Economic Studies* 38(1): 1-12. doi:10.2307/2296617.
+    """
+    d = require_finite("discount", discount)
+    if not 0.0 <= d < 1.0:
+        raise ParameterError("discount", discount, "must be in [0, 1)")
+    return require_finite("reward", reward) / (1.0 - d) >= require_finite("temptation", temptation)
+
+
+def _trusted_value(reward: float, temptation: float, pi: float, d: float, c: float,
+                   all_cooperate: bool) -> tuple[float, str]:
+    # A trusted sender's best plan: cooperate while the receiver does, or defect at once
+    # (cooperating k periods and then exploiting lies between the two, see
+    # sustains_cooperation). Receivers who cooperate do so until exploited; with
+    # ``all_cooperate`` False untrustworthy receivers exploit at once.
+    if all_cooperate:
+        cooperate, defect = reward / (1.0 - d), temptation
+    else:
+        cooperate = pi * reward / (1.0 - d) - (1.0 - pi) * c
+        defect = pi * temptation
+    return (cooperate, COOPERATE) if cooperate >= defect else (defect, DEFECT)
+
+
+def _values(d: float, c: float, tu: float, tt: float, pi: float,
+            ru: float) -> tuple[float, str, float, str]:
+    # untrustworthy receivers behave like untrustworthy senders: they exploit a sender
+    # they trust unless they themselves sustain cooperation
+    all_cooperate = ru / (1.0 - d) >= tu
+    v_t, plan_t = _trusted_value(1.0, tt, pi, d, c, all_cooperate)
+    v_u, plan_u = _trusted_value(ru, tu, pi, d, c, all_cooperate)
+    return v_t, plan_t, v_u, plan_u
+
+
+def minimum_trust(discount: float, exploitation_cost: float, temptation_untrustworthy: float,
+                  reward_untrustworthy: float = 0.0) -> float | None:
+    """Trust in the receiver above which a costly signal can separate the types.
+
+    When the untrustworthy type does not sustain cooperation
+    (r_U/(1 - delta) < t_U), separation needs pi_R/(1 - delta) - (1 - pi_R) c
+    > pi_R t_U, i.e. pi_R > c / (1/(1 - delta) - t_U + c); ``None`` when the
+    denominator is <= 0 (no trust suffices; a value above 1 means the same).
+    When it does sustain cooperation every receiver cooperates, and separation
+    holds at any trust iff r_U < 1 (0 is returned) and at none otherwise
+    (``None``). It does not depend on the receiver's prior about the sender.
 
     References
     ----------
     Kydd, A. (2000). Trust, reassurance, and cooperation. *International
-    Organization* 54(2): 325-357. Model and threshold: herz MODELS.md sec. 3.4
-    [D, a herz construction consistent with Kydd 2000].
+    Organization* 54(2): 325-357. doi:10.1162/002081800551190. Model: see
+    :func:`reassurance` [D, a herz construction consistent with Kydd 2000].
     """
-    d, c, tu = _check_reassurance(discount, exploitation_cost, temptation_untrustworthy)
+    d, c, tu, ru = _check_reassurance(discount, exploitation_cost, temptation_untrustworthy,
+                                      reward_untrustworthy)
+    if ru >= 1.0:
+        return None  # the untrustworthy type values being trusted at least as much
+    if ru / (1.0 - d) >= tu:
+        return 0.0
     denom = 1.0 / (1.0 - d) - tu + c
     if denom <= 0.0:
         return None
@@ -446,69 +545,105 @@ def minimum_trust(discount: float, exploitation_cost: float,
 def reassurance(
     discount: float, exploitation_cost: float, temptation_untrustworthy: float,
     temptation_trustworthy: float, trust_in_receiver: float, signal_cost: float | None = None,
+    *, reward_untrustworthy: float = 0.0,
 ) -> Reassurance:
-    """Whether a costly signal can reassure, and which signal costs separate.
+    """Whether a costly signal can reassure: each type's value of being trusted and the regime.
 
-    Sender S is trustworthy (t_T < 1) or untrustworthy (t_U > 1) and trusts the
-    receiver with probability pi_R. If trusted, two trustworthy players
-    cooperate forever (discount factor delta); an untrustworthy sender exploits
-    once and the relationship reverts to mutual defection:
+    Sender S is trustworthy or untrustworthy and trusts the receiver (believes
+    it trustworthy) with probability pi_R. Stage payoffs, in one currency for
+    both types (the signal cost m is paid in it too)::
 
-        G_T = pi_R/(1 - delta) - (1 - pi_R)*c,   G_U = pi_R*t_U
+                          CC      DC (exploit)   CD (exploited)   DD
+        trustworthy        1      t_T < 1             -c           0
+        untrustworthy     r_U     t_U > max(1, r_U)   -c           0
 
-    Separation iff G_U <= G_T, with any signal cost m in [G_U, G_T]; a given
-    ``signal_cost`` m separates iff it lies in that interval (only the
-    trustworthy type then finds paying m worth being trusted).
+    Before play S may sink a cost m >= 0; a receiver convinced that S is
+    trustworthy cooperates while S does (grim trigger, discount factor delta);
+    not being trusted leads to mutual defection, worth 0. Each type's value of
+    being trusted is its best response, derived, not assumed: cooperating
+    forever or defecting at once (any mixed plan lies between,
+    :func:`sustains_cooperation`). An untrustworthy receiver exploits a trusted
+    sender at once unless it sustains cooperation itself, r_U/(1 - delta) >= t_U.
+    Then, with C_T = pi_R/(1 - delta) - (1 - pi_R) c:
+
+    * if r_U/(1 - delta) < t_U: V_T = max(C_T, pi_R t_T), V_U = pi_R t_U;
+    * otherwise every receiver cooperates: V_T = 1/(1 - delta), V_U = r_U/(1 - delta).
+
+    A separating equilibrium (only trustworthy senders pay, and paying makes
+    the receiver trust) exists iff V_U < V_T, at every m in [V_U, V_T]; else
+    every cost a trustworthy sender would pay attracts untrustworthy ones too
+    (pooling). This holds iff r_U < 1 and, when untrustworthy types do not
+    sustain cooperation, pi_R > c/(1/(1 - delta) - t_U + c).
+
+    Assumption. The types value mutual cooperation differently: r_U < 1 is
+    Kydd's (2000) condition that trustworthy types are readier than
+    untrustworthy ones to accept risk to reach mutual cooperation; with equal
+    values (r_U = 1, Kydd's normalisation applied to both types) no signal can
+    separate. The default r_U = 0 (an untrustworthy type gains nothing from
+    mutual cooperation over mutual defection) makes it a committed exploiter:
+    V_U = pi_R t_U, the first herz model's value, now derived. Kydd's (2005)
+    normalisation (CC = 1, DD = 0) holds for the trustworthy type.
 
     References
     ----------
     Kydd, A. (2000). Trust, reassurance, and cooperation. *International
-    Organization* 54(2): 325-357. doi:10.1162/002081800551190. Model: herz
-    MODELS.md sec. 3.4 [D, a herz construction consistent with Kydd 2000's
-    verified result].
+    Organization* 54(2): 325-357. doi:10.1162/002081800551190.
+
+    Kydd, A. H. (2005). *Trust and Mistrust in International Relations*, ch. 2
+    and 7. Princeton, NJ: Princeton University Press.
+
+    Model: herz MODELS.md sec. 3.4 with its December 2026 correction [D, a herz
+    construction consistent with Kydd 2000's verified result].
     """
-    d, c, tu = _check_reassurance(discount, exploitation_cost, temptation_untrustworthy)
+    d, c, tu, ru = _check_reassurance(discount, exploitation_cost, temptation_untrustworthy,
+                                      reward_untrustworthy)
     tt = _trustworthy_t("temptation_trustworthy", temptation_trustworthy)
     pi = require_probability("trust_in_receiver", trust_in_receiver)
-    g_t = pi / (1.0 - d) - (1.0 - pi) * c
-    g_u = pi * tu
-    sep = g_u <= g_t
-    coop = g_t >= pi * tt
+    v_t, plan_t, v_u, plan_u = _values(d, c, tu, tt, pi, ru)
+    regime = SignalRegime.SEPARATING if v_u < v_t else SignalRegime.POOLING
+    sep = regime is SignalRegime.SEPARATING
+    coop = plan_t == COOPERATE
     notes = []
     at_cost = None
     if signal_cost is not None:
-        m = require_finite("signal_cost", signal_cost)
-        if m < 0:
-            raise ParameterError("signal_cost", signal_cost, "must be >= 0")
-        at_cost = bool(g_u <= m <= g_t and coop)
+        m = require_nonnegative("signal_cost", signal_cost)
+        at_cost = bool(sep and v_u <= m <= v_t)
         if not at_cost and sep:
             notes.append(f"signal cost {m:g} lies outside the separating interval "
-                         f"[{g_u:g}, {g_t:g}]")
-    if sep and not coop:
-        notes.append("a trustworthy sender would rather exploit after signalling (G_T < trust*t_T)")
+                         f"[{v_u:g}, {v_t:g}]")
+    if not coop:
+        notes.append("a trusted trustworthy sender would defect first (it fears an "
+                     "untrustworthy receiver more than it values cooperation)")
     if not sep:
         notes.append("no signal separates: any cost a trustworthy sender would pay, an "
-                     "untrustworthy one would pay too")
+                     "untrustworthy one would pay too (pooling)")
+    if plan_u == COOPERATE:
+        notes.append("the untrustworthy type sustains cooperation once trusted "
+                     "(r_U/(1 - delta) >= t_U), and so does an untrustworthy receiver")
     return Reassurance(
-        d, c, tu, tt, pi, g_t, g_u, sep, (g_u, g_t) if sep else None, g_u if sep else None,
-        minimum_trust(d, c, tu), coop, sep and coop,
+        d, c, tu, tt, pi, ru, v_t, v_u, plan_t, plan_u, regime,
+        (v_u, v_t) if sep else None, v_u if sep else None,
+        minimum_trust(d, c, tu, ru), coop, sep and coop,
         None if signal_cost is None else float(signal_cost), at_cost, tuple(notes),
     )
 
 
 def separating_interval(
     discount: float, exploitation_cost: float, temptation_untrustworthy: float,
-    trust_in_receiver: float,
+    trust_in_receiver: float, *, reward_untrustworthy: float = 0.0,
 ) -> tuple[float, float] | None:
-    """Signal costs that separate the types: [pi_R*t_U, pi_R/(1 - delta) - (1 - pi_R)*c], or None.
+    """Signal costs paid by trustworthy senders only: [V_U, V_T], or None when pooling.
+
+    See :func:`reassurance` for the model and its assumption; the interval
+    does not depend on the trustworthy type's temptation (when it would defect
+    first, V_T = pi_R t_T < pi_R t_U <= V_U and nothing separates).
 
     References
     ----------
     Kydd, A. (2000). Trust, reassurance, and cooperation. *International
-    Organization* 54(2): 325-357. Model: herz MODELS.md sec. 3.4 [D].
+    Organization* 54(2): 325-357. doi:10.1162/002081800551190. Model: herz
+    MODELS.md sec. 3.4, corrected [D].
     """
-    d, c, tu = _check_reassurance(discount, exploitation_cost, temptation_untrustworthy)
-    pi = require_probability("trust_in_receiver", trust_in_receiver)
-    g_t = pi / (1.0 - d) - (1.0 - pi) * c
-    g_u = pi * tu
-    return (g_u, g_t) if g_u <= g_t else None
+    res = reassurance(discount, exploitation_cost, temptation_untrustworthy, 0.0,
+                      trust_in_receiver, reward_untrustworthy=reward_untrustworthy)
+    return res.interval

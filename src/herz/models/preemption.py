@@ -41,7 +41,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from herz.errors import ParameterError, require_finite, require_probability
+from herz.errors import ParameterError, require_finite, require_positive, require_probability
 
 __all__ = [
     "BargainingRange",
@@ -55,13 +55,6 @@ __all__ = [
     "preemption_from_balance",
     "preventive_war",
 ]
-
-
-def _cost(name: str, value: float) -> float:
-    v = require_finite(name, value)
-    if not v > 0:
-        raise ParameterError(name, value, "must be > 0 (war is costly)")
-    return v
 
 
 @dataclass(frozen=True)
@@ -97,7 +90,7 @@ def bargaining_range(p: float, cost_a: float, cost_b: float) -> BargainingRange:
     case FEAR-1.
     """
     pp = require_probability("p", p)
-    ca, cb = _cost("cost_a", cost_a), _cost("cost_b", cost_b)
+    ca, cb = require_positive("cost_a", cost_a), require_positive("cost_b", cost_b)
     low, high = pp - ca, pp + cb
     return BargainingRange(low, high, (max(low, 0.0), min(high, 1.0)))
 
@@ -107,7 +100,9 @@ class Preemption:
     """Whether a self-enforcing peaceful division exists under a first-strike advantage.
 
     ``peace`` iff gap = p_first - p_second <= c_A + c_B; ``range`` is then
-    [p_first - c_A, p_second + c_B], else None (preemptive war).
+    [p_first - c_A, p_second + c_B], else None (preemptive war). As in
+    :class:`BargainingRange`, ``clipped`` is that range intersected with the
+    issue space [0, 1] (the divisions that can actually be made), None at war.
     """
 
     p_first: float
@@ -120,6 +115,7 @@ class Preemption:
     lower: float
     upper: float
     range: tuple[float, float] | None
+    clipped: tuple[float, float] | None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain values."""
@@ -128,7 +124,8 @@ class Preemption:
                 "peace": self.peace, "war": not self.peace,
                 "a_will_not_attack_if_x_at_least": self.lower,
                 "b_will_not_attack_if_x_at_most": self.upper,
-                "range": None if self.range is None else list(self.range)}
+                "range": None if self.range is None else list(self.range),
+                "clipped": None if self.clipped is None else list(self.clipped)}
 
 
 def preemption(p_first: float, p_second: float, cost_a: float, cost_b: float) -> Preemption:
@@ -147,11 +144,14 @@ def preemption(p_first: float, p_second: float, cost_a: float, cost_b: float) ->
     """
     pf = require_probability("p_first", p_first)
     ps = require_probability("p_second", p_second)
-    ca, cb = _cost("cost_a", cost_a), _cost("cost_b", cost_b)
+    ca, cb = require_positive("cost_a", cost_a), require_positive("cost_b", cost_b)
     lower, upper = pf - ca, ps + cb
     peace = lower <= upper
+    # lower = p_first - c_A < 1 and upper = p_second + c_B > 0, so at peace the clipped
+    # range is never empty
     return Preemption(pf, ps, ca, cb, pf - ps, ca + cb, peace, lower, upper,
-                      (lower, upper) if peace else None)
+                      (lower, upper) if peace else None,
+                      (max(lower, 0.0), min(upper, 1.0)) if peace else None)
 
 
 def contest_success(attacker: float, defender: float, offense_defense_balance: float) -> float:
@@ -167,7 +167,7 @@ def contest_success(attacker: float, defender: float, offense_defense_balance: f
     d = require_finite("defender", defender)
     if a < 0 or d < 0 or a + d == 0:
         raise ParameterError("forces", (attacker, defender), "must be >= 0 and not both zero")
-    delta = _cost("offense_defense_balance", offense_defense_balance)
+    delta = require_positive("offense_defense_balance", offense_defense_balance)
     return a / (a + delta * d)
 
 
@@ -205,7 +205,7 @@ def critical_balance(cost_a: float, cost_b: float) -> float | None:
     the causes of war. *International Security* 22(4): 5-43. Threshold: herz
     MODELS.md sec. 5 [D].
     """
-    total = _cost("cost_a", cost_a) + _cost("cost_b", cost_b)
+    total = require_positive("cost_a", cost_a) + require_positive("cost_b", cost_b)
     if total >= 1.0:
         return None
     return (1.0 - total) / (1.0 + total)
@@ -270,7 +270,7 @@ def preventive_war(p_now: float, p_next: float, discount: float, cost_a: float) 
     d = require_finite("discount", discount)
     if not 0.0 < d < 1.0:
         raise ParameterError("discount", discount, "must be in (0, 1)")
-    ca = _cost("cost_a", cost_a)
+    ca = require_positive("cost_a", cost_a)
     v_war = pt / (1.0 - d) - ca
     v_peace = 1.0 + d * (pn / (1.0 - d) - ca)
     crit = (pt - (1.0 - d) * (1.0 + (1.0 - d) * ca)) / d
