@@ -65,13 +65,48 @@ def test_integration_matches_logistic_closed_form():
     assert traj.x[:, 0] == pytest.approx(1 / (1 + 4 * np.exp(-t)), abs=1e-8)
 
 
-def test_rock_paper_scissors_centre_is_non_hyperbolic():
-    # zero-sum RPS: the centre is a neutral centre with eigenvalues +- i/sqrt(3)
-    pts, _ = rp.rest_points([[0, -1, 1], [1, 0, -1], [-1, 1, 0]])
+def test_rock_paper_scissors_centre_is_a_neutral_centre():
+    # zero-sum RPS: eigenvalues +- i/sqrt(3), and x1 x2 x3 is conserved (Hofbauer and
+    # Sigmund 1998, ch. 7): a neutral centre, stable but not attracting (issue 15)
+    rps = [[0, -1, 1], [1, 0, -1], [-1, 1, 0]]
+    pts, _ = rp.rest_points(rps)
     centre = next(pt for pt in pts if len(pt.support) == 3)
     assert centre.x == pytest.approx([1 / 3] * 3)
-    assert centre.stability is rp.Stability.NON_HYPERBOLIC
+    assert centre.stability is rp.Stability.NEUTRAL_CENTRE
+    assert "neutral centre" in centre.to_dict()["stability"] and not centre.stable
     assert sorted(abs(centre.eigenvalues.imag)) == pytest.approx([3 ** -0.5] * 2)
+    assert np.all(np.abs(centre.eigenvalues.real) < 1e-12)
+    # the orbit keeps x1 x2 x3, so it neither spirals in nor out
+    traj = rp.integrate(rps, [0.5, 0.3, 0.2], np.linspace(0, 50, 11))
+    assert np.prod(traj.x, axis=1) == pytest.approx(0.03, rel=1e-8)
+    # rock-paper-scissors with a win worth more than a loss costs: an attracting focus
+    # (Hofbauer and Sigmund: stable iff the determinant condition a > b holds), not a centre
+    pts, _ = rp.rest_points([[0, -1, 2], [2, 0, -1], [-1, 2, 0]])
+    focus = next(pt for pt in pts if len(pt.support) == 3)
+    assert focus.stability is rp.Stability.SINK
+    pts, _ = rp.rest_points([[0, -2, 1], [1, 0, -2], [-2, 1, 0]])
+    assert next(pt for pt in pts if len(pt.support) == 3).stability is rp.Stability.SOURCE
+
+
+def test_issue_15_integration_stays_on_the_simplex():
+    # [[5, 0], [3, 2]] from (0.1, 0.9) to t = 2000 returned shares down to -2.6e-11
+    t = np.linspace(0.0, 2000.0, 2001)
+    traj = rp.integrate([[5, 0], [3, 2]], [0.1, 0.9], t)
+    assert np.all(traj.x >= 0.0)
+    assert traj.x.sum(axis=1) == pytest.approx(1.0, abs=1e-15)
+    assert traj.x[-1].tolist() == [0.0, 1.0] or traj.x[-1, 0] < 1e-300
+    # and it is accurate: g(x) = 4x - 2 (R - T = 2, P - S = 2), so
+    # d/dt logit(x) = 4x - 2; the exact solution solves t = int dx / [x(1-x)(4x - 2)]
+    # = ln|2x - 1| - [ln x + ln(1 - x)]/2 + const, checked where x is still representable
+    def potential(x):
+        return np.log(np.abs(2 * x - 1)) - (np.log(x) + np.log1p(-x)) / 2
+
+    early = t <= 20
+    x = traj.x[early, 0]
+    assert potential(x) - potential(0.1) == pytest.approx(t[early], abs=1e-7)
+    # small shares keep their relative accuracy: log x(t) ~ -2t for large t
+    later = rp.integrate([[5, 0], [3, 2]], [0.1, 0.9], [0.0, 100.0, 200.0]).x[:, 0]
+    assert np.log(later[2]) - np.log(later[1]) == pytest.approx(-200.0, rel=1e-8)
 
 
 def test_continuum_is_reported():

@@ -65,6 +65,35 @@ def test_degenerate_case_uses_matrix_exponential_and_is_exact():
     np.testing.assert_allclose(tr.x + tr.y, 3.0 + 1.5 * t, rtol=1e-12)
 
 
+def _mpmath_reference(matrix, forcing, z0, times):
+    import mpmath
+
+    n = matrix.shape[0]
+    with mpmath.workdps(40):
+        aug = mpmath.zeros(n + 1, n + 1)
+        for i in range(n):
+            for j in range(n):
+                aug[i, j] = mpmath.mpf(float(matrix[i, j]))
+            aug[i, n] = mpmath.mpf(float(forcing[i]))
+        start = mpmath.matrix([*map(float, z0), 1.0])
+        return np.array([[float(v) for v in (mpmath.expm(aug * mpmath.mpf(float(t))) * start)[:n]]
+                         for t in times])
+
+
+@pytest.mark.parametrize(("eps", "tol"), [(3e-8, 1e-13), (1e-6, 1e-13), (1e-4, 1e-13),
+                                          (1e-3, 1e-12), (1e-2, 1e-12)])
+def test_issue_15_near_defective_matrix_is_accurate(eps, tol):
+    # issue 15: RichardsonParams(0, 1, 1 + 3e-8, 1, 0.3, -0.2) from (0.7, -0.4) on [0, 8]
+    # has cond(V) ~ 7e7; the eigenbasis (used up to 1e8) gave errors of 4.2e-9. cond(V) is
+    # about 2/eps: the eigenbasis is now used only below 1e4 (eps 1e-3: error ~2e-13)
+    p = rm.RichardsonParams(0, 1, 1 + eps, 1, 0.3, -0.2)
+    times = np.linspace(0.0, 8.0, 33)
+    tr = rm.solve(p, 0.7, -0.4, times)
+    ref = _mpmath_reference(rm.jacobian(p), np.array([p.g, p.h]), (0.7, -0.4), times)
+    err = max(np.max(np.abs(tr.x - ref[:, 0])), np.max(np.abs(tr.y - ref[:, 1])))
+    assert err < tol, err
+
+
 def test_n_nation_solution_matches_solve_ivp():
     m = np.array([[-0.5, 0.2, 0.1], [0.1, -0.4, 0.2], [0.3, 0.0, -0.6]])
     c = np.array([1.0, 0.5, -0.2])

@@ -141,6 +141,8 @@ class Stability(enum.StrEnum):
     SINK = "asymptotically stable (sink)"
     SOURCE = "unstable (source)"
     SADDLE = "unstable (saddle)"
+    NEUTRAL_CENTRE = ("neutral centre (non-hyperbolic: stable but not attracting; "
+                      "sum x*_i log x_i is conserved)")
     NON_HYPERBOLIC = "non-hyperbolic (linearisation inconclusive)"
 
 
@@ -177,18 +179,38 @@ def _classify_eigs(eigs: NDArray[np.complex128], scale: float) -> Stability:
     return Stability.SADDLE
 
 
+def _conserves(a: NDArray[np.float64], scale: float) -> bool:
+    """Whether V(x) = sum x*_i log x_i is conserved around an interior rest point x*.
+
+    dV/dt = x*.Ax - x.Ax; at an interior rest point Ax* is constant, so with
+    x = x* + v (sum v = 0) this is -v.Av, which vanishes for every v iff the
+    symmetric part of A is zero on the tangent space of the simplex (zero-sum
+    rock-paper-scissors, for example). The rest point is then a neutral
+    centre: Lyapunov stable, not attracting, orbits on the level sets of V.
+    """
+    n = a.shape[0]
+    basis = np.vstack([np.eye(n - 1), -np.ones((1, n - 1))])
+    sym = basis.T @ (a + a.T) @ basis
+    return bool(np.all(np.abs(sym) <= TOL * scale))
+
+
 def rest_points(payoffs: ArrayLike) -> tuple[tuple[RestPoint, ...], tuple[str, ...]]:
     """All isolated rest points on the simplex and their stability; notes on continua.
 
     For each support S, a rest point equalises the payoffs (A x)_i over i in S
     with x zero outside S; the linear system is solved exactly and kept if the
     shares on S are positive. A singular, consistent system means a continuum of
-    rest points on that face, which is reported in the notes, not returned.
+    rest points on that face, which is reported in the notes, not returned. An
+    interior rest point whose linearisation has purely imaginary eigenvalues is
+    reported as a neutral centre when sum x*_i log x_i is conserved (the
+    symmetric part of A vanishes on the simplex's tangent space), and as
+    non-hyperbolic otherwise.
 
     References
     ----------
     Hofbauer, J. and Sigmund, K. (1998). *Evolutionary Games and Population
-    Dynamics*, ch. 7. Cambridge University Press.
+    Dynamics*, ch. 7 (rock-paper-scissors, and the conserved quantity of
+    zero-sum games). Cambridge University Press.
     """
     a = _matrix(payoffs)
     n = a.shape[0]
@@ -214,7 +236,10 @@ def rest_points(payoffs: ArrayLike) -> tuple[tuple[RestPoint, ...], tuple[str, .
             x = np.zeros(n)
             x[idx] = xs
             eigs = np.linalg.eigvals(jacobian(x, a)).astype(complex)
-            points.append(RestPoint(x, sup, eigs, _classify_eigs(eigs, scale)))
+            stability = _classify_eigs(eigs, scale)
+            if stability is Stability.NON_HYPERBOLIC and k == n and _conserves(a, scale):
+                stability = Stability.NEUTRAL_CENTRE
+            points.append(RestPoint(x, sup, eigs, stability))
     return tuple(points), tuple(notes)
 
 
@@ -230,6 +255,12 @@ class Trajectory:
 def integrate(payoffs: ArrayLike, x0: ArrayLike, t: ArrayLike, rtol: float = 1e-10,
               atol: float = 1e-12) -> Trajectory:
     """Integrate the replicator equation from ``x0`` (scipy DOP853), sampled at ``t``.
+
+    The shares are integrated as logarithms on the support of ``x0``:
+    d log x_i/dt = (A x)_i - x.A x with x the normalised exponential of the
+    logs, so every state returned lies on the simplex (shares >= 0, summing to
+    1) and small shares keep their relative accuracy; ``rtol`` and ``atol``
+    apply to the log shares. Strategies absent at the start stay absent.
 
     References
     ----------
@@ -247,15 +278,25 @@ def integrate(payoffs: ArrayLike, x0: ArrayLike, t: ArrayLike, rtol: float = 1e-
             np.isfinite(times)):
         raise ParameterError("t", t, "must be increasing finite times >= 0")
 
-    def f(_t: float, x: NDArray[np.float64]) -> NDArray[np.float64]:
-        u = a @ x
-        return x * (u - x @ u)
+    support = np.flatnonzero(start > 0.0)
+    sub = a[np.ix_(support, support)]
 
-    sol = solve_ivp(f, (0.0, float(times[-1])), start, t_eval=times, method="DOP853",
-                    rtol=rtol, atol=atol)
+    def shares(y: NDArray[np.float64]) -> NDArray[np.float64]:
+        e = np.exp(y - np.max(y, axis=0))
+        return np.asarray(e / e.sum(axis=0), dtype=float)
+
+    def f(_t: float, y: NDArray[np.float64]) -> NDArray[np.float64]:
+        x = shares(y)
+        u = sub @ x
+        return u - x @ u
+
+    sol = solve_ivp(f, (0.0, float(times[-1])), np.log(start[support]), t_eval=times,
+                    method="DOP853", rtol=rtol, atol=atol)
     if not sol.success:
         raise ParameterError("t", t, f"integration failed: {sol.message}")
-    return Trajectory(times, sol.y.T.copy(), f"DOP853, rtol={rtol:g}, atol={atol:g}")
+    x = np.zeros((len(times), a.shape[0]))
+    x[:, support] = shares(sol.y).T
+    return Trajectory(times, x, f"DOP853 in log shares, rtol={rtol:g}, atol={atol:g}")
 
 
 # --------------------------------------------------------------------------- basins

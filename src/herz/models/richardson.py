@@ -238,6 +238,11 @@ def _check_start(x0: float, y0: float) -> NDArray[np.float64]:
     return np.array([require_finite("x0", x0), require_finite("y0", y0)])
 
 
+#: Largest condition number of the eigenvector matrix for which :func:`solve_affine` uses
+#: the eigenbasis; above it (near a defective M) the augmented matrix exponential is used.
+EIGENBASIS_MAX_COND = 1e4
+
+
 def solve_affine(
     matrix: NDArray[np.float64], forcing: NDArray[np.float64], z0: NDArray[np.float64],
     t: NDArray[np.float64],
@@ -246,12 +251,22 @@ def solve_affine(
 
     Uses the eigen-decomposition when M is diagonalisable with a well-conditioned
     real eigenbasis (singular M included); otherwise the exponential of the
-    augmented matrix [[M, c], [0, 0]], exact for defective M too. Returns an
-    array of shape (len(t), n). Works for Richardson's n-nation generalisation.
+    augmented matrix [[M, c], [0, 0]], exact for defective M too. The
+    eigenbasis loses about cond(V) times the rounding error, so it is used only
+    up to cond(V) = ``EIGENBASIS_MAX_COND`` (1e4: at most about 1e-12 relative).
+    Returns an array of shape (len(t), n). Works for Richardson's n-nation
+    generalisation.
+
+    References
+    ----------
+    Moler, C. and Van Loan, C. (2003). Nineteen dubious ways to compute the
+    exponential of a matrix, twenty-five years later. *SIAM Review* 45(1):
+    3-49. doi:10.1137/S00361445024180 (the eigenvector method is accurate
+    only for a well-conditioned eigenbasis).
     """
     n = matrix.shape[0]
     eigvals, vecs = np.linalg.eig(matrix)
-    if np.all(np.abs(eigvals.imag) == 0.0) and np.linalg.cond(vecs) < 1e8:
+    if np.all(np.abs(eigvals.imag) == 0.0) and np.linalg.cond(vecs) < EIGENBASIS_MAX_COND:
         # z(t) = V [exp(lam t) * V^-1 z0 + phi(lam, t) * V^-1 c], phi = (exp(lam t) - 1)/lam,
         # which is t where lam = 0: exact for singular diagonalisable M as well.
         lam, v = eigvals.real, vecs.real
