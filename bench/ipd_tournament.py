@@ -47,7 +47,7 @@ def main() -> None:
 
     t0 = time.perf_counter()
     tournament(
-        names, turns=turns, repetitions=reps, noise=Noise(noise), seed=0, threads=1
+        names, turns=turns, repetitions=reps, noise=Noise(noise), rng=0, threads=1
     ).summary()
     herz_warmup = time.perf_counter() - t0
 
@@ -55,7 +55,7 @@ def main() -> None:
     for _ in range(args.repeats):
         t0 = time.perf_counter()
         res = tournament(
-            names, turns=turns, repetitions=reps, noise=Noise(noise), seed=args.seed, threads=1
+            names, turns=turns, repetitions=reps, noise=Noise(noise), rng=args.seed, threads=1
         )
         ours = res.summary()
         herz_times.append(time.perf_counter() - t0)
@@ -69,7 +69,7 @@ def main() -> None:
     for _ in range(args.axelrod_repeats):
         t0 = time.perf_counter()
         theirs = axelrod_tournament(
-            names, turns=turns, repetitions=reps, noise=noise, seed=args.seed
+            names, turns=turns, repetitions=reps, noise=noise, rng=args.seed
         )
         axl_times.append(time.perf_counter() - t0)
     axl_time = statistics.median(axl_times)

@@ -27,21 +27,21 @@ R, S, T, P = 3, 0, 5, 1
 
 
 def test_axel_1_tft_vs_alld() -> None:
-    m = play_match("Tit For Tat", "Defector", turns=200, seed=0)
+    m = play_match("Tit For Tat", "Defector", turns=200, rng=0)
     assert m.scores == (199.0, 204.0)
     # the same match from the other seat
-    m = play_match("Defector", "Tit For Tat", turns=200, seed=0)
+    m = play_match("Defector", "Tit For Tat", turns=200, rng=0)
     assert m.scores == (204.0, 199.0)
 
 
 def test_axel_1_tft_vs_tft() -> None:
-    m = play_match("Tit For Tat", "Tit For Tat", turns=200, seed=0)
+    m = play_match("Tit For Tat", "Tit For Tat", turns=200, rng=0)
     assert m.scores == (600.0, 600.0)
 
 
 def test_axel_1_does_not_depend_on_the_seed() -> None:
     for seed in (1, 2, 12345):
-        assert play_match("TFT", "ALLD", turns=200, seed=seed, noise=Noise(0.0)).scores == (
+        assert play_match("TFT", "ALLD", turns=200, rng=seed, noise=Noise(0.0)).scores == (
             199.0,
             204.0,
         )

@@ -121,7 +121,7 @@ def match(
         continuation=continuation,
         game=_game(payoffs),
         noise=_noise(noise, perception_noise),
-        seed=seed,
+        rng=seed,
     )
     out = res.to_dict()
     if json:
@@ -184,7 +184,7 @@ def tournament_cmd(
         continuation=continuation,
         game=_game(payoffs),
         noise=_noise(noise, perception_noise),
-        seed=seed,
+        rng=seed,
         threads=threads,
         processes=processes,
         progress=(not json) and expected > PROGRESS_TURNS,
@@ -306,7 +306,7 @@ def moran(
         noise=nz,
         continuation=continuation,
         turns=turns,
-        seed=seed,
+        rng=seed,
     ).to_numpy()
     # in log space: under strong selection a probability can lie far below the smallest float
     log_m = evo.log_fixation_probability(
@@ -336,7 +336,7 @@ def moran(
             selection=selection,
             fitness=fit,
             runs=runs,
-            seed=seed,
+            rng=seed,
             names=[r.name, m.name],
         )
         row = sim.fixation().iloc[1]

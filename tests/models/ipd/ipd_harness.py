@@ -82,8 +82,8 @@ class StrategyHarness:
     def test_same_seed_same_match(self) -> None:
         s = self.strategy()
         noise = Noise(0.1, 0.1)
-        a = play_match(s, random_strategy(), turns=120, noise=noise, seed=11)
-        b = play_match(s, random_strategy(), turns=120, noise=noise, seed=11)
+        a = play_match(s, random_strategy(), turns=120, noise=noise, rng=11)
+        b = play_match(s, random_strategy(), turns=120, noise=noise, rng=11)
         np.testing.assert_array_equal(a.moves, b.moves)
         np.testing.assert_array_equal(a.seen, b.seen)
         assert a.scores == b.scores
@@ -91,10 +91,10 @@ class StrategyHarness:
     def test_match_does_not_depend_on_batch(self) -> None:
         s = self.strategy()
         noise = Noise(0.05, 0.05)
-        alone = play_match(s, random_strategy(), turns=80, noise=noise, seed=5, index=3)
+        alone = play_match(s, random_strategy(), turns=80, noise=noise, rng=5, index=3)
         batch = play_batch(
             [(s, "Defector")] * 3 + [(s, random_strategy())] + [(s, "TFT")] * 2,
-            seed=5,
+            rng=5,
             noise=noise,
             turns=80,
         )
@@ -107,8 +107,8 @@ class StrategyHarness:
         s = self.strategy()
         c = s.clone()
         assert c == s and c is not s and hash(c) == hash(s)
-        a = play_match(s, random_strategy(), turns=60, noise=Noise(0.1), seed=2)
-        b = play_match(c, random_strategy(), turns=60, noise=Noise(0.1), seed=2)
+        a = play_match(s, random_strategy(), turns=60, noise=Noise(0.1), rng=2)
+        b = play_match(c, random_strategy(), turns=60, noise=Noise(0.1), rng=2)
         np.testing.assert_array_equal(a.moves, b.moves)
 
     # -- classifier ----------------------------------------------------------------------
@@ -122,13 +122,13 @@ class StrategyHarness:
         c = s.classifier
         assert isinstance(c.stochastic, bool) and c.memory_depth >= 0
         opponent = cycler("CDDCDDD")
-        runs = [play_match(s, opponent, turns=150, seed=k).moves[0] for k in range(6)]
+        runs = [play_match(s, opponent, turns=150, rng=k).moves[0] for k in range(6)]
         same = all(np.array_equal(runs[0], r) for r in runs[1:])
         # Deterministic strategies play the same whatever the seed; stochastic ones do not.
         assert same != c.stochastic
         if c.memory_depth == 0:  # the opponent's moves cannot matter
-            x = play_match(s, "Cooperator", turns=50, seed=1).moves[0]
-            y = play_match(s, "Defector", turns=50, seed=1).moves[0]
+            x = play_match(s, "Cooperator", turns=50, rng=1).moves[0]
+            y = play_match(s, "Defector", turns=50, rng=1).moves[0]
             np.testing.assert_array_equal(x, y)
         assert s.is_memory_one == (s.code == 0)
         if s.is_memory_one:
@@ -140,7 +140,7 @@ class StrategyHarness:
     def test_scripted_responses(self) -> None:
         s = self.strategy()
         for opponent, expected in self.scripted:
-            m = play_match(s, Scripted(opponent), turns=len(opponent), seed=0)
+            m = play_match(s, Scripted(opponent), turns=len(opponent), rng=0)
             got = "".join("CD"[x] for x in m.moves[0])
             assert got == expected, f"against {opponent}: {got} != {expected}"
 
@@ -148,8 +148,8 @@ class StrategyHarness:
     def test_compiled_and_python_paths_agree(self) -> None:
         s = self.strategy()
         noise = Noise((0.05, 0.1), (0.08, 0.02))
-        fast = play_batch([(s, random_strategy(0.4))] * 4, seed=9, noise=noise, turns=90)
-        slow = play_batch([(s, UniformRandom(0.4))] * 4, seed=9, noise=noise, turns=90)
+        fast = play_batch([(s, random_strategy(0.4))] * 4, rng=9, noise=noise, turns=90)
+        slow = play_batch([(s, UniformRandom(0.4))] * 4, rng=9, noise=noise, turns=90)
         for name in ("moves1", "moves2", "seen1", "seen2"):
             np.testing.assert_array_equal(getattr(fast, name), getattr(slow, name))
         np.testing.assert_allclose(fast.scores, slow.scores)

@@ -73,24 +73,24 @@ def test_wrapped_axelrod_players_play_like_their_twins_under_noise(axl) -> None:
     noise = Noise(0.1, 0.05)
     for name in DETERMINISTIC:
         (player,) = axelrod_players([name])
-        twin = play_match(name, S.random_strategy(), turns=100, noise=noise, seed=3)
+        twin = play_match(name, S.random_strategy(), turns=100, noise=noise, rng=3)
         wrapped = play_match(
-            from_axelrod(player, turns=100), S.random_strategy(), turns=100, noise=noise, seed=3
+            from_axelrod(player, turns=100), S.random_strategy(), turns=100, noise=noise, rng=3
         )
         np.testing.assert_array_equal(twin.moves, wrapped.moves, err_msg=name)
 
 
 def test_axelrod_players_in_a_herz_tournament(axl) -> None:  # type: ignore[no-untyped-def]
     field = ["TFT", "ALLD", "WSLS"]
-    mixed = tournament([*field, from_axelrod(axl.Grudger())], turns=50, repetitions=2, seed=0)
-    pure = tournament([*field, "Grudger"], turns=50, repetitions=2, seed=0)
+    mixed = tournament([*field, from_axelrod(axl.Grudger())], turns=50, repetitions=2, rng=0)
+    pure = tournament([*field, "Grudger"], turns=50, repetitions=2, rng=0)
     np.testing.assert_array_equal(mixed.payoff_matrix().to_numpy(), pure.payoff_matrix().to_numpy())
 
 
 def _cross_check(names: list[str], turns: int, repetitions: int, noise: float, seed: int) -> None:
-    theirs = axelrod_tournament(names, turns=turns, repetitions=repetitions, noise=noise, seed=seed)
+    theirs = axelrod_tournament(names, turns=turns, repetitions=repetitions, noise=noise, rng=seed)
     ours = tournament(
-        names, turns=turns, repetitions=repetitions, noise=Noise(noise), seed=seed
+        names, turns=turns, repetitions=repetitions, noise=Noise(noise), rng=seed
     ).summary()
     table = compare(ours, theirs, confidence=0.99, repetitions=(repetitions, repetitions))
     assert table["agree"].all(), table[~table["agree"]].to_string()

@@ -51,22 +51,22 @@ def test_tournament_identical_for_any_threads_and_chunking(monkeypatch: pytest.M
 
 
 def test_any_tournament_match_replays_alone() -> None:
-    res = tournament(FIELD, turns=50, repetitions=3, noise=Noise(0.1), seed=5)
+    res = tournament(FIELD, turns=50, repetitions=3, noise=Noise(0.1), rng=5)
     for k in (0, 17, len(res.rows) - 1):
         i, j, _ = res.rows[k]
-        m = play_match(FIELD[i], FIELD[j], turns=50, noise=Noise(0.1), seed=5, index=k)
+        m = play_match(FIELD[i], FIELD[j], turns=50, noise=Noise(0.1), rng=5, index=k)
         assert m.scores == tuple(res.scores[k])
 
 
 def test_different_seeds_give_different_noisy_matches() -> None:
-    a = play_match("TFT", "TFT", turns=300, noise=Noise(0.05), seed=1)
-    b = play_match("TFT", "TFT", turns=300, noise=Noise(0.05), seed=2)
+    a = play_match("TFT", "TFT", turns=300, noise=Noise(0.05), rng=1)
+    b = play_match("TFT", "TFT", turns=300, noise=Noise(0.05), rng=2)
     assert not np.array_equal(a.moves, b.moves)
 
 
 def test_implementation_error_flips_moves_at_its_rate() -> None:
     n, e = 50_000, 0.1
-    m = play_match("ALLC", "ALLC", turns=n, noise=Noise((e, 0.0)), seed=3)
+    m = play_match("ALLC", "ALLC", turns=n, noise=Noise((e, 0.0)), rng=3)
     assert abs(m.moves[0].mean() - e) < 4 * math.sqrt(e * (1 - e) / n)
     assert m.moves[1].sum() == 0
     # perception is exact: each side sees the moves as played
@@ -75,7 +75,7 @@ def test_implementation_error_flips_moves_at_its_rate() -> None:
 
 def test_perception_error_changes_what_is_seen_not_what_is_played() -> None:
     n, f = 50_000, 0.2
-    m = play_match("ALLC", "ALLD", turns=n, noise=Noise(0.0, (0.0, f)), seed=4)
+    m = play_match("ALLC", "ALLD", turns=n, noise=Noise(0.0, (0.0, f)), rng=4)
     assert m.moves[0].sum() == 0 and m.moves[1].sum() == n
     np.testing.assert_array_equal(m.seen[0], m.moves[1])  # player 1 sees right
     wrong = (m.seen[1] != m.moves[0]).mean()  # player 2 misreads at rate f
@@ -85,9 +85,9 @@ def test_perception_error_changes_what_is_seen_not_what_is_played() -> None:
 
 def test_misperception_starts_a_spiral_between_tit_for_tats() -> None:
     # One misread cooperation is enough to start the echo: TFT pairs lose cooperation.
-    m = play_match("TFT", "TFT", turns=5000, noise=Noise(0.0, 0.01), seed=6)
+    m = play_match("TFT", "TFT", turns=5000, noise=Noise(0.0, 0.01), rng=6)
     assert m.cooperation[0] < 0.6
-    calm = play_match("TFT", "TFT", turns=5000, seed=6)
+    calm = play_match("TFT", "TFT", turns=5000, rng=6)
     assert calm.cooperation == (1.0, 1.0)
 
 
@@ -103,7 +103,7 @@ def test_other_stage_games() -> None:
 
 def test_continuation_lengths_are_geometric() -> None:
     w = 0.9
-    b = play_batch([("TFT", "TFT")] * 20_000, seed=1, continuation=w, keep_histories=False)
+    b = play_batch([("TFT", "TFT")] * 20_000, rng=1, continuation=w, keep_histories=False)
     assert b.lengths.min() >= 1
     mean, sd = 1 / (1 - w), math.sqrt(w) / (1 - w)
     assert abs(b.lengths.mean() - mean) < 4 * sd / math.sqrt(20_000)
@@ -111,7 +111,7 @@ def test_continuation_lengths_are_geometric() -> None:
 
 
 def test_external_strategies_mix_with_library_ones() -> None:
-    b = play_batch([("TFT", Scripted("CDDC")), ("ALLD", "ALLC")], turns=4, seed=0)
+    b = play_batch([("TFT", Scripted("CDDC")), ("ALLD", "ALLC")], turns=4, rng=0)
     assert b.moves1 is not None
     assert "".join("CD"[x] for x in b.moves1[0]) == "CCDD"
     assert tuple(b.scores[1]) == (20.0, 0.0)
@@ -130,3 +130,21 @@ def test_bad_inputs_raise_parameter_errors() -> None:
         play_match("TFT", "TFT", continuation=1.0)
     with pytest.raises(ParameterError):
         play_match("TFT", 3.5)  # type: ignore[arg-type]
+
+
+def test_one_rng_keyword_normalised_by_herz_rng() -> None:
+    # issue 14: an int, the SeedSequence it makes, or a Generator; the same int, the same games
+    by_int = tournament(["TFT", "Random"], turns=30, repetitions=2, rng=7)
+    by_ss = tournament(["TFT", "Random"], turns=30, repetitions=2,
+                       rng=np.random.SeedSequence(7))
+    np.testing.assert_array_equal(by_int.scores, by_ss.scores)
+    gen = np.random.default_rng(1)
+    a = play_match("Random", "Random", turns=40, rng=gen).moves
+    b = play_match("Random", "Random", turns=40, rng=gen).moves
+    assert not np.array_equal(a, b)  # the caller's generator advances
+    with pytest.raises(ParameterError, match="rng"):
+        play_match("TFT", "TFT", turns=5, rng="seven")  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="must be an integer >= 0"):
+        play_match("TFT", "TFT", turns=5, rng=-1)
+    with pytest.raises(TypeError, match="seed"):
+        play_match("TFT", "TFT", turns=5, seed=1)  # type: ignore[call-arg]

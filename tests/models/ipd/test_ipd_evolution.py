@@ -66,11 +66,11 @@ def test_simulated_moran_agrees_with_the_formula() -> None:
     a = payoff_matrix(["TFT", "ALLD"], noise=Noise(0.01)).to_numpy()
     n, s, runs = 10, 0.5, 20_000
     exact = fixation_probability(a[1, 1], a[1, 0], a[0, 1], a[0, 0], n, s)  # ALLD invades TFT
-    sim = moran_process(a, [n - 1, 1], selection=s, runs=runs, seed=3)
+    sim = moran_process(a, [n - 1, 1], selection=s, runs=runs, rng=3)
     p = float((sim.winners == 1).mean())
     assert abs(p - exact) < 4 * math.sqrt(exact * (1 - exact) / runs)
     assert (sim.winners >= 0).all()
-    again = moran_process(a, [n - 1, 1], selection=s, runs=runs, seed=3)
+    again = moran_process(a, [n - 1, 1], selection=s, runs=runs, rng=3)
     np.testing.assert_array_equal(sim.winners, again.winners)
 
 
@@ -78,7 +78,7 @@ def test_fixation_matrix_and_multi_strategy_runs() -> None:
     a = payoff_matrix(["TFT", "ALLD", "WSLS"], noise=Noise(0.01))
     rho = fixation_matrix(a, 20, 0.1)
     assert rho.shape == (3, 3) and np.isnan(np.diag(rho.to_numpy())).all()  # type: ignore[union-attr]
-    sim = moran_process(a, [5, 5, 5], selection=0.1, runs=500, seed=1)
+    sim = moran_process(a, [5, 5, 5], selection=0.1, runs=500, rng=1)
     table = sim.fixation()
     assert table["fixations"].sum() == 500
     assert list(table["strategy"]) == list(a.index)
@@ -109,7 +109,7 @@ def test_tournament_payoffs_approach_exact_ones() -> None:
     names = ["TFT", "WSLS"]
     exact = payoff_matrix(names, noise=Noise(0.02)).to_numpy()
     sim = payoff_matrix(
-        names, method="tournament", noise=Noise(0.02), turns=2000, repetitions=20, seed=4
+        names, method="tournament", noise=Noise(0.02), turns=2000, repetitions=20, rng=4
     ).to_numpy()
     np.testing.assert_allclose(sim, exact, atol=0.1)
 

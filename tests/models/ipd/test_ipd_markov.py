@@ -151,7 +151,7 @@ def test_perception_error_enters_the_chain() -> None:
 def _simulated(
     p1: S.Strategy, p2: S.Strategy, noise: Noise, matches: int, turns: int, burn: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    b = play_batch([(p1, p2)] * matches, seed=seed, noise=noise, turns=turns)
+    b = play_batch([(p1, p2)] * matches, rng=seed, noise=noise, turns=turns)
     assert b.moves1 is not None and b.moves2 is not None
     state = 2 * b.moves1[:, burn:].astype(int) + b.moves2[:, burn:]
     pay = PAY1[state].mean(axis=1)
@@ -183,7 +183,7 @@ def test_expected_payoffs_with_continuation_agree_with_simulation() -> None:
     noise = Noise(0.05, 0.02)
     exact = expected_payoffs("GTFT", "TFT", w, noise)
     b = play_batch(
-        [("GTFT", "TFT")] * 4000, seed=7, noise=noise, continuation=w, keep_histories=False
+        [("GTFT", "TFT")] * 4000, rng=7, noise=noise, continuation=w, keep_histories=False
     )
     assert b.lengths.mean() == pytest.approx(1 / (1 - w), rel=0.05)
     for k, total in ((0, exact.total1), (1, exact.total2)):

@@ -60,7 +60,7 @@ class TestGenerousTitForTat(StrategyHarness):
         assert self.strategy().four_vector(StageGame(4, 0, 5, 1)) == (1.0, 0.75, 1.0, 0.75)
 
     def test_forgives_at_the_generosity_rate(self) -> None:
-        m = play_match(self.strategy(), "Defector", turns=20_000, seed=4)
+        m = play_match(self.strategy(), "Defector", turns=20_000, rng=4)
         coop = 1 - m.moves[0, 1:].mean()
         assert abs(coop - 1 / 3) < 4 * math.sqrt(1 / 3 * 2 / 3 / 20_000)
 
@@ -100,7 +100,7 @@ class TestRandom(StrategyHarness):
     expected_classifier: ClassVar[dict[str, Any]] = {"memory_depth": 0, "stochastic": True}
 
     def test_cooperates_half_the_time(self) -> None:
-        m = play_match(self.strategy(), "Cooperator", turns=40_000, seed=8)
+        m = play_match(self.strategy(), "Cooperator", turns=40_000, rng=8)
         assert abs(m.moves[0].mean() - 0.5) < 4 * 0.5 / math.sqrt(40_000)
 
 
@@ -172,12 +172,12 @@ class TestContriteTitForTat(StrategyHarness):
         # Errors only on Contrite TFT's side: TFT only ever answers them, so every
         # defection of Contrite TFT is an error and each is answered once.
         e, n = 0.05, 40_000
-        m = play_match(self.strategy(), "TFT", turns=n, noise=Noise((e, 0.0)), seed=12)
+        m = play_match(self.strategy(), "TFT", turns=n, noise=Noise((e, 0.0)), rng=12)
         d1, d2 = m.moves[0].mean(), m.moves[1].mean()
         tol = 4 * math.sqrt(e * (1 - e) / n)
         assert abs(d1 - e) < tol and abs(d2 - e) < tol
         # Plain TFT in its place falls into echoes: far more defection.
-        t = play_match("TFT", "TFT", turns=n, noise=Noise((e, 0.0)), seed=12)
+        t = play_match("TFT", "TFT", turns=n, noise=Noise((e, 0.0)), rng=12)
         assert t.moves.mean() > 3 * e
 
 

@@ -11,7 +11,7 @@ from herz.models.ipd import Noise, tournament
 
 
 def test_deterministic_field_gives_exact_tables() -> None:
-    res = tournament(["ALLC", "ALLD", "TFT"], turns=200, repetitions=3, seed=0)
+    res = tournament(["ALLC", "ALLD", "TFT"], turns=200, repetitions=3, rng=0)
     m = res.payoff_matrix().to_numpy()
     expected = np.array([[3, 0, 3], [5, 1, 204 / 200], [3, 199 / 200, 3]])
     np.testing.assert_allclose(m, expected)
@@ -27,7 +27,7 @@ def test_deterministic_field_gives_exact_tables() -> None:
 
 
 def test_tidy_table() -> None:
-    res = tournament(["TFT", "WSLS", "Random"], turns=20, repetitions=2, noise=Noise(0.1), seed=1)
+    res = tournament(["TFT", "WSLS", "Random"], turns=20, repetitions=2, noise=Noise(0.1), rng=1)
     df = res.matches
     assert isinstance(df, pd.DataFrame)
     assert len(df) == 2 * 6 * 2  # two seats, six pairings, two repetitions
@@ -52,7 +52,7 @@ def test_tidy_table() -> None:
 
 def test_confidence_interval_covers_with_t_quantile() -> None:
     res = tournament(
-        ["TFT", "WSLS", "Random", "GTFT"], turns=50, repetitions=8, noise=Noise(0.05), seed=3
+        ["TFT", "WSLS", "Random", "GTFT"], turns=50, repetitions=8, noise=Noise(0.05), rng=3
     )
     s95 = res.summary(0.95).set_index("strategy")
     s99 = res.summary(0.99).set_index("strategy")
@@ -65,7 +65,7 @@ def test_confidence_interval_covers_with_t_quantile() -> None:
 
 
 def test_continuation_tournament() -> None:
-    res = tournament(["TFT", "ALLD"], continuation=0.9, repetitions=20, seed=2)
+    res = tournament(["TFT", "ALLD"], continuation=0.9, repetitions=20, rng=2)
     assert res.turns is None and res.continuation == 0.9
     assert res.lengths.min() >= 1 and len(set(res.lengths.tolist())) > 1
 

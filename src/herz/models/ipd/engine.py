@@ -23,7 +23,7 @@ from herz.errors import ParameterError
 from herz.models.ipd import _kernel as K
 from herz.models.ipd.game import PRISONERS_DILEMMA, Noise, StageGame
 from herz.models.ipd.strategies import Classifier, Strategy, parse_strategy
-from herz.rng import child_seed
+from herz.rng import RngLike, as_seed_sequence, child_seed
 
 __all__ = [
     "Batch",
@@ -89,19 +89,6 @@ def as_player(p: PlayerLike | str) -> PlayerLike:
     )
 
 
-def seed_sequence(
-    seed: int | np.random.SeedSequence | np.random.Generator | None,
-) -> np.random.SeedSequence:
-    """The SeedSequence that per-match seeds are spawned from."""
-    if isinstance(seed, np.random.SeedSequence):
-        return seed
-    if isinstance(seed, np.random.Generator):
-        return np.random.SeedSequence(int(seed.integers(0, 2**63)))
-    if seed is None or isinstance(seed, int | np.integer):
-        return np.random.SeedSequence(None if seed is None else int(seed))
-    raise ParameterError("seed", seed, "must be an int, a SeedSequence, a Generator or None")
-
-
 def match_seed(seed: int | np.random.SeedSequence, index: int) -> np.random.SeedSequence:
     """The SeedSequence of match ``index`` (what the compiled streams are keyed by)."""
     return child_seed(seed, index)
@@ -140,7 +127,7 @@ def _check_design(turns: int, continuation: float | None) -> tuple[int, float, i
 def play_batch(
     pairs: Sequence[tuple[PlayerLike | str, PlayerLike | str]],
     *,
-    seed: int | np.random.SeedSequence | np.random.Generator | None = None,
+    rng: RngLike = None,
     first_index: int = 0,
     game: StageGame = PRISONERS_DILEMMA,
     noise: Noise | None = None,
@@ -169,7 +156,7 @@ def play_batch(
         players,
         idx[:, 0],
         idx[:, 1],
-        seed=seed,
+        rng=rng,
         first_index=first_index,
         game=game,
         noise=noise,
@@ -185,7 +172,7 @@ def play_indexed(
     first: NDArray[np.int64],
     second: NDArray[np.int64],
     *,
-    seed: int | np.random.SeedSequence | np.random.Generator | None = None,
+    rng: RngLike = None,
     first_index: int = 0,
     game: StageGame = PRISONERS_DILEMMA,
     noise: Noise | None = None,
@@ -197,7 +184,7 @@ def play_indexed(
     """Like :func:`play_batch`; match k is ``players[first[k]]`` against ``players[second[k]]``."""
     noise = Noise() if noise is None else noise
     fixed, cont, cap = _check_design(turns, continuation)
-    ss = seed_sequence(seed)
+    ss = as_seed_sequence(rng)
     prefix = K.entropy_prefix(ss)
     first = np.asarray(first, dtype=np.int64)
     second = np.asarray(second, dtype=np.int64)
@@ -487,10 +474,10 @@ def play_match(
     continuation: float | None = None,
     game: StageGame = PRISONERS_DILEMMA,
     noise: Noise | None = None,
-    seed: int | np.random.SeedSequence | np.random.Generator | None = None,
+    rng: RngLike = None,
     index: int = 0,
 ) -> MatchResult:
-    """Play one match; it is match ``index`` of ``seed`` (a tournament's match is replayable).
+    """Play one match; it is match ``index`` of ``rng`` (a tournament's match is replayable).
 
     References
     ----------
@@ -498,10 +485,10 @@ def play_match(
     """
     p1, p2 = as_player(player1), as_player(player2)
     noise = Noise() if noise is None else noise
-    ss = seed_sequence(seed)
+    ss = as_seed_sequence(rng)
     b = play_batch(
         [(p1, p2)],
-        seed=ss,
+        rng=ss,
         first_index=index,
         game=game,
         noise=noise,

@@ -50,10 +50,11 @@ from scipy.special import logsumexp
 
 from herz.errors import ParameterError
 from herz.models.ipd import _kernel as K
-from herz.models.ipd.engine import PlayerLike, as_player, seed_sequence
+from herz.models.ipd.engine import PlayerLike, as_player
 from herz.models.ipd.game import PRISONERS_DILEMMA, Noise, StageGame
 from herz.models.ipd.markov import expected_payoffs, stationary
 from herz.models.ipd.strategies import Strategy
+from herz.rng import RngLike, as_seed_sequence
 from herz.models.ipd.tournament import tournament
 
 __all__ = [
@@ -93,7 +94,7 @@ def payoff_matrix(
     continuation: float | None = None,
     turns: int = 200,
     repetitions: int = 10,
-    seed: int | np.random.SeedSequence | None = 0,
+    rng: RngLike = 0,
 ) -> pd.DataFrame:
     """Mean payoff per round of each strategy (rows) against each (columns).
 
@@ -113,7 +114,7 @@ def payoff_matrix(
             continuation=continuation,
             game=game,
             noise=noise,
-            seed=seed,
+            rng=rng,
         )
         return res.payoff_matrix()
     n = len(players)
@@ -378,13 +379,13 @@ def moran_process(
     selection: float = 1.0,
     fitness: Fitness | str = Fitness.LINEAR,
     runs: int = 1000,
-    seed: int | np.random.SeedSequence | None = 0,
+    rng: RngLike = 0,
     max_steps: int = 10_000_000,
     names: Sequence[str] | None = None,
 ) -> MoranResult:
     """Simulate ``runs`` Moran processes from the counts ``initial`` until one strategy is left.
 
-    Run r draws from the stream keyed by ``child_seed(seed, r)``, so any run can be
+    Run r draws from the stream keyed by ``child_seed(rng, r)``, so any run can be
     replayed alone.
     """
     fitness = Fitness(fitness)
@@ -405,7 +406,7 @@ def moran_process(
             if isinstance(payoffs, pd.DataFrame)
             else [f"strategy {j}" for j in range(a.shape[0])]
         )
-    ss = seed_sequence(seed)
+    ss = as_seed_sequence(rng)
     winners = np.empty(int(runs), dtype=np.int64)
     steps = np.empty(int(runs), dtype=np.int64)
     _moran_runs(

@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from herz.errors import ParameterError
 from herz.models.ipd.game import PRISONERS_DILEMMA, StageGame
 from herz.models.ipd.strategies import Classifier
+from herz.rng import RngLike, as_generator
 
 __all__ = [
     "EXTENDED_FIELD",
@@ -175,7 +176,7 @@ def axelrod_tournament(
     noise: float = 0.0,
     prob_end: float | None = None,
     game: StageGame = PRISONERS_DILEMMA,
-    seed: int = 0,
+    rng: RngLike = 0,
     confidence: float = 0.95,
     names: Sequence[str] | None = None,
     build_results: bool = True,
@@ -186,8 +187,15 @@ def axelrod_tournament(
     summary has one row per strategy: mean over repetitions of the mean score per
     turn against the other strategies (axelrod's ``normalised_scores``), its sd, se
     and Student-t interval. ``names`` relabels the rows (e.g. with herz names).
+    ``rng``: an int is axelrod's seed as is; a Generator or SeedSequence gives one.
     """
     axl = _axl()
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ParameterError("rng", rng, "must be an int seed >= 0, a Generator or None")
+        seed = int(rng)
+    else:
+        seed = int(as_generator(rng).integers(0, 2**32))
     if players and isinstance(players[0], str):
         names = [str(p) for p in players] if names is None else names
         players = axelrod_players([str(p) for p in players])

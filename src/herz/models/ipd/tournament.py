@@ -39,10 +39,10 @@ from herz.models.ipd.engine import (
     _check_design,
     as_player,
     play_indexed,
-    seed_sequence,
 )
 from herz.models.ipd.game import PRISONERS_DILEMMA, Noise, StageGame
 from herz.models.ipd.strategies import Strategy
+from herz.rng import RngLike, as_seed_sequence
 
 __all__ = ["TournamentResult", "pairings", "tournament"]
 
@@ -213,7 +213,7 @@ def tournament(
     continuation: float | None = None,
     game: StageGame = PRISONERS_DILEMMA,
     noise: Noise | None = None,
-    seed: int | np.random.SeedSequence | np.random.Generator | None = 0,
+    rng: RngLike = 0,
     threads: int | None = None,
     processes: int | None = None,
     progress: bool = False,
@@ -236,8 +236,9 @@ def tournament(
         The stage game (R, S, T, P).
     noise
         Implementation and perception error rates (:class:`Noise`).
-    seed
-        Tournament seed; match k uses ``child_seed(seed, k)``.
+    rng
+        Tournament seed (an int, a SeedSequence or a Generator, normalised by
+        :func:`herz.rng.as_seed_sequence`); match k uses ``child_seed(rng, k)``.
     threads
         Worker threads for the compiled loop; results do not depend on it.
     processes
@@ -261,7 +262,7 @@ def tournament(
         raise ParameterError("strategies", names, "names must be distinct")
     _check_design(turns, continuation)
     noise = Noise() if noise is None else noise
-    ss = seed_sequence(seed)
+    ss = as_seed_sequence(rng)
     pairs = np.asarray(pairings(len(players)), dtype=np.int64)
     reps = int(repetitions)
     rows = np.empty((len(pairs) * reps, 3), dtype=np.int64)
@@ -278,7 +279,7 @@ def tournament(
             players,
             rows[start:stop, 0],
             rows[start:stop, 1],
-            seed=ss,
+            rng=ss,
             first_index=start,
             game=game,
             noise=noise,
@@ -304,7 +305,7 @@ def tournament(
                     players,
                     rows[a:b, 0],
                     rows[a:b, 1],
-                    seed=ss,
+                    rng=ss,
                     first_index=int(a),
                     game=game,
                     noise=noise,
