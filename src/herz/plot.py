@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from herz.models.jervis import DEFAULT_ARMS_COST, DEFAULT_WAR_GAIN, DEFAULT_WAR_LOSS
 from herz.models.richardson import PublishedLine, SummedFit
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -78,6 +79,45 @@ OUTCOME_COLOURS = {"war": OKABE_ITO[5], "spiral": OKABE_ITO[0], "mitigated": OKA
                    "transcended": OKABE_ITO[2], "unresolved": "#999999"}
 
 
+def jervis_class_map(odb_grid, dist_grid, *, war_gain: float = DEFAULT_WAR_GAIN,
+                     war_loss: float = DEFAULT_WAR_LOSS, arms_cost: float = DEFAULT_ARMS_COST,
+                     title: str | None = None) -> Figure:
+    """Figure of Jervis's game class over offense-defense balance (log x) x distinguishability d.
+
+    References
+    ----------
+    Jervis, R. (1978). Cooperation under the security dilemma. *World Politics*
+    30(2): 167-214. Regimes as in herz MODELS.md sec. 2.3 [D] (:mod:`herz.models.jervis`).
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    from herz.models import jervis
+    from herz.models.games import GameClass
+
+    odb = np.atleast_1d(np.asarray(odb_grid, dtype=float))
+    dist = np.atleast_1d(np.asarray(dist_grid, dtype=float))
+    classes = jervis.class_map(odb, dist, war_gain=war_gain, war_loss=war_loss,
+                               arms_cost=arms_cost)
+    present = [c for c in GameClass if np.any(classes == c)]
+    codes = np.vectorize(lambda c: present.index(c))(classes).astype(float)
+    palette = {GameClass.PRISONERS_DILEMMA: OKABE_ITO[5], GameClass.STAG_HUNT: OKABE_ITO[0],
+               GameClass.HARMONY: OKABE_ITO[2], GameClass.BOUNDARY: OKABE_ITO[7]}
+    colours = [palette.get(c, OKABE_ITO[6]) for c in present]
+    fig, ax = plt.subplots(figsize=(6.4, 4.4), layout="constrained")
+    ax.pcolormesh(odb, dist, codes.T, cmap=ListedColormap(colours), shading="nearest",
+                  vmin=-0.5, vmax=len(present) - 0.5)
+    ax.set_xscale("log")
+    ax.axvline(1.0, color="0.2", linewidth=0.8, linestyle="--")
+    ax.set_xlabel("offense-defense balance δ (< 1 offense dominant)")
+    ax.set_ylabel("distinguishability d (Jervis's ρ = (1 + d)/2)")
+    ax.set_title(title or f"Security game class (v={war_gain:g}, L={war_loss:g}, k={arms_cost:g})")
+    ax.legend(handles=[Patch(color=col, label=c.value) for c, col in
+                       zip(present, colours, strict=True)], frameon=True, facecolor="white",
+              framealpha=0.9, fontsize=8, loc="upper right")
+    return fig
+
+
 def _game_boundaries(ax, params, d_values, odb_lim):
     """Draw Jervis's class boundaries (PD | stag hunt | harmony) on a balance x d plane."""
     from herz.models import jervis
@@ -89,7 +129,7 @@ def _game_boundaries(ax, params, d_values, odb_lim):
     pd_b = np.empty_like(d)
     h_b = np.empty_like(d)
     for i, dd in enumerate(d):
-        pd_b[i], h_b[i] = jervis.regime_boundaries((1 + dd) / 2, gain=v, loss=big_l, cost=k)
+        pd_b[i], h_b[i] = jervis.regime_boundaries(dd, war_gain=v, war_loss=big_l, arms_cost=k)
     for b, style, name in ((pd_b, "-", "PD | stag hunt"), (h_b, "--", "stag hunt | harmony")):
         ok = (b > odb_lim[0]) & (b < odb_lim[1])
         if ok.any():

@@ -48,8 +48,9 @@ def test_game_solve(capsys):
 
 def test_jervis_game_world_1_is_pd(capsys):
     out = run_json(capsys, "models", "jervis", "game", "--offense-defense-balance", "0.5",
-                   "--distinguishability", "0.5")
+                   "--distinguishability", "0")
     assert out["game"] == "prisoner's dilemma" and out["world"] == 1
+    assert out["rho"] == 0.5  # Jervis's rho = (1 + d)/2, printed as such
     assert out["cooperation_threshold"] is None
     assert out["kydd"]["trustworthy"] is False
     # repeated game: w >= (T - R)/(T - P) with T = 2/3 - 0.4, R = 0, P = -0.4: (4/15)/(2/3) = 0.4
@@ -158,7 +159,9 @@ def test_replicator_command(capsys):
     (["models", "replicator"], "--payoffs"),
     (["models", "preemption", "range", "--p", "0.5"], "--cost-a"),
     (["models", "kydd", "threshold", "--c", "0", "--t", "0.5"], "--exploitation-cost"),
-    (["models", "jervis", "game", "--delta", "1", "--loss", "0.5"], "--loss"),
+    (["models", "jervis", "game", "--delta", "1", "--war-loss", "0.5"], "--war-loss"),
+    (["models", "jervis", "game", "--delta", "1", "--d", "1.5"], "--distinguishability"),
+    (["models", "kydd", "spiral", "--trust", "0.5", "--d", "-0.5"], "--distinguishability"),
     (["models", "replicator", "--payoffs", "3,0,5,1", "--tft-alld", "1"], "--tft-alld"),
 ])
 def test_bad_arguments_give_one_line_and_exit_2(capsys, args, name):
@@ -175,7 +178,7 @@ def test_one_command_each_from_words_to_verdict(capsys):
     # type them (in-process through herz.cli.main, the console entry point)
     game = run_json(capsys, "models", "jervis", "game", "--world", "1")
     assert game["game"] == "prisoner's dilemma"
-    assert game["offense_defense_balance"] < 1 and game["distinguishability"] == 0.5
+    assert game["offense_defense_balance"] < 1 and game["distinguishability"] == 0.0
     trust = run_json(capsys, "models", "kydd", "threshold", "--c", "1", "--t", "0.5")
     assert trust["threshold"] == pytest.approx(2 / 3)
     signal = run_json(capsys, "models", "kydd", "reassurance", "--discount", "0.9", "--c", "1",

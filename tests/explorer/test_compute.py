@@ -125,7 +125,8 @@ def test_jervis_point_matches_the_model():
     assert jp["rho"] == 0.5
     assert jp["conquest_probability"] == pytest.approx(1 / 1.5)
     assert jp["world"] == 1
-    assert jp["game_class"] == jervis.game_class(0.5, 0.5, gain=1.0, loss=2.0, cost=0.1).value
+    assert jp["game_class"] == jervis.game_class(0.5, 0.0, war_gain=1.0, war_loss=2.0,
+                                                 arms_cost=0.1).value
     # defence dominant and distinguishable: world 4, and a high balance reaches harmony
     jp4 = compute.jervis_point(p.replace(offense_defense_balance=30.0, distinguishability=0.9))
     assert jp4["world"] == 4

@@ -51,23 +51,26 @@ def test_posterior_is_odds_times_likelihood_ratio(trust, builds, restraints, bu,
 
 
 @FAST
-@given(obs=st.lists(st.booleans(), max_size=8), trust=prob, rho=st.floats(0.5, 1.0))
-def test_spiral_order_does_not_matter(obs, trust, rho):
-    a = km.spiral(trust, obs, distinguishability=rho)
-    b = km.spiral(trust, sorted(obs), distinguishability=rho)
+@given(obs=st.lists(st.booleans(), max_size=8), trust=prob, d=st.floats(0.0, 1.0))
+def test_spiral_order_does_not_matter(obs, trust, d):
+    a = km.spiral(trust, obs, distinguishability=d)
+    b = km.spiral(trust, sorted(obs), distinguishability=d)
     assert a.trust[-1] == pytest.approx(b.trust[-1], abs=1e-12)
     assert all(0 <= x <= 1 for x in a.trust)
 
 
 def test_indistinguishable_observations_teach_nothing():
-    path = km.spiral(0.8, [True] * 5, distinguishability=0.5)
+    path = km.spiral(0.8, [True] * 5, distinguishability=0.0)
     assert path.trust == pytest.approx([0.8] * 6)
+    # d is the world's and Jervis's d in [0, 1] (issue 14); rho = (1 + d)/2 is derived
+    with pytest.raises(ParameterError, match="distinguishability"):
+        km.spiral(0.8, [True], distinguishability=-0.1)
 
 
 def test_noisy_reading_slows_the_spiral():
-    # rho = 0.9, beta_U = 1, beta_T = 0.5: P(seen build | greedy) = 0.9,
+    # d = 0.8 (rho = 0.9), beta_U = 1, beta_T = 0.5: P(seen build | greedy) = 0.9,
     # P(seen build | seeker) = 0.9*0.5 + 0.1*0.5 = 0.5: odds of greedy x 1.8 per build
-    path = km.spiral(0.8, [True], distinguishability=0.9)
+    path = km.spiral(0.8, [True], distinguishability=0.8)
     odds = 0.25 * 1.8
     assert 1 - path.trust[1] == pytest.approx(odds / (1 + odds), abs=1e-12)
 

@@ -225,7 +225,7 @@ def test_derived_critical_balance_none_when_costs_exceed_one():
 
 
 JERVIS_REGIMES = [
-    # v = 1, L = 2, k = 0.4, rho = 1/2 (MODELS.md 2.3): boundaries delta = v/k - 1 = 1.5
+    # v = 1, L = 2, k = 0.4, d = 0 (rho = 1/2, MODELS.md 2.3): boundaries delta = v/k - 1 = 1.5
     # and L/k - 1 = 4; q* = [L - k(1+delta)]/(L - v) = 2 - 0.4(1 + delta).
     (0.5, GameClass.PRISONERS_DILEMMA, None),
     (1.5, GameClass.BOUNDARY, 1.0),     # p v = k: DC = CC; q* = 2 - 1 = 1
@@ -238,8 +238,8 @@ JERVIS_REGIMES = [
 
 @pytest.mark.parametrize(("delta", "cls", "q_star"), JERVIS_REGIMES)
 def test_derived_jervis_regimes_at_chosen_delta(delta, cls, q_star):
-    assert jervis.game_class(delta, 0.5, gain=1, loss=2, cost=0.4) is cls
-    q = jervis.trust_threshold(delta, 0.5, gain=1, loss=2, cost=0.4)
+    assert jervis.game_class(delta, 0.0, war_gain=1, war_loss=2, arms_cost=0.4) is cls
+    q = jervis.trust_threshold(delta, 0.0, war_gain=1, war_loss=2, arms_cost=0.4)
     if q_star is None:
         assert q is None
     else:
@@ -250,17 +250,17 @@ def test_derived_jervis_replicator_share_equals_q_star():
     # MODELS.md 8: applied to the security game, the replicator's interior rest point is the
     # least share of restrained states from which restraint spreads, and equals
     # q* = [L - k(1 + delta)]/(L - v); at delta = 2.5, v = 1, L = 2, k = 0.4: 2 - 1.4 = 0.6
-    g = jervis.security_game(2.5, 0.5, gain=1, loss=2, cost=0.4)
+    g = jervis.security_game(2.5, 0.0, war_gain=1, war_loss=2, arms_cost=0.4)
     points, _ = replicator.rest_points(g.row)
     interior = next(pt for pt in points if len(pt.support) == 2)
     assert interior.x[0] == pytest.approx(0.6, abs=1e-12)
-    assert jervis.trust_threshold(2.5, 0.5, gain=1, loss=2, cost=0.4) == pytest.approx(0.6)
+    assert jervis.trust_threshold(2.5, 0.0, war_gain=1, war_loss=2, arms_cost=0.4) == pytest.approx(0.6)
 
 
 def test_derived_jervis_boundary_neighbours():
     # at delta = v/k - 1 the PD meets the stag hunt; at delta = L/k - 1 the stag hunt meets harmony
-    lo = jervis.classification(1.5, 0.5, gain=1, loss=2, cost=0.4)
-    hi = jervis.classification(4.0, 0.5, gain=1, loss=2, cost=0.4)
+    lo = jervis.classification(1.5, 0.0, war_gain=1, war_loss=2, arms_cost=0.4)
+    hi = jervis.classification(4.0, 0.0, war_gain=1, war_loss=2, arms_cost=0.4)
     assert set(lo.neighbours) == {GameClass.PRISONERS_DILEMMA, GameClass.STAG_HUNT}
     assert set(hi.neighbours) == {GameClass.STAG_HUNT, GameClass.HARMONY}
 

@@ -25,13 +25,13 @@ def test_one_shot_game_is_jervis(delta, v, loss, k):
     p = WorldParams(offense_defense_balance=delta, war_gain=v, war_loss=loss, arms_cost=k,
                     war_cost=0.0, first_strike_advantage=0.0)
     world = one_shot_game(p)
-    # rho = 1/2 in herz.models.jervis is "indistinguishable", the world's p = 1/(1+delta)
-    r, s, t, pp = jervis.security_game(delta, 0.5, gain=v, loss=loss, cost=k).rstp()
+    # d = 0 in herz.models.jervis is "indistinguishable", the world's p = 1/(1+delta)
+    r, s, t, pp = jervis.security_game(delta, 0.0, war_gain=v, war_loss=loss, arms_cost=k).rstp()
     assert world["CC"] == pytest.approx(r, abs=1e-12)
     assert world["CD"] == pytest.approx(s, abs=1e-12)
     assert world["DC"] == pytest.approx(t, abs=1e-12)
     assert world["DD"] == pytest.approx(pp, abs=1e-12)
-    expected = jervis.game_class(delta, 0.5, gain=v, loss=loss, cost=k)
+    expected = jervis.game_class(delta, 0.0, war_gain=v, war_loss=loss, arms_cost=k)
     if expected is not GameClass.BOUNDARY:
         assert CLASS[classify_game(world)] is expected
 

@@ -429,9 +429,9 @@ def _manifest(path: Path) -> dict[str, Any]:
 def jervis_overlay(rates: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
     """Add Jervis's game class and world (1-4) at each point of ``rates``.
 
-    The world's distinguishability d is Jervis's Youden index J = 2 rho - 1, so
-    rho = (1 + d) / 2 (see :mod:`herz.models.jervis`); the game's gain, loss and
-    cost of arming are the world's ``war_gain``, ``war_loss`` and ``arms_cost``.
+    The world's distinguishability d is the Jervis model's (Jervis's rho is
+    (1 + d) / 2, see :mod:`herz.models.jervis`), and so are ``war_gain``,
+    ``war_loss`` and ``arms_cost``.
     """
     from herz.models import jervis
 
@@ -442,10 +442,10 @@ def jervis_overlay(rates: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFra
     v, big_l, k = float(params["war_gain"]), float(params["war_loss"]), float(params["arms_cost"])
     classes, worlds = [], []
     for delta, dd in zip(odb.astype(float), d.astype(float), strict=True):
-        rho = (1.0 + dd) / 2.0
         if v > 0 and big_l >= v and k > 0 and delta > 0:
-            classes.append(jervis.game_class(delta, rho, gain=v, loss=big_l, cost=k).value)
-            worlds.append(jervis.world_of(delta, rho))
+            classes.append(jervis.game_class(delta, dd, war_gain=v, war_loss=big_l,
+                                             arms_cost=k).value)
+            worlds.append(jervis.world_of(delta, dd))
         else:
             classes.append("n/a")
             worlds.append(0)

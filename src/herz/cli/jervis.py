@@ -17,9 +17,10 @@ from herz.models import kydd as km
 app = typer.Typer(help="Jervis's security dilemma (1978): games and four worlds.",
                   no_args_is_help=True)
 
-GAIN = typer.Option(jm.DEFAULT_GAIN, "--gain", help="v > 0: the conqueror's gain from exploiting.")
-LOSS = typer.Option(jm.DEFAULT_LOSS, "--loss", help="L >= v: the victim's loss.")
-COST = typer.Option(jm.DEFAULT_COST, "--cost", help="k > 0: the cost of arming.")
+WAR_GAIN = typer.Option(jm.DEFAULT_WAR_GAIN, "--war-gain",
+                        help="v > 0: the conqueror's gain from exploiting.")
+WAR_LOSS = typer.Option(jm.DEFAULT_WAR_LOSS, "--war-loss", help="L >= v: the victim's loss.")
+ARMS_COST = typer.Option(jm.DEFAULT_ARMS_COST, "--arms-cost", help="k > 0: the cost of arming.")
 OUT = typer.Option(..., "--out", help="Write the figure here (.png, .pdf, .svg).")
 
 
@@ -35,40 +36,41 @@ def game(
         None, "--offense-defense-balance", "--delta",
         help="delta > 0: < 1 offense has the advantage, > 1 defense."),
     distinguishability: float | None = typer.Option(
-        None, "--distinguishability", "--rho",
-        help="rho in [0.5, 1]: 0.5 offense and defense cannot be told apart."),
+        None, "--distinguishability", "--d",
+        help="d in [0, 1]: 0 offense and defense cannot be told apart (Jervis's rho = (1+d)/2)."),
     world: int | None = typer.Option(
         None, "--world", help="Use the representative point of Jervis's world 1-4 instead."),
-    gain: float = GAIN, loss: float = LOSS, cost: float = COST,
+    war_gain: float = WAR_GAIN, war_loss: float = WAR_LOSS, arms_cost: float = ARMS_COST,
     status_quo: float = typer.Option(0.0, "--status-quo", help="Value of the status quo."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Which game are we in? The security game at a parameter point."""
     if world is not None:
         if offense_defense_balance is not None or distinguishability is not None:
-            raise ParameterError("--world", world, "give either --world or --delta/--rho")
+            raise ParameterError("--world", world, "give either --world or --delta/--d")
         if world not in (1, 2, 3, 4):
             raise ParameterError("--world", world, "must be 1, 2, 3 or 4")
-        w = jm.four_worlds(gain=gain, loss=loss, cost=cost)[world - 1]
+        w = jm.four_worlds(war_gain=war_gain, war_loss=war_loss, arms_cost=arms_cost)[world - 1]
         offense_defense_balance = w.offense_defense_balance
         distinguishability = w.distinguishability
     if offense_defense_balance is None:
         raise ParameterError("--offense-defense-balance", None, "is required (or --world)")
-    rho = 0.5 if distinguishability is None else distinguishability
-    g = jm.security_game(offense_defense_balance, rho, gain=gain, loss=loss, cost=cost,
-                         status_quo=status_quo)
+    d = 0.0 if distinguishability is None else distinguishability
+    kw = {"war_gain": war_gain, "war_loss": war_loss, "arms_cost": arms_cost}
+    g = jm.security_game(offense_defense_balance, d, status_quo=status_quo, **kw)
     r, s, t, p = g.rstp()
     out: dict[str, object] = {
-        "offense_defense_balance": offense_defense_balance, "distinguishability": rho,
-        "conquest_probability": jm.conquest_probability(offense_defense_balance, rho),
-        "world": jm.world_of(offense_defense_balance, rho),
+        "offense_defense_balance": offense_defense_balance, "distinguishability": d,
+        "rho": jm.rho(d),
+        "conquest_probability": jm.conquest_probability(offense_defense_balance, d),
+        "world": jm.world_of(offense_defense_balance, d),
     }
     out.update(summary_2x2(r, s, t, p))
     kt, kc = km.normalise(r, s, t, p)
     out["kydd"] = {"temptation": kt, "exploitation_cost": kc,
                    "trustworthy": kt < 1.0,
                    "trust_threshold": km.trust_threshold(kc, kt) if kt < 1.0 else None}
-    d_pd, d_h = jm.regime_boundaries(rho, gain=gain, loss=loss, cost=cost)
+    d_pd, d_h = jm.regime_boundaries(d, **kw)
     out["boundaries"] = {"prisoners_dilemma_below_delta": d_pd, "harmony_above_delta": d_h}
     if json:
         print_json(out)
@@ -84,27 +86,29 @@ def worlds(
     defense_dominant: float = typer.Option(
         2.0, "--defense-dominant", help="delta for defense (> 1)."),
     indistinguishable: float = typer.Option(
-        0.5, "--indistinguishable", help="rho, indistinguishable."),
-    distinguishable: float = typer.Option(0.9, "--distinguishable", help="rho, distinguishable."),
-    gain: float = GAIN, loss: float = LOSS, cost: float = COST,
+        0.0, "--indistinguishable", help="d in [0, 1], indistinguishable."),
+    distinguishable: float = typer.Option(
+        0.8, "--distinguishable", help="d in [0, 1], distinguishable."),
+    war_gain: float = WAR_GAIN, war_loss: float = WAR_LOSS, arms_cost: float = ARMS_COST,
     json: bool = JSON_OPTION,
 ) -> None:
     """Jervis's four worlds with their game class and cooperation threshold."""
     ws = jm.four_worlds(offense_dominant=offense_dominant, defense_dominant=defense_dominant,
                         indistinguishable=indistinguishable, distinguishable=distinguishable,
-                        gain=gain, loss=loss, cost=cost)
+                        war_gain=war_gain, war_loss=war_loss, arms_cost=arms_cost)
     if json:
         print_json({"worlds": [w.to_dict() for w in ws],
-                    "parameters": {"gain": gain, "loss": loss, "cost": cost}})
+                    "parameters": {"war_gain": war_gain, "war_loss": war_loss,
+                                   "arms_cost": arms_cost}})
         return
     table = Table(title="Jervis's four worlds")
-    for colname in ("world", "offense", "distinguishable", "delta", "rho", "game", "q*"):
+    for colname in ("world", "offense", "distinguishable", "delta", "d", "rho", "game", "q*"):
         table.add_column(colname)
     for w in ws:
         q = "none" if w.cooperation_threshold is None else f"{w.cooperation_threshold:.4g}"
         table.add_row(f"{w.number}. {w.label}", str(w.offense_dominant), str(w.distinguishable),
                       f"{w.offense_defense_balance:g}", f"{w.distinguishability:g}",
-                      w.game_class.value, q)
+                      f"{jm.rho(w.distinguishability):g}", w.game_class.value, q)
     console.print(table)
 
 
@@ -115,7 +119,7 @@ def map_(
     delta_min: float = typer.Option(0.1, "--delta-min", help="Smallest offense-defense balance."),
     delta_max: float = typer.Option(10.0, "--delta-max", help="Largest offense-defense balance."),
     n: int = typer.Option(121, "--n", help="Grid points per axis."),
-    gain: float = GAIN, loss: float = LOSS, cost: float = COST,
+    war_gain: float = WAR_GAIN, war_loss: float = WAR_LOSS, arms_cost: float = ARMS_COST,
     json: bool = JSON_OPTION,
 ) -> None:
     """Map of game classes over offense-defense balance x distinguishability."""
@@ -126,17 +130,20 @@ def map_(
         raise ParameterError("--n", n, "must be >= 2")
     if out.suffix.lower() not in (".png", ".pdf", ".svg"):
         raise ParameterError("--out", str(out), "must end in .png, .pdf or .svg")
+    from herz.plot import jervis_class_map
+
     odb = np.geomspace(delta_min, delta_max, n)
-    dist = np.linspace(0.5, 1.0, n)
-    fig = jm.plot_class_map(odb, dist, gain=gain, loss=loss, cost=cost)
+    dist = np.linspace(0.0, 1.0, n)
+    kw = {"war_gain": war_gain, "war_loss": war_loss, "arms_cost": arms_cost}
+    fig = jervis_class_map(odb, dist, **kw)
     try:
         fig.savefig(out, dpi=150)
     except OSError as exc:
         raise ParameterError("--out", str(out), f"cannot be written ({exc.strerror})") from None
-    classes = jm.class_map(odb, dist, gain=gain, loss=loss, cost=cost)
+    classes = jm.class_map(odb, dist, **kw)
     shares = {c.value: float(np.mean(classes == c)) for c in set(classes.ravel())}
     if json:
         print_json({"out": str(out), "n": n, "delta_range": [delta_min, delta_max],
-                    "distinguishability_range": [0.5, 1.0], "class_shares": shares})
+                    "distinguishability_range": [0.0, 1.0], "class_shares": shares})
         return
     console.print(f"wrote {out}")

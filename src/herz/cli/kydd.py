@@ -87,7 +87,8 @@ def spiral(
     beta_greedy: float = typer.Option(1.0, "--beta-greedy", help="P(build | greedy)."),
     beta_seeker: float = typer.Option(0.5, "--beta-seeker", help="P(build | security seeker)."),
     distinguishability: float = typer.Option(
-        1.0, "--distinguishability", "--rho", help="P(posture read correctly), in [0.5, 1]."),
+        1.0, "--distinguishability", "--d",
+        help="d in [0, 1]: postures are read correctly with probability (1 + d)/2."),
     threshold: float | None = typer.Option(None, "--threshold", help="Trust threshold to watch."),
     json: bool = JSON_OPTION,
 ) -> None:
@@ -100,7 +101,9 @@ def spiral(
     obs = _parse_observations(observations) if observations is not None else [True] * builds
     path = km.spiral(trust, obs, beta_greedy=beta_greedy, beta_seeker=beta_seeker,
                      distinguishability=distinguishability, threshold=threshold)
-    _show(path.to_dict(), "Rational spiral (Kydd 1997)", json)
+    out = path.to_dict()
+    out["rho"] = (1.0 + path.distinguishability) / 2.0  # Jervis's P(posture read correctly)
+    _show(out, "Rational spiral (Kydd 1997)", json)
 
 
 @app.command()

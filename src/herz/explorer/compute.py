@@ -322,7 +322,7 @@ def jervis_point(params: Any) -> dict[str, Any]:
     """Jervis's game and world at the world's offense-defense balance and distinguishability.
 
     The world's distinguishability d (share of defence not read as offence)
-    is Youden's J of :mod:`herz.models.jervis`, so the game's rho = (1 + d) / 2;
+    is the d of :mod:`herz.models.jervis` (Jervis's rho = (1 + d) / 2);
     the payoffs use the world's ``war_gain`` (v), ``war_loss`` (L) and
     ``arms_cost`` (k). Returns the game class, the ordering, the cooperation
     threshold q* (None in a prisoner's dilemma), the conquest probability, the
@@ -331,25 +331,26 @@ def jervis_point(params: Any) -> dict[str, Any]:
     from herz.models import jervis
 
     delta = float(params.offense_defense_balance)
-    rho = (1.0 + float(params.distinguishability)) / 2.0
-    kw = {"gain": float(params.war_gain), "loss": float(params.war_loss),
-          "cost": float(params.arms_cost)}
-    if kw["gain"] <= 0 or kw["cost"] <= 0:
-        raise ParameterError("war_gain/arms_cost", (kw["gain"], kw["cost"]),
+    d = float(params.distinguishability)
+    rho = jervis.rho(d)
+    kw = {"war_gain": float(params.war_gain), "war_loss": float(params.war_loss),
+          "arms_cost": float(params.arms_cost)}
+    if kw["war_gain"] <= 0 or kw["arms_cost"] <= 0:
+        raise ParameterError("war_gain/arms_cost", (kw["war_gain"], kw["arms_cost"]),
                              "must both be > 0 for Jervis's game")
-    cls = jervis.classification(delta, rho, **kw)
-    game = jervis.security_game(delta, rho, **kw)
+    cls = jervis.classification(delta, d, **kw)
+    game = jervis.security_game(delta, d, **kw)
     r, s, t, pp = game.rstp()
-    number = jervis.world_of(delta, rho)
+    number = jervis.world_of(delta, d)
     world = next(w for w in jervis.four_worlds() if w.number == number)
     return {
-        "offense_defense_balance": delta, "distinguishability": float(params.distinguishability),
+        "offense_defense_balance": delta, "distinguishability": d,
         "rho": rho, "game_class": cls.game_class.value, "ordering": cls.ordering,
-        "cooperation_threshold": jervis.trust_threshold(delta, rho, **kw),
-        "conquest_probability": jervis.conquest_probability(delta, rho),
+        "cooperation_threshold": jervis.trust_threshold(delta, d, **kw),
+        "conquest_probability": jervis.conquest_probability(delta, d),
         "payoffs": {"CC": r, "CD": s, "DC": t, "DD": pp},
         "world": number, "world_label": world.label, "world_description": world.description,
-        "boundaries": jervis.regime_boundaries(rho, **kw),
+        "boundaries": jervis.regime_boundaries(d, **kw),
     }
 
 

@@ -17,21 +17,22 @@ when p*L < k; in the stag hunt cooperation is a best response when the other
 cooperates with probability at least q* = (p*L - k) / (p*(L - v)).
 
 Distinguishability [D: herz's own construction beyond MODELS.md sec. 2.3].
-MODELS.md defines distinguishability rho in [1/2, 1] as the probability that an
-observer classifies a posture correctly as offensive or defensive. Here it
-enters the one-shot game through warning: the informative part of the reading,
-J = 2*rho - 1 (Youden's index: the hit rate minus the false-alarm rate), is the
-probability that an offensive build-up is recognised in time, in which case
-the target prepares and the attack fails. The chance of conquest becomes
+Distinguishability ``d`` in [0, 1] is the same quantity as the world's
+parameter of that name: 0 when offence and defence cannot be told apart, 1
+when they always can. Jervis's (and MODELS.md's) probability that a posture is
+read correctly is derived from it, rho = (1 + d)/2 in [1/2, 1]; d is the
+informative part of that reading, J = 2*rho - 1 (Youden's index: the hit rate
+minus the false-alarm rate). It enters the one-shot game through warning: d is
+the probability that an offensive build-up is recognised in time, in which
+case the target prepares and the attack fails. The chance of conquest becomes
 
-    p_eff = (1 - J) * p = 2 * (1 - rho) / (1 + delta)
+    p_eff = (1 - d) * p = (1 - d) / (1 + delta)
 
-and every formula above holds with p replaced by p_eff. At rho = 1/2 (postures
+and every formula above holds with p replaced by p_eff. At d = 0 (postures
 indistinguishable, Jervis's worlds 1 and 2) this is exactly MODELS.md sec. 2.3;
-as rho -> 1 a status-quo state gets warning and the game moves to harmony
-(Jervis's worlds 3 and 4: no security dilemma). J equals the distinguishability
-``d`` in [0, 1] of the DESIGN's perception mechanism, where the part (1 - d) of
-defensive arms is read as offensive.
+as d -> 1 a status-quo state gets warning and the game moves to harmony
+(Jervis's worlds 3 and 4: no security dilemma). The payoff parameters carry
+the world's names: ``war_gain`` (v), ``war_loss`` (L) and ``arms_cost`` (k).
 
 References
 ----------
@@ -52,12 +53,12 @@ Youden, W. J. (1950). Index for rating diagnostic tests. *Cancer* 3(1): 32-35.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from herz.errors import ParameterError, require_finite
+from herz.errors import ParameterError, require_finite, require_positive
 from herz.models.games import (
     Classification,
     Game,
@@ -67,9 +68,6 @@ from herz.models.games import (
     from_jervis,
 )
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
 __all__ = [
     "JervisParams",
     "World",
@@ -78,8 +76,8 @@ __all__ = [
     "conquest_probability",
     "four_worlds",
     "game_class",
-    "plot_class_map",
     "regime_boundaries",
+    "rho",
     "security_game",
     "threshold_map",
     "trust_threshold",
@@ -87,7 +85,22 @@ __all__ = [
 ]
 
 #: Default gain from exploiting, loss from being exploited and cost of arming.
-DEFAULT_GAIN, DEFAULT_LOSS, DEFAULT_COST = 1.0, 2.0, 0.4
+DEFAULT_WAR_GAIN, DEFAULT_WAR_LOSS, DEFAULT_ARMS_COST = 1.0, 2.0, 0.4
+
+
+def rho(distinguishability: float) -> float:
+    """Jervis's probability that a posture is read correctly: rho = (1 + d)/2 in [1/2, 1].
+
+    References
+    ----------
+    Jervis, R. (1978). Cooperation under the security dilemma. *World Politics*
+    30(2): 167-214; rho as in herz MODELS.md sec. 2.3, d = 2*rho - 1 [D].
+    """
+    d = require_finite("distinguishability", distinguishability)
+    if not 0.0 <= d <= 1.0:
+        raise ParameterError("distinguishability", distinguishability,
+                             "must be between 0 (indistinguishable) and 1 (distinguishable)")
+    return (1.0 + d) / 2.0
 
 
 @dataclass(frozen=True)
@@ -98,11 +111,11 @@ class JervisParams:
     ----------
     offense_defense_balance : delta > 0, the defence multiplier of the contest
         success function (delta < 1 offense dominance, delta > 1 defense dominance).
-    distinguishability : rho in [1/2, 1], probability a posture is read correctly
-        (1/2: offense and defense cannot be told apart).
-    gain : v > 0, the conqueror's gain from exploiting.
-    loss : L >= v, the victim's loss from being exploited.
-    cost : k > 0, the cost of arming (building offensive capability).
+    distinguishability : d in [0, 1], the share of postures told apart in time
+        (0: offense and defense cannot be told apart); Jervis's rho = (1 + d)/2.
+    war_gain : v > 0, the conqueror's gain from exploiting.
+    war_loss : L >= v, the victim's loss from being exploited.
+    arms_cost : k > 0, the cost of arming (building offensive capability).
     status_quo : s, the value of the status quo (mutual restraint).
 
     References
@@ -112,42 +125,36 @@ class JervisParams:
     """
 
     offense_defense_balance: float
-    distinguishability: float = 0.5
-    gain: float = DEFAULT_GAIN
-    loss: float = DEFAULT_LOSS
-    cost: float = DEFAULT_COST
+    distinguishability: float = 0.0
+    war_gain: float = DEFAULT_WAR_GAIN
+    war_loss: float = DEFAULT_WAR_LOSS
+    arms_cost: float = DEFAULT_ARMS_COST
     status_quo: float = 0.0
 
     def __post_init__(self) -> None:
-        d = require_finite("offense_defense_balance", self.offense_defense_balance)
-        if not d > 0:
-            raise ParameterError("offense_defense_balance", self.offense_defense_balance,
-                                 "must be > 0 (1 is neutral, < 1 offense dominance)")
-        rho = require_finite("distinguishability", self.distinguishability)
-        if not 0.5 <= rho <= 1.0:
+        delta = require_positive("offense_defense_balance", self.offense_defense_balance)
+        d = require_finite("distinguishability", self.distinguishability)
+        if not 0.0 <= d <= 1.0:
             raise ParameterError("distinguishability", self.distinguishability,
-                                 "must be between 0.5 (indistinguishable) and 1 (distinguishable)")
-        v = require_finite("gain", self.gain)
-        if not v > 0:
-            raise ParameterError("gain", self.gain, "must be > 0")
-        big_l = require_finite("loss", self.loss)
+                                 "must be between 0 (indistinguishable) and 1 (distinguishable)")
+        v = require_positive("war_gain", self.war_gain)
+        big_l = require_finite("war_loss", self.war_loss)
         if not big_l >= v:
-            raise ParameterError("loss", self.loss, f"must be >= gain = {v:g}")
-        k = require_finite("cost", self.cost)
-        if not k > 0:
-            raise ParameterError("cost", self.cost, "must be > 0")
+            raise ParameterError("war_loss", self.war_loss, f"must be >= war_gain = {v:g}")
+        k = require_positive("arms_cost", self.arms_cost)
         s = require_finite("status_quo", self.status_quo)
-        for name, val in (("offense_defense_balance", d), ("distinguishability", rho),
-                          ("gain", v), ("loss", big_l), ("cost", k), ("status_quo", s)):
+        for name, val in (("offense_defense_balance", delta), ("distinguishability", d),
+                          ("war_gain", v), ("war_loss", big_l), ("arms_cost", k),
+                          ("status_quo", s)):
             object.__setattr__(self, name, val)
 
 
-def conquest_probability(offense_defense_balance: float, distinguishability: float = 0.5) -> float:
-    """Chance that a lone builder conquers the other: p_eff = 2*(1 - rho)/(1 + delta).
+def conquest_probability(offense_defense_balance: float, distinguishability: float = 0.0) -> float:
+    """Chance that a lone builder conquers the other: p_eff = (1 - d)/(1 + delta).
 
-    With rho = 1/2 this is the contest success function for equal forces,
-    p = 1/(1 + delta) (herz MODELS.md sec. 2.3); the factor 2*(1 - rho) = 1 - J
-    is the chance that the build-up is not recognised in time [D: herz's own].
+    With d = 0 this is the contest success function for equal forces,
+    p = 1/(1 + delta) (herz MODELS.md sec. 2.3); the factor 1 - d is the chance
+    that the build-up is not recognised in time [D: herz's own].
 
     References
     ----------
@@ -155,13 +162,13 @@ def conquest_probability(offense_defense_balance: float, distinguishability: flo
     *Public Choice* 63(2): 101-112. doi:10.1007/BF00153394.
     """
     prm = JervisParams(offense_defense_balance, distinguishability)
-    return 2.0 * (1.0 - prm.distinguishability) / (1.0 + prm.offense_defense_balance)
+    return (1.0 - prm.distinguishability) / (1.0 + prm.offense_defense_balance)
 
 
 def security_game(
-    offense_defense_balance: float, distinguishability: float = 0.5, *,
-    gain: float = DEFAULT_GAIN, loss: float = DEFAULT_LOSS, cost: float = DEFAULT_COST,
-    status_quo: float = 0.0,
+    offense_defense_balance: float, distinguishability: float = 0.0, *,
+    war_gain: float = DEFAULT_WAR_GAIN, war_loss: float = DEFAULT_WAR_LOSS,
+    arms_cost: float = DEFAULT_ARMS_COST, status_quo: float = 0.0,
 ) -> Game:
     """The symmetric 2x2 security game at a parameter point.
 
@@ -175,17 +182,18 @@ def security_game(
     30(2): 167-214. doi:10.2307/2009958. Payoffs as in herz MODELS.md sec. 2.3
     [D]; distinguishability through warning is herz's own construction [D].
     """
-    prm = JervisParams(offense_defense_balance, distinguishability, gain, loss, cost, status_quo)
+    prm = JervisParams(offense_defense_balance, distinguishability, war_gain, war_loss, arms_cost,
+                       status_quo)
     p = conquest_probability(prm.offense_defense_balance, prm.distinguishability)
-    s, v, big_l, k = prm.status_quo, prm.gain, prm.loss, prm.cost
-    name = f"security game (delta={prm.offense_defense_balance:g}, rho={prm.distinguishability:g})"
+    s, v, big_l, k = prm.status_quo, prm.war_gain, prm.war_loss, prm.arms_cost
+    name = f"security game (delta={prm.offense_defense_balance:g}, d={prm.distinguishability:g})"
     return from_jervis(cc=s, dc=s + p * v - k, dd=s - k, cd=s - p * big_l, name=name)
 
 
 def game_class(
-    offense_defense_balance: float, distinguishability: float = 0.5, *,
-    gain: float = DEFAULT_GAIN, loss: float = DEFAULT_LOSS, cost: float = DEFAULT_COST,
-    status_quo: float = 0.0,
+    offense_defense_balance: float, distinguishability: float = 0.0, *,
+    war_gain: float = DEFAULT_WAR_GAIN, war_loss: float = DEFAULT_WAR_LOSS,
+    arms_cost: float = DEFAULT_ARMS_COST, status_quo: float = 0.0,
 ) -> GameClass:
     """Which game are we in? The class of :func:`security_game` at a parameter point.
 
@@ -197,14 +205,15 @@ def game_class(
     Jervis, R. (1978). Cooperation under the security dilemma. *World Politics*
     30(2): 167-214. Regimes as in herz MODELS.md sec. 2.3 [D].
     """
-    return classification(offense_defense_balance, distinguishability, gain=gain, loss=loss,
-                          cost=cost, status_quo=status_quo).game_class
+    return classification(offense_defense_balance, distinguishability, war_gain=war_gain,
+                          war_loss=war_loss, arms_cost=arms_cost,
+                          status_quo=status_quo).game_class
 
 
 def classification(
-    offense_defense_balance: float, distinguishability: float = 0.5, *,
-    gain: float = DEFAULT_GAIN, loss: float = DEFAULT_LOSS, cost: float = DEFAULT_COST,
-    status_quo: float = 0.0,
+    offense_defense_balance: float, distinguishability: float = 0.0, *,
+    war_gain: float = DEFAULT_WAR_GAIN, war_loss: float = DEFAULT_WAR_LOSS,
+    arms_cost: float = DEFAULT_ARMS_COST, status_quo: float = 0.0,
 ) -> Classification:
     """The full :class:`Classification` (ordering, ties, neighbours) at a parameter point.
 
@@ -213,19 +222,20 @@ def classification(
     Jervis, R. (1978). Cooperation under the security dilemma. *World Politics*
     30(2): 167-214. Regimes as in herz MODELS.md sec. 2.3 [D].
     """
-    g = security_game(offense_defense_balance, distinguishability, gain=gain, loss=loss,
-                      cost=cost, status_quo=status_quo)
+    g = security_game(offense_defense_balance, distinguishability, war_gain=war_gain,
+                      war_loss=war_loss, arms_cost=arms_cost, status_quo=status_quo)
     return classify(*g.rstp())
 
 
 def trust_threshold(
-    offense_defense_balance: float, distinguishability: float = 0.5, *,
-    gain: float = DEFAULT_GAIN, loss: float = DEFAULT_LOSS, cost: float = DEFAULT_COST,
+    offense_defense_balance: float, distinguishability: float = 0.0, *,
+    war_gain: float = DEFAULT_WAR_GAIN, war_loss: float = DEFAULT_WAR_LOSS,
+    arms_cost: float = DEFAULT_ARMS_COST,
 ) -> float | None:
     """Jervis's q* at a parameter point: (p*L - k) / (p*(L - v)) in the stag hunt.
 
     0 in harmony (restraint is always a best response), ``None`` in a
-    prisoner's dilemma (no trust suffices in the one-shot game). With rho = 1/2
+    prisoner's dilemma (no trust suffices in the one-shot game). With d = 0
     this is q* = [L - k*(1 + delta)] / (L - v), falling linearly in delta.
 
     References
@@ -233,19 +243,20 @@ def trust_threshold(
     Jervis, R. (1978). Cooperation under the security dilemma. *World Politics*
     30(2): 167-214. Threshold as in herz MODELS.md sec. 2.3 [D].
     """
-    g = security_game(offense_defense_balance, distinguishability, gain=gain, loss=loss, cost=cost)
+    g = security_game(offense_defense_balance, distinguishability, war_gain=war_gain,
+                      war_loss=war_loss, arms_cost=arms_cost)
     return cooperation_threshold(*g.rstp())
 
 
 def regime_boundaries(
-    distinguishability: float = 0.5, *, gain: float = DEFAULT_GAIN, loss: float = DEFAULT_LOSS,
-    cost: float = DEFAULT_COST,
+    distinguishability: float = 0.0, *, war_gain: float = DEFAULT_WAR_GAIN,
+    war_loss: float = DEFAULT_WAR_LOSS, arms_cost: float = DEFAULT_ARMS_COST,
 ) -> tuple[float, float]:
     """Offense-defense balances where the game changes class at a given distinguishability.
 
     Returns (delta_PD, delta_H): the game is a prisoner's dilemma for
-    delta < delta_PD = 2*(1 - rho)*v/k - 1, a stag hunt between, and harmony for
-    delta > delta_H = 2*(1 - rho)*L/k - 1 (at rho = 1/2: v/k - 1 and L/k - 1).
+    delta < delta_PD = (1 - d)*v/k - 1, a stag hunt between, and harmony for
+    delta > delta_H = (1 - d)*L/k - 1 (at d = 0: v/k - 1 and L/k - 1).
     Values <= 0 mean the boundary lies outside the admissible delta > 0.
 
     References
@@ -253,9 +264,9 @@ def regime_boundaries(
     Jervis, R. (1978). Cooperation under the security dilemma. *World Politics*
     30(2): 167-214. Boundaries as in herz MODELS.md sec. 2.3 [D].
     """
-    prm = JervisParams(1.0, distinguishability, gain, loss, cost)
-    f = 2.0 * (1.0 - prm.distinguishability)
-    return (f * prm.gain / prm.cost - 1.0, f * prm.loss / prm.cost - 1.0)
+    prm = JervisParams(1.0, distinguishability, war_gain, war_loss, arms_cost)
+    f = 1.0 - prm.distinguishability
+    return (f * prm.war_gain / prm.arms_cost - 1.0, f * prm.war_loss / prm.arms_cost - 1.0)
 
 
 # --------------------------------------------------------------------------- four worlds
@@ -305,10 +316,11 @@ _WORLDS = {
 
 
 def world_of(offense_defense_balance: float, distinguishability: float,
-             distinguishable_above: float = 0.75) -> int:
+             distinguishable_above: float = 0.5) -> int:
     """Return the number (1-4) of Jervis's world a parameter point lies in.
 
-    Offense dominant iff delta < 1; distinguishable iff rho >= ``distinguishable_above``.
+    Offense dominant iff delta < 1; distinguishable iff d >= ``distinguishable_above``
+    (the default 0.5 is rho = 0.75).
 
     References
     ----------
@@ -317,23 +329,25 @@ def world_of(offense_defense_balance: float, distinguishability: float,
     """
     prm = JervisParams(offense_defense_balance, distinguishability)
     cut = require_finite("distinguishable_above", distinguishable_above)
-    if not 0.5 < cut <= 1.0:
+    if not 0.0 < cut <= 1.0:
         raise ParameterError("distinguishable_above", distinguishable_above,
-                             "must be in (0.5, 1]")
+                             "must be in (0, 1]")
     key = (prm.offense_defense_balance < 1.0, prm.distinguishability >= cut)
     return _WORLDS[key][0]
 
 
 def four_worlds(
     *, offense_dominant: float = 0.5, defense_dominant: float = 2.0,
-    indistinguishable: float = 0.5, distinguishable: float = 0.9,
-    gain: float = DEFAULT_GAIN, loss: float = DEFAULT_LOSS, cost: float = DEFAULT_COST,
+    indistinguishable: float = 0.0, distinguishable: float = 0.8,
+    war_gain: float = DEFAULT_WAR_GAIN, war_loss: float = DEFAULT_WAR_LOSS,
+    arms_cost: float = DEFAULT_ARMS_COST,
 ) -> tuple[World, ...]:
     """Jervis's four worlds, each with its game class and cooperation threshold.
 
     Each world is evaluated at a representative point: delta = ``offense_dominant``
-    (< 1) or ``defense_dominant`` (> 1), rho = ``indistinguishable`` or
-    ``distinguishable``. With the defaults (v = 1, L = 2, k = 0.4) world 1 is a
+    (< 1) or ``defense_dominant`` (> 1), d = ``indistinguishable`` or
+    ``distinguishable`` (defaults 0 and 0.8: rho = 0.5 and 0.9). With the
+    defaults (v = 1, L = 2, k = 0.4) world 1 is a
     prisoner's dilemma, world 2 a stag hunt with q* = 0.8, worlds 3 and 4 harmony.
 
     References
@@ -352,9 +366,9 @@ def four_worlds(
     worlds = []
     for (off, dist), (num, label, desc) in sorted(_WORLDS.items(), key=lambda kv: kv[1][0]):
         delta = offense_dominant if off else defense_dominant
-        rho = distinguishable if dist else indistinguishable
-        g = security_game(delta, rho, gain=gain, loss=loss, cost=cost)
-        worlds.append(World(num, label, desc, off, dist, delta, rho, g,
+        d = distinguishable if dist else indistinguishable
+        g = security_game(delta, d, war_gain=war_gain, war_loss=war_loss, arms_cost=arms_cost)
+        worlds.append(World(num, label, desc, off, dist, delta, d, g,
                             classify(*g.rstp()).game_class, cooperation_threshold(*g.rstp())))
     return tuple(worlds)
 
@@ -373,14 +387,14 @@ def _grids(
 
 
 def class_map(
-    odb_grid: ArrayLike, dist_grid: ArrayLike, *, gain: float = DEFAULT_GAIN,
-    loss: float = DEFAULT_LOSS, cost: float = DEFAULT_COST,
+    odb_grid: ArrayLike, dist_grid: ArrayLike, *, war_gain: float = DEFAULT_WAR_GAIN,
+    war_loss: float = DEFAULT_WAR_LOSS, arms_cost: float = DEFAULT_ARMS_COST,
 ) -> NDArray[np.object_]:
     """Game class at every point of an offense-defense balance x distinguishability grid.
 
     Returns an object array of :class:`GameClass` of shape
     ``(len(odb_grid), len(dist_grid))``; entry ``[i, j]`` is the class at
-    delta = ``odb_grid[i]``, rho = ``dist_grid[j]``. GameClass is a ``str``
+    delta = ``odb_grid[i]``, d = ``dist_grid[j]``. GameClass is a ``str``
     enum, so ``out == "stag hunt"`` works.
 
     References
@@ -392,13 +406,14 @@ def class_map(
     out = np.empty((odb.size, dist.size), dtype=object)
     for i, d in enumerate(odb):
         for j, r in enumerate(dist):
-            out[i, j] = game_class(float(d), float(r), gain=gain, loss=loss, cost=cost)
+            out[i, j] = game_class(float(d), float(r), war_gain=war_gain, war_loss=war_loss,
+                                   arms_cost=arms_cost)
     return out
 
 
 def threshold_map(
-    odb_grid: ArrayLike, dist_grid: ArrayLike, *, gain: float = DEFAULT_GAIN,
-    loss: float = DEFAULT_LOSS, cost: float = DEFAULT_COST,
+    odb_grid: ArrayLike, dist_grid: ArrayLike, *, war_gain: float = DEFAULT_WAR_GAIN,
+    war_loss: float = DEFAULT_WAR_LOSS, arms_cost: float = DEFAULT_ARMS_COST,
 ) -> NDArray[np.float64]:
     """q* on the same grid as :func:`class_map`; NaN where no trust suffices (PD).
 
@@ -411,44 +426,8 @@ def threshold_map(
     out = np.full((odb.size, dist.size), np.nan)
     for i, d in enumerate(odb):
         for j, r in enumerate(dist):
-            q = trust_threshold(float(d), float(r), gain=gain, loss=loss, cost=cost)
+            q = trust_threshold(float(d), float(r), war_gain=war_gain, war_loss=war_loss,
+                                arms_cost=arms_cost)
             if q is not None:
                 out[i, j] = q
     return out
-
-
-def plot_class_map(
-    odb_grid: ArrayLike, dist_grid: ArrayLike, *, gain: float = DEFAULT_GAIN,
-    loss: float = DEFAULT_LOSS, cost: float = DEFAULT_COST, title: str | None = None,
-) -> Figure:
-    """Figure of the game class over offense-defense balance (log x) x distinguishability.
-
-    References
-    ----------
-    Jervis, R. (1978). Cooperation under the security dilemma. *World Politics*
-    30(2): 167-214. Regimes as in herz MODELS.md sec. 2.3 [D].
-    """
-    from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Patch
-
-    from herz.plot import OKABE_ITO, plt
-
-    odb, dist = _grids(odb_grid, dist_grid)
-    classes = class_map(odb, dist, gain=gain, loss=loss, cost=cost)
-    present = [c for c in GameClass if np.any(classes == c)]
-    codes = np.vectorize(lambda c: present.index(c))(classes).astype(float)
-    palette = {GameClass.PRISONERS_DILEMMA: OKABE_ITO[5], GameClass.STAG_HUNT: OKABE_ITO[0],
-               GameClass.HARMONY: OKABE_ITO[2], GameClass.BOUNDARY: OKABE_ITO[7]}
-    colours = [palette.get(c, OKABE_ITO[6]) for c in present]
-    fig, ax = plt.subplots(figsize=(6.4, 4.4), layout="constrained")
-    ax.pcolormesh(odb, dist, codes.T, cmap=ListedColormap(colours), shading="nearest",
-                  vmin=-0.5, vmax=len(present) - 0.5)
-    ax.set_xscale("log")
-    ax.axvline(1.0, color="0.2", linewidth=0.8, linestyle="--")
-    ax.set_xlabel("offense-defense balance δ (< 1 offense dominant)")
-    ax.set_ylabel("distinguishability ρ")
-    ax.set_title(title or f"Security game class (v={gain:g}, L={loss:g}, k={cost:g})")
-    ax.legend(handles=[Patch(color=col, label=c.value) for c, col in
-                       zip(present, colours, strict=True)], frameon=True, facecolor="white",
-              framealpha=0.9, fontsize=8, loc="upper right")
-    return fig

@@ -240,9 +240,10 @@ def _check_betas(beta_greedy: float, beta_seeker: float) -> tuple[float, float]:
     return bu, bt
 
 
-def _likelihoods(build: bool, bu: float, bt: float, rho: float) -> tuple[float, float]:
+def _likelihoods(build: bool, bu: float, bt: float, d: float) -> tuple[float, float]:
     # probability of *observing* a build (or no build) under each type, when the
-    # posture is read correctly with probability rho
+    # posture is read correctly with probability rho = (1 + d)/2
+    rho = (1.0 + d) / 2.0
     lu = rho * bu + (1.0 - rho) * (1.0 - bu)
     lt = rho * bt + (1.0 - rho) * (1.0 - bt)
     return (lu, lt) if build else (1.0 - lu, 1.0 - lt)
@@ -257,16 +258,18 @@ def posterior_greedy(
     Greedy states build with probability ``beta_greedy`` (beta_U), security
     seekers with ``beta_seeker`` (beta_T < beta_U). Each observed build
     multiplies the odds of "greedy" by beta_U/beta_T (Bayes' rule); the order
-    of observations does not matter. With ``distinguishability`` rho < 1 the
-    observation is the posture as read, correct with probability rho, so the
-    likelihood of seeing a build is rho*beta + (1 - rho)*(1 - beta); rho = 1/2
-    makes observations uninformative.
+    of observations does not matter. With ``distinguishability`` d < 1 the
+    observation is the posture as read, correct with probability
+    rho = (1 + d)/2, so the likelihood of seeing a build is
+    rho*beta + (1 - rho)*(1 - beta); d = 0 (rho = 1/2) makes observations
+    uninformative. d in [0, 1] is the world's distinguishability and that of
+    :mod:`herz.models.jervis`.
 
     References
     ----------
     Kydd, A. (1997). Game theory and the spiral model. *World Politics* 49(3):
     371-400. Updating as in herz MODELS.md sec. 3.3 [D]; the noisy reading
-    (rho) follows MODELS.md sec. 2.3's definition of distinguishability.
+    (rho = (1 + d)/2) follows MODELS.md sec. 2.3's definition of distinguishability.
     Validation case KYDD-2 (in terms of trust = 1 - posterior).
     """
     mu = require_probability("prior_greedy", prior_greedy)
@@ -320,7 +323,8 @@ def spiral(
 
     pi' = pi*L_T / [pi*L_T + (1 - pi)*L_U] with L the likelihood of the
     observation under each type (for a correctly read build, L_T = beta_T and
-    L_U = beta_U). With ``threshold`` (e.g. :func:`trust_threshold`), reports
+    L_U = beta_U; see :func:`posterior_greedy` for a noisy reading with
+    distinguishability d). With ``threshold`` (e.g. :func:`trust_threshold`), reports
     when trust first falls below it: a spiral between two security seekers.
 
     References
@@ -331,15 +335,15 @@ def spiral(
     """
     pi = require_probability("trust", trust)
     bu, bt = _check_betas(beta_greedy, beta_seeker)
-    rho = require_probability("distinguishability", distinguishability)
-    if rho < 0.5:
+    d = require_finite("distinguishability", distinguishability)
+    if not 0.0 <= d <= 1.0:
         raise ParameterError("distinguishability", distinguishability,
-                             "must be between 0.5 (indistinguishable) and 1")
+                             "must be between 0 (indistinguishable) and 1 (distinguishable)")
     obs = tuple(bool(o) for o in observations)
     path = [pi]
     notes: list[str] = []
     for o in obs:
-        lu, lt = _likelihoods(o, bu, bt, rho)
+        lu, lt = _likelihoods(o, bu, bt, d)
         denom = pi * lt + (1.0 - pi) * lu
         if denom <= 0.0:
             notes.append("an observation had probability zero under both types; belief kept")
@@ -354,7 +358,7 @@ def spiral(
         below = int(hits[0]) if hits.size else None
     else:
         thr = None
-    return Spiral(arr, obs, bu, bt, rho, thr, below, tuple(notes))
+    return Spiral(arr, obs, bu, bt, d, thr, below, tuple(notes))
 
 
 # --------------------------------------------------------------------------- reassurance

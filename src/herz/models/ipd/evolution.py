@@ -54,8 +54,8 @@ from herz.models.ipd.engine import PlayerLike, as_player
 from herz.models.ipd.game import PRISONERS_DILEMMA, Noise, StageGame
 from herz.models.ipd.markov import expected_payoffs, stationary
 from herz.models.ipd.strategies import Strategy
-from herz.rng import RngLike, as_seed_sequence
 from herz.models.ipd.tournament import tournament
+from herz.rng import RngLike, as_seed_sequence
 
 __all__ = [
     "Fitness",
