@@ -135,7 +135,7 @@ def map_(
     odb = np.geomspace(delta_min, delta_max, n)
     dist = np.linspace(0.0, 1.0, n)
     kw = {"war_gain": war_gain, "war_loss": war_loss, "arms_cost": arms_cost}
-    fig = jervis_class_map(odb, dist, **kw)
+    fig = jervis_class_map(odb, dist, war_gain=war_gain, war_loss=war_loss, arms_cost=arms_cost)
     try:
         fig.savefig(out, dpi=150)
     except OSError as exc:

@@ -39,7 +39,7 @@ FIELD = ["TFT", "GTFT", "WSLS", "Random", "Grudger", "Gradual", "CTFT", "GRIT", 
 
 
 def test_tournament_identical_for_any_threads_and_chunking(monkeypatch: pytest.MonkeyPatch) -> None:
-    kw = {"turns": 60, "repetitions": 4, "noise": Noise(0.05, 0.05), "seed": 99}
+    kw = {"turns": 60, "repetitions": 4, "noise": Noise(0.05, 0.05), "rng": 99}
     one = tournament(FIELD, threads=1, **kw)
     two = tournament(FIELD, threads=2, **kw)
     monkeypatch.setattr(tournament_module, "CHUNK", 7)
