@@ -70,3 +70,22 @@ def test_models_import_nothing_above_them():
             for mod in names:
                 if mod == "herz" or mod.startswith("herz."):
                     assert mod.startswith(allowed), f"{path.name} imports {mod}"
+
+
+def test_as_seed_sequence_normalises_like_as_generator():
+    import numpy as np
+
+    from herz.errors import ParameterError
+    from herz.rng import as_seed_sequence
+
+    assert as_seed_sequence(7).entropy == np.random.SeedSequence(7).entropy
+    ss = np.random.SeedSequence(3)
+    assert as_seed_sequence(ss) is ss
+    a, b = np.random.default_rng(5), np.random.default_rng(5)
+    assert as_seed_sequence(a).entropy == as_seed_sequence(b).entropy  # reproducible from it
+    assert as_seed_sequence(a).entropy != as_seed_sequence(b.spawn(1)[0]).entropy
+    assert as_seed_sequence(None).entropy != as_seed_sequence(None).entropy
+    with pytest.raises(ParameterError, match="rng"):
+        as_seed_sequence("7")  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match=">= 0"):
+        as_seed_sequence(-3)

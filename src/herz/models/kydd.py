@@ -20,15 +20,19 @@ Three results, all from herz MODELS.md sec. 3:
   seekers, every observed build-up rationally lowers trust by Bayes' rule
   (:func:`posterior_greedy`, :func:`spiral`);
 * costly-signal reassurance: a trustworthy sender can separate itself from an
-  untrustworthy one by sinking a cost m in [G_U, G_T], which exists iff its
-  trust in the receiver is at least c / (1/(1 - delta) - t_U + c)
-  (:func:`reassurance`, :func:`separating_interval`, :func:`minimum_trust`).
+  untrustworthy one by sinking a cost m in [V_U, V_T], each type's value of
+  being trusted at its best response. This needs the types to value mutual
+  cooperation differently (an untrustworthy type's reward r_U < 1) and, when
+  the untrustworthy type would not sustain cooperation, trust in the receiver
+  above c / (1/(1 - delta) - t_U + c) (:func:`reassurance`,
+  :func:`separating_interval`, :func:`minimum_trust`).
 
 Status: the payoff normalisation is attributed to Kydd (2005), ch. 2 [R: not
 re-checked against the book]; the thresholds follow from it [D]; the
 costly-signal model is a herz construction [D] consistent with Kydd's (2000)
-verified result that reassurance requires trustworthy types to value
-cooperation more than untrustworthy types value exploitation.
+verified result that reassurance requires trustworthy types to be readier to
+accept risk to reach mutual cooperation (here r_U < 1); the corrected model of
+MODELS.md sec. 3.4 (December 2026).
 
 References
 ----------
@@ -594,7 +598,7 @@ def reassurance(
     Organization* 54(2): 325-357. doi:10.1162/002081800551190.
 
     Kydd, A. H. (2005). *Trust and Mistrust in International Relations*, ch. 2
-    and 7. Princeton, NJ: Princeton University Press.
+    (the normalisation). Princeton, NJ: Princeton University Press.
 
     Model: herz MODELS.md sec. 3.4 with its December 2026 correction [D, a herz
     construction consistent with Kydd 2000's verified result].
