@@ -8,6 +8,7 @@ replays, all 18 bit-identical. Every run of the in-process sweep (15) is replaye
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -162,8 +163,11 @@ def test_replay_detects_a_changed_stored_value(tmp_path: Path) -> None:
     col[1] = np.nextafter(col[1], math.inf)
     table = table.set_column(table.schema.get_field_index("arms_end"), "arms_end",
                              pa.array(col))
-    store.chunk_path(cid).write_bytes(encode_chunk(table.replace_schema_metadata(None), cid,
-                                                   res.scenario_hash))
+    data = encode_chunk(table.replace_schema_metadata(None), cid, res.scenario_hash)
+    store.chunk_path(cid).write_bytes(data)
+    man = json.loads((res.path / "manifest.json").read_text())
+    man["chunks"][cid].update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
+    write_manifest(res.path, man)  # the manifest rewritten to match: only replay can tell
     out = replay(res.path, "p1-r3")
     assert not out.identical and out.mismatches == ["arms_end"]
     assert replay(res.path, "p1-r2").identical

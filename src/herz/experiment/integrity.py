@@ -134,8 +134,12 @@ class Scan:
                    if self.failed else ""))
 
 
-def scan(store: Store, man: Mapping[str, Any] | None = None) -> Scan:
-    """Check every file of ``store`` against its manifest (read-only; see the module doc)."""
+def scan(store: Store, man: Mapping[str, Any] | None = None, *,
+         only: set[str] | None = None) -> Scan:
+    """Check every file of ``store`` against its manifest (read-only; see the module doc).
+
+    ``only``: check just these chunks' files (and the manifest and the design).
+    """
     if man is None:
         man = store.read_manifest()
     chunks: Mapping[str, Mapping[str, Any]] = man["chunks"]
@@ -182,7 +186,7 @@ def scan(store: Store, man: Mapping[str, Any] | None = None) -> Scan:
                 else:
                     out.strays.append(entry.name)
     out.strays.sort()
-    for cid in sorted(chunks):
+    for cid in sorted(chunks) if only is None else sorted(only & set(chunks)):
         rec = chunks[cid]
         entry = on_disk.get(cid)
         if rec["status"] != "done":

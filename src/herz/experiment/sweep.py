@@ -412,6 +412,9 @@ def sweep(
     check_size(scenario)
     out = Path(output if output is not None else scenario.output)
     store = Store(out, **dict(store_options or {}))
+    if out.exists() and not out.is_dir():
+        raise ParameterError("output" if output is not None else "output.directory", str(out),
+                             "is a file, not a directory; choose a new or empty directory")
     store.check_layout()
     if out.is_dir() and not store.exists() and _early_leftovers(out) is None:
         raise ResultsError(f"{out}: exists and is not a herz results directory; "
