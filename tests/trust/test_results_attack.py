@@ -522,3 +522,18 @@ def test_matrix_summary() -> None:
           f"{sum(r['outside'] for r in ROWS.values())}, tracebacks "
           f"{sum(r['tracebacks'] for r in ROWS.values())}")
     assert sum(r["outside"] + r["tracebacks"] for r in ROWS.values()) == 0
+
+
+def test_the_lock_without_fcntl_uses_filelock_and_names_the_holder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from herz.experiment import ResultsError
+    from herz.experiment.locking import DirectoryLock
+
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # as on Windows: import fcntl fails
+    with DirectoryLock(tmp_path) as first:
+        assert first._file_lock is not None and first._fd is None
+        with pytest.raises(ResultsError, match=f"in use by PID {os.getpid()} on "):
+            DirectoryLock(tmp_path).acquire()
+    with DirectoryLock(tmp_path):  # released: the next writer gets it
+        pass
+    assert not (tmp_path / ".lock").exists()

@@ -188,21 +188,21 @@ def scan(store: Store, man: Mapping[str, Any] | None = None, *,
     out.strays.sort()
     for cid in sorted(chunks) if only is None else sorted(only & set(chunks)):
         rec = chunks[cid]
-        entry = on_disk.get(cid)
+        item = on_disk.get(cid)
         if rec["status"] != "done":
             out.not_done += 1
             out.failed += rec["status"] == "failed"
-            if entry is not None:
+            if item is not None:
                 out.pending_files.append(cid)
             continue
-        if entry is None:
+        if item is None:
             out.damaged[cid] = "missing"
             continue
-        if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+        if item.is_symlink() or not item.is_file(follow_symlinks=False):
             out.damaged[cid] = "not a regular file (a symbolic link or a directory; refused)"
             continue
         try:
-            sha, scen = file_sha(Path(entry.path))
+            sha, scen = file_sha(Path(item.path))
         except OSError as exc:
             out.damaged[cid] = f"cannot be read ({exc.strerror or exc})"
             continue
@@ -218,7 +218,7 @@ def scan(store: Store, man: Mapping[str, Any] | None = None, *,
                 others.add(scen)
             continue
         supports += 1
-        size = entry.stat(follow_symlinks=False).st_size
+        size = item.stat(follow_symlinks=False).st_size
         if rec.get("bytes") is not None and rec["bytes"] != size:
             out.wrong_bytes[cid] = size
         out.good.append(cid)

@@ -295,15 +295,15 @@ def _repair(store: Store, scenario: Scenario) -> tuple[list[str], list[str]]:
         recomputed.append(f"{cid}: {why}")
         store.quarantine(cid, why)
     for cid in found.pending_files:
-        why = store.verify_chunk(cid, scenario.hash)
+        bad = store.verify_chunk(cid, scenario.hash)
         rec = store.chunks[cid]
-        if why is None:
+        if bad is None:
             rec.update(status="done")
             rec.pop("error", None)
             rec.pop("traceback", None)
         else:
-            recomputed.append(f"{cid}: {why}")
-            store.quarantine(cid, why)
+            recomputed.append(f"{cid}: {bad}")
+            store.quarantine(cid, bad)
     store.save(force=True)
     return recomputed, repairs
 
@@ -340,7 +340,7 @@ class _Terminate:
     """Turn SIGTERM into the KeyboardInterrupt of Ctrl-C while a sweep runs (main thread)."""
 
     def __init__(self) -> None:
-        self.signum = signal.SIGINT
+        self.signum: int = signal.SIGINT
         self._old: Any = None
 
     def _handler(self, signum: int, frame: Any) -> None:
