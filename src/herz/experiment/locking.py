@@ -12,7 +12,8 @@ Where ``fcntl`` is missing (Windows), the lock is :class:`filelock.FileLock` on
 ``.lock.filelock`` (``msvcrt.locking``; Windows refuses to delete a file another
 process holds open, so the deletion trick fails there too). On a platform with neither,
 ``filelock`` falls back to a lock file whose mere existence is the lock (a deleted lock
-file then admits a second writer; herz warns through ``filelock``'s own warning).
+file then admits a second writer, and one left by a killed writer must be removed by
+hand; ``filelock`` warns "only soft file lock is available").
 """
 
 from __future__ import annotations
@@ -71,6 +72,10 @@ class DirectoryLock:
                                    "ends)") from None
             self._fd = fd
         self.info = {"pid": os.getpid(), "host": socket.gethostname(), "since": now()}
+        self.describe()
+
+    def describe(self) -> None:
+        """(Re)write ``.lock``, the holder's record (after it was deleted, say)."""
         _atomic_write(self.path / HOLDER_FILE, json.dumps(self.info).encode())
 
     def _acquire_filelock(self) -> None:

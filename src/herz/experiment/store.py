@@ -196,7 +196,7 @@ class Store:
         self.fsync = fsync
         self._last_save = 0.0
         self._dirty = False
-        self._lock_fh: Any = None
+        self._dirlock: Any = None
         self.seconds = 0.0  # time spent writing (for the benchmark's store share)
 
     # ---------------------------------------------------------------- lifecycle
@@ -269,8 +269,12 @@ class Store:
 
         self.prepare()
         self.check_layout()
-        with DirectoryLock(self.path):
-            yield
+        with DirectoryLock(self.path) as held:
+            self._dirlock = held
+            try:
+                yield
+            finally:
+                self._dirlock = None
 
     def create(self, scenario: Any, design: pd.DataFrame, source_text: str) -> dict[str, Any]:
         """Start a new results directory for ``scenario`` (a :class:`Scenario`)."""
@@ -315,6 +319,8 @@ class Store:
         # No indent: json's C encoder only serves compact output (ten times faster).
         data = json.dumps(self.manifest, separators=(",", ":"), allow_nan=False).encode()
         _atomic_write(self.manifest_path, data, fsync=self.fsync)
+        if self._dirlock is not None and not os.path.lexists(self.path / ".lock"):
+            self._dirlock.describe()  # someone deleted the holder's record: write it again
         self._last_save = time.perf_counter()
         self._dirty = False
         cost = self._last_save - t
