@@ -369,6 +369,7 @@ def test_attack_matrix(name: str, ref: dict[str, Any], case_dir: tuple[Path, Pat
     code, out, err, tb = _run(["resume", str(d), "--runner", "inprocess", "--no-progress",
                                "--json"], capsys)
     row["tracebacks"] += tb
+    row["message"] = err.strip().splitlines()[0][:160] if err.strip() else ""
     if expect == REPAIR:
         assert code == 0, (name, code, err)
         assert _digests(d) == ref["files"], name
@@ -383,7 +384,6 @@ def test_attack_matrix(name: str, ref: dict[str, Any], case_dir: tuple[Path, Pat
         assert len(err.strip().splitlines()) == 1 and err.startswith("herz: error: "), err
         assert _snapshot(d) == inside_before, name  # a refusal changes nothing
         row["resume"] = "refused"
-    row["message"] = err.strip().splitlines()[0][:160] if err.strip() else ""
     after_outside = _snapshot(parent, skip=d)
     row["outside"] = len(set(before_outside.items()) ^ set(after_outside.items()))
     assert row["outside"] == 0 and row["tracebacks"] == 0, (name, row)
@@ -523,15 +523,17 @@ def test_matrix_summary() -> None:
           f"{sum(r['resume'] == 'refused' for r in ROWS.values())}, files touched outside "
           f"{sum(r['outside'] for r in ROWS.values())}, tracebacks "
           f"{sum(r['tracebacks'] for r in ROWS.values())}")
+    for name, r in ROWS.items():
+        print(f"{name}: {r['message']}")
     assert sum(r["outside"] + r["tracebacks"] for r in ROWS.values()) == 0
 
 
 def test_the_lock_without_fcntl_uses_filelock_and_names_the_holder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import warnings
+
     from herz.experiment import ResultsError
     from herz.experiment.locking import DirectoryLock
-
-    import warnings
 
     monkeypatch.setitem(sys.modules, "fcntl", None)  # as on Windows: import fcntl fails
     with warnings.catch_warnings():  # filelock imported here warns of its soft lock

@@ -29,9 +29,11 @@ def register(parent: typer.Typer) -> None:
 
 def _report(result: Any, json: bool) -> None:
     for msg in result.repairs:
-        err_console.print(f"herz: repaired: {msg}", markup=False, highlight=False)
+        err_console.print(f"herz: repaired: {msg}", markup=False, highlight=False,
+                          soft_wrap=True)
     for msg in result.recomputed:
-        err_console.print(f"herz: damaged, recomputed: {msg}", markup=False, highlight=False)
+        err_console.print(f"herz: damaged, recomputed: {msg}", markup=False, highlight=False,
+                          soft_wrap=True)
     if json:
         print_json(result.to_dict())
         return
@@ -55,7 +57,8 @@ def _finish(result: Any, json: bool) -> None:
 def _interrupted(exc: Any) -> None:
     import signal
 
-    err_console.print(f"herz: {exc}", markup=False, highlight=False)
+    err_console.print(f"herz: {exc}", markup=False, highlight=False,
+                          soft_wrap=True)
     sys.exit(143 if getattr(exc, "signum", None) == signal.SIGTERM else 130)
 
 
@@ -143,7 +146,7 @@ def query_cmd(
     df = query(results, sql, partial=partial)
     if df.attrs.get("herz_partial"):
         err_console.print(f"herz: note: {df.attrs['herz_partial']}", markup=False,
-                          highlight=False)
+                          highlight=False, soft_wrap=True)
     if json:
         print_json({"columns": [str(c) for c in df.columns],
                     "rows": [list(r) for r in df.itertuples(index=False)]})

@@ -42,9 +42,9 @@ __all__ = [
 
 FORMAT = "herz-sweep/1"
 #: The most chunks one results directory may plan (keeps the manifest tens of MB at most).
-MAX_CHUNKS = 200_000
-#: The largest manifest.json read (200,000 chunk records take about 60 MB).
-MAX_MANIFEST_BYTES = 256 * 1024 * 1024
+MAX_CHUNKS = 100_000
+#: The largest manifest.json read (100,000 finished chunk records take about 32 MB).
+MAX_MANIFEST_BYTES = 128 * 1024 * 1024
 MAX_REPLICATES = 10_000_000
 MAX_POINTS = 1_000_000
 MAX_RUNS = 100_000

@@ -643,6 +643,7 @@ def escape_summary(results: str | Path, escape: tuple[str, ...] | None = None,
     if escape is None:
         from herz.experiment.models import get_model
 
+        _check_model({"experiment": {"model": man["scenario"]["model"]}}, results)
         escape = get_model(man["scenario"]["model"]).escape_outcomes
     values = ", ".join("'" + e.replace("'", "''") + "'" for e in escape) or "NULL"
     df = query(results, f"SELECT point, count(*) AS n, sum(CASE WHEN outcome IN ({values}) "
