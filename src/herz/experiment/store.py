@@ -211,6 +211,11 @@ class Store:
         try:
             man = manifest_mod.read_manifest(self.manifest_path)
         except FileNotFoundError:
+            if self.path.is_dir() and any(self.path.glob(".manifest.json.tmp-*")):
+                raise ResultsError(f"{self.path}: no manifest.json: a sweep was stopped while "
+                                   f"writing its first one; `herz resume {self.path}` recovers "
+                                   "it if it is whole (otherwise run the sweep again)"
+                                   ) from None
             raise ResultsError(f"{self.path}: not a herz results directory "
                                "(no manifest.json)") from None
         except OSError as exc:
@@ -401,7 +406,8 @@ class Store:
             if not d.is_dir():
                 continue
             for p in d.iterdir():
-                if p.name.startswith(".") and ".tmp-" in p.name:
+                if p.name.startswith(".") and ".tmp-" in p.name and (p.is_symlink()
+                                                                     or not p.is_dir()):
                     p.unlink(missing_ok=True)
                     removed.append(p.name)
         return removed
