@@ -33,6 +33,8 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from herz.cli import main
 from herz.experiment import parse_scenario, sweep
@@ -269,6 +271,20 @@ def _raw(text: str) -> Callable[..., None]:
     return mutate
 
 
+def _off_plan(man: dict[str, Any]) -> None:
+    """A pending record beyond the scenario's replicates (ids valid, plan not)."""
+    rec = {"id": "p000000-r0000004-0000006", "point": 0, "start": 4, "stop": 6, "round": 0,
+           "seed_key": [1, 0], "status": "pending"}
+    man["chunks"][rec["id"]] = rec
+
+
+def _overlapping(man: dict[str, Any]) -> None:
+    """A second record over replicates another chunk holds."""
+    rec = {"id": "p000000-r0000001-0000003", "point": 0, "start": 1, "stop": 3, "round": 0,
+           "seed_key": [1, 0], "status": "pending"}
+    man["chunks"][rec["id"]] = rec
+
+
 REPAIR, REFUSE = "repair", "refuse"
 REC = f"chunks.{CHUNK}"
 CASES: dict[str, tuple[Callable[..., None], str]] = {
@@ -283,6 +299,8 @@ CASES: dict[str, tuple[Callable[..., None], str]] = {
     "flipped byte, done chunk": (_flip_done, REPAIR),
     "flipped byte, pending chunk": (_flip_pending, REPAIR),
     "pending record holds another chunk": (_pending_holds_other, REPAIR),
+    "record off the plan": (_edit(_off_plan), REPAIR),
+    "overlapping record": (_edit(_overlapping), REPAIR),
     "deleted design.parquet": (_deleted_design, REPAIR),
     "damaged design.parquet": (_damaged_design, REPAIR),
     "wrong bytes field": (_edit(_wrong_bytes), REPAIR),
@@ -300,6 +318,7 @@ CASES: dict[str, tuple[Callable[..., None], str]] = {
     'point = "x"': (_edit(_set(f"{REC}.point", "x")), REFUSE),
     'stop = "abc"': (_edit(_set(f"{REC}.stop", "abc")), REFUSE),
     "chunks = []": (_edit(_set("chunks", [])), REFUSE),
+    "seconds = NaN": (_edit(_set(f"{REC}.seconds", float("nan"))), REFUSE),
     "chunk record = 5": (_edit(_set(REC, 5)), REFUSE),
     "manifest = []": (_edit(lambda man: []), REFUSE),
     "JSON nested 100,000 deep": (_raw("[" * 100_000 + "]" * 100_000), REFUSE),
@@ -549,3 +568,56 @@ def test_the_lock_without_fcntl_uses_filelock_and_names_the_holder(
     with DirectoryLock(tmp_path):  # released: the next writer gets it
         pass
     assert not (tmp_path / ".lock").exists()
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats()
+                    | st.text(max_size=20),
+                    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=8),
+                                                                              kids, max_size=3),
+                    max_leaves=6)
+
+
+def _paths(obj: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [here]
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out += _paths(v, (*here, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj[:3]):
+            out += _paths(v, (*here, i))
+    return out
+
+
+@settings(max_examples=150, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_fuzz_crafted_manifests(ref: dict[str, Any], tmp_path: Path, data: st.DataObject) -> None:
+    """Any value at any place of the manifest: a clean HerzError or a sound answer."""
+    import tempfile
+
+    from herz.errors import HerzError
+    from herz.experiment import query, resume
+
+    d = Path(tempfile.mkdtemp(dir=tmp_path)) / "r"
+    shutil.copytree(ref["path"], d)
+    man = _man(d)
+    path = data.draw(st.sampled_from(_paths(man)), label="path")
+    value = data.draw(JSON, label="value")
+    if path:
+        obj = man
+        for k in path[:-1]:
+            obj = obj[k]
+        obj[path[-1]] = value
+    else:
+        man = value
+    _write(d, man, reseal=data.draw(st.booleans(), label="reseal"))
+    changed = _man(d) != json.loads((ref["path"] / "manifest.json").read_text())
+    for call in (lambda: verify(d, sample=1), lambda: query(d, "SELECT count(*) AS n FROM results"),
+                 lambda: resume(d, runner="inprocess")):
+        try:
+            out = call()
+        except HerzError:
+            continue
+        if isinstance(out, pd.DataFrame) and changed:
+            assert out["n"].tolist() == [16]  # an answer is the right one
+    assert _digests(d).keys() >= {"design.parquet"}

@@ -178,8 +178,14 @@ class Manifest(BaseModel):
 def _describe(exc: ValidationError) -> str:
     errs = exc.errors(include_url=False)
     first = errs[0]
-    loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
+    parts = [str(x) for x in first["loc"]]
+    loc = ".".join(x for x in parts if x != "[key]") or "(top level)"
+    if "[key]" in parts:
+        loc += " (a key)"
     msg = str(first["msg"]).removeprefix("Value error, ")
+    if CHUNK_ID.pattern in msg:
+        msg = ("must be a chunk name pNNNNNN-rNNNNNNN-NNNNNNN (the zero-padded point, first "
+               "replicate and end; never a path)")
     value = first.get("input")
     shown = repr(value) if isinstance(value, str | int | float | bool) or value is None \
         else type(value).__name__
@@ -206,6 +212,11 @@ def parse_manifest(data: Any) -> dict[str, Any]:
     return data
 
 
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (herz writes them never): refuse them."""
+    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
+
+
 def read_manifest(path: Path) -> dict[str, Any]:
     """Read and validate ``path`` (raise ValueError, or FileNotFoundError when absent).
 
@@ -227,7 +238,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
     with os.fdopen(fd, "rb") as fh:
         raw = fh.read(MAX_MANIFEST_BYTES + 1)
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ValueError(f"damaged JSON ({' '.join(str(exc).split())[:120]})") from None
     return parse_manifest(data)

@@ -282,7 +282,7 @@ def _repair(store: Store, scenario: Scenario) -> tuple[list[str], list[str]]:
             os.replace(store.design_path, store.corrupt_dir / f"design.{_stamp()}.parquet")
         _atomic_write(store.design_path, data)
         man["design"]["sha256"] = hashlib.sha256(data).hexdigest()
-        repairs.append(f"design.parquet was {found.design}: rebuilt from the scenario")
+        repairs.append(f"design.parquet: {found.design}; rebuilt from the scenario")
     for name in sorted(set(found.strays)):
         where = _move_aside(store, name)
         repairs.append(f"chunks/{name}: not a chunk of this sweep; moved to {where}")
@@ -589,24 +589,29 @@ def resume(results: str | Path, *, runner: Runner | str | None = None,
     into place is recovered from that manifest when it validates.
     """
     store = Store(results)
+    adopted = None
     if not store.exists() and store.path.is_dir():
-        _adopt_first_manifest(store)
+        adopted = _adopt_first_manifest(store)
     man = store.read_manifest()
     scenario = manifest_scenario(man, results)
     if scenario.hash != man["scenario_hash"]:
         raise ResultsError(f"{results}: the recorded scenario now hashes to "
                            f"{scenario.hash[:12]}, not {man['scenario_hash'][:12]} (a "
                            "different herz or model version?); start a new directory")
-    return sweep(scenario, output=results, runner=runner, workers=workers, scheduler=scheduler,
-                 resume=True, retry_failed=retry_failed, progress=progress, on_chunk=on_chunk)
+    result = sweep(scenario, output=results, runner=runner, workers=workers,
+                   scheduler=scheduler, resume=True, retry_failed=retry_failed,
+                   progress=progress, on_chunk=on_chunk)
+    if adopted:
+        result.repairs.insert(0, adopted)
+    return result
 
 
-def _adopt_first_manifest(store: Store) -> None:
+def _adopt_first_manifest(store: Store) -> str | None:
     from herz.experiment import manifest as manifest_mod
 
     tmps = sorted(store.path.glob(".manifest.json.tmp-*"))
     if not tmps:
-        return
+        return None
     with store.lock():
         for tmp in tmps:
             try:
@@ -614,7 +619,8 @@ def _adopt_first_manifest(store: Store) -> None:
             except (OSError, ValueError):
                 continue
             os.replace(tmp, store.manifest_path)
-            return
+            return (f"{tmp.name}: the first manifest of a sweep stopped while renaming it; "
+                    "it validates and is now manifest.json")
     raise ResultsError(f"{store.path}: a sweep was stopped before its first manifest was "
                        "written (no chunk had finished); start it again with `herz sweep "
                        f"SCENARIO -o {store.path}`")
