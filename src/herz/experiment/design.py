@@ -155,6 +155,9 @@ def sample(method: Method, factors: list[Factor], samples: int | None, seed: int
         raise ParameterError(field, size, f"the design has {size} points; at most "
                              f"{MAX_DESIGN_POINTS} are allowed")
     pts = METHODS[method](factors, samples, seed)
+    if len(pts) > MAX_DESIGN_POINTS:  # a method whose size is not its samples
+        raise ParameterError("design.samples", samples, f"the design has {len(pts)} points; "
+                             f"at most {MAX_DESIGN_POINTS} are allowed")
     return [{**(base or {}), **p} for p in pts]
 
 
