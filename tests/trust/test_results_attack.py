@@ -621,3 +621,26 @@ def test_fuzz_crafted_manifests(ref: dict[str, Any], tmp_path: Path, data: st.Da
         if isinstance(out, pd.DataFrame) and changed:
             assert out["n"].tolist() == [16]  # an answer is the right one
     assert _digests(d).keys() >= {"design.parquet"}
+
+
+def test_a_file_system_that_cannot_flock_a_directory_falls_back_to_filelock(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import fcntl
+    import stat as stat_mod
+
+    from herz.experiment import ResultsError
+    from herz.experiment.locking import DirectoryLock
+
+    real = fcntl.flock
+
+    def flock(fd: int, op: int) -> None:
+        if stat_mod.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.ENOTSUP, "Operation not supported")
+        real(fd, op)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    with DirectoryLock(tmp_path) as first:
+        assert first._fd is None and first._file_lock is not None
+        with pytest.raises(ResultsError, match=f"in use by PID {os.getpid()} on "):
+            DirectoryLock(tmp_path).acquire()

@@ -8,7 +8,8 @@ included), so a stale lock never blocks anyone. ``.lock`` only *describes* the
 holder (PID, host, start time, as JSON), so that a second writer is told "in use by
 PID 1234 on HOST since ...".
 
-Where ``fcntl`` is missing (Windows), the lock is :class:`filelock.FileLock` on
+Where ``fcntl`` is missing (Windows), or a file system cannot ``flock`` a directory, the
+lock is :class:`filelock.FileLock` on
 ``.lock.filelock`` (``msvcrt.locking``; Windows refuses to delete a file another
 process holds open, so the deletion trick fails there too). On a platform with neither,
 ``filelock`` falls back to a lock file whose mere existence is the lock (a deleted lock
@@ -19,6 +20,7 @@ hand; ``filelock`` warns "only soft file lock is available").
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import socket
@@ -59,18 +61,23 @@ class DirectoryLock:
         """Take the lock now or raise."""
         try:
             import fcntl
-        except ImportError:  # pragma: no cover - Windows: filelock's msvcrt lock
+        except ImportError:  # Windows: filelock's msvcrt lock
             self._acquire_filelock()
         else:
             fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
+            except OSError as exc:
                 os.close(fd)
-                raise ResultsError(f"{self.path}: in use by {holder(self.path)}; wait for it "
-                                   "to finish or stop it (the lock is released when it "
-                                   "ends)") from None
-            self._fd = fd
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    # a file system that cannot lock a directory: filelock's lock file
+                    self._acquire_filelock()
+                else:
+                    raise ResultsError(f"{self.path}: in use by {holder(self.path)}; wait for "
+                                       "it to finish or stop it (the lock is released when "
+                                       "it ends)") from None
+            else:
+                self._fd = fd
         self.info = {"pid": os.getpid(), "host": socket.gethostname(), "since": now()}
         self.describe()
 
