@@ -644,3 +644,17 @@ def test_a_file_system_that_cannot_flock_a_directory_falls_back_to_filelock(
         assert first._fd is None and first._file_lock is not None
         with pytest.raises(ResultsError, match=f"in use by PID {os.getpid()} on "):
             DirectoryLock(tmp_path).acquire()
+
+
+def test_a_foreign_design_parquet_is_not_taken_for_leftovers(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    from herz.experiment import ResultsError
+
+    out = tmp_path / "mine"
+    out.mkdir()
+    pq.write_table(pa.table({"a": [1]}), out / "design.parquet")  # the user's own file
+    before = _snapshot(out)
+    with pytest.raises(ResultsError, match="not a herz results directory"):
+        sweep(parse_scenario(TOY), output=out, runner="inprocess")
+    assert _snapshot(out) == before

@@ -316,7 +316,9 @@ def _early_leftovers(path: Path) -> list[Path] | None:
         name = p.name
         if name in (".lock", ".lock.filelock"):
             continue
-        if name == "design.parquet" or (name.startswith(".") and ".tmp-" in name):
+        if name.startswith(".") and ".tmp-" in name and (p.is_symlink() or not p.is_dir()):
+            out.append(p)
+        elif name == "design.parquet" and _herz_design(p):
             out.append(p)
         elif name == "chunks" and p.is_dir() and not p.is_symlink() and all(
                 q.name.startswith(".") and ".tmp-" in q.name for q in p.iterdir()):
@@ -324,6 +326,15 @@ def _early_leftovers(path: Path) -> list[Path] | None:
         else:
             return None
     return out
+
+
+def _herz_design(path: Path) -> bool:
+    """Whether ``path`` is a design.parquet herz wrote (its footer says so)."""
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except Exception:  # any decoding error: not herz's
+        return False
+    return bool(meta.get(b"herz.chunk") == b"design" and not path.is_symlink())
 
 
 def _clear(leftovers: list[Path]) -> None:
