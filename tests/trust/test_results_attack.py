@@ -658,3 +658,16 @@ def test_a_foreign_design_parquet_is_not_taken_for_leftovers(tmp_path: Path) -> 
     with pytest.raises(ResultsError, match="not a herz results directory"):
         sweep(parse_scenario(TOY), output=out, runner="inprocess")
     assert _snapshot(out) == before
+
+
+def test_the_real_command_line_prints_one_line(ref: dict[str, Any],
+                                               case_dir: tuple[Path, Path]) -> None:
+    """The same in a fresh process (the entry point's own stderr): a crafted id, a query."""
+    d, outside = case_dir
+    _rename_id(lambda o: "../../outside/victim")(d, outside)
+    cmd = [sys.executable, "-c", "import sys; from herz.cli import main; main(sys.argv[1:])"]
+    res = subprocess.run([*cmd, "resume", str(d), "--runner", "inprocess", "--no-progress"],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and "never a path" in res.stderr
+    assert (outside / "victim.parquet").read_bytes() == b"not yours"
