@@ -25,7 +25,10 @@ runs (and always at its end); a chunk that finished after the last rewrite is
 still found on resume, because resume checks the files themselves: each chunk
 carries its id and the scenario hash in its Parquet metadata and page checksums,
 and is read back in full (and compared with its SHA-256 where the manifest has
-it). Damaged chunks are moved to ``corrupt/`` and computed again.
+it). Damaged chunks are moved to ``corrupt/`` and computed again. The manifest's
+``seal`` (a hash chain over the scenario, the design and every finished chunk) ties it
+to its files; :mod:`herz.experiment.integrity` is the one check that query, resume,
+verify and replay share, and :mod:`herz.experiment.locking` the lock.
 
 The store reads only Parquet and JSON; it never unpickles anything.
 """
@@ -499,17 +502,15 @@ class Store:
             self.corrupt_dir.mkdir(exist_ok=True)
             stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
             os.replace(path, self.corrupt_dir / f"{chunk}.{stamp}.parquet")
-        rec = self.chunks.setdefault(chunk, {"id": chunk})
+        rec = self.chunks.get(chunk)
+        if rec is None:  # no record: nothing to plan again (never a record without its runs)
+            return
         rec.update(status="pending", recomputed_because=reason)
         for key in ("sha256", "rows", "bytes", "finished"):
             rec.pop(key, None)
 
 
 # --------------------------------------------------------------------------- queries
-
-
-def _sql_str(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _refusal(store: Store, found: Any) -> ResultsError:
