@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import textwrap
 from pathlib import Path
 
@@ -57,6 +58,14 @@ def world_text(*, name: str, seed: int, steps: int, replicates: int,
         [design.factors]
         offense_defense_balance = {levels}
         """)
+
+
+def write_manifest(results: Path, man: dict) -> None:
+    """Write an edited manifest with its seal recomputed, as herz itself would write it."""
+    from herz.experiment.manifest import seal
+
+    man["seal"] = seal(man)
+    (Path(results) / "manifest.json").write_text(json.dumps(man))
 
 
 def chunk_digests(results: Path) -> dict[str, str]:

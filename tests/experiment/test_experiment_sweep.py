@@ -11,7 +11,13 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from experiment_helpers import all_rows, chunk_digests, no_temporary_files, toy_text
+from experiment_helpers import (
+    all_rows,
+    chunk_digests,
+    no_temporary_files,
+    toy_text,
+    write_manifest,
+)
 
 from herz.experiment import (
     ModelSpec,
@@ -85,7 +91,7 @@ def test_existing_directory_rules(tmp_path: Path) -> None:
     out = tmp_path / "r"
     sweep(sc, output=out, runner="inprocess")
     before = chunk_digests(out)
-    with pytest.raises(ResultsError, match="pass --resume"):
+    with pytest.raises(ResultsError, match="already holds results of this scenario; complete them with `herz resume"):
         sweep(sc, output=out, runner="inprocess")
     other = parse_scenario(toy_text(steps=31))
     with pytest.raises(ResultsError, match="holds results of another scenario"):
@@ -176,7 +182,7 @@ def test_damage_found_without_manifest_checksum(tmp_path: Path) -> None:
         man["chunks"][cid] = {k: man["chunks"][cid][k] for k in
                               ("id", "point", "start", "stop", "round", "seed_key")}
         man["chunks"][cid]["status"] = "pending"
-    (out / "manifest.json").write_text(json.dumps(man))
+    write_manifest(out, man)
     path = out / "chunks" / f"{ids[1]}.parquet"
     path.write_bytes(path.read_bytes()[:-20])
     res = resume(out, runner="inprocess")

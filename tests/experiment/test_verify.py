@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pytest
-from experiment_helpers import toy_text, world_text
+from experiment_helpers import toy_text, world_text, write_manifest
 from typer.testing import CliRunner
 
 from herz.cli import app, main
@@ -58,7 +58,7 @@ def _manifest(path: Path) -> dict[str, Any]:
 
 
 def _write_manifest(path: Path, man: dict[str, Any]) -> None:
-    (path / "manifest.json").write_text(json.dumps(man))
+    write_manifest(path, man)
 
 
 def _rewrite_chunk(path: Path, cid: str, table: pa.Table) -> None:

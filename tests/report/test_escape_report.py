@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from herz.analysis.escape import SIZES, analyse, escape_scenarios, run_escape_map
+from herz.experiment.manifest import seal
 from herz.report.escape import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,6 +153,7 @@ def test_failed_runs_do_not_break_the_analysis(tiny_map, tmp_path):
     cid = sorted(man["chunks"])[5]
     man["chunks"][cid]["status"] = "failed"
     man["chunks"][cid]["error"] = "RuntimeError: injected for the test"
+    man["seal"] = seal(man)  # as herz writes it
     man_path.write_text(json.dumps(man))
     (res_dir / "sensitivity" / "chunks" / f"{cid}.parquet").unlink()
     an = analyse(res_dir, trajectories=False)

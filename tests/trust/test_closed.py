@@ -136,13 +136,16 @@ def test_no_pickle_eval_or_exec_in_herz() -> None:
 
 
 def test_the_store_reads_parquet_and_json_only() -> None:
-    from herz.experiment import store
+    from herz.experiment import integrity, locking, manifest, store
 
-    tree = ast.parse(Path(store.__file__).read_text(encoding="utf-8"))
-    readers = {f"{n.func.value.id}.{n.func.attr}" for n in ast.walk(tree)
-               if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-               and isinstance(n.func.value, ast.Name) and n.func.value.id in ("pq", "pa", "json", "pd", "np")
-               and ("read" in n.func.attr or "load" in n.func.attr)}
+    readers = set()
+    for module in (store, manifest, integrity, locking):
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        readers |= {f"{n.func.value.id}.{n.func.attr}" for n in ast.walk(tree)
+                    if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                    and isinstance(n.func.value, ast.Name)
+                    and n.func.value.id in ("pq", "pa", "json", "pd", "np")
+                    and ("read" in n.func.attr or "load" in n.func.attr)}
     assert readers <= {"pq.read_table", "pq.read_schema", "pq.ParquetFile", "json.loads", "json.load"}, readers
     assert "pq.read_table" in readers and "json.loads" in readers
 

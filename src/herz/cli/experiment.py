@@ -28,6 +28,12 @@ def register(parent: typer.Typer) -> None:
 
 
 def _report(result: Any, json: bool) -> None:
+    for msg in result.repairs:
+        err_console.print(f"herz: repaired: {msg}", markup=False, highlight=False,
+                          soft_wrap=True)
+    for msg in result.recomputed:
+        err_console.print(f"herz: damaged, recomputed: {msg}", markup=False, highlight=False,
+                          soft_wrap=True)
     if json:
         print_json(result.to_dict())
         return
@@ -49,8 +55,11 @@ def _finish(result: Any, json: bool) -> None:
 
 
 def _interrupted(exc: Any) -> None:
-    err_console.print(f"herz: {exc}")
-    sys.exit(130)
+    import signal
+
+    err_console.print(f"herz: {exc}", markup=False, highlight=False,
+                          soft_wrap=True)
+    sys.exit(143 if getattr(exc, "signum", None) == signal.SIGTERM else 130)
 
 
 def sweep_cmd(
@@ -69,10 +78,11 @@ def sweep_cmd(
 ) -> None:
     """Run a scenario's design into a results directory (Parquet chunks + manifest)."""
     from herz.experiment import SweepInterrupted, load_scenario, sweep
+    from herz.experiment.sweep import check_size
 
     sc = load_scenario(scenario)  # a bad scenario stops here, before anything is touched
+    chunks = check_size(sc)  # so does one too large for a results directory
     if check:
-        chunks = len(sc.points) * -(-sc.replicates // sc.chunk_size)
         plan = {"scenario": sc.source, "name": sc.name, "hash": sc.hash, "model": sc.model,
                 "design": sc.method, "points": len(sc.points), "replicates": sc.replicates,
                 "chunk_size": sc.chunk_size, "chunks": chunks, "steps": sc.steps,
@@ -119,18 +129,24 @@ def resume_cmd(
 def query_cmd(
     results: str = typer.Argument(..., help="Results directory."),
     sql: str = typer.Argument(..., help="DuckDB SQL over the views results, design, chunks, "
-                              "failures."),
+                              "failures, runs."),
+    partial: bool = typer.Option(False, "--partial",
+                                 help="Read the verified chunks of an unfinished or damaged "
+                                 "directory (stderr says what is left out)."),
     limit: int = typer.Option(50, "--limit", help="Rows to print (the table view)."),
     csv: bool = typer.Option(False, "--csv", help="Print CSV on stdout."),
     json: bool = JSON_OPTION,
 ) -> None:
-    """Query results with DuckDB SQL.
+    """Query verified results with DuckDB SQL (read-only: no other file, no extension).
 
     Example: herz query RESULTS "SELECT outcome, count(*) FROM results GROUP BY 1"
     """
     from herz.experiment import query
 
-    df = query(results, sql)
+    df = query(results, sql, partial=partial)
+    if df.attrs.get("herz_partial"):
+        err_console.print(f"herz: note: {df.attrs['herz_partial']}", markup=False,
+                          highlight=False, soft_wrap=True)
     if json:
         print_json({"columns": [str(c) for c in df.columns],
                     "rows": [list(r) for r in df.itertuples(index=False)]})

@@ -84,6 +84,7 @@ def verify_cmd(
         print_json(rep.to_dict())
     else:
         summary = {
+            "provenance": "the manifest's seal and the files' scenario agree with it",
             "scenario_changed": f"{rep.scenario or '?'} ({rep.scenario_hash[:12]})",
             "checksum_failures": f"{rep.chunks_checked} chunk files checked (SHA-256, "
                                  "Parquet page checksums)",

@@ -46,6 +46,9 @@ DESIGN_KEY = 0
 """Seed-tree key of the design's own random numbers: ``child_seed(seed, DESIGN_KEY)``."""
 POINT_KEY = 1
 """Seed-tree key of the points: point ``p`` runs from ``child_seed(seed, POINT_KEY, p)``."""
+MAX_DESIGN_POINTS = 16_384
+"""The most design points a design may have (checked before sampling): keeps ``herz sweep
+--check`` to seconds and a results directory's manifest small (docs: issue 23's note)."""
 
 Method = Literal["single", "grid", "lhs", "sobol"]
 
@@ -143,7 +146,18 @@ METHODS = {"single": _single, "grid": full_grid, "lhs": latin_hypercube, "sobol"
 def sample(method: Method, factors: list[Factor], samples: int | None, seed: int,
            base: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """Return the design's points, each the ``base`` parameters updated by the factors."""
+    from herz.errors import ParameterError
+
+    size = math.prod(len(f.values) if f.values is not None else int(f.levels or 1)
+                     for f in factors) if method == "grid" else samples
+    if size is not None and size > MAX_DESIGN_POINTS:
+        field = "design.factors" if method == "grid" else "design.samples"
+        raise ParameterError(field, size, f"the design has {size} points; at most "
+                             f"{MAX_DESIGN_POINTS} are allowed")
     pts = METHODS[method](factors, samples, seed)
+    if len(pts) > MAX_DESIGN_POINTS:  # a method whose size is not its samples
+        raise ParameterError("design.samples", samples, f"the design has {len(pts)} points; "
+                             f"at most {MAX_DESIGN_POINTS} are allowed")
     return [{**(base or {}), **p} for p in pts]
 
 

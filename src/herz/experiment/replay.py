@@ -34,9 +34,10 @@ import pyarrow.parquet as pq
 
 from herz.errors import ParameterError
 from herz.experiment.design import POINT_KEY
+from herz.experiment.integrity import scan
 from herz.experiment.runners import Task, execute
 from herz.experiment.scenario import Scenario
-from herz.experiment.store import ResultsError, Store, decode_chunk
+from herz.experiment.store import ResultsError, Store, decode_chunk, read_plain
 
 __all__ = [
     "ReplayResult",
@@ -263,9 +264,12 @@ def read_stored_row(store: Store, rec: Mapping[str, Any], replicate: int) -> pa.
     cid = str(rec["id"])
     path = store.chunk_path(cid)
     try:
-        data = path.read_bytes()
+        data = read_plain(path)
     except FileNotFoundError:
         raise ResultsError(f"{path}: chunk file is missing; nothing stored to replay") from None
+    except OSError:
+        raise ResultsError(f"{path}: not a regular file (a symbolic link or a directory; "
+                           "refused)") from None
     try:
         table = pq.ParquetFile(io.BytesIO(data), page_checksum_verification=True).read()
     except Exception as exc:  # any decoding error means a damaged file
@@ -306,6 +310,14 @@ def replay(results: str | Path, run_id: str, *, trajectory: bool = False) -> Rep
     rec = _chunk_for(store, point, replicate)
     if rec is None:
         raise ParameterError("run_id", run_id, valid_range(store))
+    found = scan(store, man, only={str(rec["id"])})
+    if found.provenance:
+        raise ResultsError(f"{results}: the manifest does not match its files: "
+                           f"{found.provenance[0]} (see `herz verify {results}`)")
+    if str(rec["id"]) in found.damaged:
+        raise ResultsError(f"{results}: run {format_run_id(point, replicate)} is in chunk "
+                           f"{rec['id']}, whose file is {found.damaged[str(rec['id'])]}; "
+                           f"`herz resume {results}` recomputes it")
     scenario = manifest_scenario(man, results)
     if scenario.hash != man["scenario_hash"]:
         raise ResultsError(f"{results}: the manifest's scenario now hashes to "

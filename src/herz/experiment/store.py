@@ -9,7 +9,13 @@ A results directory holds::
       design.parquet       one row per design point with its full parameters
       chunks/*.parquet     one file per finished chunk of replicates
       corrupt/             chunks found damaged on resume (kept for inspection)
-      .lock                held (flock) while a sweep writes here
+      stray/               files resume found in chunks/ that are no chunk of the plan
+      .lock                who writes here (PID, host, start) while the directory is locked
+
+The manifest is untrusted input: it is read through one validated schema
+(:mod:`herz.experiment.manifest`), every chunk id must be the strict name of its own
+point and replicates, and no file of the directory may be a symbolic link, so nothing
+a manifest says makes herz read or write outside the directory.
 
 Every file is written under a temporary name in the same directory and renamed
 into place (:func:`os.replace`, atomic on POSIX), so a crash, a ``kill -9`` or a
@@ -19,7 +25,10 @@ runs (and always at its end); a chunk that finished after the last rewrite is
 still found on resume, because resume checks the files themselves: each chunk
 carries its id and the scenario hash in its Parquet metadata and page checksums,
 and is read back in full (and compared with its SHA-256 where the manifest has
-it). Damaged chunks are moved to ``corrupt/`` and computed again.
+it). Damaged chunks are moved to ``corrupt/`` and computed again. The manifest's
+``seal`` (a hash chain over the scenario, the design and every finished chunk) ties it
+to its files; :mod:`herz.experiment.integrity` is the one check that query, resume,
+verify and replay share, and :mod:`herz.experiment.locking` the lock.
 
 The store reads only Parquet and JSON; it never unpickles anything.
 """
@@ -34,6 +43,7 @@ import json
 import os
 import platform
 import socket
+import stat
 import time
 from collections.abc import Iterator, Mapping
 from importlib import metadata
@@ -46,6 +56,7 @@ import pyarrow.parquet as pq
 
 from herz import __version__
 from herz.errors import HerzError
+from herz.experiment import manifest as manifest_mod
 
 __all__ = [
     "FORMAT",
@@ -85,9 +96,7 @@ def versions() -> dict[str, str]:
     return out
 
 
-def chunk_id(point: int, start: int, stop: int) -> str:
-    """The name of the chunk of replicates ``start..stop-1`` of ``point``."""
-    return f"p{point:06d}-r{start:07d}-{stop:07d}"
+chunk_id = manifest_mod.chunk_id
 
 
 def encode_chunk(table: pa.Table, chunk: str, scenario_hash: str) -> bytes:
@@ -123,13 +132,39 @@ def decode_chunk(data: bytes) -> pa.Table:
 
 
 def _atomic_write(path: Path, data: bytes, fsync: bool = False) -> None:
+    """Write ``data`` under a temporary name and rename it to ``path``.
+
+    The temporary file is created afresh (``O_EXCL``, ``O_NOFOLLOW``): a link planted
+    under its name is removed, never followed.
+    """
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(tmp, flags, 0o644)
+    with os.fdopen(fd, "wb") as fh:
         fh.write(data)
         if fsync:
             fh.flush()
             os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def is_plain_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file and not a symbolic link."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def read_plain(path: Path) -> bytes:
+    """Read a regular file of a results directory; refuse a symbolic link (OSError)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise IsADirectoryError(f"{path}: not a regular file")
+        return fh.read()
 
 
 def _jsonable(value: Any) -> Any:
@@ -164,7 +199,7 @@ class Store:
         self.fsync = fsync
         self._last_save = 0.0
         self._dirty = False
-        self._lock_fh: Any = None
+        self._dirlock: Any = None
         self.seconds = 0.0  # time spent writing (for the benchmark's store share)
 
     # ---------------------------------------------------------------- lifecycle
@@ -174,48 +209,80 @@ class Store:
         return self.manifest_path.is_file()
 
     def read_manifest(self) -> dict[str, Any]:
-        """Read ``manifest.json`` (raise :class:`ResultsError` when absent or unreadable)."""
+        """Read and validate ``manifest.json`` (raise :class:`ResultsError`, one line)."""
+        self.check_layout()
         try:
-            text = self.manifest_path.read_text(encoding="utf-8")
-        except (FileNotFoundError, NotADirectoryError):
+            man = manifest_mod.read_manifest(self.manifest_path)
+        except FileNotFoundError:
+            if self.path.is_dir() and any(self.path.glob(".manifest.json.tmp-*")):
+                raise ResultsError(f"{self.path}: no manifest.json: a sweep was stopped while "
+                                   f"writing its first one; `herz resume {self.path}` recovers "
+                                   "it if it is whole (otherwise run the sweep again)"
+                                   ) from None
             raise ResultsError(f"{self.path}: not a herz results directory "
                                "(no manifest.json)") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ResultsError(f"{self.manifest_path}: cannot read the manifest ({exc})") from None
-        try:
-            man = json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise ResultsError(f"{self.manifest_path}: damaged manifest ({exc})") from None
-        if not isinstance(man, dict) or man.get("format") != FORMAT:
-            raise ResultsError(f"{self.manifest_path}: not a {FORMAT} manifest")
-        chunks = man.get("chunks")
-        if not isinstance(chunks, dict) or not all(isinstance(c, dict) for c in chunks.values()):
-            raise ResultsError(f"{self.manifest_path}: damaged manifest (chunks is not a table of "
-                               "chunk records)")
+        except OSError as exc:
+            raise ResultsError(f"{self.manifest_path}: cannot read the manifest "
+                               f"({exc.strerror or exc})") from None
+        except ValueError as exc:
+            raise ResultsError(f"{self.manifest_path}: damaged manifest: {exc}") from None
         self.manifest = man
         return man
 
+    def check_layout(self) -> None:
+        """Refuse a directory whose own parts are links or of the wrong kind."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise ResultsError(f"{self.path}: cannot use the results directory "
+                               f"({exc.strerror or exc})") from None
+        if not stat.S_ISDIR(st.st_mode):
+            raise ResultsError(f"{self.path}: the results directory is a file, not a directory")
+        for name, kind in (("chunks", stat.S_ISDIR), ("corrupt", stat.S_ISDIR),
+                           ("stray", stat.S_ISDIR), ("manifest.json", stat.S_ISREG),
+                           ("design.parquet", stat.S_ISREG)):
+            try:
+                mode = os.lstat(self.path / name).st_mode
+            except FileNotFoundError:
+                continue
+            if stat.S_ISLNK(mode):
+                raise ResultsError(f"{self.path / name}: is a symbolic link; a results "
+                                   "directory must hold its own files (refused)")
+            if not kind(mode):
+                raise ResultsError(f"{self.path / name}: is not a "
+                                   f"{'directory' if kind is stat.S_ISDIR else 'regular file'}")
+
+    def prepare(self) -> bool:
+        """Make the directory if needed (return whether it was made here)."""
+        if self.path.exists() and not self.path.is_dir():
+            raise ResultsError(f"output = {str(self.path)!r}: is a file, not a directory; "
+                               "choose a new or empty directory")
+        made = not self.path.exists()
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise ResultsError(f"output = {str(self.path)!r}: a part of the path is a file, "
+                               "not a directory") from None
+        return made
+
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the directory's exclusive lock (raise if another process holds it)."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path / ".lock", "a+")
-        try:
-            try:
-                import fcntl
+        """Hold the directory's exclusive lock (raise naming the holder if another has it).
 
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except ImportError:  # pragma: no cover - not POSIX: no lock
-                pass
-            except OSError:
-                fh.close()
-                raise ResultsError(f"{self.path}: in use by another sweep "
-                                   "(its lock is held)") from None
-            self._lock_fh = fh
-            yield
-        finally:
-            self._lock_fh = None
-            fh.close()
+        See :mod:`herz.experiment.locking`.
+        """
+        from herz.experiment.locking import DirectoryLock
+
+        self.prepare()
+        self.check_layout()
+        with DirectoryLock(self.path) as held:
+            self._dirlock = held
+            try:
+                yield
+            finally:
+                self._dirlock = None
 
     def create(self, scenario: Any, design: pd.DataFrame, source_text: str) -> dict[str, Any]:
         """Start a new results directory for ``scenario`` (a :class:`Scenario`)."""
@@ -256,9 +323,12 @@ class Store:
         if not force and t - self._last_save < self._interval:
             self._dirty = True
             return
+        self.manifest["seal"] = manifest_mod.seal(self.manifest)
         # No indent: json's C encoder only serves compact output (ten times faster).
         data = json.dumps(self.manifest, separators=(",", ":"), allow_nan=False).encode()
         _atomic_write(self.manifest_path, data, fsync=self.fsync)
+        if self._dirlock is not None and not os.path.lexists(self.path / ".lock"):
+            self._dirlock.describe()  # someone deleted the holder's record: write it again
         self._last_save = time.perf_counter()
         self._dirty = False
         cost = self._last_save - t
@@ -305,7 +375,10 @@ class Store:
         self.save(force=True)
 
     def chunk_path(self, chunk: str) -> Path:
-        """Where chunk ``chunk`` lives once finished."""
+        """Where chunk ``chunk`` lives once finished (a strict name: never outside ``chunks/``)."""
+        if not isinstance(chunk, str) or not manifest_mod.CHUNK_ID.match(chunk):
+            raise ResultsError(f"chunk id {str(chunk)[:80]!r}: not a chunk name "
+                               "(pNNNNNN-rNNNNNNN-NNNNNNN)")
         return self.chunks_dir / f"{chunk}.parquet"
 
     def write_chunk(self, chunk: str, data: bytes, info: Mapping[str, Any]) -> None:
@@ -336,7 +409,8 @@ class Store:
             if not d.is_dir():
                 continue
             for p in d.iterdir():
-                if p.name.startswith(".") and ".tmp-" in p.name:
+                if p.name.startswith(".") and ".tmp-" in p.name and (p.is_symlink()
+                                                                     or not p.is_dir()):
                     p.unlink(missing_ok=True)
                     removed.append(p.name)
         return removed
@@ -345,9 +419,12 @@ class Store:
         """Return why the file of ``chunk`` is not a good finished chunk, or None."""
         path = self.chunk_path(chunk)
         rec = self.chunks.get(chunk, {})
-        if not path.is_file():
+        if not os.path.lexists(path):
             return "missing"
-        data = path.read_bytes()
+        try:
+            data = read_plain(path)
+        except OSError:
+            return "not a regular file (a symbolic link or a directory; refused)"
         sha = rec.get("sha256")
         if rec.get("status") == "done" and sha and hashlib.sha256(data).hexdigest() != sha:
             return "SHA-256 differs from the manifest"
@@ -405,10 +482,10 @@ class Store:
         for cid, rec in self.chunks.items():
             sha = rec.get("sha256")
             path = self.chunk_path(cid)
-            if cid == chunk or rec.get("status") != "done" or not sha or not path.is_file():
+            if cid == chunk or rec.get("status") != "done" or not sha or not is_plain_file(path):
                 continue
             try:
-                data = path.read_bytes()
+                data = read_plain(path)
                 if hashlib.sha256(data).hexdigest() != sha:
                     continue
                 schema: pa.Schema = pq.read_schema(io.BytesIO(data))
@@ -421,11 +498,13 @@ class Store:
     def quarantine(self, chunk: str, reason: str) -> None:
         """Move a damaged chunk file to ``corrupt/`` and mark the chunk pending."""
         path = self.chunk_path(chunk)
-        if path.exists():
+        if os.path.lexists(path):
             self.corrupt_dir.mkdir(exist_ok=True)
             stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
             os.replace(path, self.corrupt_dir / f"{chunk}.{stamp}.parquet")
-        rec = self.chunks.setdefault(chunk, {"id": chunk})
+        rec = self.chunks.get(chunk)
+        if rec is None:  # no record: nothing to plan again (never a record without its runs)
+            return
         rec.update(status="pending", recomputed_because=reason)
         for key in ("sha256", "rows", "bytes", "finished"):
             rec.pop(key, None)
@@ -434,99 +513,102 @@ class Store:
 # --------------------------------------------------------------------------- queries
 
 
-def _sql_str(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+def _refusal(store: Store, found: Any) -> ResultsError:
+    problems = found.problems()
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    if found.provenance:
+        return ResultsError(f"{store.path}: the manifest does not match its files: "
+                            f"{'; '.join(problems[:3])}{more}; `herz verify {store.path}` "
+                            "lists every discrepancy")
+    return ResultsError(f"{store.path}: damaged results: {'; '.join(problems[:3])}{more}; "
+                        f"`herz resume {store.path}` recomputes damaged chunks and moves "
+                        "stray files aside")
 
 
-def connect(results: str | Path) -> Any:
-    """An in-memory DuckDB connection with views over a results directory.
+def connect(results: str | Path, *, partial: bool = False) -> Any:
+    """An in-memory DuckDB connection with views over a verified results directory.
 
     Views: ``results`` (every row of every finished chunk), ``design`` (one row per
     design point), ``chunks`` (the manifest's chunk records), ``failures`` (failed
     chunks with their errors) and ``runs`` (``results`` with each world's ``run_id``,
     ``p{point}-r{replicate}``, as ``herz replay`` takes it).
 
-    Every finished chunk is first checked against the manifest's size and SHA-256
-    (each file is hashed once per process); a damaged, missing or foreign file
-    raises :class:`ResultsError` instead of giving wrong rows.
+    The directory is first checked by :func:`herz.experiment.integrity.scan`: damaged,
+    foreign or stray files, an edited manifest, or (unless ``partial``) an unfinished
+    sweep raise :class:`ResultsError` instead of giving wrong rows. With ``partial``
+    the views hold the finished chunks that verify, and the connection's
+    ``herz_partial`` attribute says what is left out. Only those files are read
+    (through Arrow), and DuckDB runs with external access, extension installation and
+    autoloading off and its configuration locked: a query reads nothing else and
+    writes nothing.
     """
     import duckdb
 
+    from herz.experiment.integrity import scan
+
     store = Store(results)
     man = store.read_manifest()
-    files = sorted(store.chunks_dir.glob("*.parquet"))
-    _check_files(store, man, files)
-    con = duckdb.connect(":memory:")
+    found = scan(store, man)
+    if found.provenance or found.design or (not partial and not found.sound):
+        raise _refusal(store, found)
+    if found.incomplete and not partial:
+        raise ResultsError(
+            f"{store.path}: incomplete results (status {found.status!r}): "
+            f"{found.progress()}; `herz resume {store.path}` completes them, or "
+            "`herz query --partial` reads the verified chunks and says what is missing")
+    note = None
+    if not found.ok:
+        note = (f"partial results: {found.progress()}"
+                + (f"; left out: {'; '.join(found.problems()[:3])}" if not found.sound else ""))
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                             "autoload_known_extensions": False,
+                                             "allow_community_extensions": False})
     try:
-        return _views(con, store, man, files)
+        _views(con, store, man, [store.chunk_path(c) for c in found.good])
+        con.execute("SET allowed_directories = []")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
     except duckdb.Error as exc:
         con.close()
         raise ResultsError(f"{store.path}: cannot read the results ({exc})") from None
+    return _Connection(con, note)
 
 
-#: SHA-256 of chunk files already read, by (path, inode, size, mtime): each file is hashed
-#: once per process however often it is queried. A file changed less than two seconds
-#: before it was hashed is not remembered (its mtime may not yet tell a rewrite apart).
-_CHECKED: dict[tuple[str, int, int, int], str] = {}
+class _Connection:
+    """A DuckDB connection and the label of partial results (``herz_partial``)."""
+
+    def __init__(self, con: Any, note: str | None) -> None:
+        self._con = con
+        self.herz_partial = note
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
+
+    def __enter__(self) -> _Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._con.close()
 
 
-def _file_sha(path: Path) -> str:
-    st = path.stat()
-    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
-    sha = _CHECKED.get(key)
-    if sha is None:
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        if time.time_ns() - st.st_mtime_ns > 2_000_000_000:
-            _CHECKED[key] = sha
-    return sha
+def _dataset(files: list[Path], fallback: Path) -> Any:
+    import pyarrow.dataset as pads
 
-
-def _check_files(store: Store, man: Mapping[str, Any], files: list[Path]) -> None:
-    """Refuse to query damaged or foreign files: every finished chunk must match its SHA-256."""
-    chunks = man["chunks"]
-    problems = []
-    on_disk = set()
-    for f in files:
-        on_disk.add(f.stem)
-        rec = chunks.get(f.stem)
-        if rec is None:
-            problems.append(f"{f.name} is not a chunk of this sweep")
-            continue
-        sha = rec.get("sha256")
-        if rec.get("status") != "done" or not sha:
-            continue  # finished after the manifest's last rewrite: resume checks it
-        try:
-            size = f.stat().st_size
-            if "bytes" in rec and size != rec["bytes"]:
-                problems.append(f"{f.name} has {size} bytes, the manifest says {rec['bytes']}")
-            elif _file_sha(f) != sha:
-                problems.append(f"{f.name}: SHA-256 differs from the manifest")
-        except OSError as exc:
-            problems.append(f"{f.name}: {exc.strerror}")
-    missing = [cid for cid, rec in chunks.items() if rec.get("status") == "done" and cid not in on_disk]
-    problems += [f"chunks/{cid}.parquet is missing" for cid in missing[:3]]
-    design = man.get("design")
-    dsha = design.get("sha256") if isinstance(design, dict) else None
-    if dsha:
-        try:
-            if _file_sha(store.design_path) != dsha:
-                problems.append("design.parquet: SHA-256 differs from the manifest")
-        except OSError:
-            problems.append("design.parquet is missing")
-    if problems:
-        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-        raise ResultsError(f"{store.path}: damaged results: {'; '.join(problems[:3])}{more}; "
-                           f"`herz resume {store.path}` recomputes damaged chunks")
+    fmt = pads.ParquetFileFormat(default_fragment_scan_options=pads.ParquetFragmentScanOptions(
+        page_checksum_verification=True))
+    if not files:
+        schema = pq.read_schema(fallback)
+        return pa.table({n: pa.array([], type=schema.field(n).type) for n in schema.names})
+    schemas = [pq.read_schema(f) for f in files]
+    schema = pa.unify_schemas([s.remove_metadata() for s in schemas])
+    return pads.dataset([str(f) for f in files], schema=schema, format=fmt)
 
 
 def _views(con: Any, store: Store, man: Mapping[str, Any], files: list[Path]) -> Any:
-    if files:
-        con.execute("CREATE VIEW results AS SELECT * FROM read_parquet("
-                    f"{_sql_str(store.chunks_dir / '*.parquet')}, union_by_name = true)")
-    else:
-        con.execute("CREATE VIEW results AS SELECT * FROM "
-                    f"read_parquet({_sql_str(store.design_path)}) WHERE false")
-    con.execute(f"CREATE VIEW design AS SELECT * FROM read_parquet({_sql_str(store.design_path)})")
+    con.register("_results", _dataset(files, store.design_path))
+    con.execute("CREATE VIEW results AS SELECT * FROM _results")
+    con.register("_design", pq.read_table(io.BytesIO(read_plain(store.design_path))))
+    con.execute("CREATE VIEW design AS SELECT * FROM _design")
     cols = ["id", "point", "start", "stop", "round", "status", "rows", "seconds", "worker",
             "finished", "attempts", "error"]
     recs = [{c: rec.get(c) for c in cols} for rec in man["chunks"].values()]
@@ -543,8 +625,11 @@ def _views(con: Any, store: Store, man: Mapping[str, Any], files: list[Path]) ->
     return con
 
 
-def query(results: str | Path, sql: str) -> pd.DataFrame:
-    """Run DuckDB SQL over a results directory and return a DataFrame.
+def query(results: str | Path, sql: str, *, partial: bool = False) -> pd.DataFrame:
+    """Run DuckDB SQL over a verified results directory and return a DataFrame.
+
+    ``partial``: read the verified chunks of an unfinished or damaged directory; the
+    frame's ``attrs["herz_partial"]`` then says what is left out (see :func:`connect`).
 
     >>> query("results/escape-map",
     ...       "SELECT point, avg(outcome IN ('mitigated', 'transcended')) AS p_escape "
@@ -552,9 +637,16 @@ def query(results: str | Path, sql: str) -> pd.DataFrame:
     """
     import duckdb
 
-    con = connect(results)
+    if not isinstance(sql, str) or not sql.strip():
+        from herz.errors import ParameterError
+
+        raise ParameterError("sql", sql, "must be a DuckDB query, e.g. "
+                             "\"SELECT count(*) FROM results\"")
+    con = connect(results, partial=partial)
     try:
         df: pd.DataFrame = con.execute(sql).df()
+        if con.herz_partial:
+            df.attrs["herz_partial"] = con.herz_partial
     except duckdb.Error as exc:
         raise ResultsError(f"query failed: {exc}") from None
     finally:

@@ -13,7 +13,12 @@ depends only on the finished rounds, so a resumed sweep makes the same plan.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import hashlib
 import json
+import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,23 +29,58 @@ import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from herz.errors import ParameterError
 from herz.experiment.design import POINT_KEY, adaptive_additions
+from herz.experiment.integrity import plan_problems, scan
+from herz.experiment.manifest import MAX_CHUNKS
 from herz.experiment.runners import Runner, Task, TaskResult, make_runner
 from herz.experiment.scenario import Scenario, load_scenario, parse_scenario
-from herz.experiment.store import ResultsError, Store, chunk_id, query
+from herz.experiment.store import (
+    ResultsError,
+    Store,
+    _atomic_write,
+    chunk_id,
+    encode_chunk,
+    query,
+)
 
-__all__ = ["SweepInterrupted", "SweepResult", "manifest_scenario", "resume", "run_scenario",
-           "sweep"]
+__all__ = ["SweepInterrupted", "SweepResult", "manifest_scenario", "plan_size", "resume",
+           "run_scenario", "sweep"]
 
 
 class SweepInterrupted(KeyboardInterrupt):
-    """The sweep was stopped (Ctrl-C); everything finished so far is kept."""
+    """The sweep was stopped (Ctrl-C or SIGTERM); everything finished so far is kept."""
 
-    def __init__(self, result: SweepResult) -> None:
+    def __init__(self, result: SweepResult, signum: int = signal.SIGINT) -> None:
         self.result = result
-        super().__init__(f"{result.path}: interrupted after {result.done} of "
+        self.signum = signum
+        how = "terminated (SIGTERM)" if signum == signal.SIGTERM else "interrupted"
+        super().__init__(f"{result.path}: {how} after {result.done} of "
                            f"{result.planned} chunks; complete it with "
                            f"`herz resume {result.path}`")
+
+
+def plan_size(scenario: Scenario) -> int:
+    """The most chunks the sweep of ``scenario`` can plan (adaptive rounds included)."""
+    per_point = -(-scenario.replicates // scenario.chunk_size)
+    ad = scenario.adaptive
+    if ad is not None:
+        batch = ad.batch if ad.batch is not None else scenario.replicates
+        rounds = -(-max(0, ad.max_replicates - scenario.replicates) // batch)
+        per_point += rounds * -(-batch // scenario.chunk_size)
+    return len(scenario.points) * per_point
+
+
+def check_size(scenario: Scenario) -> int:
+    """Refuse a sweep that would plan more than :data:`MAX_CHUNKS` chunks."""
+    n = plan_size(scenario)
+    if n > MAX_CHUNKS:
+        raise ParameterError(
+            "experiment.chunk_size", scenario.chunk_size,
+            f"the sweep would plan up to {n} chunks ({len(scenario.points)} design points); at "
+            f"most {MAX_CHUNKS} are allowed: raise experiment.chunk_size or lower the "
+            "replicates or the design's size")
+    return n
 
 
 @dataclass
@@ -56,6 +96,7 @@ class SweepResult:
     ran: int
     skipped: int
     recomputed: list[str] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)
     seconds: float = 0.0
     store_seconds: float = 0.0
     model_seconds: float = 0.0
@@ -81,7 +122,8 @@ class SweepResult:
         return {"path": str(self.path), "scenario_hash": self.scenario_hash,
                 "status": self.status, "planned": self.planned, "done": self.done,
                 "failed": self.failed, "ran": self.ran, "skipped": self.skipped,
-                "recomputed": self.recomputed, "seconds": self.seconds,
+                "recomputed": self.recomputed, "repairs": self.repairs,
+                "seconds": self.seconds,
                 "runner": self.runner, "workers": self.workers}
 
 
@@ -184,27 +226,146 @@ def _progress_bar(enabled: bool, total: int, title: str) -> Iterator[Callable[..
         yield update
 
 
-def _verify(store: Store, scenario: Scenario) -> list[str]:
+def design_bytes(scenario: Scenario) -> bytes:
+    """``design.parquet``'s bytes for ``scenario`` (deterministic)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(design_frame(scenario), preserve_index=False)
+    return encode_chunk(table, "design", scenario.hash)
+
+
+def _stamp() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+
+
+def _move_aside(store: Store, name: str) -> str:
+    """Move ``chunks/NAME`` (a file, a link or a directory) to ``stray/``; return where."""
+    stray = store.path / "stray"
+    stray.mkdir(exist_ok=True)
+    store.check_layout()
+    dest = stray / f"{name.lstrip('.') or 'file'}.{_stamp()}"
+    os.replace(store.chunks_dir / name, dest)
+    return f"stray/{dest.name}"
+
+
+def _repair(store: Store, scenario: Scenario) -> tuple[list[str], list[str]]:
+    """Check the directory (the shared scan) and repair what it flags, under the lock.
+
+    Returns (chunks recomputed because damaged, other repairs), each as messages.
+    Refuses (raises) when the manifest does not match its files (an edited manifest).
+    """
+    man = store.manifest
+    assert man is not None
+    repairs: list[str] = []
+    removed = store.clean_temporary()
+    if removed:
+        repairs.append(f"removed {len(removed)} temporary file(s) a stopped writer left")
+    found = scan(store, man)
+    if found.provenance:
+        raise ResultsError(f"{store.path}: refused to resume: {found.provenance[0]}; nothing "
+                           f"was changed (`herz verify {store.path}` lists every discrepancy; "
+                           "start a new directory, or restore the original manifest)")
+    for cid, why in plan_problems(man, scenario).items():
+        rec = man["chunks"].pop(cid)
+        repairs.append(f"chunk record {cid} dropped: {why}")
+        if os.path.lexists(store.chunk_path(cid)):
+            found.strays.append(f"{cid}.parquet")
+        found.damaged.pop(cid, None)
+        found.wrong_bytes.pop(cid, None)
+        if cid in found.pending_files:
+            found.pending_files.remove(cid)
+        del rec
+    if found.design:
+        data = design_bytes(scenario)
+        if os.path.lexists(store.design_path):
+            store.corrupt_dir.mkdir(exist_ok=True)
+            os.replace(store.design_path, store.corrupt_dir / f"design.{_stamp()}.parquet")
+        _atomic_write(store.design_path, data)
+        man["design"]["sha256"] = hashlib.sha256(data).hexdigest()
+        repairs.append(f"design.parquet: {found.design}; rebuilt from the scenario")
+    for name in sorted(set(found.strays)):
+        where = _move_aside(store, name)
+        repairs.append(f"chunks/{name}: not a chunk of this sweep; moved to {where}")
+    for cid, size in found.wrong_bytes.items():
+        repairs.append(f"chunk {cid}: the manifest said {man['chunks'][cid].get('bytes')} "
+                       f"bytes, the file has {size}; corrected")
+        man["chunks"][cid]["bytes"] = size
     recomputed = []
-    store.clean_temporary()
-    on_disk = {p.stem for p in store.chunks_dir.glob("*.parquet")}
-    for cid in sorted(on_disk | {c for c, r in store.chunks.items() if r["status"] == "done"}):
-        if cid not in store.chunks:
-            store.quarantine(cid, "not in the plan")
-            continue
-        why = store.verify_chunk(cid, scenario.hash)
-        if why is None:
-            rec = store.chunks[cid]
-            if rec["status"] != "done":
-                rec.update(status="done")
-                rec.pop("error", None)
-                rec.pop("traceback", None)
+    for cid, why in sorted(found.damaged.items()):
+        recomputed.append(f"{cid}: {why}")
+        store.quarantine(cid, why)
+    for cid in found.pending_files:
+        bad = store.verify_chunk(cid, scenario.hash)
+        rec = store.chunks[cid]
+        if bad is None:
+            rec.update(status="done")
+            rec.pop("error", None)
+            rec.pop("traceback", None)
         else:
-            if why != "missing" or store.chunks[cid]["status"] == "done":
-                recomputed.append(f"{cid}: {why}")
-            store.quarantine(cid, why)
+            recomputed.append(f"{cid}: {bad}")
+            store.quarantine(cid, bad)
     store.save(force=True)
-    return recomputed
+    return recomputed, repairs
+
+
+#: Files a sweep stopped before its first manifest was written may leave behind.
+def _early_leftovers(path: Path) -> list[Path] | None:
+    """The files of a sweep killed before its manifest existed (None: something else is here)."""
+    out = []
+    for p in path.iterdir():
+        name = p.name
+        if name in (".lock", ".lock.filelock"):
+            continue
+        if name.startswith(".") and ".tmp-" in name and (p.is_symlink() or not p.is_dir()):
+            out.append(p)
+        elif name == "design.parquet" and _herz_design(p):
+            out.append(p)
+        elif name == "chunks" and p.is_dir() and not p.is_symlink() and all(
+                q.name.startswith(".") and ".tmp-" in q.name for q in p.iterdir()):
+            out.append(p)
+        else:
+            return None
+    return out
+
+
+def _herz_design(path: Path) -> bool:
+    """Whether ``path`` is a design.parquet herz wrote (its footer says so)."""
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except Exception:  # any decoding error: not herz's
+        return False
+    return bool(meta.get(b"herz.chunk") == b"design" and not path.is_symlink())
+
+
+def _clear(leftovers: list[Path]) -> None:
+    for p in leftovers:
+        if p.is_dir() and not p.is_symlink():
+            for q in p.iterdir():
+                q.unlink()
+            p.rmdir()
+        else:
+            p.unlink()
+
+
+class _Terminate:
+    """Turn SIGTERM into the KeyboardInterrupt of Ctrl-C while a sweep runs (main thread)."""
+
+    def __init__(self) -> None:
+        self.signum: int = signal.SIGINT
+        self._old: Any = None
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        self.signum = signum
+        raise KeyboardInterrupt
+
+    def __enter__(self) -> _Terminate:
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGTERM, self._handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._old is not None:
+            signal.signal(signal.SIGTERM, self._old)
 
 
 def sweep(
@@ -259,29 +420,42 @@ def sweep(
     t_start = time.perf_counter()
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
+    check_size(scenario)
     out = Path(output if output is not None else scenario.output)
     store = Store(out, **dict(store_options or {}))
-    if store.exists():
-        man = store.read_manifest()
-        if man["scenario_hash"] != scenario.hash:
-            raise ResultsError(
-                f"{out}: holds results of another scenario ({man['scenario'].get('name')!r}, "
-                f"hash {man['scenario_hash'][:12]}); this scenario ({scenario.name!r}) hashes "
-                f"to {scenario.hash[:12]}. Use another output directory.")
-        if not resume:
-            raise ResultsError(f"{out}: already holds results of this scenario; "
-                               "pass --resume (resume=True) to complete them")
-    elif out.exists() and any(p.name != ".lock" for p in out.iterdir()):
+    if out.exists() and not out.is_dir():
+        raise ParameterError("output" if output is not None else "output.directory", str(out),
+                             "is a file, not a directory; choose a new or empty directory")
+    store.check_layout()
+    if out.is_dir() and not store.exists() and _early_leftovers(out) is None:
         raise ResultsError(f"{out}: exists and is not a herz results directory; "
                            "choose an empty or new directory")
     if runner is None or isinstance(runner, str):
         runner = make_runner(runner, workers=workers, scheduler=scheduler)
 
     with store.lock():
+        repairs: list[str] = []
         if store.exists():
-            store.read_manifest()
-            recomputed = _verify(store, scenario)
+            man = store.read_manifest()
+            if man["scenario_hash"] != scenario.hash:
+                raise ResultsError(
+                    f"{out}: holds results of another scenario ({man['scenario'].get('name')!r}, "
+                    f"hash {man['scenario_hash'][:12]}); this scenario ({scenario.name!r}) "
+                    f"hashes to {scenario.hash[:12]}. Use another output directory.")
+            if not resume:
+                raise ResultsError(f"{out}: already holds results of this scenario; complete "
+                                   f"them with `herz resume {out}` (or sweep with --resume)")
+            recomputed, repairs = _repair(store, scenario)
         else:
+            leftovers = _early_leftovers(out)
+            if leftovers is None:
+                raise ResultsError(f"{out}: exists and is not a herz results directory; "
+                                   "choose an empty or new directory")
+            if leftovers:
+                _clear(leftovers)
+                repairs.append(f"{out}: a sweep stopped before its manifest was written; "
+                               f"removed what it left ({len(leftovers)} file(s)) and started "
+                               "afresh")
             store.create(scenario, design_frame(scenario), scenario.text)
             recomputed = []
         planned: list[dict[str, Any]] = []
@@ -290,9 +464,9 @@ def sweep(
         store.plan(planned)
         result = SweepResult(path=out, scenario_hash=scenario.hash, status="running",
                              planned=0, done=0, failed=0, ran=0, skipped=0,
-                             recomputed=recomputed, runner=runner.name)
+                             recomputed=recomputed, repairs=repairs, runner=runner.name)
         interrupted = False
-        with runner:
+        with runner, _Terminate() as term:
             result.workers = runner.workers
             store.begin_run(runner.name, runner.workers)
             todo = _todo(store, retry_failed)
@@ -326,7 +500,7 @@ def sweep(
         result.store_seconds = store.seconds
         result.seconds = time.perf_counter() - t_start
     if interrupted:
-        raise SweepInterrupted(result)
+        raise SweepInterrupted(result, term.signum)
     return result
 
 
@@ -377,30 +551,90 @@ def manifest_scenario(man: Mapping[str, Any], results: str | Path = "<results>")
     The caller compares its hash with ``man["scenario_hash"]``; a TOML that no longer
     validates raises :class:`~herz.experiment.scenario.ScenarioError`.
     """
+    import tomllib
+
     text = man.get("scenario_toml") or ""
     scen = man.get("scenario")
     source = str(scen.get("source", "<manifest>")) if isinstance(scen, dict) else "<manifest>"
+    doc = man.get("scenario_document")
+    if text:
+        try:
+            doc = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, RecursionError) as exc:
+            raise ResultsError(f"{results}: the manifest's scenario_toml is not valid TOML "
+                               f"({' '.join(str(exc).split())[:120]})") from None
+    if not isinstance(doc, dict):
+        raise ResultsError(f"{results}: the manifest holds no scenario")
+    _check_model(doc, results)
     if text:
         return parse_scenario(text, source=source)
-    if isinstance(man.get("scenario_document"), dict):  # built in Python, not from a file
-        return Scenario.from_dict(man["scenario_document"], source=source)
-    raise ResultsError(f"{results}: the manifest holds no scenario")
+    return Scenario.from_dict(doc, source=source)  # built in Python, not from a file
+
+
+def _check_model(doc: Mapping[str, Any], results: str | Path) -> None:
+    """Refuse a manifest whose model is an import path outside the herz package.
+
+    A results directory may come from anyone: herz imports no module it names, except
+    herz's own (a model of your own is named on the command line or registered in Python).
+    """
+    from herz.experiment.manifest import MODEL_NAME
+
+    ex = doc.get("experiment")
+    model = ex.get("model", "world") if isinstance(ex, dict) else "world"
+    if not isinstance(model, str) or not MODEL_NAME.match(model):
+        raise ResultsError(f"{results}: the manifest's experiment.model = {str(model)[:80]!r} "
+                           "is neither a model name nor an import path module.path:attr")
+    if ":" in model and not model.startswith("herz."):
+        raise ResultsError(f"{results}: the manifest's experiment.model = {model!r} is a module "
+                           "outside the herz package; herz imports no module a results "
+                           "directory names (register the model in Python to resume it)")
 
 
 def resume(results: str | Path, *, runner: Runner | str | None = None,
            workers: int | None = None, scheduler: Any = None, retry_failed: bool = True,
            progress: bool = False,
            on_chunk: Callable[[Task, TaskResult], None] | None = None) -> SweepResult:
-    """Complete the sweep in ``results`` from the scenario its manifest records."""
+    """Complete the sweep in ``results`` from the scenario its manifest records.
+
+    A directory whose sweep was stopped while its first manifest was being renamed
+    into place is recovered from that manifest when it validates.
+    """
     store = Store(results)
+    adopted = None
+    if not store.exists() and store.path.is_dir():
+        adopted = _adopt_first_manifest(store)
     man = store.read_manifest()
     scenario = manifest_scenario(man, results)
     if scenario.hash != man["scenario_hash"]:
         raise ResultsError(f"{results}: the recorded scenario now hashes to "
                            f"{scenario.hash[:12]}, not {man['scenario_hash'][:12]} (a "
                            "different herz or model version?); start a new directory")
-    return sweep(scenario, output=results, runner=runner, workers=workers, scheduler=scheduler,
-                 resume=True, retry_failed=retry_failed, progress=progress, on_chunk=on_chunk)
+    result = sweep(scenario, output=results, runner=runner, workers=workers,
+                   scheduler=scheduler, resume=True, retry_failed=retry_failed,
+                   progress=progress, on_chunk=on_chunk)
+    if adopted:
+        result.repairs.insert(0, adopted)
+    return result
+
+
+def _adopt_first_manifest(store: Store) -> str | None:
+    from herz.experiment import manifest as manifest_mod
+
+    tmps = sorted(store.path.glob(".manifest.json.tmp-*"))
+    if not tmps:
+        return None
+    with store.lock():
+        for tmp in tmps:
+            try:
+                manifest_mod.read_manifest(tmp)
+            except (OSError, ValueError):
+                continue
+            os.replace(tmp, store.manifest_path)
+            return (f"{tmp.name}: the first manifest of a sweep stopped while renaming it; "
+                    "it validates and is now manifest.json")
+    raise ResultsError(f"{store.path}: a sweep was stopped before its first manifest was "
+                       "written (no chunk had finished); start it again with `herz sweep "
+                       f"SCENARIO -o {store.path}`")
 
 
 def run_scenario(path_or_preset: str | Path | Scenario, *, output: str | Path | None = None,
@@ -426,6 +660,7 @@ def escape_summary(results: str | Path, escape: tuple[str, ...] | None = None,
     if escape is None:
         from herz.experiment.models import get_model
 
+        _check_model({"experiment": {"model": man["scenario"]["model"]}}, results)
         escape = get_model(man["scenario"]["model"]).escape_outcomes
     values = ", ".join("'" + e.replace("'", "''") + "'" for e in escape) or "NULL"
     df = query(results, f"SELECT point, count(*) AS n, sum(CASE WHEN outcome IN ({values}) "

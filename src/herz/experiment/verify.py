@@ -6,9 +6,13 @@
   validates and hashes to the manifest's ``scenario_hash``, the manifest's summary of
   the scenario agrees with it, and ``design.parquet`` and every chunk were written
   for that hash (their Parquet metadata);
-- every chunk the manifest marks done exists, its SHA-256 equals the manifest's and
-  it decodes with Parquet page checksums verified; chunks not done are missing;
-  Parquet files that the manifest does not list as done are unexpected;
+- the manifest matches its files (:func:`herz.experiment.integrity.scan`, the check
+  query, resume and replay share): its seal (hash chain) matches its records, and
+  ``design.parquet`` and the chunks were written for its scenario;
+- every chunk the manifest marks done exists as a regular file (a symbolic link is
+  refused), its size and SHA-256 equal the manifest's and it decodes with Parquet page
+  checksums verified; chunks not done are missing; any other file in ``chunks/`` is
+  unexpected; every chunk record fits the scenario's planned grid;
 - every chunk holds exactly its own runs (its point, replicates ``start..stop-1``);
 - every design point has all its planned replicates and no run is stored twice;
 - a seeded random sample of runs replays bit-identically
@@ -31,8 +35,9 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from herz.errors import ParameterError
+from herz.experiment.integrity import plan_problems, scan
 from herz.experiment.replay import format_run_id, read_stored_row, replay_run
-from herz.experiment.store import ResultsError, Store
+from herz.experiment.store import ResultsError, Store, read_plain
 from herz.rng import as_generator
 
 __all__ = ["CATEGORIES", "DEFAULT_SAMPLE", "DEFAULT_SEED", "VerifyReport", "verify"]
@@ -44,6 +49,7 @@ _ABSENT = object()
 
 #: The kinds of discrepancy, in report order, with their titles.
 CATEGORIES = {
+    "provenance": "provenance",
     "scenario_changed": "scenario",
     "checksum_failures": "checksums",
     "missing_chunks": "missing chunks",
@@ -73,6 +79,7 @@ class VerifyReport:
     replayed: int = 0
     replay_matched: int = 0
     replayed_ids: list[str] = field(default_factory=list)
+    provenance: list[str] = field(default_factory=list)
     scenario_changed: list[str] = field(default_factory=list)
     checksum_failures: list[str] = field(default_factory=list)
     missing_chunks: list[str] = field(default_factory=list)
@@ -156,9 +163,12 @@ def _check_scenario(report: VerifyReport, store: Store, man: dict[str, Any]) -> 
             f"design.points: the manifest records {design.get('points')} design points, the "
             f"scenario has {len(sc.points)}")
     try:
-        data = store.design_path.read_bytes()
+        data = read_plain(store.design_path)
     except FileNotFoundError:
         report.missing_chunks.append("design.parquet is missing")
+        return sc
+    except OSError:
+        report.checksum_failures.append("design.parquet: not a regular file (refused)")
         return sc
     sha = design.get("sha256") if isinstance(design, dict) else None
     if sha and hashlib.sha256(data).hexdigest() != sha:
@@ -183,6 +193,36 @@ def _check_scenario(report: VerifyReport, store: Store, man: dict[str, Any]) -> 
     return sc
 
 
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _scenario_file_note(report: VerifyReport, man: dict[str, Any], sc: Any) -> None:
+    """Compare the scenario file the manifest names, where it is present, with the manifest."""
+    from herz.experiment.scenario import ScenarioError, load_scenario
+
+    source = str(man["scenario"].get("source", ""))
+    if source.startswith(("<", "preset:")):
+        return
+    path = Path(source)
+    try:
+        if not path.is_file() or path.stat().st_size > 1024 * 1024:
+            return
+        other = load_scenario(path)
+    except (OSError, ScenarioError):
+        return
+    if other.hash != report.scenario_hash:
+        report.notes.append(f"the scenario file {source} now hashes to {other.hash[:12]}, the "
+                            f"manifest records {report.scenario_hash[:12]} (edited since the "
+                            "sweep, or the manifest was)")
+
+
 def verify(results: str | Path, *, sample: int = DEFAULT_SAMPLE,
            seed: int = DEFAULT_SEED) -> VerifyReport:
     """Check a results directory (see the module docstring) and return the report.
@@ -202,31 +242,34 @@ def verify(results: str | Path, *, sample: int = DEFAULT_SAMPLE,
     if isinstance(seed, bool) or int(seed) < 0:
         raise ParameterError("seed", seed, "must be a whole number >= 0")
     store = Store(results)
-    man = store.read_manifest()
-    chunks = man.get("chunks")
-    if not isinstance(chunks, dict):
-        raise ResultsError(f"{store.manifest_path}: damaged manifest (no chunk table)")
-    store.manifest = man
-    recorded = str(man.get("scenario_hash", ""))
+    man = store.read_manifest()  # validated: types, ranges, sizes, strict chunk ids
+    chunks = man["chunks"]
+    recorded = str(man["scenario_hash"])
     report = VerifyReport(path=str(store.path), scenario_hash=recorded,
-                          scenario=str(man.get("scenario", {}).get("name", "")),
+                          scenario=str(man["scenario"].get("name", "")),
                           status=str(man.get("status", "")), chunks=len(chunks),
                           sample=int(sample), seed=int(seed))
     if report.status != "complete":
         report.notes.append(f"the manifest's status is {report.status!r}, not 'complete'")
+    found = scan(store, man)
+    report.provenance += found.provenance
     sc = _check_scenario(report, store, man)
-    n_points = len(sc.points) if sc is not None else int(man.get("design", {}).get("points", 0))
+    n_points = len(sc.points) if sc is not None else int(man["design"]["points"])
     report.points = n_points
+    if sc is not None:
+        _scenario_file_note(report, man, sc)
+        for cid, why in sorted(plan_problems(man, sc).items()):
+            report.chunk_errors.append(f"chunk record {cid}: {why}")
 
     # ---- every chunk: present, checksum, decodes, its own runs
-    planned: dict[int, set[int]] = defaultdict(set)
-    found: Counter[tuple[int, int]] = Counter()
+    planned: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    found_runs: Counter[tuple[int, int]] = Counter()
     where: dict[tuple[int, int], list[str]] = defaultdict(list)
     good: dict[str, dict[str, Any]] = {}
     for cid in sorted(chunks):
         rec = chunks[cid]
-        p, a, b = int(rec.get("point", -1)), int(rec.get("start", 0)), int(rec.get("stop", 0))
-        planned[p].update(range(a, b))
+        p, a, b = int(rec["point"]), int(rec["start"]), int(rec["stop"])
+        planned[p].append((a, b))
         span = f"point {p}, replicates {a}..{b - 1}"
         status = rec.get("status")
         path = store.chunk_path(cid)
@@ -235,22 +278,27 @@ def verify(results: str | Path, *, sample: int = DEFAULT_SAMPLE,
             report.missing_chunks.append(f"chunk {cid} ({span}) is {status}{why}")
             continue
         try:
-            data = path.read_bytes()
+            data = read_plain(path)
         except FileNotFoundError:
             report.missing_chunks.append(f"chunk {cid} ({span}): file chunks/{path.name} is "
                                          "missing")
             continue
+        except OSError:
+            report.checksum_failures.append(f"chunk {cid}: chunks/{path.name} is not a regular "
+                                            "file (a symbolic link or a directory; refused)")
+            continue
         report.chunks_checked += 1
         sha_ok = True
         digest = hashlib.sha256(data).hexdigest()
-        if not rec.get("sha256"):
-            sha_ok = False
-            report.checksum_failures.append(f"chunk {cid}: the manifest records no SHA-256")
-        elif digest != rec["sha256"]:
+        if digest != rec["sha256"]:
             sha_ok = False
             report.checksum_failures.append(
                 f"chunk {cid}: SHA-256 {digest[:12]} differs from the manifest's "
                 f"{str(rec['sha256'])[:12]} (the file changed after it was written)")
+        elif rec.get("bytes") is not None and rec["bytes"] != len(data):
+            report.checksum_failures.append(
+                f"chunk {cid}: the manifest says {rec['bytes']} bytes, the file has "
+                f"{len(data)} (a wrong size record; resume corrects it)")
         try:
             pf = pq.ParquetFile(io.BytesIO(data), page_checksum_verification=True)
             meta = pf.schema_arrow.metadata or {}
@@ -288,51 +336,70 @@ def verify(results: str | Path, *, sample: int = DEFAULT_SAMPLE,
                 f"chunk {cid} holds {len(outside)} run(s) outside {span}: "
                 + ", ".join(format_run_id(*k) for k in outside[:_SHOW]))
         for key in zip(points.tolist(), reps.tolist(), strict=True):
-            found[key] += 1
+            found_runs[key] += 1
             where[key].append(cid)
         if ok:
             good[cid] = rec
 
     # ---- files nobody planned or finished
-    listed_done = {c for c, r in chunks.items() if r.get("status") == "done"}
-    for f in sorted(store.chunks_dir.glob("*.parquet")) if store.chunks_dir.is_dir() else []:
-        if f.stem not in listed_done:
-            why = "not in the manifest" if f.stem not in chunks else \
-                f"the manifest marks it {chunks[f.stem].get('status')}"
-            report.unexpected_chunks.append(f"chunks/{f.name}: {why}")
+    for name in found.strays:
+        report.unexpected_chunks.append(f"chunks/{name}: not in the manifest")
+    for cid in found.pending_files:
+        report.unexpected_chunks.append(f"chunks/{cid}.parquet: the manifest marks it "
+                                        f"{chunks[cid].get('status')}")
     if store.corrupt_dir.is_dir() and any(store.corrupt_dir.iterdir()):
         n = sum(1 for _ in store.corrupt_dir.iterdir())
         report.notes.append(f"corrupt/ holds {n} quarantined file(s) (damaged chunks a resume "
                             "recomputed)")
 
-    # ---- completeness and duplicates
+    # ---- completeness and duplicates (interval arithmetic: bounded by the stored rows)
+    merged = {p: _merge(v) for p, v in planned.items()}
     if sc is not None:
         for p in range(n_points):
-            if not set(range(sc.replicates)) <= planned.get(p, set()):
+            have = sum(min(b, sc.replicates) - a for a, b in merged.get(p, []) if a < sc.replicates)
+            if have < sc.replicates:
                 report.incomplete_points.append(
-                    f"point {p}: the manifest plans {len(planned.get(p, set()))} of its "
-                    f"{sc.replicates} replicates")
+                    f"point {p}: the manifest plans {have} of its {sc.replicates} replicates")
     for p in sorted(planned):
         if not 0 <= p < n_points:
             report.chunk_errors.append(f"point {p} has chunks but the design has points "
                                        f"0..{n_points - 1}")
-    report.runs_expected = sum(len(v) for v in planned.values())
-    report.runs_found = len(found)
+    report.runs_expected = sum(b - a for v in merged.values() for a, b in v)
+    report.runs_found = len(found_runs)
+    have_by_point: dict[int, set[int]] = defaultdict(set)
+    for q, r in found_runs:
+        have_by_point[q].add(r)
     for p in sorted(planned):
-        have = {r for (q, r) in found if q == p}
-        missing = sorted(planned[p] - have)
-        if missing:
+        have = have_by_point.get(p, set())
+        total = sum(b - a for a, b in merged[p])
+        inside = sum(1 for r in have if any(a <= r < b for a, b in merged[p]))
+        if inside < total:
+            missing = []
+            for a, b in merged[p]:
+                for r in range(a, b):
+                    if r not in have:
+                        missing.append(r)
+                        if len(missing) > _SHOW:
+                            break
+                if len(missing) > _SHOW:
+                    break
+            n_missing = total - inside
+            shown = ", ".join(format_run_id(p, r) for r in missing[:_SHOW])
+            more = f" and {n_missing - _SHOW} more" if n_missing > _SHOW else ""
             report.incomplete_points.append(
-                f"point {p}: {len(planned[p]) - len(missing)} of {len(planned[p])} replicates "
-                f"stored; missing {_ids(p, missing)}")
-    for key in sorted(k for k, n in found.items() if n > 1):
+                f"point {p}: {inside} of {total} replicates stored; missing {shown}{more}")
+        overlap = sum(b - a for a, b in planned[p]) - total
+        if overlap:
+            report.duplicates.append(f"point {p}: the manifest plans {overlap} replicate(s) in "
+                                     "more than one chunk")
+    for key in sorted(k for k, n in found_runs.items() if n > 1):
         report.duplicates.append(
-            f"run {format_run_id(*key)} is stored {found[key]} times (chunk "
+            f"run {format_run_id(*key)} is stored {found_runs[key]} times (chunk "
             + ", ".join(sorted(set(where[key]))) + ")")
 
     # ---- replay a seeded sample of runs from chunks that passed every check
-    if sample and sc is not None and not report.scenario_changed:
-        candidates = sorted(k for k, n in found.items() if n == 1 and where[k][0] in good)
+    if sample and sc is not None and not report.scenario_changed and not report.provenance:
+        candidates = sorted(k for k, n in found_runs.items() if n == 1 and where[k][0] in good)
         k = min(int(sample), len(candidates))
         rng = as_generator(int(seed))
         picks = sorted(int(i) for i in rng.choice(len(candidates), size=k, replace=False))
