@@ -476,7 +476,8 @@ def analyse_series(
         diff_fit = rm.fit_system(years[1:], np.diff(xa), np.diff(xb), regressor="lagged",
                                  unit=series.unit + " per year")
 
-    st = (ts.unit_root(left, za, years, alpha), ts.unit_root(right, zb, years, alpha))
+    yf = years.astype(float)
+    st = (ts.unit_root(left, za, yf, alpha), ts.unit_root(right, zb, yf, alpha))
     trend = "ct" if "ct" in (st[0].deterministic, st[1].deterministic) else "c"
     dmax = max(st[0].order, st[1].order)
     cap = max_lags if max_lags is not None else min(4, max(1, n // 10))
@@ -752,20 +753,19 @@ def _adjust_family(table: pd.DataFrame, prefix: str, alpha: float, adjustment: s
         return
     raw = table[cols].to_numpy(dtype=float)
     adj = ts.adjust(raw.ravel(), adjustment).reshape(raw.shape)
-    patterns = []
+    patterns: list[str | None] = []
     for i, (_, r) in enumerate(table.iterrows()):
-        verdicts = []
+        verdicts: list[Verdict] = []
         for j, tag in enumerate(("b_reacts", "a_reacts")):
             table.loc[table.index[i], f"{prefix}p_adj_{tag}"] = adj[i, j]
             if not np.isfinite(raw[i, j]):
-                verdicts.append(None)
                 continue
             v, _ = direction_verdict(adj[i, j], float(r[f"{prefix}effect_{tag}"]),
                                      float(r[f"{prefix}effect_high_{tag}"]), alpha,
                                      int(r[f"{prefix}n_tested"]))
             verdicts.append(v)
             table.loc[table.index[i], f"{prefix}{tag[0]}_reacts_to_{'ab'[j]}"] = v.value
-        patterns.append(None if None in verdicts else _pattern(verdicts))  # type: ignore[arg-type]
+        patterns.append(_pattern(verdicts) if len(verdicts) == 2 else None)
     if prefix:
         ok = table[f"{prefix}p_b_reacts"].notna()
         table.loc[ok, f"{prefix}pattern"] = [p for p, k in zip(patterns, ok, strict=True) if k]

@@ -295,7 +295,7 @@ def toda_yamamoto(levels: NDArray[np.float64], caused: int, causing: int, lag: i
     if n - k < 2:
         raise ParameterError("years", levels.shape[0],
                              f"too few for a VAR with {total} lags ({k} coefficients per equation)")
-    xtx_inv = np.linalg.pinv(design.T @ design)
+    xtx_inv = np.asarray(np.linalg.pinv(design.T @ design), dtype=np.float64)
     beta = xtx_inv @ design.T @ y
     resid = y - design @ beta
     sigma2 = float(resid @ resid / (n - k))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -219,11 +219,11 @@ def _markdown(
         "|---|---|---|---|---|---|---|---|",
     ]
 
-    def cell(r: dict[str, object], tag: str) -> str:
+    def cell(r: dict[Any, Any], tag: str) -> str:
         return (f"{r[tag[0] + '_reacts_to_' + ('a' if tag[0] == 'b' else 'b')]} "
-                f"({float(r['p_' + tag]):.3g}, {float(r['p_adj_' + tag]):.3g}; "  # type: ignore[arg-type]
-                f"{float(r['effect_' + tag]):+.2f} [{float(r['effect_low_' + tag]):+.2f}, "  # type: ignore[arg-type]
-                f"{float(r['effect_high_' + tag]):+.2f}])")  # type: ignore[arg-type]
+                f"({float(r['p_' + tag]):.3g}, {float(r['p_adj_' + tag]):.3g}; "
+                f"{float(r['effect_' + tag]):+.2f} [{float(r['effect_low_' + tag]):+.2f}, "
+                f"{float(r['effect_high_' + tag]):+.2f}])")
 
     for r in table.to_dict("records"):
         if r["pattern"] == "failed":
