@@ -156,3 +156,13 @@ def test_cli_errors_name_the_valid_options(capsys) -> None:
     assert "--source sipri" in err
     err = _error(["calibrate", "IND-PAK", "--counterfactual", "distinguishablity=0.9"], capsys)
     assert all(k in err for k in cal.COUNTERFACTUAL_KEYS)
+
+
+def test_one_rng_keyword_and_an_error_for_both(recovered) -> None:
+    with pytest.raises(ParameterError, match="not both"):
+        cal.counterfactual(recovered, {"distinguishability": 0.9}, worlds=5, seed=1, rng=1)
+    a = cal.counterfactual(recovered, {"distinguishability": 0.9}, worlds=10, rng=4,
+                           worlds_per_draw=0)
+    b = cal.counterfactual(recovered, {"distinguishability": 0.9}, worlds=10, seed=4,
+                           worlds_per_draw=0)
+    np.testing.assert_array_equal(a.scenario, b.scenario)

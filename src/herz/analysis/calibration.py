@@ -114,7 +114,7 @@ from numpy.typing import NDArray
 from herz.data import loaders
 from herz.data.loaders import MilexSeries
 from herz.errors import ParameterError, require_choice
-from herz.rng import child_seed
+from herz.rng import RngLike, as_generator, child_seed
 from herz.world import Mechanisms, WorldParams, initial_state, run_batch, simulate, step
 from herz.world.noise import world_keys
 
@@ -194,6 +194,28 @@ _SIGNAL_KEYS = ("signal_cost", "signal_offense_cut", "signal_interval", "verific
 _LOG_FLOOR = 1e-6
 #: Penalty value of the objective where simulated moments are not finite.
 _BAD = 1e12
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def _root_seed(seed: int | None, rng: RngLike) -> int:
+    """One int root seed from ``seed`` or ``rng`` (an error if both are given; default 0).
+
+    The world keys its runs by an int root (``child_seed``), so a Generator given
+    as ``rng`` contributes one draw; an int or SeedSequence is used as given.
+    """
+    if seed is not None and rng is not None:
+        raise ParameterError("seed/rng", (seed, rng), "give one of seed and rng, not both")
+    if seed is not None:
+        return int(seed)
+    if rng is None:
+        return 0
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        return int(rng)
+    if isinstance(rng, np.random.SeedSequence):
+        return int(rng.generate_state(1)[0])
+    return int(as_generator(rng).integers(0, 2**63 - 1))
 
 
 # --------------------------------------------------------------------------- moments
@@ -504,7 +526,8 @@ def _kstep(obj: _Objective, target: NDArray[np.float64], x: NDArray[np.float64],
 
 
 def calibrate(series: MilexSeries, fit: tuple[str, ...] | list[str] = DEFAULT_FIT,
-              fixed: dict[str, float] | None = None, bootstrap: int = 50, seed: int = 0,
+              fixed: dict[str, float] | None = None, bootstrap: int = 50,
+              seed: int | None = None, rng: RngLike = None,
               level: float = 0.95, refit: str = "kstep", k: int = 3, sim_worlds: int = 24,
               start_points: int = 16, maxfev: int = 200, refit_maxfev: int = 100,
               scaling: str = "mean", measure: str = "spending") -> CalibrationResult:
@@ -521,9 +544,10 @@ def calibrate(series: MilexSeries, fit: tuple[str, ...] | list[str] = DEFAULT_FI
         Values of parameters of :data:`FITTABLE` that are not fitted.
     bootstrap : int
         Parametric-bootstrap replicates B (0: no intervals).
-    seed : int
-        Root seed: the estimation's simulated dyads are ``child_seed(seed, 0)``'s
-        worlds, the bootstrap data sets ``child_seed(seed, 1)``'s.
+    seed, rng : int, or a Generator / SeedSequence / int
+        Root seed, given as ``seed`` or ``rng`` (not both; default 0): the
+        estimation's simulated dyads are ``child_seed(seed, 0)``'s worlds, the
+        bootstrap data sets ``child_seed(seed, 1)``'s.
     level : float
         Coverage of the percentile intervals.
     refit : "kstep" or "full"
@@ -556,6 +580,7 @@ def calibrate(series: MilexSeries, fit: tuple[str, ...] | list[str] = DEFAULT_FI
     intervals of a parametric bootstrap.
     """
     t_start = time.perf_counter()
+    seed = _root_seed(seed, rng)
     fit = tuple(fit)
     if not fit or len(set(fit)) != len(fit) or any(f not in FITTABLE for f in fit):
         raise ParameterError("fit", ",".join(fit), "must be distinct names among "
@@ -771,7 +796,8 @@ class FatigueProfile:
 
 def profile_fatigue(series: MilexSeries, changes: list[dict[str, Any]],
                     values: tuple[float, ...] = FATIGUE_PROFILE, worlds: int = 100,
-                    seed: int = 0, **kwargs: Any) -> FatigueProfile:
+                    seed: int | None = None, rng: RngLike = None,
+                    **kwargs: Any) -> FatigueProfile:
     """Refit the world at each fixed fatigue in ``values``; run each counterfactual there.
 
     Fatigue (Richardson's a) is not identified apart from reaction by growth
@@ -781,6 +807,7 @@ def profile_fatigue(series: MilexSeries, changes: list[dict[str, Any]],
     """
     if not values or any(not 0.0 <= v <= 1.0 for v in values):
         raise ParameterError("values", values, "must be fatigue values in [0, 1]")
+    seed = _root_seed(seed, rng)
     fit = tuple(kwargs.pop("fit", DEFAULT_FIT))
     if "fatigue" in fit:
         raise ParameterError("fit", ",".join(fit), "must not include fatigue in a profile")
@@ -901,8 +928,8 @@ def _fmt(v: Any) -> Any:
 
 
 def counterfactual(result: CalibrationResult, changes: dict[str, Any], worlds: int = 200,
-                   seed: int = 0, horizon: int = 0, band: float = 0.9,
-                   worlds_per_draw: int = 8) -> CounterfactualResult:
+                   seed: int | None = None, horizon: int = 0, band: float = 0.9,
+                   worlds_per_draw: int = 8, rng: RngLike = None) -> CounterfactualResult:
     """Run the calibrated dyad from its first year with ``changes``, beside the baseline.
 
     Both runs use the same ``worlds`` world keys (common random numbers), so
@@ -913,8 +940,10 @@ def counterfactual(result: CalibrationResult, changes: dict[str, Any], worlds: i
 
     Parameter uncertainty: for each bootstrap draw of the fitted parameters the
     pair is run again on ``worlds_per_draw`` worlds (0: skip), and the median
-    ratio per draw is summarised by the same quantiles over draws.
+    ratio per draw is summarised by the same quantiles over draws. The root
+    seed is ``seed`` or ``rng`` (not both; default 0).
     """
+    seed = _root_seed(seed, rng)
     if not 0.0 < band < 1.0:
         raise ParameterError("band", band, "must be in (0, 1)")
     if isinstance(horizon, bool) or int(horizon) != horizon or horizon < 0:
