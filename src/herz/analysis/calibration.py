@@ -104,6 +104,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -977,7 +978,8 @@ def counterfactual(result: CalibrationResult, changes: dict[str, Any], worlds: i
             theta = {**result.params, **dict(zip(result.fit, map(float, xb), strict=True))}
             pb = _paths(calibrated_world(result.x0, theta), steps, keys)
             ps = _paths(calibrated_world(result.x0, theta, **over), steps, keys)
-            with np.errstate(divide="ignore", invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all worlds at zero: NaN
                 per[b, 0] = np.nanmedian(ps[:, -1, :] / pb[:, -1, :], axis=0)
                 per[b, 1] = np.nanmedian(ps.sum(axis=1) / pb.sum(axis=1), axis=0)
         fr_p = np.nanquantile(per[:, 0], qs, axis=0)
