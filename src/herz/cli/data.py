@@ -59,6 +59,8 @@ PAIRS = typer.Argument(None, help="Pairs by COW abbreviations, e.g. IND-PAK GRC-
                        "every pair of states in the system.")
 STATES = typer.Option(None, "--states", help="Without pairs: only pairs among these states, "
                       "comma-separated (e.g. IND,PAK,CHN).")
+#: Most dyad-years printed as JSON to the terminal (more need --out).
+MAX_JSON_ROWS = 50_000
 CSV_OUT = typer.Option(None, "--out", help="Write the table to this CSV file.")
 
 
@@ -84,6 +86,9 @@ def dyad_years_cmd(
             frame.to_csv(out, index=False)
         except OSError as exc:
             raise ParameterError("--out", str(out), f"cannot write here ({exc.strerror})") from None
+    if json and out is None and len(frame) > MAX_JSON_ROWS:
+        raise ParameterError("--json", f"{len(frame)} rows", f"prints at most {MAX_JSON_ROWS} "
+                             "rows; add --out FILE.csv to write them all")
     if json:
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
         print_json({"rows": len(frame), "columns": list(frame.columns),
