@@ -48,6 +48,7 @@ of Peace Research* 42(2): 131-147.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -101,8 +102,14 @@ def rival_disputes() -> pd.DataFrame:
 
     Columns: ``dispnum, ccode1, stateabb1, ccode2, stateabb2, dyad, onset, last_year,
     tssr_id, war_hostlev, war_cow, grh, nmc_growth1, nmc_growth2, nmc`` (NA before
-    1917 or where a growth is missing), ``log_cap_ratio, prior_disputes, post1945``.
+    1918 or where a growth is missing), ``log_cap_ratio, prior_disputes, post1945``.
+    The frame is a copy: change it freely.
     """
+    return _rival_disputes().copy()
+
+
+@functools.cache
+def _rival_disputes() -> pd.DataFrame:
     m = loaders.mids()
     g = m.groupby(["dispnum", "ccode1", "ccode2"])
     d = g.agg(stateabb1=("stateabb1", "first"), stateabb2=("stateabb2", "first"),
