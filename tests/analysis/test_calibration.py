@@ -152,6 +152,8 @@ def test_cli_errors_name_the_valid_options(capsys) -> None:
     assert "--start" in err and "1947-2022" in err
     err = _error(["calibrate", "IND-PAK", "--source", "sipri", "--end", "2030"], capsys)
     assert "--end" in err and "choose years in that range" in err
+    err = _error(["calibrate", "IND-PAK", "--match-lagged", "0"], capsys)
+    assert "--match-lagged" in err
     err = _error(["calibrate", "IND-PAK", "--measure", "burden"], capsys)
     assert "--source sipri" in err
     err = _error(["calibrate", "IND-PAK", "--counterfactual", "distinguishablity=0.9"], capsys)
@@ -166,3 +168,10 @@ def test_one_rng_keyword_and_an_error_for_both(recovered) -> None:
     b = cal.counterfactual(recovered, {"distinguishability": 0.9}, worlds=10, seed=4,
                            worlds_per_draw=0)
     np.testing.assert_array_equal(a.scenario, b.scenario)
+
+
+def test_emphasis_names_moments() -> None:
+    s = MilexSeries("X-Y", np.arange(1950, 1970), np.linspace(1, 2, 20), np.linspace(1, 3, 20),
+                    "u", "s")
+    with pytest.raises(ParameterError, match="must name moments"):
+        cal.calibrate(s, bootstrap=0, emphasis={"corr_lagged": 10.0})

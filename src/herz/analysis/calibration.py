@@ -531,7 +531,8 @@ def calibrate(series: MilexSeries, fit: tuple[str, ...] | list[str] = DEFAULT_FI
               seed: int | None = None, rng: RngLike = None,
               level: float = 0.95, refit: str = "kstep", k: int = 3, sim_worlds: int = 24,
               start_points: int = 16, maxfev: int = 200, refit_maxfev: int = 100,
-              scaling: str = "mean", measure: str = "spending") -> CalibrationResult:
+              scaling: str = "mean", measure: str = "spending",
+              emphasis: dict[str, float] | None = None) -> CalibrationResult:
     """Fit the two-state world to a dyad's spending by SMM; bootstrap the intervals.
 
     Parameters
@@ -572,6 +573,11 @@ def calibrate(series: MilexSeries, fit: tuple[str, ...] | list[str] = DEFAULT_FI
         and of a ``full`` bootstrap refit.
     measure : "spending" or "burden"
         What the series are (recorded; the caveats depend on it).
+    emphasis : dict, optional
+        Multipliers of the weights of named moments (e.g. ``{"corr_A_on_lagged_B": 10,
+        "corr_B_on_lagged_A": 10}`` to make the fit match the lagged cross-correlations,
+        the moments that carry reaction); the J test is unaffected (it uses the full
+        covariance).
 
     Notes
     -----
@@ -622,11 +628,19 @@ def calibrate(series: MilexSeries, fit: tuple[str, ...] | list[str] = DEFAULT_FI
     x_def = np.clip(np.array([float(getattr(defaults, f)) for f in fit]), *_bounds(fit))
 
     # stage 1: weights at the world's defaults, Nelder-Mead from the best design point
-    obj.weights = _weights(obj.sim_moments(x_def))
+    boost = np.ones(len(MOMENT_NAMES))
+    for name, factor in (emphasis or {}).items():
+        if name not in MOMENT_NAMES:
+            raise ParameterError("emphasis", name, "must name moments among "
+                                 + ", ".join(MOMENT_NAMES))
+        if not factor > 0:
+            raise ParameterError(f"emphasis[{name}]", factor, "must be > 0")
+        boost[MOMENT_NAMES.index(name)] = float(factor)
+    obj.weights = _weights(obj.sim_moments(x_def)) * boost
     start = _start(obj, target, start_points, seed, x_def)
     x1, _, _ = _minimise(obj, target, start, 0.1, maxfev)
     # stage 2: weights at the first-stage estimate
-    obj.weights = _weights(obj.sim_moments(x1))
+    obj.weights = _weights(obj.sim_moments(x1)) * boost
     x, fun, ok = _minimise(obj, target, x1, 0.03, maxfev)
     sims = obj.sim_moments(x)
     fitted = sims.mean(axis=0)

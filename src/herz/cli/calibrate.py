@@ -65,6 +65,9 @@ def calibrate(
     horizon: int = typer.Option(0, "--horizon", help="Years to run past the data."),
     measure: str = typer.Option("spending", "--measure", help="spending, or burden (SIPRI "
                                 "share of GDP, from 1949: trend growth is not read as reaction)."),
+    match_lagged: float = typer.Option(1.0, "--match-lagged", help="Multiply the weights of "
+                                       "the two lagged cross-correlations (the moments that "
+                                       "carry reaction) by this factor."),
     profile: bool = typer.Option(True, "--profile/--no-profile", help="Refit at fatigue 0.02, "
                                  "0.05, 0.1, 0.2, 0.3 and show each counterfactual's spread."),
     out: Path = OUT,
@@ -82,6 +85,10 @@ def calibrate(
     require_choice("--source", source, ("nmc", "sipri"))
     require_choice("--refit", refit, ("kstep", "full"))
     require_choice("--measure", measure, ("spending", "burden"))
+    if not match_lagged > 0:
+        raise ParameterError("--match-lagged", match_lagged, "must be > 0 (1: no emphasis)")
+    emphasis = ({"corr_A_on_lagged_B": match_lagged, "corr_B_on_lagged_A": match_lagged}
+                if match_lagged != 1.0 else None)
     if measure == "burden" and source != "sipri":
         raise ParameterError("--measure", measure, "needs --source sipri (SIPRI's share of GDP)")
     key = _check_dyad(name, source)
@@ -100,13 +107,15 @@ def calibrate(
 
     with console.status(f"calibrating {key} ..."):
         res = cal.calibrate_dyad(key, source, start, end, measure, fit=fit_names,
-                                 bootstrap=bootstrap, seed=seed, level=level, refit=refit)
+                                 bootstrap=bootstrap, seed=seed, level=level, refit=refit,
+                                 emphasis=emphasis)
         cfs = [cal.counterfactual(res, ch, worlds=worlds, seed=seed, horizon=horizon)
                for ch in scenarios]
         prof = None
         if profile and "fatigue" not in fit_names:
             prof = cal.profile_fatigue(res.series(), scenarios, worlds=min(worlds, 100),
-                                       seed=seed, fit=fit_names, measure=res.measure)
+                                       seed=seed, fit=fit_names, measure=res.measure,
+                                       emphasis=emphasis)
     out.mkdir(parents=True, exist_ok=True)
     json_path = out / "calibration.json"
     png_path = out / "counterfactual.png"
