@@ -557,10 +557,13 @@ def war_years(dyad: str) -> list[int]:
 
 
 def _data_warnings(series: MilexSeries, source: str, wars: Sequence[int]) -> list[str]:
+    """Jumps in either series; a year counts as a war year if that state was at war (COW)."""
     a, b = series.dyad.split("-")
+    all_wars = loaders.wars()
     out = []
     for abb, values in ((a, series.a), (b, series.b)):
-        out += spending_breaks(source, abb, series.years, values, set(wars))
+        own = set(int(y) for y in all_wars.loc[all_wars.stateabb1 == abb, "year"])
+        out += spending_breaks(source, abb, series.years, values, own | set(wars))
     return out
 
 def _break_notes(series: MilexSeries) -> list[str]:

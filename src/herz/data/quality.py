@@ -44,8 +44,8 @@ def spending_breaks(source: str, state: str, years: np.ndarray, values: np.ndarr
     """Warnings for the years in which ``state``'s spending jumps by more than :data:`JUMP_LOG`.
 
     ``source`` is ``"nmc"`` or ``"sipri"``. A documented cause is named; other
-    jumps are flagged as a possible splice or exchange-rate break, or as a war
-    year when ``war_years`` holds it.
+    jumps are flagged as a possible splice or exchange-rate break, or as war
+    spending when ``war_years`` holds the year or the year before.
     """
     yrs = np.asarray(years).astype(int)
     x = np.asarray(values, dtype=float)
@@ -59,8 +59,8 @@ def spending_breaks(source: str, state: str, years: np.ndarray, values: np.ndarr
         known = KNOWN_BREAKS.get((source, state, int(year)))
         if known:
             out.append(f"{change}: {known}")
-        elif war_years and int(year) in war_years:
-            out.append(f"{change}: a war year (COW)")
+        elif war_years and (int(year) in war_years or int(year) - 1 in war_years):
+            out.append(f"{change}: in or just after a war of {state} (COW inter-state wars)")
         elif source == "nmc":
             out.append(f"{change}: possible source splice or exchange-rate break (NMC is in "
                        "current US$ at market rates)")
