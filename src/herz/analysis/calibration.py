@@ -104,16 +104,18 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from herz.data import loaders
 from herz.data.loaders import MilexSeries
 from herz.errors import ParameterError, require_choice
-from herz.rng import child_seed
+from herz.rng import RngLike, as_generator, child_seed
 from herz.world import Mechanisms, WorldParams, initial_state, run_batch, simulate, step
 from herz.world.noise import world_keys
 
@@ -125,11 +127,15 @@ __all__ = [
     "CALIBRATION_MECHANISMS",
     "COUNTERFACTUAL_KEYS",
     "DEFAULT_FIT",
+    "FATIGUE_PROFILE",
     "FITTABLE",
+    "MEASURES",
     "MIN_YEARS",
     "MOMENT_NAMES",
     "CalibrationResult",
     "CounterfactualResult",
+    "FatigueProfile",
+    "burden_series",
     "calibrate",
     "calibrate_dyad",
     "calibrated_world",
@@ -137,6 +143,7 @@ __all__ = [
     "counterfactual_figure",
     "moments",
     "parse_changes",
+    "profile_fatigue",
     "simulate_dyad",
 ]
 
@@ -152,6 +159,11 @@ FITTABLE: tuple[str, ...] = ("reaction", "fatigue", "grievance", "perception_noi
 DEFAULT_FIT: tuple[str, ...] = ("reaction", "grievance", "perception_noise")
 #: Fewest years of data for a calibration.
 MIN_YEARS = 12
+#: Simulated dyads at the estimate for the moments' covariance of the J test.
+J_WORLDS = 400
+#: Fatigue values of the profile: Richardson's a over the range the literature's fits span.
+FATIGUE_PROFILE: tuple[float, ...] = (0.02, 0.05, 0.1, 0.2, 0.3)
+MEASURES: tuple[str, ...] = ("spending", "burden")
 
 #: Search bounds of the fitted parameters.
 BOUNDS: dict[str, tuple[float, float]] = {
@@ -183,6 +195,28 @@ _SIGNAL_KEYS = ("signal_cost", "signal_offense_cut", "signal_interval", "verific
 _LOG_FLOOR = 1e-6
 #: Penalty value of the objective where simulated moments are not finite.
 _BAD = 1e12
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def _root_seed(seed: int | None, rng: RngLike) -> int:
+    """One int root seed from ``seed`` or ``rng`` (an error if both are given; default 0).
+
+    The world keys its runs by an int root (``child_seed``), so a Generator given
+    as ``rng`` contributes one draw; an int or SeedSequence is used as given.
+    """
+    if seed is not None and rng is not None:
+        raise ParameterError("seed/rng", (seed, rng), "give one of seed and rng, not both")
+    if seed is not None:
+        return int(seed)
+    if rng is None:
+        return 0
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        return int(rng)
+    if isinstance(rng, np.random.SeedSequence):
+        return int(rng.generate_state(1)[0])
+    return int(as_generator(rng).integers(0, 2**63 - 1))
 
 
 # --------------------------------------------------------------------------- moments
@@ -286,6 +320,52 @@ class CalibrationResult:
     converged: bool
     seconds: float
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: Hansen's J statistic of the overidentifying moments, its degrees of freedom
+    #: (moments minus fitted parameters) and p-value (chi-square)
+    j_stat: float = float("nan")
+    j_df: int = 0
+    j_p: float = float("nan")
+    #: what the series measure: "spending" or "burden" (share of GDP)
+    measure: str = "spending"
+
+    @property
+    def misfit(self) -> NDArray[np.float64]:
+        """(data - fitted) / sd of one simulated dyad, per moment."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray((self.moments_data - self.moments_fitted) / self.moments_sd)
+
+    @property
+    def caveats(self) -> tuple[str, ...]:
+        """What a reader must know before reading the calibrated world as the dyad's."""
+        out = []
+        if self.j_df > 0 and np.isfinite(self.j_p):
+            verdict = "rejects" if self.j_p < 0.05 else "does not reject"
+            out.append(f"overidentification: J = {self.j_stat:.2f} on {self.j_df} df, "
+                       f"p = {self.j_p:.3g}: the test {verdict} the world at 5%")
+        bad = [(n, d, f, z) for n, d, f, z in zip(MOMENT_NAMES, self.moments_data,
+                                                     self.moments_fitted, self.misfit,
+                                                     strict=True) if abs(z) > 1.5]
+        for n, d, f, z in bad:
+            out.append(f"misfit: {n} data {d:+.3f}, fitted {f:+.3f} (z = {z:+.1f})")
+        lagged = [MOMENT_NAMES.index("corr_A_on_lagged_B"), MOMENT_NAMES.index("corr_B_on_lagged_A")]
+        if any(np.sign(self.moments_data[i]) != np.sign(self.moments_fitted[i]) for i in lagged):
+            out.append("the lagged cross-correlations (the moments that carry reaction) are "
+                       "matched in sign only partly: the fitted reaction is not the data's "
+                       "lead-lag pattern")
+        if "fatigue" not in self.fit:
+            out.append(f"fatigue fixed at {self.params['fatigue']:g}: reaction and fatigue are "
+                       "not separately identified by these moments; see the fatigue profile")
+        if self.measure == "spending":
+            out.append("spending levels: common trend growth (economic growth, and inflation "
+                       "in nominal NMC) is read by the world as arms dynamics; use the "
+                       "military burden (SIPRI share of GDP) where it exists")
+        out += [f"{n} is at its search bound" for n in self.at_bound]
+        return tuple(out)
+
+    def series(self) -> MilexSeries:
+        """The observed series the world was calibrated to."""
+        return MilexSeries(self.dyad, np.asarray(self.years), self.observed[:, 0].copy(),
+                           self.observed[:, 1].copy(), self.unit, self.source)
 
     @property
     def n_years(self) -> int:
@@ -332,6 +412,13 @@ class CalibrationResult:
             "fixed": {k: v for k, v in self.world().to_dict().items() if k not in self.fit},
             "seed": self.seed, "sim_worlds": self.sim_worlds, "n_evals": self.n_evals,
             "converged": self.converged, "seconds": self.seconds, "notes": list(self.notes),
+            "measure": self.measure,
+            "overidentification": {"J": self.j_stat, "df": self.j_df, "p": self.j_p,
+                                   "test": "Hansen J with the moments' covariance over "
+                                           f"{J_WORLDS} simulated dyads at the estimate, "
+                                           "times (1 + 1/sim_worlds)"},
+            "misfit_z": dict(zip(MOMENT_NAMES, map(float, self.misfit), strict=True)),
+            "caveats": list(self.caveats),
         }
 
 
@@ -440,10 +527,12 @@ def _kstep(obj: _Objective, target: NDArray[np.float64], x: NDArray[np.float64],
 
 
 def calibrate(series: MilexSeries, fit: tuple[str, ...] | list[str] = DEFAULT_FIT,
-              fixed: dict[str, float] | None = None, bootstrap: int = 50, seed: int = 0,
+              fixed: dict[str, float] | None = None, bootstrap: int = 50,
+              seed: int | None = None, rng: RngLike = None,
               level: float = 0.95, refit: str = "kstep", k: int = 3, sim_worlds: int = 24,
               start_points: int = 16, maxfev: int = 200, refit_maxfev: int = 100,
-              scaling: str = "mean") -> CalibrationResult:
+              scaling: str = "mean", measure: str = "spending",
+              emphasis: dict[str, float] | None = None) -> CalibrationResult:
     """Fit the two-state world to a dyad's spending by SMM; bootstrap the intervals.
 
     Parameters
@@ -457,9 +546,10 @@ def calibrate(series: MilexSeries, fit: tuple[str, ...] | list[str] = DEFAULT_FI
         Values of parameters of :data:`FITTABLE` that are not fitted.
     bootstrap : int
         Parametric-bootstrap replicates B (0: no intervals).
-    seed : int
-        Root seed: the estimation's simulated dyads are ``child_seed(seed, 0)``'s
-        worlds, the bootstrap data sets ``child_seed(seed, 1)``'s.
+    seed, rng : int, or a Generator / SeedSequence / int
+        Root seed, given as ``seed`` or ``rng`` (not both; default 0): the
+        estimation's simulated dyads are ``child_seed(seed, 0)``'s worlds, the
+        bootstrap data sets ``child_seed(seed, 1)``'s.
     level : float
         Coverage of the percentile intervals.
     refit : "kstep" or "full"
@@ -481,6 +571,13 @@ def calibrate(series: MilexSeries, fit: tuple[str, ...] | list[str] = DEFAULT_FI
     start_points, maxfev, refit_maxfev : int
         Size of the Sobol start design; most evaluations of each stage of the fit
         and of a ``full`` bootstrap refit.
+    measure : "spending" or "burden"
+        What the series are (recorded; the caveats depend on it).
+    emphasis : dict, optional
+        Multipliers of the weights of named moments (e.g. ``{"corr_A_on_lagged_B": 10,
+        "corr_B_on_lagged_A": 10}`` to make the fit match the lagged cross-correlations,
+        the moments that carry reaction); the J test is unaffected (it uses the full
+        covariance).
 
     Notes
     -----
@@ -490,6 +587,7 @@ def calibrate(series: MilexSeries, fit: tuple[str, ...] | list[str] = DEFAULT_FI
     intervals of a parametric bootstrap.
     """
     t_start = time.perf_counter()
+    seed = _root_seed(seed, rng)
     fit = tuple(fit)
     if not fit or len(set(fit)) != len(fit) or any(f not in FITTABLE for f in fit):
         raise ParameterError("fit", ",".join(fit), "must be distinct names among "
@@ -504,6 +602,7 @@ def calibrate(series: MilexSeries, fit: tuple[str, ...] | list[str] = DEFAULT_FI
     if bootstrap == 1:
         raise ParameterError("bootstrap", bootstrap, "must be 0 (no intervals) or >= 2")
     require_choice("refit", refit, ("kstep", "full"))
+    require_choice("measure", measure, MEASURES)
     if not 0.5 <= level < 1.0:
         raise ParameterError("level", level, "must be in [0.5, 1)")
     if sim_worlds < 2:
@@ -529,15 +628,34 @@ def calibrate(series: MilexSeries, fit: tuple[str, ...] | list[str] = DEFAULT_FI
     x_def = np.clip(np.array([float(getattr(defaults, f)) for f in fit]), *_bounds(fit))
 
     # stage 1: weights at the world's defaults, Nelder-Mead from the best design point
-    obj.weights = _weights(obj.sim_moments(x_def))
+    boost = np.ones(len(MOMENT_NAMES))
+    for name, factor in (emphasis or {}).items():
+        if name not in MOMENT_NAMES:
+            raise ParameterError("emphasis", name, "must name moments among "
+                                 + ", ".join(MOMENT_NAMES))
+        if not factor > 0:
+            raise ParameterError(f"emphasis[{name}]", factor, "must be > 0")
+        boost[MOMENT_NAMES.index(name)] = float(factor)
+    obj.weights = _weights(obj.sim_moments(x_def)) * boost
     start = _start(obj, target, start_points, seed, x_def)
     x1, _, _ = _minimise(obj, target, start, 0.1, maxfev)
     # stage 2: weights at the first-stage estimate
-    obj.weights = _weights(obj.sim_moments(x1))
+    obj.weights = _weights(obj.sim_moments(x1)) * boost
     x, fun, ok = _minimise(obj, target, x1, 0.03, maxfev)
     sims = obj.sim_moments(x)
     fitted = sims.mean(axis=0)
     msd = sims.std(axis=0, ddof=1)
+
+    big = moments(_paths(calibrated_world(x0, obj.theta(x)), steps,
+                         world_keys(int(child_seed(seed, 3).generate_state(1)[0]), J_WORLDS)))
+    big = big[np.isfinite(big).all(axis=1)]
+    cov = np.cov(big.T) * (1.0 + 1.0 / sim_worlds)
+    dev = target - fitted
+    j_stat = float(dev @ np.linalg.pinv(cov) @ dev)
+    j_df = len(MOMENT_NAMES) - len(fit)
+    from scipy.stats import chi2
+
+    j_p = float(chi2.sf(j_stat, j_df)) if j_df > 0 else float("nan")
 
     jac = _jacobian(obj, x)
     lo, hi = _bounds(fit)
@@ -593,7 +711,7 @@ def calibrate(series: MilexSeries, fit: tuple[str, ...] | list[str] = DEFAULT_FI
         moments_fitted=fitted, moments_sd=msd, identified=identified, at_bound=tuple(at_bound),
         jacobian_singular_values=np.asarray(sv, dtype=np.float64), seed=int(seed), sim_worlds=sim_worlds,
         n_evals=obj.n_evals, converged=ok, seconds=time.perf_counter() - t_start,
-        notes=(*series.notes, *notes))
+        notes=(*series.notes, *notes), j_stat=j_stat, j_df=j_df, j_p=j_p, measure=measure)
 
 
 def _weights(sims: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -602,26 +720,123 @@ def _weights(sims: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.asarray(1.0 / np.maximum(np.where(np.isfinite(var), var, 1.0), floor))
 
 
+def burden_series(dyad: str, start: int | None = None, end: int | None = None) -> MilexSeries:
+    """The military burden of a dyad: SIPRI's spending as a percent of GDP, by year.
+
+    The longest gap-free run of years with both shares (within ``start``-``end``
+    if given). Burden removes the common trend of economic growth and of prices
+    that spending levels carry; SIPRI gives it for the 20 shipped countries from
+    1949 (USSR 1988-1990 only, North Korea never).
+    """
+    from herz.analysis.empirical import _longest_run
+
+    a, b = loaders.split_dyad(dyad)
+    frame = loaders.sipri()
+    cols = []
+    for abb in (a, b):
+        rows = frame[(frame.stateabb == abb) & frame.milex_share_gdp_pct.notna()]
+        if rows.empty:
+            raise ParameterError("dyad", dyad, f"{abb} has no SIPRI share of GDP; SIPRI burden "
+                                 "exists for " + ", ".join(sorted(set(frame.dropna(
+                                     subset=["milex_share_gdp_pct"]).stateabb))))
+        cols.append(rows.groupby("year")["milex_share_gdp_pct"].first())
+    both = pd.concat(cols, axis=1, join="inner").sort_index()
+    lo = int(both.index.min()) if start is None else start
+    hi = int(both.index.max()) if end is None else end
+    run = _longest_run(both, lo, hi, True)
+    if run is None:
+        raise ParameterError("years", f"{lo}-{hi}", f"{dyad} has no years with SIPRI burden "
+                             "for both states")
+    sub = both.loc[run[0]:run[1]]
+    return MilexSeries(f"{a}-{b}", sub.index.to_numpy(), sub.iloc[:, 0].to_numpy(float),
+                       sub.iloc[:, 1].to_numpy(float), "percent of GDP", "SIPRI 2024",
+                       (f"military burden (SIPRI share of GDP), {run[0]}-{run[1]}",))
+
+
 def calibrate_dyad(dyad: str, source: str = "nmc", start: int | None = None,
-                   end: int | None = None, **kwargs: Any) -> CalibrationResult:
+                   end: int | None = None, measure: str = "spending",
+                   **kwargs: Any) -> CalibrationResult:
     """Calibrate the world to a real dyad (``USA-RUS``, ``IND-PAK``; COW abbreviations).
 
     Without ``start``/``end`` the span is that of ``herz dyad``
     (:func:`herz.analysis.empirical.default_span`: the longest strategic-rivalry
     window with data for both); NMC spans across 1913/1914 are put on the
-    dollar scale at the gold parity, as there. ``kwargs`` go to :func:`calibrate`.
+    dollar scale at the gold parity, as there. ``measure="burden"`` calibrates
+    to the military burden (:func:`burden_series`, SIPRI) instead of spending,
+    so that trend growth is not read as reaction. ``kwargs`` go to :func:`calibrate`.
     """
     from herz.analysis import empirical as em
 
     require_choice("source", source, loaders.SOURCES)
+    require_choice("measure", measure, MEASURES)
     a, b = loaders.split_dyad(dyad)
     key = f"{a}-{b}"
+    if measure == "burden":
+        return calibrate(burden_series(key, start, end), measure="burden", **kwargs)
     if start is None and end is None:
         start, end, _ = em.default_span(key, source, "log")
     crosses = (source == "nmc" and (start or 0) < loaders.NMC_CURRENCY_BREAK <= (end or 9999))
     series = loaders.dyad_milex(key, start, end, source=source,
                                 convert_to_usd=crosses)
     return calibrate(series, **kwargs)
+
+
+@dataclass(frozen=True)
+class FatigueProfile:
+    """The calibration refitted at each fixed fatigue, with each counterfactual's ratio."""
+
+    values: tuple[float, ...]
+    fits: tuple[CalibrationResult, ...]
+    labels: tuple[str, ...]
+    #: (len(labels), len(values), 3, 2): quantiles over worlds of the final-year ratio
+    final_ratio: NDArray[np.float64]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values: per fatigue the objective, J test, fitted values and ratios."""
+        left, right = self.fits[0].dyad.split("-")
+        rows = []
+        for i, (v, f) in enumerate(zip(self.values, self.fits, strict=True)):
+            rows.append({
+                "fatigue": v, "objective": f.objective, "J": f.j_stat, "J_p": f.j_p,
+                "params": {k: f.params[k] for k in f.fit},
+                "final_year_ratio": {lab: {s: self.final_ratio[c, i, :, k].tolist()
+                                           for k, s in enumerate((left, right))}
+                                     for c, lab in enumerate(self.labels)}})
+        return {"values": list(self.values), "rows": rows,
+                "spread": {lab: {s: [float(self.final_ratio[c, :, 1, k].min()),
+                                     float(self.final_ratio[c, :, 1, k].max())]
+                                 for k, s in enumerate((left, right))}
+                           for c, lab in enumerate(self.labels)}}
+
+
+def profile_fatigue(series: MilexSeries, changes: list[dict[str, Any]],
+                    values: tuple[float, ...] = FATIGUE_PROFILE, worlds: int = 100,
+                    seed: int | None = None, rng: RngLike = None,
+                    **kwargs: Any) -> FatigueProfile:
+    """Refit the world at each fixed fatigue in ``values``; run each counterfactual there.
+
+    Fatigue (Richardson's a) is not identified apart from reaction by growth
+    moments, so instead of fixing it the profile shows how the fit (objective,
+    J) and each counterfactual's median final-year ratio move over its plausible
+    range. ``kwargs`` go to :func:`calibrate` (fatigue must not be fitted).
+    """
+    if not values or any(not 0.0 <= v <= 1.0 for v in values):
+        raise ParameterError("values", values, "must be fatigue values in [0, 1]")
+    seed = _root_seed(seed, rng)
+    fit = tuple(kwargs.pop("fit", DEFAULT_FIT))
+    if "fatigue" in fit:
+        raise ParameterError("fit", ",".join(fit), "must not include fatigue in a profile")
+    kwargs.setdefault("bootstrap", 0)
+    fits = []
+    ratios = np.full((len(changes), len(values), 3, 2), np.nan)
+    for i, v in enumerate(values):
+        res = calibrate(series, fit=fit, fixed={"fatigue": float(v)}, seed=seed, **kwargs)
+        fits.append(res)
+        for c, ch in enumerate(changes):
+            cf = counterfactual(res, ch, worlds=worlds, seed=seed, worlds_per_draw=0)
+            ratios[c, i] = cf.final_ratio
+    labels = tuple(", ".join(f"{k}={_fmt(x)}" for k, x in ch.items()) for ch in changes)
+    return FatigueProfile(tuple(float(v) for v in values), tuple(fits), labels, ratios)
 
 
 # -------------------------------------------------------------------- counterfactuals
@@ -728,8 +943,8 @@ def _fmt(v: Any) -> Any:
 
 
 def counterfactual(result: CalibrationResult, changes: dict[str, Any], worlds: int = 200,
-                   seed: int = 0, horizon: int = 0, band: float = 0.9,
-                   worlds_per_draw: int = 8) -> CounterfactualResult:
+                   seed: int | None = None, horizon: int = 0, band: float = 0.9,
+                   worlds_per_draw: int = 8, rng: RngLike = None) -> CounterfactualResult:
     """Run the calibrated dyad from its first year with ``changes``, beside the baseline.
 
     Both runs use the same ``worlds`` world keys (common random numbers), so
@@ -740,8 +955,10 @@ def counterfactual(result: CalibrationResult, changes: dict[str, Any], worlds: i
 
     Parameter uncertainty: for each bootstrap draw of the fitted parameters the
     pair is run again on ``worlds_per_draw`` worlds (0: skip), and the median
-    ratio per draw is summarised by the same quantiles over draws.
+    ratio per draw is summarised by the same quantiles over draws. The root
+    seed is ``seed`` or ``rng`` (not both; default 0).
     """
+    seed = _root_seed(seed, rng)
     if not 0.0 < band < 1.0:
         raise ParameterError("band", band, "must be in (0, 1)")
     if isinstance(horizon, bool) or int(horizon) != horizon or horizon < 0:
@@ -775,7 +992,8 @@ def counterfactual(result: CalibrationResult, changes: dict[str, Any], worlds: i
             theta = {**result.params, **dict(zip(result.fit, map(float, xb), strict=True))}
             pb = _paths(calibrated_world(result.x0, theta), steps, keys)
             ps = _paths(calibrated_world(result.x0, theta, **over), steps, keys)
-            with np.errstate(divide="ignore", invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all worlds at zero: NaN
                 per[b, 0] = np.nanmedian(ps[:, -1, :] / pb[:, -1, :], axis=0)
                 per[b, 1] = np.nanmedian(ps.sum(axis=1) / pb.sum(axis=1), axis=0)
         fr_p = np.nanquantile(per[:, 0], qs, axis=0)
@@ -819,5 +1037,8 @@ def counterfactual_figure(result: CalibrationResult,
     axes[0].legend(fontsize=8, loc="upper left")
     fig.suptitle(f"{result.dyad} ({result.source}): calibrated world and counterfactuals "
                  "(median and band over simulated worlds)", fontsize=10)
-    fig.tight_layout()
+    caveats = result.caveats
+    fig.tight_layout(rect=(0.0, 0.04 + 0.028 * len(caveats), 1.0, 1.0))
+    fig.text(0.01, 0.01, "Caveats:\n" + "\n".join(f"- {c}" for c in caveats), fontsize=6.5,
+             va="bottom", ha="left", wrap=True)
     return fig

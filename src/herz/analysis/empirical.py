@@ -6,42 +6,49 @@ the question Richardson's model poses, in the two ways the empirical literature
 asks it:
 
 1. **Richardson's system, fitted by least squares** (via
-   :func:`herz.models.richardson.fit_system`) in *levels* (the yearly change of
-   each side's spending on both sides' earlier levels: k, a, g and l, b, h) and
-   in *first differences* (the same regression on the yearly changes, so that a
-   common trend or a drifting grievance term drops out), each with standard
-   errors and the stability verdict a*b > k*l.
-2. **Action-reaction tests in both directions** on log spending (by default):
-   augmented Dickey-Fuller tests say whether each series is stationary in log
-   levels or in growth rates; the lag order is chosen by AIC
-   (``VAR.select_order``); Engle-Granger and Johansen tests say whether the two
-   share a stochastic trend. The model then follows from the pre-tests: a VAR
-   in log levels when both are stationary, a vector error-correction model
-   (VECM, cointegration rank 1) when both are I(1) and cointegrated, a VAR in
-   growth rates (first differences of logs) when both are I(1) and not
-   cointegrated, and a Toda-Yamamoto lag-augmented VAR in levels when the
-   orders differ or a series is not stationary even in differences (the test
-   stays valid whatever the order of integration). Its Granger-causality
-   Wald/F test is the *model* test; ``grangercausalitytests`` on the stationary
-   representation (levels if both series are stationary, else differences) is
-   the *Granger* test beside it (the two coincide when the model is a plain VAR).
-   The lag order is chosen by BIC (or AIC) with ``VAR.select_order``.
+   :func:`herz.models.richardson.fit_system`, the lagged-level regressor that
+   is exact for the discrete map) in *levels* and in *first differences*, each
+   with standard errors, Holm-adjusted p-values over the fit's six
+   coefficients and the stability verdict a*b > k*l.
+2. **Action-reaction tests in both directions** on log spending (by default),
+   done as the time-series textbooks prescribe (:mod:`herz.analysis.timeseries`):
+   ADF and KPSS together, the deterministic term (constant, or constant and
+   trend) chosen by test, Zivot-Andrews for a one-time break; the lag order p
+   chosen by BIC (or AIC) on the VAR *in levels*; the Toda-Yamamoto Wald test
+   on the levels VAR with p + d_max lags (d_max the highest order of
+   integration found), which stays valid whatever the orders of integration and
+   cointegration; the sign and size of the reaction (the sum of the p tested
+   coefficients) from that same model, with a wild-bootstrap interval and the
+   power of the test against a stated reaction. Johansen and Engle-Granger
+   cointegration tests are reported beside it, as description: the verdict does
+   not depend on them. Optional war dummies (one impulse per year the pair was
+   at war in COW) take the war years out of the test.
+
+Every family of tests a command runs is adjusted (Holm by default, or
+Benjamini-Hochberg): the two directions of ``herz dyad``, every direction of
+every episode in ``herz dyads``; the raw p-value is reported beside the
+adjusted one.
 
 Verdict for "B's spending reacts to A's" (alpha = 0.05 by default):
 
-- ``reacts``: model test p < alpha, Granger test p < 2*alpha, and the summed
-  lagged response of B to A is positive (a rise answered by a rise);
-- ``does not react``: both p-values >= 2*alpha;
-- ``inconclusive``: anything else: the tests disagree, the response is
-  significant but negative, or fewer than :data:`MIN_YEARS_VERDICT` years.
+- ``reacts``: adjusted p < alpha and the summed reaction is positive;
+- ``does not react``: adjusted p >= alpha *and* the upper end of the effect
+  interval is below the smallest reaction of interest (0.2 by default: a 1%
+  rise in A's spending answered by a 0.2% rise in B's, summed over the tested
+  lags). A failure to reject alone is not evidence of no reaction;
+- ``inconclusive``: anything else: a significant but negative response, an
+  interval that admits the reaction of interest, or fewer than
+  :data:`MIN_YEARS_VERDICT` years.
 
 "Mutual reaction" means both directions react.
 
-Data handling, stated in every result: COW NMC (the default source) is nominal,
-in pounds to 1913 and dollars from 1914; a span that crosses the break is put
-on the dollar scale at the gold parity (US$4.8665/GBP); COW's RUS (365) joins
-the USSR and the Russian Federation (SIPRI keeps them apart); the default span
-of a dyad is its strategic rivalry (Thompson, Sakuwa & Suhas 2021) cut to the
+Data handling, stated in every result: COW NMC (the default source) is nominal
+current dollars at market exchange rates (pounds to 1913; a span across the
+break is put on the dollar scale at the gold parity); devaluations and source
+splices show as jumps, which :func:`herz.data.quality.spending_breaks` flags
+(India 1967, Pakistan 1972, the USSR's 1989 splice); COW's RUS (365) joins the
+USSR and the Russian Federation (SIPRI keeps them apart); the default span of a
+dyad is its strategic rivalry (Thompson, Sakuwa & Suhas 2021) cut to the
 longest run of years in which both series are present (and positive, for logs).
 
 References
@@ -51,18 +58,17 @@ Richardson, L. F. (1960). *Arms and Insecurity*. Pittsburgh: Boxwood Press.
 Granger, C. W. J. (1969). Investigating causal relations by econometric models
 and cross-spectral methods. *Econometrica* 37(3): 424-438. doi:10.2307/1912791.
 
-Engle, R. F. & Granger, C. W. J. (1987). Co-integration and error correction.
-*Econometrica* 55(2): 251-276. doi:10.2307/1913236.
-
-Johansen, S. (1991). Estimation and hypothesis testing of cointegration vectors
-in Gaussian vector autoregressive models. *Econometrica* 59(6): 1551-1580.
-
 Toda, H. Y. & Yamamoto, T. (1995). Statistical inference in vector
 autoregressions with possibly integrated processes. *Journal of Econometrics*
 66(1-2): 225-250. doi:10.1016/0304-4076(94)01616-8.
 
-Lütkepohl, H. (2005). *New Introduction to Multiple Time Series Analysis*.
-Springer. (Granger-causality tests in VAR and VECM, ch. 3 and 7.)
+Engle, R. F. & Granger, C. W. J. (1987). Co-integration and error correction.
+*Econometrica* 55(2): 251-276. Johansen, S. (1991). Estimation and hypothesis
+testing of cointegration vectors in Gaussian vector autoregressive models.
+*Econometrica* 59(6): 1551-1580.
+
+Holm, S. (1979). A simple sequentially rejective multiple test procedure.
+*Scandinavian Journal of Statistics* 6(2): 65-70.
 
 Wallace, M. D. (1979). Arms races and escalation: some new evidence. *Journal of
 Conflict Resolution* 23(1): 3-16. Diehl, P. F. (1983). Arms races and escalation:
@@ -75,42 +81,46 @@ Peace Research* 42(2): 131-147.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import itertools
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from herz.analysis import timeseries as ts
+from herz.analysis.timeseries import UnitRoot
 from herz.data import loaders
 from herz.data.loaders import MilexSeries
+from herz.data.quality import spending_breaks
 from herz.errors import ParameterError, require_choice
 from herz.models import richardson as rm
 from herz.rng import RngLike, as_generator
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
 __all__ = [
+    "EFFECT_OF_INTEREST",
     "MIN_YEARS",
     "MIN_YEARS_VERDICT",
     "CrossTab",
     "DirectionTest",
     "DyadAnalysis",
-    "Stationarity",
+    "UnitRoot",
     "Verdict",
     "analyse_dyad",
     "analyse_rivalries",
     "analyse_series",
     "cross_tabulate",
     "default_span",
+    "direction_verdict",
     "pair_spending",
     "rivalry_windows",
     "simulate_reaction",
-    "verdict_figure",
+    "war_years",
 ]
 
 Transform = Literal["log", "level"]
@@ -120,7 +130,11 @@ MIN_YEARS = 12
 CRITERIA: tuple[str, ...] = ("bic", "aic")
 #: Fewest consecutive years for which a verdict other than "inconclusive" is given.
 MIN_YEARS_VERDICT = 20
-
+#: The smallest summed reaction of interest (an elasticity on log spending): "does not
+#: react" needs the effect interval to lie below it.
+EFFECT_OF_INTEREST = 0.2
+#: Wild-bootstrap replicates of the effect intervals.
+BOOTSTRAP = 999
 
 class Verdict(enum.StrEnum):
     """Whether one side's spending reacts to the other's."""
@@ -131,51 +145,50 @@ class Verdict(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class Stationarity:
-    """ADF tests on one series: in (log) levels with trend, and in first differences.
-
-    ``order`` is 0 (stationary around a trend in levels), 1 (stationary in
-    differences) or 2 (not stationary even in differences at ``alpha``).
-    """
-
-    state: str
-    adf_level_p: float
-    adf_diff_p: float
-    order: int
-
-    def describe(self) -> str:
-        """One line: the p-values and the order of integration read from them."""
-        what = {0: "stationary in levels (around a trend)", 1: "I(1): stationary in differences",
-                2: "not stationary even in differences"}[self.order]
-        return (f"{self.state}: ADF p = {self.adf_level_p:.3f} (levels, trend), "
-                f"{self.adf_diff_p:.3f} (differences): {what}")
-
-
-@dataclass(frozen=True)
 class DirectionTest:
-    """The action-reaction test of one direction: ``caused`` reacting to ``causing``."""
+    """The action-reaction test of one direction: ``caused`` reacting to ``causing``.
+
+    ``p_value`` is the Toda-Yamamoto Wald test's; ``p_adjusted`` the same after
+    the command's multiple-testing adjustment (``adjustment``); ``effect`` the
+    summed reaction over the tested lags with its wild-bootstrap interval;
+    ``power`` the test's power at alpha against a summed reaction of
+    ``effect_of_interest``; ``mde`` the smallest summed reaction it detects
+    with 80% power.
+    """
 
     causing: str
     caused: str
     verdict: Verdict
     model: str
-    model_p: float
-    granger_p: float
+    p_value: float
+    p_adjusted: float
+    adjustment: str
     lag: int
-    response: float
+    dmax: int
+    effect: float
+    effect_low: float
+    effect_high: float
+    power: float
+    mde: float
+    effect_of_interest: float
     reason: str
 
     def line(self) -> str:
-        """The one-line verdict with the p-values behind it."""
+        """The one-line verdict with the numbers behind it."""
         return (f"{self.caused} {self.verdict.value} to {self.causing}: {self.model} p = "
-                f"{self.model_p:.3g}, Granger p = {self.granger_p:.3g}, "
-                f"lag {self.lag}, summed response {self.response:+.3g} ({self.reason})")
+                f"{self.p_value:.3g} (raw), {self.p_adjusted:.3g} ({self.adjustment}); summed "
+                f"reaction {self.effect:+.3g} [{self.effect_low:+.3g}, {self.effect_high:+.3g}]; "
+                f"power {self.power:.2f} against {self.effect_of_interest:g}, 80%-detectable "
+                f"{self.mde:.3g} ({self.reason})")
 
     def to_dict(self) -> dict[str, Any]:
         """Return the test as a plain dict."""
         return {"causing": self.causing, "caused": self.caused, "verdict": self.verdict.value,
-                "model": self.model, "model_p": self.model_p, "granger_p": self.granger_p,
-                "lag": self.lag, "response": self.response, "reason": self.reason,
+                "model": self.model, "p_value": self.p_value, "p_adjusted": self.p_adjusted,
+                "adjustment": self.adjustment, "lag": self.lag, "dmax": self.dmax,
+                "effect": self.effect, "effect_interval": [self.effect_low, self.effect_high],
+                "power": self.power, "mde_80": self.mde,
+                "effect_of_interest": self.effect_of_interest, "reason": self.reason,
                 "line": self.line()}
 
 
@@ -188,12 +201,15 @@ class DyadAnalysis:
     span_reason: str
     levels_fit: rm.SystemFit
     differences_fit: rm.SystemFit | None
-    stationarity: tuple[Stationarity, Stationarity]
+    stationarity: tuple[UnitRoot, UnitRoot]
     cointegration: dict[str, Any]
     lag: int
     directions: tuple[DirectionTest, DirectionTest]
     alpha: float
     notes: tuple[str, ...] = field(default_factory=tuple)
+    trend: str = "c"
+    war_dummy_years: tuple[int, ...] = ()
+    data_warnings: tuple[str, ...] = ()
 
     @property
     def dyad(self) -> str:
@@ -213,15 +229,7 @@ class DyadAnalysis:
     @property
     def pattern(self) -> str:
         """``mutual``, ``one-way``, ``none`` (neither reacts) or ``inconclusive``."""
-        v = [d.verdict for d in self.directions]
-        reacts = sum(x is Verdict.REACTS for x in v)
-        if reacts == 2:
-            return "mutual"
-        if reacts == 1:
-            return "one-way"
-        if all(x is Verdict.NO_REACTION for x in v):
-            return "none"
-        return "inconclusive"
+        return _pattern([d.verdict for d in self.directions])
 
     def to_dict(self) -> dict[str, Any]:
         """Return the analysis as a plain dict (for --json)."""
@@ -234,17 +242,27 @@ class DyadAnalysis:
             "richardson_levels": self.levels_fit.to_dict(),
             "richardson_differences": (None if self.differences_fit is None
                                        else self.differences_fit.to_dict()),
-            "stationarity": [
-                {"state": t.state, "adf_level_p": t.adf_level_p, "adf_diff_p": t.adf_diff_p,
-                 "order": t.order, "line": t.describe()} for t in self.stationarity
-            ],
+            "stationarity": [t.to_dict() for t in self.stationarity],
+            "deterministic": self.trend,
             "cointegration": dict(self.cointegration),
-            "lag": self.lag,
+            "lag": self.lag, "war_dummy_years": list(self.war_dummy_years),
             "directions": [d.to_dict() for d in self.directions],
             "pattern": self.pattern, "mutual_reaction": self.mutual,
+            "data_warnings": list(self.data_warnings),
             "notes": [*s.notes, *self.notes],
         }
 
+
+def _pattern(verdicts: Sequence[Verdict | str]) -> str:
+    v = [Verdict(x) for x in verdicts]
+    reacts = sum(x is Verdict.REACTS for x in v)
+    if reacts == 2:
+        return "mutual"
+    if reacts == 1:
+        return "one-way"
+    if all(x is Verdict.NO_REACTION for x in v):
+        return "none"
+    return "inconclusive"
 
 # ------------------------------------------------------------------------ simulation
 
@@ -378,109 +396,63 @@ def default_span(
         raise ParameterError("dyad", dyad, f"has no rivalry years with {source} data for both")
     return max(windows, key=lambda w: (w[1] - w[0], w[0]))
 
-
 # ------------------------------------------------------------------------------ tests
 
 
-def _adf(values: NDArray[np.float64], regression: str) -> float:
-    from statsmodels.tsa.stattools import adfuller
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return float(adfuller(values, regression=regression, autolag="AIC")[1])
-
-
-def _stationarity(state: str, z: NDArray[np.float64], alpha: float) -> Stationarity:
-    p_level = _adf(z, "ct")
-    p_diff = _adf(np.diff(z), "c")
-    order = 0 if p_level < alpha else (1 if p_diff < alpha else 2)
-    return Stationarity(state, p_level, p_diff, order)
-
-
-def _select_lag(data: NDArray[np.float64], max_lags: int, criterion: str) -> int:
-    from statsmodels.tsa.api import VAR
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        sel = VAR(data).select_order(maxlags=max_lags, trend="c")
-    return max(1, int(getattr(sel, criterion)))
-
-
-def _granger_p(caused: NDArray[np.float64], causing: NDArray[np.float64], lag: int) -> float:
-    from statsmodels.tsa.stattools import grangercausalitytests
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = grangercausalitytests(np.column_stack([caused, causing]), maxlag=[lag])
-    return float(res[lag][0]["ssr_ftest"][1])
-
-
-def _toda_yamamoto_p(
-    levels: NDArray[np.float64], caused: int, causing: int, lag: int, dmax: int,
-) -> float:
-    """Toda-Yamamoto test: a VAR in levels with lag + dmax lags, Wald F on the first ``lag``.
-
-    Valid whatever the series' order of integration (up to ``dmax``) and
-    cointegration; the ``dmax`` extra lags are left untested.
-    """
-    import statsmodels.api as sm
-
-    total = lag + dmax
-    n = levels.shape[0]
-    y = levels[total:, caused]
-    cols = []
-    for j in range(1, total + 1):
-        cols.append(levels[total - j: n - j, caused])
-        cols.append(levels[total - j: n - j, causing])
-    trend = np.arange(n - total, dtype=float)
-    design = np.column_stack([np.ones(n - total), trend, *cols])
-    res = sm.OLS(y, design).fit()
-    # columns: const, trend, then (own, other) for lags 1..total; test "other" of lags 1..lag
-    restr = np.zeros((lag, design.shape[1]))
-    for j in range(lag):
-        restr[j, 2 + 2 * j + 1] = 1.0
-    return float(res.f_test(restr).pvalue)
-
-
-def _direction_verdict(
-    model_p: float, granger_p: float, response: float, alpha: float, n_years: int,
+def direction_verdict(
+    p_adjusted: float, effect: float, effect_high: float, alpha: float, n_years: int,
+    effect_of_interest: float = EFFECT_OF_INTEREST,
 ) -> tuple[Verdict, str]:
+    """The verdict rule of the module docstring, with its reason."""
     if n_years < MIN_YEARS_VERDICT:
         return Verdict.INCONCLUSIVE, f"only {n_years} years (< {MIN_YEARS_VERDICT})"
-    if model_p < alpha and granger_p < 2 * alpha:
-        if response > 0:
-            return Verdict.REACTS, "both tests reject no-reaction, positive response"
-        return Verdict.INCONCLUSIVE, "significant but negative response: not action-reaction"
-    if model_p >= 2 * alpha and granger_p >= 2 * alpha:
-        return Verdict.NO_REACTION, f"both p >= {2 * alpha:g}"
-    return Verdict.INCONCLUSIVE, "the two tests disagree or are borderline"
+    if p_adjusted < alpha:
+        if effect > 0:
+            return Verdict.REACTS, "adjusted p < alpha, positive summed reaction"
+        return Verdict.INCONCLUSIVE, "significant but negative reaction: not action-reaction"
+    if effect_high < effect_of_interest:
+        return Verdict.NO_REACTION, (f"not rejected, and the interval excludes a summed "
+                                     f"reaction of {effect_of_interest:g}")
+    return Verdict.INCONCLUSIVE, (f"not rejected, but the interval admits a summed reaction "
+                                  f"of {effect_of_interest:g}")
+
+
+def _dummies(years: NDArray[np.int64], dummy_years: Sequence[int]) -> NDArray[np.float64] | None:
+    inside = [y for y in sorted(set(int(v) for v in dummy_years)) if years[0] <= y <= years[-1]]
+    if not inside:
+        return None
+    return np.column_stack([(years == y).astype(float) for y in inside])
 
 
 def analyse_series(
     series: MilexSeries, transform: Transform = "log", alpha: float = 0.05,
     max_lags: int | None = None, span_reason: str = "span given by the caller",
-    criterion: str = "bic",
+    criterion: str = "bic", adjustment: str = "holm", dummy_years: Sequence[int] = (),
+    effect_of_interest: float = EFFECT_OF_INTEREST, bootstrap: int = BOOTSTRAP,
+    rng: RngLike = None,
 ) -> DyadAnalysis:
     """Analyse two aligned spending series: Richardson fits and action-reaction tests.
 
     ``transform="log"`` runs the time-series tests on log spending (needs
-    positive values); ``"level"`` on the raw values. The Richardson fits are
-    always in the series' own units. The lag order is chosen by ``criterion``
-    (``"bic"``, the default, or ``"aic"``) up to ``max_lags`` (default:
-    min(4, years // 10), at least 1). BIC is the default because, on series
-    simulated with a one-way reaction (tests/analysis/test_empirical.py), AIC's
-    longer lags made the test of the absent direction reject more often than
-    its nominal 5% (about 9-11% against 6-9% with BIC, 150 seeds).
+    positive values); ``"level"`` on the raw values. The lag order of the VAR in
+    levels is chosen by ``criterion`` (``"bic"``, the default, or ``"aic"``) up to
+    ``max_lags`` (default: min(4, years // 10), at least 1). ``dummy_years``
+    get one impulse dummy each (war years, see :func:`war_years`).
+    ``adjustment`` (``holm``, ``fdr_bh`` or ``none``) is applied over the two
+    directions. ``rng`` drives the wild bootstrap of the effect intervals.
     """
-    from statsmodels.tsa.api import VAR
     from statsmodels.tsa.stattools import coint
-    from statsmodels.tsa.vector_ar.vecm import VECM, select_coint_rank
+    from statsmodels.tsa.vector_ar.vecm import select_coint_rank
 
     require_choice("transform", transform, TRANSFORMS)
     require_choice("criterion", criterion, CRITERIA)
+    require_choice("adjustment", adjustment, ts.ADJUSTMENTS)
     if not 0 < alpha < 0.5:
         raise ParameterError("alpha", alpha, "must be between 0 and 0.5")
-    years = np.asarray(series.years)
+    if not effect_of_interest > 0:
+        raise ParameterError("effect_of_interest", effect_of_interest, "must be > 0")
+    gen = as_generator(rng)
+    years = np.asarray(series.years).astype(np.int64)
     n = len(years)
     if n < MIN_YEARS:
         raise ParameterError("years", f"{years[0]}-{years[-1]}",
@@ -493,7 +465,7 @@ def analyse_series(
             raise ParameterError("transform", "log", "needs positive spending in every year; "
                                  "choose a span without zeros or use --transform level")
         za, zb = np.log(xa), np.log(xb)
-        notes.append("time-series tests on log spending: growth rates are first differences")
+        notes.append("time-series tests on log spending: the summed reaction is an elasticity")
     else:
         za, zb = xa, xb
         notes.append("time-series tests on spending levels (no log transform)")
@@ -504,75 +476,68 @@ def analyse_series(
         diff_fit = rm.fit_system(years[1:], np.diff(xa), np.diff(xb), regressor="lagged",
                                  unit=series.unit + " per year")
 
-    st = (_stationarity(left, za, alpha), _stationarity(right, zb, alpha))
-    orders = (st[0].order, st[1].order)
+    yf = years.astype(float)
+    st = (ts.unit_root(left, za, yf, alpha), ts.unit_root(right, zb, yf, alpha))
+    trend = "ct" if "ct" in (st[0].deterministic, st[1].deterministic) else "c"
+    dmax = max(st[0].order, st[1].order)
     cap = max_lags if max_lags is not None else min(4, max(1, n // 10))
     if cap < 1:
         raise ParameterError("max_lags", max_lags, "must be >= 1")
-    dz = np.column_stack([np.diff(za), np.diff(zb)])
     levels = np.column_stack([za, zb])
-    both_stationary = orders == (0, 0)
-    stationary = levels if both_stationary else dz
-    lag = _select_lag(stationary, cap, criterion)
+    exog = _dummies(years, dummy_years)
+    lag = ts.select_lag_levels(levels, cap, criterion, trend, exog)
 
     coint_info: dict[str, Any] = {"tested": False}
-    cointegrated = False
-    if orders == (1, 1):
+    if min(st[0].order, st[1].order) >= 1:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            eg_ab = float(coint(za, zb, trend="c")[1])
-            eg_ba = float(coint(zb, za, trend="c")[1])
-            rank = int(select_coint_rank(levels, det_order=0, k_ar_diff=lag,
-                                         method="trace", signif=alpha).rank)
-        # ADF says both are I(1), so a trace rank of 2 (both stationary) cannot hold;
-        # read rank >= 1 as cointegration and impose rank 1.
-        cointegrated = rank >= 1
+            eg_ab = float(coint(za, zb, trend=trend)[1])
+            eg_ba = float(coint(zb, za, trend=trend)[1])
+            rank = int(select_coint_rank(levels, det_order=1 if trend == "ct" else 0,
+                                         k_ar_diff=max(0, lag - 1), method="trace",
+                                         signif=alpha).rank)
         coint_info = {"tested": True, "engle_granger_p": {f"{left} on {right}": eg_ab,
                                                           f"{right} on {left}": eg_ba},
-                      "johansen_trace_rank": rank, "cointegrated": cointegrated,
-                      "rule": f"cointegrated iff Johansen trace rank >= 1 at {alpha:g} "
-                              "(rank 1 imposed: ADF found both I(1))"}
+                      "johansen_trace_rank": rank,
+                      "deterministic": trend,
+                      "role": "description only: the Toda-Yamamoto test is valid with or "
+                              "without cointegration"}
     else:
-        coint_info["why_not"] = ("both series stationary in levels" if both_stationary
-                                 else "the series are not both I(1)")
+        coint_info["why_not"] = "a series is stationary in levels"
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if both_stationary:
-            model_name = f"VAR({lag}) in {'log levels' if transform == 'log' else 'levels'}"
-            var_res = VAR(levels).fit(lag, trend="c")
-        else:
-            var_res = VAR(dz).fit(lag, trend="c")
-            model_name = f"VAR({lag}) in {'growth rates' if transform == 'log' else 'differences'}"
-        vecm_res = None
-        toda_yamamoto = not both_stationary and orders != (1, 1)
-        if toda_yamamoto:
-            dmax = max(orders)
-            model_name = (f"Toda-Yamamoto VAR({lag}+{dmax}) in "
-                          f"{'log levels' if transform == 'log' else 'levels'}")
-        if cointegrated:
-            vecm_res = VECM(levels, k_ar_diff=lag, coint_rank=1, deterministic="ci").fit()
-            model_name = f"VECM(rank 1, {lag} lagged differences)"
-
-    directions = []
+    word = "log levels" if transform == "log" else "levels"
+    model_name = (f"Toda-Yamamoto VAR({lag}+{dmax}) in {word}" if dmax
+                  else f"VAR({lag}) in {word}")
+    model_name += ", constant and trend" if trend == "ct" else ", constant"
+    if exog is not None:
+        model_name += f", {exog.shape[1]} war-year dummies"
     names = (left, right)
+    raw = []
     for causing, caused in ((0, 1), (1, 0)):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if vecm_res is not None:
-                model_p = float(vecm_res.test_granger_causality(caused, causing).pvalue)
-            elif toda_yamamoto:
-                model_p = _toda_yamamoto_p(levels, caused, causing, lag, dmax)
-            else:
-                model_p = float(var_res.test_causality(caused, [causing], kind="f").pvalue)
-        granger_p = _granger_p(stationary[:, caused], stationary[:, causing], lag)
-        response = float(var_res.coefs[:, caused, causing].sum())
-        verdict, reason = _direction_verdict(model_p, granger_p, response, alpha, n)
-        directions.append(DirectionTest(names[causing], names[caused], verdict, model_name,
-                                        model_p, granger_p, lag, response, reason))
-    notes.append(f"lag order {lag} chosen by {criterion.upper()} (VAR.select_order, at most {cap})")
-    rep = "levels" if both_stationary else "differences"
-    notes.append(f"Granger test (grangercausalitytests) on the stationary representation: {rep}")
+        ty = ts.toda_yamamoto(levels, caused, causing, lag, dmax, trend, exog)
+        lo, hi = ts.wild_bootstrap_effect(ty, 1.0 - alpha, bootstrap, rng=gen)
+        raw.append((causing, caused, ty, lo, hi))
+    p_adj = ts.adjust([r[2].p_value for r in raw], adjustment)
+    directions = []
+    for (causing, caused, ty, lo, hi), pa in zip(raw, p_adj, strict=True):
+        verdict, reason = direction_verdict(float(pa), ty.effect, hi, alpha, n,
+                                            effect_of_interest)
+        directions.append(DirectionTest(
+            names[causing], names[caused], verdict, model_name, ty.p_value, float(pa),
+            adjustment, lag, dmax, ty.effect, lo, hi, ts.wald_power(ty, effect_of_interest, alpha),
+            ts.minimal_detectable_effect(ty, 0.8, alpha), effect_of_interest, reason))
+    notes.append(f"deterministic term {trend!r} chosen by test; lag order {lag} chosen by "
+                 f"{criterion.upper()} on the VAR in levels (at most {cap}); d_max = {dmax}")
+    notes.append(f"effect intervals: fixed-design wild bootstrap, {bootstrap} replicates, "
+                 f"{round(100 * (1 - alpha))}%; power from the noncentral F at alpha = {alpha:g}")
+    if not all(t.agree for t in st):
+        notes.append("ADF and KPSS disagree for a series: its order was taken as the higher one")
+    for t in st:
+        if t.za_break_year is not None and t.za_p < alpha <= t.adf_p:
+            notes.append(f"{t.state}: Zivot-Andrews rejects a unit root against a break in "
+                         f"{t.za_break_year} (p = {t.za_p:.3f}) where ADF does not: the series "
+                         "may be stationary around a broken trend; the verdict keeps d_max = "
+                         f"{dmax} (valid either way)")
     if diff_fit is not None:
         notes.append("Richardson in first differences: the yearly change of each side's "
                      "yearly change on both sides' earlier changes (k, l, a, b as in levels; "
@@ -580,8 +545,26 @@ def analyse_series(
                      "(random-walk); with white-noise shocks in levels OLS overstates a and b "
                      "(see docs/empirical.md)")
     return DyadAnalysis(series, transform, span_reason, levels_fit, diff_fit, st, coint_info,
-                        lag, (directions[0], directions[1]), alpha, tuple(notes))
+                        lag, (directions[0], directions[1]), alpha, tuple(notes), trend,
+                        tuple(int(y) for y in sorted(set(dummy_years))
+                              if years[0] <= y <= years[-1]), ())
 
+
+def war_years(dyad: str) -> list[int]:
+    """Years in which the pair was at war with each other (COW inter-state wars, ongoing)."""
+    w = loaders.wars(dyad)
+    return sorted({int(y) for y in w["year"]})
+
+
+def _data_warnings(series: MilexSeries, source: str, wars: Sequence[int]) -> list[str]:
+    """Jumps in either series; a year counts as a war year if that state was at war (COW)."""
+    a, b = series.dyad.split("-")
+    all_wars = loaders.wars()
+    out = []
+    for abb, values in ((a, series.a), (b, series.b)):
+        own = set(int(y) for y in all_wars.loc[all_wars.stateabb1 == abb, "year"])
+        out += spending_breaks(source, abb, series.years, values, own | set(wars))
+    return out
 
 def _break_notes(series: MilexSeries) -> list[str]:
     notes = []
@@ -610,7 +593,9 @@ def analyse_dyad(
     dyad: str, start: int | None = None, end: int | None = None, source: str = "nmc",
     transform: Transform = "log", alpha: float = 0.05, max_lags: int | None = None,
     deflator: pd.Series | None = None, deflator_base: int | None = None,
-    criterion: str = "bic",
+    criterion: str = "bic", adjustment: str = "holm", war_dummies: bool = False,
+    effect_of_interest: float = EFFECT_OF_INTEREST, bootstrap: int = BOOTSTRAP,
+    rng: RngLike = None,
 ) -> DyadAnalysis:
     """Is ``dyad`` an action-reaction arms race? Fits and tests over one span.
 
@@ -619,6 +604,9 @@ def analyse_dyad(
     defaults to the data's edge. NMC spans across 1913/1914 are converted to
     dollars at gold parity; ``deflator`` (a price index by year, see
     :func:`herz.data.read_deflator`) turns nominal series into real ones.
+    ``war_dummies`` adds one impulse dummy per year the pair was at war (COW).
+    Jumps in the data that are splices or devaluations are listed in
+    ``data_warnings``.
     """
     require_choice("source", source, loaders.SOURCES)
     require_choice("transform", transform, TRANSFORMS)
@@ -634,11 +622,12 @@ def analyse_dyad(
     crosses = (source == "nmc" and (start or 0) < loaders.NMC_CURRENCY_BREAK <= (end or 9999))
     series = loaders.dyad_milex(key, start, end, source=source, convert_to_usd=crosses,
                                 deflator=deflator, deflator_base=deflator_base)
-    result = analyse_series(series, transform, alpha, max_lags, reason, criterion)
+    wars = war_years(key)
+    result = analyse_series(series, transform, alpha, max_lags, reason, criterion, adjustment,
+                            wars if war_dummies else (), effect_of_interest, bootstrap, rng)
     extra = tuple(_break_notes(series))
-    return DyadAnalysis(result.series, result.transform, result.span_reason, result.levels_fit,
-                        result.differences_fit, result.stationarity, result.cointegration,
-                        result.lag, result.directions, result.alpha, (*extra, *result.notes))
+    return dataclasses.replace(result, notes=(*extra, *result.notes),
+                               data_warnings=tuple(_data_warnings(series, source, wars)))
 
 
 # ------------------------------------------------------------------------- all rivalries
@@ -693,7 +682,8 @@ def _war_onsets(dyad: str, s: int, e: int) -> list[int]:
 
 def analyse_rivalries(
     scope: Literal["classic", "all"] = "classic", transform: Transform = "log",
-    alpha: float = 0.05, criterion: str = "bic",
+    alpha: float = 0.05, criterion: str = "bic", adjustment: str = "holm",
+    war_dummies: bool = False, bootstrap: int = BOOTSTRAP, rng: RngLike = None,
 ) -> pd.DataFrame:
     """Run :func:`analyse_dyad` on every rivalry episode; one row per episode.
 
@@ -702,16 +692,17 @@ def analyse_rivalries(
     rivalry, over its data); windows shorter than :data:`MIN_YEARS` years are
     kept as ``failed`` rows with the reason. ``"all"`` adds every other strategic rivalry
     whose two states both have NMC spending for at least :data:`MIN_YEARS`
-    consecutive years. Columns name the span, both verdicts with their
-    p-values, the Richardson stability verdicts, whether Gibler, Rider &
-    Hutchison (2005) list an arms race overlapping the span, COW war onsets
-    between the pair in the span, and (for spans with a war) the verdict on the
-    years before the first onset. Episodes that fail are kept, with the error.
-    Where SIPRI's constant-dollar series cover at least :data:`MIN_YEARS` years of
-    the episode, the ``sipri_*`` columns repeat the tests on them (real terms: a
-    check on NMC's nominal figures, whose common inflation can mimic reaction).
+    consecutive years. The p-values of every direction of every episode form
+    one family and are adjusted together (``adjustment``); the verdicts use the
+    adjusted p-values, and the raw ones stay beside them. Columns name the span,
+    both verdicts with raw and adjusted p and the summed reaction with its
+    interval, the Richardson stability verdicts, GRH (2005) races overlapping
+    the span and COW war onsets in it. Where SIPRI's constant-dollar series
+    cover at least :data:`MIN_YEARS` years of the episode, the ``sipri_*``
+    columns repeat the tests on them (a second family, adjusted on its own).
     """
     require_choice("scope", scope, ("classic", "all"))
+    gen = as_generator(rng)
     rows = []
     for dyad, s, e, why, classic in _episodes(scope, transform):
         row: dict[str, Any] = {"dyad": dyad, "start": s, "end": e, "n_years": e - s + 1,
@@ -721,41 +712,77 @@ def analyse_rivalries(
         row.update({"grh_race": bool(races), "grh_races": "; ".join(races),
                     "war_onset": bool(onsets), "war_onsets": "; ".join(map(str, onsets))})
         try:
-            res = analyse_dyad(dyad, s, e, "nmc", transform, alpha, criterion=criterion)
+            res = analyse_dyad(dyad, s, e, "nmc", transform, alpha, criterion=criterion,
+                               adjustment="none", war_dummies=war_dummies,
+                               bootstrap=bootstrap, rng=gen)
         except (ParameterError, ValueError, np.linalg.LinAlgError) as exc:
             row.update({"pattern": "failed", "error": str(exc)})
             rows.append(row)
             continue
-        d_ab, d_ba = res.directions
+        row.update(_direction_columns("", res))
         row.update({
-            "pattern": res.pattern, "mutual": res.mutual, "model": d_ab.model, "lag": res.lag,
-            "b_reacts_to_a": d_ab.verdict.value,
-            "p_model_b_reacts": d_ab.model_p, "p_granger_b_reacts": d_ab.granger_p,
-            "a_reacts_to_b": d_ba.verdict.value,
-            "p_model_a_reacts": d_ba.model_p, "p_granger_a_reacts": d_ba.granger_p,
+            "model": res.directions[0].model, "lag": res.lag,
             "stability_levels": (None if res.levels_fit.stability is None
                                  else res.levels_fit.stability.value),
             "stability_differences": (None if res.differences_fit is None
                                       or res.differences_fit.stability is None
                                       else res.differences_fit.stability.value),
-            "error": "",
+            "data_warnings": " | ".join(res.data_warnings), "error": "",
         })
-        row["prewar_mutual"] = None
-        if onsets and onsets[0] - s >= MIN_YEARS:
-            try:
-                pre = analyse_dyad(dyad, s, onsets[0] - 1, "nmc", transform, alpha,
-                                   criterion=criterion)
-                row["prewar_mutual"] = pre.mutual
-                row["prewar_pattern"] = pre.pattern
-            except (ParameterError, ValueError, np.linalg.LinAlgError):
-                row["prewar_pattern"] = "failed"
-        row.update(_sipri_check(dyad, s, e, transform, alpha, criterion))
+        row.update(_sipri_check(dyad, s, e, transform, alpha, criterion, war_dummies,
+                                bootstrap, gen))
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    _adjust_family(table, "", alpha, adjustment)
+    if "sipri_p_b_reacts" in table.columns:
+        _adjust_family(table, "sipri_", alpha, adjustment)
+    return table
+
+
+def _direction_columns(prefix: str, res: DyadAnalysis) -> dict[str, Any]:
+    out: dict[str, Any] = {f"{prefix}n_tested": len(res.series.years)}
+    for d, tag in zip(res.directions, ("b_reacts", "a_reacts"), strict=True):
+        out.update({f"{prefix}p_{tag}": d.p_value, f"{prefix}effect_{tag}": d.effect,
+                    f"{prefix}effect_low_{tag}": d.effect_low,
+                    f"{prefix}effect_high_{tag}": d.effect_high,
+                    f"{prefix}power_{tag}": d.power})
+    return out
+
+
+def _adjust_family(table: pd.DataFrame, prefix: str, alpha: float, adjustment: str) -> None:
+    """Adjust every direction's p of the table as one family; redo verdicts and patterns."""
+    cols = [f"{prefix}p_b_reacts", f"{prefix}p_a_reacts"]
+    if table.empty or cols[0] not in table.columns:
+        return
+    raw = table[cols].to_numpy(dtype=float)
+    adj = ts.adjust(raw.ravel(), adjustment).reshape(raw.shape)
+    patterns: list[str | None] = []
+    for i, (_, r) in enumerate(table.iterrows()):
+        verdicts: list[Verdict] = []
+        for j, tag in enumerate(("b_reacts", "a_reacts")):
+            table.loc[table.index[i], f"{prefix}p_adj_{tag}"] = adj[i, j]
+            if not np.isfinite(raw[i, j]):
+                continue
+            v, _ = direction_verdict(adj[i, j], float(r[f"{prefix}effect_{tag}"]),
+                                     float(r[f"{prefix}effect_high_{tag}"]), alpha,
+                                     int(r[f"{prefix}n_tested"]))
+            verdicts.append(v)
+            table.loc[table.index[i], f"{prefix}{tag[0]}_reacts_to_{'ab'[j]}"] = v.value
+        patterns.append(_pattern(verdicts) if len(verdicts) == 2 else None)
+    if prefix:
+        ok = table[f"{prefix}p_b_reacts"].notna()
+        table.loc[ok, f"{prefix}pattern"] = [p for p, k in zip(patterns, ok, strict=True) if k]
+    else:
+        done = table["pattern"] != "failed" if "pattern" in table.columns else None
+        pat = pd.Series(patterns, index=table.index)
+        table["pattern"] = pat.where(done, "failed") if done is not None else pat
+        table["mutual"] = table["pattern"] == "mutual"
+    table.attrs[f"{prefix}family_size"] = int(np.isfinite(raw).sum())
 
 
 def _sipri_check(
     dyad: str, s: int, e: int, transform: Transform, alpha: float, criterion: str,
+    war_dummies: bool, bootstrap: int, gen: np.random.Generator,
 ) -> dict[str, Any]:
     """The same tests on SIPRI's constant-dollar series, where it covers the episode."""
     a, b = loaders.split_dyad(dyad)
@@ -767,13 +794,13 @@ def _sipri_check(
     if run is None or run[1] - run[0] + 1 < MIN_YEARS:
         return {"sipri_pattern": None}
     try:
-        res = analyse_dyad(dyad, run[0], run[1], "sipri", transform, alpha, criterion=criterion)
+        res = analyse_dyad(dyad, run[0], run[1], "sipri", transform, alpha, criterion=criterion,
+                           adjustment="none", war_dummies=war_dummies, bootstrap=bootstrap,
+                           rng=gen)
     except (ParameterError, ValueError, np.linalg.LinAlgError):
         return {"sipri_pattern": "failed", "sipri_start": run[0], "sipri_end": run[1]}
-    d_ab, d_ba = res.directions
     return {"sipri_start": run[0], "sipri_end": run[1], "sipri_pattern": res.pattern,
-            "sipri_b_reacts_to_a": d_ab.verdict.value, "sipri_p_model_b_reacts": d_ab.model_p,
-            "sipri_a_reacts_to_b": d_ba.verdict.value, "sipri_p_model_a_reacts": d_ba.model_p}
+            **_direction_columns("sipri_", res)}
 
 
 @dataclass(frozen=True)
@@ -840,41 +867,3 @@ def cross_tabulate(results: pd.DataFrame) -> dict[str, CrossTab]:
             "mutual reaction before the first war onset x war", pd.Series(mutual_pre.astype(bool)),
             pre["war_onset"], "war onset")
     return out
-
-
-def verdict_figure(results: pd.DataFrame, alpha: float = 0.05) -> Figure:
-    """Scatter of the two directions' model p-values per episode, marked by GRH race and war."""
-    import matplotlib.pyplot as plt
-
-    from herz.plot import OKABE_ITO
-
-    ok = results[results["pattern"] != "failed"]
-    fig, ax = plt.subplots(figsize=(9.0, 6.0), layout="constrained")
-    floor = 1e-6
-    for (race, war), marker, colour, label in (
-        ((False, False), "o", OKABE_ITO[7], "no GRH race, no war"),
-        ((True, False), "s", OKABE_ITO[4], "GRH race, no war"),
-        ((False, True), "^", OKABE_ITO[5], "war, no GRH race"),
-        ((True, True), "D", OKABE_ITO[0], "GRH race and war"),
-    ):
-        sub = ok[(ok.grh_race == race) & (ok.war_onset == war)]
-        if sub.empty:
-            continue
-        ax.scatter(np.maximum(sub.p_model_b_reacts.to_numpy(float), floor),
-                   np.maximum(sub.p_model_a_reacts.to_numpy(float), floor),
-                   marker=marker, color=colour, label=label, alpha=0.85)
-        if len(ok) <= 40:
-            for r in sub.itertuples():
-                px, py = float(r.p_model_b_reacts), float(r.p_model_a_reacts)  # type: ignore[arg-type]
-                ax.annotate(f"{r.dyad} {r.start}", (max(px, floor), max(py, floor)),
-                            fontsize=7, xytext=(3, 3), textcoords="offset points")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    for f in (ax.axvline, ax.axhline):
-        f(alpha, color="grey", lw=0.8, ls="--")
-    ax.set_xlabel("p: second state reacts to first (model test)")
-    ax.set_ylabel("p: first state reacts to second (model test)")
-    ax.set_title("Action-reaction model tests per rivalry episode "
-                 f"(dashed: p = {alpha:g}; lower left: both reject)", fontsize=10)
-    fig.legend(fontsize=8, loc="outside right upper")
-    return fig

@@ -47,6 +47,7 @@ def _register() -> None:
     from herz.cli import calibrate as calibrate_cli
     from herz.cli import data as data_cli
     from herz.cli import dyad as dyad_cli
+    from herz.cli import escalation as escalation_cli
     from herz.cli import escape as escape_cli
     from herz.cli import experiment as experiment_cli
     from herz.cli import explore as explore_cli
@@ -73,6 +74,7 @@ def _register() -> None:
     ipd_cli.register(models_app)
     data_cli.register(app)
     dyad_cli.register(app)
+    escalation_cli.register(app)
     experiment_cli.register(app)
     report_cli.register(app)
     escape_cli.register(app)

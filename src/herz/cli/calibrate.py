@@ -63,6 +63,13 @@ def calibrate(
     level: float = typer.Option(0.95, "--level", help="Coverage of the intervals."),
     worlds: int = typer.Option(200, "--worlds", help="Simulated worlds per counterfactual."),
     horizon: int = typer.Option(0, "--horizon", help="Years to run past the data."),
+    measure: str = typer.Option("spending", "--measure", help="spending, or burden (SIPRI "
+                                "share of GDP, from 1949: trend growth is not read as reaction)."),
+    match_lagged: float = typer.Option(1.0, "--match-lagged", help="Multiply the weights of "
+                                       "the two lagged cross-correlations (the moments that "
+                                       "carry reaction) by this factor."),
+    profile: bool = typer.Option(True, "--profile/--no-profile", help="Refit at fatigue 0.02, "
+                                 "0.05, 0.1, 0.2, 0.3 and show each counterfactual's spread."),
     out: Path = OUT,
     json: bool = JSON_OPTION,
 ) -> None:
@@ -77,6 +84,13 @@ def calibrate(
 
     require_choice("--source", source, ("nmc", "sipri"))
     require_choice("--refit", refit, ("kstep", "full"))
+    require_choice("--measure", measure, ("spending", "burden"))
+    if not match_lagged > 0:
+        raise ParameterError("--match-lagged", match_lagged, "must be > 0 (1: no emphasis)")
+    emphasis = ({"corr_A_on_lagged_B": match_lagged, "corr_B_on_lagged_A": match_lagged}
+                if match_lagged != 1.0 else None)
+    if measure == "burden" and source != "sipri":
+        raise ParameterError("--measure", measure, "needs --source sipri (SIPRI's share of GDP)")
     key = _check_dyad(name, source)
     _check_years(key, source, start, end)
     if start is not None and end is not None and start > end:
@@ -92,14 +106,21 @@ def calibrate(
     scenarios = [parse_counterfactual(t) for t in (counterfactual or DEFAULT_COUNTERFACTUALS)]
 
     with console.status(f"calibrating {key} ..."):
-        res = cal.calibrate_dyad(key, source, start, end, fit=fit_names, bootstrap=bootstrap,
-                                 seed=seed, level=level, refit=refit)
+        res = cal.calibrate_dyad(key, source, start, end, measure, fit=fit_names,
+                                 bootstrap=bootstrap, seed=seed, level=level, refit=refit,
+                                 emphasis=emphasis)
         cfs = [cal.counterfactual(res, ch, worlds=worlds, seed=seed, horizon=horizon)
                for ch in scenarios]
+        prof = None
+        if profile and "fatigue" not in fit_names:
+            prof = cal.profile_fatigue(res.series(), scenarios, worlds=min(worlds, 100),
+                                       seed=seed, fit=fit_names, measure=res.measure,
+                                       emphasis=emphasis)
     out.mkdir(parents=True, exist_ok=True)
     json_path = out / "calibration.json"
     png_path = out / "counterfactual.png"
-    payload = {"calibration": res.to_dict(), "counterfactuals": [c.to_dict() for c in cfs]}
+    payload = {"calibration": res.to_dict(), "counterfactuals": [c.to_dict() for c in cfs],
+               "fatigue_profile": None if prof is None else prof.to_dict()}
     json_path.write_text(jsonlib.dumps(_jsonable(payload), indent=1, allow_nan=False) + "\n",
                          encoding="utf-8")
     fig = cal.counterfactual_figure(res, cfs)
@@ -108,10 +129,11 @@ def calibrate(
     if json:
         summary = {"calibration": res.to_dict(),
                    "counterfactuals": [_summary(c) for c in cfs],
+                   "fatigue_profile": None if prof is None else prof.to_dict(),
                    "files": [str(json_path), str(png_path)]}
         print_json(summary)
         return
-    _print(res, cfs)
+    _print(res, cfs, prof)
     console.print(f"wrote {json_path}, {png_path}")
 
 
@@ -120,7 +142,7 @@ def _summary(c: Any) -> dict[str, Any]:
     return {k: v for k, v in d.items() if k not in ("baseline", "scenario")}
 
 
-def _print(res: Any, cfs: list[Any]) -> None:
+def _print(res: Any, cfs: list[Any], prof: Any = None) -> None:
     left, right = res.dyad.split("-")
     console.print(f"[bold]{res.dyad}[/bold] {res.years[0]}-{res.years[-1]} ({res.n_years} years), "
                   f"{res.source}, {res.unit}; each series divided by its mean")
@@ -136,12 +158,14 @@ def _print(res: Any, cfs: list[Any]) -> None:
         else:
             table.add_row(name, f"{val:.4g}", "fixed", "-")
     console.print(table)
-    mt = Table(title=f"moments of log growth (objective {res.objective:.3g})")
-    for col in ("moment", "data", "fitted", "sd (one dyad)"):
+    mt = Table(title=f"moments of log growth (objective {res.objective:.3g}; J = "
+               f"{res.j_stat:.2f} on {res.j_df} df, p = {res.j_p:.3g})")
+    for col in ("moment", "data", "fitted", "sd (one dyad)", "misfit z"):
         mt.add_column(col)
-    for n, d, f, s in zip(res.to_dict()["moments"], res.moments_data, res.moments_fitted,
-                          res.moments_sd, strict=True):
-        mt.add_row(n["name"], f"{d:.4f}", f"{f:.4f}", f"{s:.4f}")
+    for n, d, f, s, z in zip(res.to_dict()["moments"], res.moments_data, res.moments_fitted,
+                             res.moments_sd, res.misfit, strict=True):
+        mark = " !" if abs(z) > 1.5 else ""
+        mt.add_row(n["name"], f"{d:.4f}", f"{f:.4f}", f"{s:.4f}", f"{z:+.2f}{mark}")
     console.print(mt)
     for c in cfs:
         console.print(f"[bold]counterfactual {c.label}[/bold] ({c.worlds} worlds, paired with "
@@ -158,5 +182,27 @@ def _print(res: Any, cfs: list[Any]) -> None:
                               f"x{pmed:.3f} [{plo:.3f}, {phi:.3f}]")
         console.print(f"  outcomes baseline {c.baseline_outcomes} -> {c.scenario_outcomes}; "
                       f"trust at the end {c.trust_end[0]:.3f} -> {c.trust_end[1]:.3f}")
+    if prof is not None:
+        pt = Table(title=f"fatigue profile: refitted at each fixed fatigue; median final-year "
+                   f"ratio {left}/{right} per counterfactual")
+        short = {"reaction": "k", "grievance": "g", "perception_noise": "noise"}
+        for col in ("a", "J", "J p", *[short.get(k, k) for k in res.fit],
+                    *[f"cf{c + 1}" for c in range(len(prof.labels))]):
+            pt.add_column(col, no_wrap=True)
+        for i, (v, f) in enumerate(zip(prof.values, prof.fits, strict=True)):
+            ratios = [f"{prof.final_ratio[c, i, 1, 0]:.2f}/{prof.final_ratio[c, i, 1, 1]:.2f}"
+                      for c in range(len(prof.labels))]
+            pt.add_row(f"{v:g}", f"{f.j_stat:.1f}", f"{f.j_p:.2g}",
+                       *[f"{f.params[k]:.3g}" for k in res.fit], *ratios)
+        console.print(pt)
+        for c, lab in enumerate(prof.labels):
+            lo = prof.final_ratio[c, :, 1, :].min(axis=0)
+            hi = prof.final_ratio[c, :, 1, :].max(axis=0)
+            console.print(f"  cf{c + 1} = {lab}: over fatigue {prof.values[0]:g}-"
+                          f"{prof.values[-1]:g} the median ratio spans {left} "
+                          f"x{lo[0]:.2f}-x{hi[0]:.2f}, {right} x{lo[1]:.2f}-x{hi[1]:.2f}")
+    console.print("[bold yellow]caveats[/bold yellow]")
+    for c in res.caveats:
+        console.print(f"[yellow]- {c}[/yellow]")
     for note in res.notes:
         console.print(f"- {note}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from herz.cli._common import JSON_OPTION, console, parse_floats, print_json, show_record
@@ -78,12 +79,17 @@ def fit(
     end: int | None = typer.Option(None, "--end", help="Last year."),
     source: str = typer.Option("nmc", "--source", help="nmc (COW NMC v7.0) or sipri."),
     usd: bool = typer.Option(False, "--usd", help="NMC across 1913/1914: convert pounds at gold parity."),
-    regressor: str = typer.Option("midpoint", "--regressor", help="midpoint (Richardson) or lagged."),
+    regressor: str = typer.Option(
+        "both", "--regressor", help="both (default: the summed fit with Richardson's midpoint "
+        "regressor, the two-equation fit with the lagged level as in `herz dyad`, each also "
+        "in the other convention, labelled), midpoint or lagged."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Fit Richardson's model to real spending: the summed fit and the two-equation fit."""
     if blocs == (dyad is not None):
         raise ParameterError("--dyad/--blocs", dyad, "give exactly one of --dyad A-B or --blocs")
+    if regressor not in ("both", "midpoint", "lagged"):
+        raise ParameterError("--regressor", regressor, "must be one of both, midpoint, lagged")
     if blocs:
         if source != "nmc":
             raise ParameterError("--source", source, "--blocs uses nmc only")
@@ -91,17 +97,28 @@ def fit(
     else:
         assert dyad is not None
         series = dyad_milex(dyad, start, end, source=source, convert_to_usd=usd)
-    summed = rm.fit_summed(series.years, series.a, series.b, regressor=regressor, unit=series.unit)
+    summed_reg = "midpoint" if regressor == "both" else regressor
+    system_reg = "lagged" if regressor == "both" else regressor
+    summed = rm.fit_summed(series.years, series.a, series.b, regressor=summed_reg, unit=series.unit)
     out: dict[str, object] = {
         "dyad": series.dyad, "source": series.source, "unit": series.unit,
         "years": [int(series.years[0]), int(series.years[-1])],
+        "conventions": {"summed": summed_reg, "system": system_reg,
+                        "herz dyad": "lagged (the two-equation fit and the tests)"},
         "summed": summed.to_dict(),
         "notes": list(series.notes),
     }
+    if regressor == "both":
+        out["summed_lagged"] = rm.fit_summed(series.years, series.a, series.b, regressor="lagged",
+                                             unit=series.unit).to_dict()
     system = None
     if len(series.years) >= 5:
-        system = rm.fit_system(series.years, series.a, series.b, regressor=regressor, unit=series.unit)
+        system = rm.fit_system(series.years, series.a, series.b, regressor=system_reg,
+                               unit=series.unit)
         out["system"] = system.to_dict()
+        if regressor == "both":
+            out["system_midpoint"] = rm.fit_system(series.years, series.a, series.b,
+                                                   regressor="midpoint", unit=series.unit).to_dict()
     else:
         out["system"] = None
         out["notes"] = [*series.notes, "fewer than 5 years: the two-equation fit is not computed"]
@@ -115,23 +132,40 @@ def fit(
     console.print(f"[bold]{series.dyad}[/bold] {series.years[0]}-{series.years[-1]}, "
                   f"{series.source}, {series.unit}")
     console.print(
-        f"summed fit: increase of U+V = {summed.slope:.3f} x (U+V - {summed.zero_point:.1f}); "
-        f"slope se {summed.slope_se:.3f}, R^2 = {summed.r_squared:.3f}, n = {summed.n_obs}"
+        f"summed fit ({summed_reg} regressor): increase of U+V = {summed.slope:.3f} x "
+        f"(U+V - {summed.zero_point:.1f}); slope se {summed.slope_se:.3f}, "
+        f"R^2 = {summed.r_squared:.3f}, n = {summed.n_obs}"
     )
+    if "summed_lagged" in out:
+        sl = out["summed_lagged"]
+        assert isinstance(sl, dict)
+        console.print(f"summed fit (lagged regressor, the convention of `herz dyad`): slope "
+                      f"{sl['slope']:.3f}, zero point {sl['zero_point']:.1f}")
     console.print(f"[yellow]{summed.warning}[/yellow]")
     if system is not None:
         sysfit = system
-        table = Table(title="two-equation fit (OLS)")
-        for col in ("coef", "estimate", "se", "95% CI", "p"):
+        table = Table(title=f"two-equation fit (OLS, {system_reg} regressor"
+                      + (", as in `herz dyad`)" if system_reg == "lagged" else ")"))
+        for col in ("coef", "estimate", "se", "95% CI", "p", "p (Holm)"):
             table.add_column(col)
         for name, c in sysfit.coefficients.items():
-            table.add_row(name, f"{c.estimate:.4g}", f"{c.se:.3g}", f"[{c.ci_low:.3g}, {c.ci_high:.3g}]",
-                          f"{c.p_value:.3g}")
+            table.add_row(name, f"{c.estimate:.4g}", _num(c.se), escape(f"[{_num(c.ci_low)}, {_num(c.ci_high)}]"),
+                          _num(c.p_value), _num(c.p_adjusted))
         console.print(table)
         verdict = "not a Richardson system" if sysfit.stability is None else sysfit.stability.value
         console.print(f"stability: {verdict}")
         for note in sysfit.notes:
             console.print(f"- {note}")
+        if "system_midpoint" in out:
+            sm_ = out["system_midpoint"]
+            assert isinstance(sm_, dict)
+            est = ", ".join(f"{k} = {v['estimate']:.4g}" for k, v in sm_["coefficients"].items())
+            console.print(f"two-equation fit with the midpoint regressor (not comparable with "
+                          f"`herz dyad`): {est}")
     if blocs:
         console.print(f"published: increase = {rm.PUBLISHED_1909_1913.slope} x (U+V - "
                       f"{rm.PUBLISHED_1909_1913.zero_point:g}) (Richardson 1960)")
+
+
+def _num(v: float) -> str:
+    return "n/a" if v != v else f"{v:.3g}"

@@ -31,7 +31,7 @@ doi:10.2307/3013990.
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -561,6 +561,8 @@ class Coefficient:
     ci_low: float
     ci_high: float
     p_value: float
+    #: p-value after Holm's adjustment over the fit's six coefficients (NaN without inference)
+    p_adjusted: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -602,6 +604,11 @@ class SystemFit:
         }
 
 
+#: Fewest residual degrees of freedom per equation for which standard errors, intervals
+#: and p-values are reported (with fewer, a t-based interval is a few residuals' guess).
+MIN_RESIDUAL_DF = 5
+
+
 def fit_system(
     years: ArrayLike, x: ArrayLike, y: ArrayLike, regressor: str = "lagged", unit: str = "",
     alpha: float = 0.05,
@@ -611,7 +618,10 @@ def fit_system(
     Each equation is an OLS regression of the yearly change on both states'
     levels (the earlier year's with ``regressor="lagged"``, exact for the
     discrete map; the mean of consecutive years with ``"midpoint"``). Standard
-    errors and (1 - alpha) intervals come from statsmodels. The stability verdict
+    errors and (1 - alpha) intervals come from statsmodels, with Holm-adjusted
+    p-values over the six coefficients; with fewer than :data:`MIN_RESIDUAL_DF`
+    residual degrees of freedom per equation (the five-year pre-1914 fit has
+    one) they are NaN and a note says why. The stability verdict
     uses the point estimates; it is ``None`` when a sign is wrong for the model
     (negative k, l, a or b), which the notes then report.
 
@@ -625,6 +635,8 @@ def fit_system(
     if len(yrs) < 5:
         raise ParameterError("years", yrs.tolist(), "need at least 5 consecutive years for 3 coefficients per equation")
     xr, yr = _regressor(xa, regressor), _regressor(ya, regressor)
+    df_resid = len(yrs) - 1 - 3
+    inference = df_resid >= MIN_RESIDUAL_DF
     coefs: dict[str, Coefficient] = {}
     r2: dict[str, float] = {}
     for name, dz, (own, other), (own_name, other_name, const_name) in (
@@ -634,14 +646,26 @@ def fit_system(
         design = np.column_stack([other, -own, np.ones_like(own)])
         res = sm.OLS(dz, design).fit()
         ci = res.conf_int(alpha)
+        nan = float("nan")
         for j, cname in enumerate((other_name, own_name, const_name)):
             coefs[cname] = Coefficient(
-                float(res.params[j]), float(res.bse[j]), float(ci[j, 0]), float(ci[j, 1]),
-                float(res.pvalues[j]),
+                float(res.params[j]), float(res.bse[j]) if inference else nan,
+                float(ci[j, 0]) if inference else nan, float(ci[j, 1]) if inference else nan,
+                float(res.pvalues[j]) if inference else nan,
             )
         r2[name] = float(res.rsquared)
+    if inference:
+        from statsmodels.stats.multitest import multipletests
+
+        names = list(coefs)
+        adj = multipletests([coefs[n].p_value for n in names], method="holm")[1]
+        coefs = {n: replace(coefs[n], p_adjusted=float(a))
+                 for n, a in zip(names, adj, strict=True)}
+    what = ("x(t-1), exact for the discrete map" if regressor == "lagged"
+            else "mean of x(t-1) and x(t), Richardson 1960")
     notes = [
-        "OLS per equation; standard errors assume independent, homoscedastic errors, "
+        f"OLS per equation, regressor: the {regressor} level ({what}); "
+        "standard errors assume independent, homoscedastic errors, "
         "which yearly budgets rarely satisfy: read the intervals as optimistic.",
     ]
     bad = [n for n in ("k", "l", "a", "b") if coefs[n].estimate < 0]
@@ -654,6 +678,10 @@ def fit_system(
         stab = None
     else:
         stab = stability(RichardsonParams(**{k: c.estimate for k, c in coefs.items()}))
+    if not inference:
+        notes.append(f"{df_resid} residual degree(s) of freedom per equation (< "
+                     f"{MIN_RESIDUAL_DF}): no standard errors, intervals or p-values are "
+                     "reported; the point estimates are descriptive only")
     if len(yrs) < 12:
         notes.append(f"only {len(yrs) - 1} yearly changes: the estimates are fragile")
     return SystemFit(coefs, r2, int(len(yrs) - 1), (int(yrs[0]), int(yrs[-1])), regressor, unit,

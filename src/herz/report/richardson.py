@@ -130,7 +130,8 @@ def write(report: RichardsonReport, out_dir: Path) -> dict[str, Path]:
         dpng = figure_png(dfig)
         plt.close(dfig)
         rows = [[n, _fmt(c.estimate, 4), _fmt(c.se, 3), f"[{_fmt(c.ci_low)}, {_fmt(c.ci_high)}]",
-                 _fmt(c.p_value, 2)] for n, c in d.system.coefficients.items()]
+                 _fmt(c.p_value, 2), _fmt(c.p_adjusted, 2)]
+                for n, c in d.system.coefficients.items()]
         verdict = ("not a Richardson system (a coefficient has the wrong sign)"
                    if d.system.stability is None else d.system.stability.value)
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in (*d.series.notes, *d.system.notes))
@@ -139,7 +140,8 @@ def write(report: RichardsonReport, out_dir: Path) -> dict[str, Path]:
             f"<p>{html.escape(d.why)}. Source: {html.escape(d.series.source)}, "
             f"{html.escape(d.series.unit)}.</p>"
             f"<figure>{img_tag(dpng, d.series.dyad + ' spending')}</figure>"
-            + table_html(["coefficient", "estimate", "s.e.", "95% CI", "p"], rows)
+            + table_html(["coefficient", "estimate", "s.e.", "95% CI", "p",
+                          "p (Holm, 6 coefficients)"], rows)
             + f"<p>Stability of the point estimates: <b>{html.escape(verdict)}</b>. "
             f"Summed slope k - a = {d.summed.slope:.3f} (R² {d.summed.r_squared:.2f}).</p>"
             f"<ul>{notes}</ul>"
