@@ -31,7 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from herz.errors import ParameterError
 
-__all__ = ["IntervalMethod", "proportion_interval"]
+__all__ = ["IntervalMethod", "proportion_interval", "wilson_interval"]
 
 IntervalMethod = Literal["wilson", "clopper-pearson"]
 _STATSMODELS = {"wilson": "wilson", "clopper-pearson": "beta"}
@@ -69,3 +69,9 @@ def proportion_interval(
         lo[ok] = np.clip(a, 0.0, 1.0)
         hi[ok] = np.clip(b, 0.0, 1.0)
     return lo, hi
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson score interval of one proportion, as two floats (``(0, 1)`` when n = 0)."""
+    lo, hi = proportion_interval(successes, n, confidence)
+    return float(lo[0]), float(hi[0])
