@@ -22,6 +22,8 @@ it from there, and a range given by hand is checked against it.
 
 Random designs draw from ``child_seed(seed, 0)`` (the design's key in the seed tree;
 point ``p`` runs from ``child_seed(seed, 1, p)``), so a design is fixed by its seed.
+Called on their own they take ``rng`` (a Generator or an int) instead: giving both
+``seed`` and ``rng`` is an error.
 
 Adaptive replication (:func:`adaptive_additions`) adds replicates to the points whose
 Wilson interval (statsmodels) for the escape probability is wider than a target.
@@ -37,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from herz.rng import child_seed
+from herz.rng import RngLike, as_generator, child_seed
 
 if TYPE_CHECKING:
     from herz.world.schema import FieldSpec
@@ -139,56 +141,70 @@ def full_grid(factors: list[Factor], samples: int | None = None,
             for combo in itertools.product(*(f.grid_levels() for f in factors))]
 
 
-def _unit_sample(kind: Literal["lhs", "sobol"], d: int, n: int, seed: int) -> np.ndarray:
+def _design_rng(seed: int | None, rng: RngLike, what: str) -> np.random.Generator:
+    """The design's generator: the seed tree's design key, or the caller's ``rng``."""
+    from herz.errors import ParameterError
+
+    if seed is not None and rng is not None:
+        raise ParameterError("seed", seed, "give either seed or rng, not both")
+    if seed is not None:
+        return np.random.Generator(np.random.PCG64(child_seed(seed, DESIGN_KEY)))
+    if rng is None:
+        raise ValueError(f"{what} needs a seed or an rng")
+    return as_generator(rng)
+
+
+def _unit_sample(kind: Literal["lhs", "sobol"], d: int, n: int,
+                 gen: np.random.Generator) -> np.ndarray:
     from scipy.stats import qmc  # imported here: workers never need scipy.stats
 
-    rng = np.random.Generator(np.random.PCG64(child_seed(seed, DESIGN_KEY)))
     if kind == "lhs":
-        return qmc.LatinHypercube(d=d, rng=rng).random(n)
+        return qmc.LatinHypercube(d=d, rng=gen).random(n)
     m = int(math.log2(n))
-    return qmc.Sobol(d=d, scramble=True, rng=rng).random_base2(m)
+    return qmc.Sobol(d=d, scramble=True, rng=gen).random_base2(m)
 
 
 def latin_hypercube(factors: list[Factor], samples: int | None = None,
-                    seed: int | None = None) -> list[dict[str, Any]]:
+                    seed: int | None = None, *, rng: RngLike = None) -> list[dict[str, Any]]:
     """``samples`` points of a Latin hypercube over the factors' ranges."""
-    if samples is None or seed is None:
-        raise ValueError("a Latin hypercube needs samples and a seed")
-    u = _unit_sample("lhs", len(factors), samples, seed)
+    if samples is None:
+        raise ValueError("a Latin hypercube needs samples")
+    u = _unit_sample("lhs", len(factors), samples, _design_rng(seed, rng, "a Latin hypercube"))
     cols = [f.from_unit(u[:, j]) for j, f in enumerate(factors)]
     return [{f.name: cols[j][i] for j, f in enumerate(factors)} for i in range(samples)]
 
 
 def sobol_sequence(factors: list[Factor], samples: int | None = None,
-                   seed: int | None = None) -> list[dict[str, Any]]:
+                   seed: int | None = None, *, rng: RngLike = None) -> list[dict[str, Any]]:
     """``samples`` (a power of two) points of a scrambled Sobol sequence."""
-    if samples is None or seed is None:
-        raise ValueError("a Sobol sequence needs samples and a seed")
+    if samples is None:
+        raise ValueError("a Sobol sequence needs samples")
     if samples < 1 or samples & (samples - 1):
         raise ValueError("samples of a Sobol sequence must be a power of 2")
-    u = _unit_sample("sobol", len(factors), samples, seed)
+    u = _unit_sample("sobol", len(factors), samples, _design_rng(seed, rng, "a Sobol sequence"))
     cols = [f.from_unit(u[:, j]) for j, f in enumerate(factors)]
     return [{f.name: cols[j][i] for j, f in enumerate(factors)} for i in range(samples)]
 
 
 def saltelli_design(factors: list[Factor], samples: int | None = None,
-                    seed: int | None = None) -> list[dict[str, Any]]:
+                    seed: int | None = None, *, rng: RngLike = None) -> list[dict[str, Any]]:
     """Saltelli's design: ``samples`` base samples (a power of two) x (D + 2) points.
 
     SALib's ``sobol`` sampler over the unit cube (scrambled, seeded from the
-    design's key in the seed tree), each column mapped onto its factor's range.
+    design's key in the seed tree, or from ``rng``), each column mapped onto its
+    factor's range; rows in SALib's order (blocks A, AB_1..AB_D, B).
     """
     from SALib.sample import sobol as salib_sobol
 
-    if samples is None or seed is None:
-        raise ValueError("a Saltelli design needs samples and a seed")
+    if samples is None:
+        raise ValueError("a Saltelli design needs samples")
     if samples < 2 or samples & (samples - 1):
         raise ValueError("samples of a Saltelli design must be a power of 2 (>= 2)")
+    gen = _design_rng(seed, rng, "a Saltelli design")
     d = len(factors)
     problem = {"num_vars": d, "names": [f.name for f in factors], "bounds": [[0.0, 1.0]] * d}
-    salib_seed = int(child_seed(seed, DESIGN_KEY).generate_state(1)[0])
     u = salib_sobol.sample(problem, samples, calc_second_order=False, scramble=True,
-                           seed=salib_seed)
+                           seed=int(gen.integers(0, 2**32)))
     cols = [f.from_unit(u[:, j]) for j, f in enumerate(factors)]
     return [{f.name: cols[j][i] for j, f in enumerate(factors)} for i in range(len(u))]
 
