@@ -23,7 +23,8 @@ from typing import Any
 
 import pytest
 
-from herz.analysis.escape import SIZES, analyse, escape_scenarios, run_escape_map
+from herz.analysis.escape import analyse
+from herz.studies.escape import SIZES, escape_scenarios, run_escape_map
 from herz.report.escape import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,7 +126,7 @@ def test_verdict_and_tables_are_consistent(tiny_map):
     # sample worlds replay to the stored outcome (seeds are keyed, not stateful)
     assert an.trajectories and all(s["replay_matches"] for s in an.trajectories.values())
     # the report can be rebuilt from the results alone
-    again = analyse(tiny_map.results, trajectories=False)
+    again = analyse(tiny_map.results)
     assert again.rates["p_escape"].tolist() == r["p_escape"].tolist()
 
 
@@ -154,7 +155,7 @@ def test_failed_runs_do_not_break_the_analysis(tiny_map, tmp_path):
     man["chunks"][cid]["error"] = "RuntimeError: injected for the test"
     man_path.write_text(json.dumps(man))
     (res_dir / "sensitivity" / "chunks" / f"{cid}.parquet").unlink()
-    an = analyse(res_dir, trajectories=False)
+    an = analyse(res_dir)
     assert an.sensitivity.blocks_dropped == 1
     assert an.sensitivity.blocks_used == SIZES["tiny"].saltelli_n - 1
 

@@ -34,7 +34,7 @@ def escape_cmd(
     OUT/escape_report.html, its figures to OUT/escape_report_figures and the headline
     numbers to OUT/escape_report.json.
     """
-    from herz.analysis.escape import run_escape_map, size_from_env
+    from herz.studies.escape import run_escape_map, size_from_env
 
     config = size_from_env(size)  # a bad size stops here
     if not json:

@@ -47,10 +47,10 @@ def escape(
     json: bool = JSON_OPTION,
 ) -> None:
     """Write the escape-map report (one self-contained HTML file) from results."""
-    from herz.analysis.escape import analyse
     from herz.report.escape import write_report
+    from herz.studies.escape import analyse_results
 
-    an = analyse(results)
+    an = analyse_results(results)
     path = write_report(an, Path(out))
     v = an.verdict
     assert v is not None

@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from herz import __version__
-from herz.analysis.escape import SENSITIVITY_PROBLEM, EscapeAnalysis
+from herz.analysis.escape import BACKGROUND_PAGE, EscapeAnalysis
 from herz.report.html import figure_png, img_tag, page, table_html
 
 __all__ = ["SECTIONS", "render", "write_report"]
@@ -93,16 +93,16 @@ def render(an: EscapeAnalysis) -> tuple[str, dict[str, bytes]]:
     mech = ""
     if v.top_mechanism is not None:
         mech = (f"<p>The factor that moves escape most (largest total Sobol index of "
-                f"P(escape)) is <b>{e(SENSITIVITY_PROBLEM.label(v.top_mechanism))}</b>: "
+                f"P(escape)) is <b>{e(an.problem.label(v.top_mechanism))}</b>: "
                 f"S<sub>T</sub> = {v.top_st:.2f} ± {v.top_st_conf:.2f}; next is "
-                f"{e(SENSITIVITY_PROBLEM.label(v.runner_up or ''))} with "
+                f"{e(an.problem.label(v.runner_up or ''))} with "
                 f"{v.runner_up_st:.2f} ± {v.runner_up_st_conf:.2f}"
                 + (" (the intervals overlap: the ranking is not certain)."
                    if v.top_st - v.top_st_conf < v.runner_up_st + v.runner_up_st_conf
                    else ".") + "</p>")
         if v.top_route is not None:
             mech += (f"<p>Of the paper's routes out (mitigation and transcendence), "
-                     f"<b>{e(SENSITIVITY_PROBLEM.label(v.top_route))}</b> moves escape most: "
+                     f"<b>{e(an.problem.label(v.top_route))}</b> moves escape most: "
                      f"S<sub>T</sub> = {v.top_route_st:.2f} ± {v.top_route_st_conf:.2f}.</p>")
     parts.append(_section("verdict", (
         "<p>The founding paper (Khan 2025) concludes that the security dilemma is "
@@ -125,8 +125,8 @@ def render(an: EscapeAnalysis) -> tuple[str, dict[str, bytes]]:
 
     # ---------------------------------------------------------------- against
     parts.append(_section("against", (
-        "<p>Stated plainly, from these runs (see herz MODELS.md section 10 for the literature "
-        "that cuts against “primarily escapable”):</p><ul>"
+        "<p>Stated plainly, from these runs (the literature that cuts against “primarily "
+        f"escapable” is discussed in the herz documentation, {BACKGROUND_PAGE}):</p><ul>"
         + "".join(f"<li>{e(s)}</li>" for s in v.against) + "</ul>")))
 
     # ---------------------------------------------------------------- scenario
@@ -165,12 +165,12 @@ def render(an: EscapeAnalysis) -> tuple[str, dict[str, bytes]]:
         + table_html(["factor", "range", "levels", "scale"], fac_rows))
     if an.sensitivity is not None and an.sens_manifest is not None:
         ss = an.sens_manifest["scenario"]
-        srows = [[nm, f"{lo:g} .. {hi:g}", "log" if lg else "linear", SENSITIVITY_PROBLEM.label(nm)]
-                 for nm, (lo, hi), lg in zip(SENSITIVITY_PROBLEM.names, SENSITIVITY_PROBLEM.bounds,
-                                             SENSITIVITY_PROBLEM.log, strict=True)]
+        prob = an.problem
+        srows = [[nm, f"{lo:g} .. {hi:g}", "log" if lg else "linear", prob.label(nm)]
+                 for nm, (lo, hi), lg in zip(prob.names, prob.bounds, prob.log, strict=True)]
         design_html += (
-            f"<p>Sensitivity: Saltelli's design (SALib), {ss['params']['saltelli_n']} base "
-            f"samples x ({SENSITIVITY_PROBLEM.d} + 2) = {ss['points']} points, "
+            f"<p>Sensitivity: Saltelli's design (SALib), {ss['design']['samples']} base "
+            f"samples x ({prob.d} + 2) = {ss['points']} points, "
             f"{ss['replicates']} worlds each; other parameters as in the map.</p>"
             + table_html(["factor", "range", "sampled", "mechanism"], srows))
     if an.failures is not None and len(an.failures):
@@ -298,13 +298,13 @@ def render(an: EscapeAnalysis) -> tuple[str, dict[str, bytes]]:
             "Direction: Spearman correlation of the factor with the point's P(escape).</p>"
             + table_html(["factor (mechanism)", "S1", "ST", "direction"], rows_s)
             + _fig(plot.sobol_bars(s.table, "Sensitivity of P(escape)",
-                                   dict(SENSITIVITY_PROBLEM.labels)),
+                                   dict(an.problem.labels)),
                    "Sobol indices of escape", "First- and total-order Sobol indices of "
                    "P(escape), with 95% bootstrap intervals.", files, "sobol_escape")
             + "<h3>Sensitivity of P(war)</h3>"
             + table_html(["factor (mechanism)", "S1", "ST", "direction"], rows_w)
             + _fig(plot.sobol_bars(w.table, "Sensitivity of P(war)",
-                                   dict(SENSITIVITY_PROBLEM.labels)),
+                                   dict(an.problem.labels)),
                    "Sobol indices of war", "First- and total-order Sobol indices of P(war).",
                    files, "sobol_war"))
     else:
@@ -378,7 +378,6 @@ def render(an: EscapeAnalysis) -> tuple[str, dict[str, bytes]]:
         sm = an.sens_manifest
         prow += [["sensitivity scenario hash", sm.get("scenario_hash", "")],
                  ["sensitivity seed", sm["scenario"].get("seed")],
-                 ["Saltelli seed", sm["scenario"]["params"].get("saltelli_seed")],
                  ["sensitivity status", sm.get("status", "")]]
     if an.meta:
         cfg = an.meta.get("config", {})
