@@ -348,7 +348,7 @@ def test_run_section_and_defaults_are_read_by_the_same_reader() -> None:
     with pytest.raises(ScenarioError) as info:
         parse_scenario("[run]\nworlds = 0\n", source="r.toml", defaults={"seed": 0})
     assert str(info.value) == "r.toml: run.worlds = 0: must be an integer >= 1"
-    with pytest.raises(ScenarioError, match="also given as experiment.seed"):
+    with pytest.raises(ScenarioError, match=r"also given as experiment\.seed"):
         parse_scenario("[experiment]\nseed = 1\n[run]\nseed = 2\n", source="r.toml")
     with pytest.raises(ScenarioError, match="no such file"):
         read_scenario("/no/such/file.toml")

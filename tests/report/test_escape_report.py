@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 
 from herz.analysis.escape import analyse
-from herz.studies.escape import SIZES, escape_scenarios, run_escape_map
 from herz.report.escape import SECTIONS
+from herz.studies.escape import SIZES, escape_scenarios, run_escape_map
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"

@@ -64,8 +64,8 @@ import math
 import re
 import tomllib
 from collections.abc import Mapping
-from importlib import resources
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -582,7 +582,7 @@ def _from_dict(doc: Mapping[str, Any], source: str, text: str,
     try:
         spec = get_model(ex.model)
     except ParameterError as exc:
-        raise ScenarioError(source, problems + [ScenarioProblem("experiment.model", exc.allowed,
+        raise ScenarioError(source, [*problems, ScenarioProblem("experiment.model", exc.allowed,
                                                                 ex.model)]) from None
 
     # [world]: the model's parameters, each checked on its own (from the schema where the
@@ -773,10 +773,13 @@ _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
 def parse_scenario(text: str, source: str = "<scenario>",
-                   defaults: Mapping[str, Any] | None = None) -> Scenario:
+                   defaults: Mapping[str, Any] | None = None,
+                   overrides: Mapping[str, Mapping[str, Any]] | None = None) -> Scenario:
     """Parse and validate TOML text. ``source`` names it in error messages.
 
-    ``defaults`` fills ``[experiment]`` keys the text leaves out (see :func:`from_dict`).
+    ``defaults`` fills ``[experiment]`` keys the text leaves out (see :func:`from_dict`);
+    ``overrides`` (``{"world": {...}, "mechanisms": {...}}``, from the command line)
+    replaces keys of those sections before validation, so they get the same messages.
     """
     try:
         doc = tomllib.loads(text)
@@ -795,6 +798,10 @@ def parse_scenario(text: str, source: str = "<scenario>",
                                                          line=int(m.group(1)))]) from None
         raise ScenarioError(source, [ScenarioProblem("", f"malformed TOML: {msg}",
                                                      has_value=False)]) from None
+    for section, values in (overrides or {}).items():
+        if values:
+            table = doc.get(section, {})
+            doc[section] = {**(table if isinstance(table, dict) else {}), **values}
     return from_dict(doc, source=source, text=text, defaults=defaults)
 
 
@@ -814,7 +821,8 @@ def preset_path(name: str) -> Path:
     return _presets_dir() / f"{name}.toml"
 
 
-def read_scenario(path: str | Path, defaults: Mapping[str, Any] | None = None) -> Scenario:
+def read_scenario(path: str | Path, defaults: Mapping[str, Any] | None = None,
+                  overrides: Mapping[str, Mapping[str, Any]] | None = None) -> Scenario:
     """Read and validate a scenario file, or a preset by name: the one reader of herz.
 
     Every command that takes a scenario (``herz run``, ``herz sweep``, ``herz escape``'s
@@ -825,7 +833,7 @@ def read_scenario(path: str | Path, defaults: Mapping[str, Any] | None = None) -
         if str(path) in preset_names():
             p = preset_path(str(path))
             return parse_scenario(p.read_text(encoding="utf-8"), source=f"preset:{path}",
-                                  defaults=defaults)
+                                  defaults=defaults, overrides=overrides)
         raise ScenarioError(str(path), [ScenarioProblem("", "no such file (and no preset of "
                                                         "that name; see `herz presets`)",
                                                         has_value=False)])
@@ -834,7 +842,7 @@ def read_scenario(path: str | Path, defaults: Mapping[str, Any] | None = None) -
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(str(path), [ScenarioProblem("", f"cannot read: {exc}",
                                                         has_value=False)]) from None
-    return parse_scenario(text, source=str(path), defaults=defaults)
+    return parse_scenario(text, source=str(path), defaults=defaults, overrides=overrides)
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -144,6 +144,7 @@ def _progress_bar(enabled: bool, total: int, title: str) -> Iterator[Callable[..
     if not enabled:
         yield lambda **kw: None
         return
+    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -153,8 +154,6 @@ def _progress_bar(enabled: bool, total: int, title: str) -> Iterator[Callable[..
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
-
-    from rich.console import Console
 
     err_console = Console(stderr=True)
 

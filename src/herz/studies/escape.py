@@ -269,8 +269,11 @@ def sample_trajectories(an: EscapeAnalysis, per_outcome: int = 1) -> dict[str, A
 
 def analyse_results(path: str | Path, confidence: float = 0.95, trajectories: bool = True
                     ) -> EscapeAnalysis:
-    """The study's analysis of a results folder: :func:`analyse` with the study's labels,
-    and (with ``trajectories``) a replayed sample world of each outcome."""
+    """The study's analysis of a results folder.
+
+    :func:`~herz.analysis.escape.analyse` with the study's factor labels and, with
+    ``trajectories``, a replayed sample world of each outcome.
+    """
     an = analyse(path, confidence, labels=factor_labels())
     if trajectories:
         an = dataclasses.replace(an, trajectories=sample_trajectories(an))
