@@ -112,14 +112,6 @@ class ModelSpec:
     description: str = ""
     fields: Mapping[str, FieldSpec] = field(default_factory=dict)
 
-    def check_keys(self, params: Mapping[str, Any], prefix: str) -> None:
-        """Raise on a parameter name the model does not know, suggesting a near one."""
-        for key in params:
-            if key not in self.defaults:
-                raise ParameterError(
-                    f"{prefix}.{key}", params[key], unknown_key_message(key, list(self.defaults))
-                )
-
 
 def unknown_key_message(key: str, allowed: list[str]) -> str:
     """Return "unknown key; did you mean X?" (or the list of allowed keys)."""
