@@ -363,3 +363,44 @@ def test_model_by_import_path() -> None:
     assert "has no attribute" in check(BASE.replace('model = "toy"',
                                                     'model = "herz.experiment.models:NOPE"'))
     assert "did you mean 'toy'" in check(BASE.replace('model = "toy"', 'model = "tyo"'))
+
+
+def _bad_values(spec):
+    """Values of one field that the world must refuse, one per way of being wrong."""
+    if spec.kind == "switch":
+        return [1, "yes"]
+    if spec.kind == "choice":
+        return ["no-such-choice"]
+    if spec.kind not in ("number", "integer", "per_state"):
+        return []
+    out: list = [True, "ten"]
+    if spec.kind == "per_state":
+        out += [["a", 1.0], [True, 1.0]]
+    if spec.kind == "integer":
+        out.append(2.5)
+    if spec.lo is not None:
+        out.append(spec.lo if spec.lo_open else spec.lo - 1)
+    if spec.hi is not None:
+        out.append(spec.hi if spec.hi_open else spec.hi + max(1.0, abs(spec.hi)))
+    return out
+
+
+def test_the_schemas_checks_say_what_the_world_says() -> None:
+    """Every field, every way of being wrong: the scenario's schema check and the world's
+    own check (WorldParams) refuse the same values with the same words."""
+    from herz.world import WorldParams
+    from herz.world.schema import world_fields
+
+    checked = 0
+    for spec in world_fields():
+        if spec.name.startswith("mechanisms."):
+            continue
+        assert spec.problem(WorldParams().to_dict()[spec.name]) is None, spec.name
+        for value in _bad_values(spec):
+            said = spec.problem(value)
+            assert said is not None, (spec.name, value)
+            with pytest.raises(ParameterError) as info:
+                WorldParams.from_dict({spec.name: value})
+            assert info.value.allowed == said, (spec.name, value, said, info.value.allowed)
+            checked += 1
+    assert checked > 100

@@ -82,8 +82,9 @@ class FieldSpec:
         values = value if self.kind == "per_state" and isinstance(value, list) else [value]
         for v in values:
             if isinstance(v, bool) or not isinstance(v, int | float):
-                return "must be one number or one per state" if self.kind == "per_state" \
-                    else "must be a number" if self.kind == "number" else "must be a whole number"
+                if self.kind == "integer":
+                    return "must be a whole number"
+                return "must be a number per state" if values is value else "must be a number"
             if self.kind == "integer" and not float(v).is_integer():
                 return "must be a whole number"
             if not self.contains(float(v)):
