@@ -95,3 +95,25 @@ def test_too_few_blocks_is_an_error():
     y = np.full(5 * 4, np.nan)
     with pytest.raises(ValueError, match="complete Saltelli blocks"):
         sobol_indices(ISHIGAMI, y)
+
+
+def test_one_source_of_randomness() -> None:
+    """``rng`` (a Generator or an int) or, for older callers, ``seed``: never both."""
+    from herz.errors import ParameterError
+    from herz.experiment.design import Factor, latin_hypercube, saltelli_design
+
+    prob = SobolProblem(("a", "b"), ((0, 1), (0, 1)))
+    x = saltelli_sample(prob, 64, rng=4).to_numpy()
+    assert np.array_equal(x, saltelli_sample(prob, 64, rng=np.random.default_rng(4)).to_numpy())
+    y = x[:, 0] + 0.1 * x[:, 1]
+    a = sobol_indices(prob, y, rng=2).table
+    b = sobol_indices(prob, y, rng=2).table
+    assert a.equals(b)
+    with pytest.raises(ParameterError, match="not both"):
+        sobol_indices(prob, y, rng=2, seed=2)
+    with pytest.raises(ParameterError, match="not both"):
+        saltelli_sample(prob, 64, rng=1, seed=1)
+    factors = [Factor("a", low=0.0, high=1.0)]
+    with pytest.raises(ParameterError, match="not both"):
+        latin_hypercube(factors, 8, seed=1, rng=1)
+    assert len(saltelli_design(factors, 8, rng=np.random.default_rng(0))) == 8 * 3

@@ -39,8 +39,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import pandas as pd
-
 from herz.analysis.escape import EscapeAnalysis, analyse
 from herz.errors import ParameterError
 from herz.experiment.scenario import Scenario
@@ -321,16 +319,3 @@ def run_escape_map(out: str | Path = "herz-output", size: str | None = None, *,
         report_path = write_report(analysis, root / "escape_report.html")
     return EscapeRun(root, results, report_path, config, time.perf_counter() - t0, seconds,
                      statuses, failed, analysis)
-
-
-def factor_table() -> pd.DataFrame:
-    """The sensitivity factors with the schema's unit, range, meaning and source."""
-    from herz.world.schema import field_spec
-
-    rows = []
-    for f in SENSITIVITY_FACTORS:
-        spec = field_spec(f.name)
-        rows.append({"name": f.name, "low": f.low, "high": f.high, "scale": f.scale,
-                     "role": f.role, "unit": spec.unit, "allowed": spec.range_text(),
-                     "meaning": spec.meaning, "source": spec.source})
-    return pd.DataFrame(rows)
