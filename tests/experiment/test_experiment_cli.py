@@ -203,3 +203,14 @@ def test_run_sets_world_parameters_through_the_schema(capsys) -> None:
     assert json.loads(out)["worlds"] == 4 and json.loads(out)["mean_wars"] == 0.0
     code, out, err = _main(["run", "--set", "p_greedy=3"], capsys)
     assert code == 2 and "world.p_greedy = 3: must be in [0, 1]" in err
+
+
+def test_toml_nested_thousands_deep_is_one_line_on_the_command_line(tmp_path: Path,
+                                                                   capsys) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text("[experiment]\nseed = 1\n[world]\nx = " + "[" * 20_000 + "]" * 20_000)
+    for args in (["run", str(path)], ["sweep", str(path), "--check"]):
+        code, out, err = _main(args, capsys)
+        assert code == 2, err
+        assert "Traceback" not in err and "RecursionError" not in err
+        assert "nested too deeply" in err and len(err.strip().splitlines()) <= 2, err
