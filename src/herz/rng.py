@@ -16,7 +16,8 @@ import numpy as np
 
 from herz.errors import ParameterError
 
-__all__ = ["RngLike", "as_generator", "child_seed", "int_seed", "resolve_rng"]
+__all__ = ["RngLike", "as_generator", "as_seed_sequence", "child_seed", "int_seed",
+           "resolve_rng"]
 
 RngLike = np.random.Generator | np.random.SeedSequence | int | None
 
@@ -37,6 +38,24 @@ def as_generator(rng: RngLike = None) -> np.random.Generator:
     raise TypeError(
         f"rng = {rng!r}: must be a numpy.random.Generator, a SeedSequence, an int seed or None"
     )
+
+
+def as_seed_sequence(rng: RngLike = None) -> np.random.SeedSequence:
+    """Return the :class:`numpy.random.SeedSequence` that a tree of streams is keyed from.
+
+    For code whose draws are keyed per run or per match (:func:`child_seed`):
+    a SeedSequence is passed through; an int seeds one; ``None`` draws fresh
+    entropy; a Generator gives one 63-bit draw, so the caller's stream advances
+    and the result is reproducible from it.
+    """
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        return np.random.SeedSequence(int(rng.integers(0, 2**63)))
+    if rng is None or (isinstance(rng, int | np.integer) and not isinstance(rng, bool)):
+        return np.random.SeedSequence(None if rng is None else int(_seed(rng)))
+    raise ParameterError("rng", rng, "must be a numpy.random.Generator, a SeedSequence, "
+                         "an int seed >= 0 or None")
 
 
 def resolve_rng(rng: RngLike = None, seed: int | None = None) -> np.random.Generator:
