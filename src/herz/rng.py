@@ -58,6 +58,24 @@ def as_seed_sequence(rng: RngLike = None) -> np.random.SeedSequence:
                          "an int seed >= 0 or None")
 
 
+def child_seed(seed: int | np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
+    """Return the SeedSequence at path ``key`` below ``seed``.
+
+    Unlike :meth:`SeedSequence.spawn`, this is stateless: the child at a given
+    key is the same no matter how many children were made before, which is what
+    lets any single run be replayed from its key alone.
+    """
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(_seed(seed))
+    return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, *key))
+
+
+def _seed(seed: Any) -> Any:
+    # NumPy's own error for a negative seed is a bare ValueError deep in a traceback.
+    if isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed < 0:
+        raise ParameterError("seed", int(seed), "must be an integer >= 0")
+    return seed
+
+
 def resolve_rng(rng: RngLike = None, seed: int | None = None) -> np.random.Generator:
     """The generator of a function that takes ``rng`` and, for older callers, ``seed``.
 
@@ -75,21 +93,3 @@ def int_seed(rng: RngLike = None, seed: int | None = None) -> int:
     The same ``rng`` (an int, or a generator in the same state) gives the same seed.
     """
     return int(resolve_rng(rng, seed).integers(0, 2**32))
-
-
-def child_seed(seed: int | np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
-    """Return the SeedSequence at path ``key`` below ``seed``.
-
-    Unlike :meth:`SeedSequence.spawn`, this is stateless: the child at a given
-    key is the same no matter how many children were made before, which is what
-    lets any single run be replayed from its key alone.
-    """
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(_seed(seed))
-    return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, *key))
-
-
-def _seed(seed: Any) -> Any:
-    # NumPy's own error for a negative seed is a bare ValueError deep in a traceback.
-    if isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed < 0:
-        raise ParameterError("seed", int(seed), "must be an integer >= 0")
-    return seed
