@@ -48,9 +48,9 @@ def escape(
 ) -> None:
     """Write the escape-map report (one self-contained HTML file) from results."""
     from herz.report.escape import write_report
-    from herz.studies.escape import analyse_results
+    from herz.studies.escape import analyse_results as analyse
 
-    an = analyse_results(results)
+    an = analyse(results)
     path = write_report(an, Path(out))
     v = an.verdict
     assert v is not None
