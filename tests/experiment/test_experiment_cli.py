@@ -158,9 +158,9 @@ def test_world_params_json_lists_every_field_of_the_schema(capsys) -> None:
     assert (d["lo"], d["hi"], d["range"], d["default"]) == (0.0, 1.0, "in [0, 1]", 0.5)
     code, out, err = _main(["world", "params", "distinguishability", "--json"], capsys)
     assert code == 0 and [r["name"] for r in json.loads(out)["params"]] == ["distinguishability"]
-    code, out, err = _main(["world", "params", "--filter", "trust", "--json"], capsys)
+    code, out, err = _main(["world", "params", "--filter", "Distinguishab", "--json"], capsys)
     names = [r["name"] for r in json.loads(out)["params"]]
-    assert "initial_trust" in names and "n_states" not in names
+    assert "distinguishability" in names and "n_states" not in names
     code, out, err = _main(["world", "params", "distinguishabilty"], capsys)
     assert code == 2 and "did you mean distinguishability" in err
 
