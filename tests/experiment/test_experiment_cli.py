@@ -210,7 +210,7 @@ def test_toml_nested_thousands_deep_is_one_line_on_the_command_line(tmp_path: Pa
     path = tmp_path / "deep.toml"
     path.write_text("[experiment]\nseed = 1\n[world]\nx = " + "[" * 20_000 + "]" * 20_000)
     for args in (["run", str(path)], ["sweep", str(path), "--check"]):
-        code, out, err = _main(args, capsys)
+        code, _out, err = _main(args, capsys)
         assert code == 2, err
         assert "Traceback" not in err and "RecursionError" not in err
         assert "nested too deeply" in err and len(err.strip().splitlines()) <= 2, err
