@@ -26,6 +26,7 @@ Jervis, R. (1978). Cooperation under the security dilemma. *World Politics* 30(2
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -291,9 +292,7 @@ def analyse(path: str | Path, confidence: float = 0.95, *,
         steps=steps, dt=dt, params=params, mechanisms=mechanisms, survival=survival,
         logics=logic_shares(results, confidence), logics_by_class=_logics_by_class(results, rates),
         class_rates=_class_rates(results, rates), failures=failures, meta=meta, **sens)
-    from dataclasses import replace
-
-    return replace(an, verdict=_verdict(an, _generators(rng)))
+    return dataclasses.replace(an, verdict=_verdict(an, _generators(rng)))
 
 
 def _analyse_sensitivity(sens_dir: Path, confidence: float,
@@ -332,15 +331,19 @@ def _analyse_sensitivity(sens_dir: Path, confidence: float,
     from scipy import stats
 
     ok = n > 0
-    for key, res in (("p_escape", s_escape), ("p_war", s_war)):
+
+    def with_direction(res: SobolResult, key: str) -> SobolResult:
         rhos, pvals = [], []
         for name in problem.names:
             sr = stats.spearmanr(pts.loc[ok, name], pts.loc[ok, key])
             rhos.append(float(sr.statistic) if np.isfinite(sr.statistic) else 0.0)
             pvals.append(float(sr.pvalue) if np.isfinite(sr.pvalue) else 1.0)
-        res.table["spearman"] = rhos
-        res.table["spearman_p"] = pvals
-        res.table["label"] = [problem.label(nm) for nm in problem.names]
+        table = res.table.assign(spearman=rhos, spearman_p=pvals,
+                                 label=[problem.label(nm) for nm in problem.names])
+        return dataclasses.replace(res, table=table)
+
+    s_escape = with_direction(s_escape, "p_escape")
+    s_war = with_direction(s_war, "p_war")
     # PRIM over worlds: parameters of each world's point, outcome of the world
     x = pd.DataFrame({name: xs[name].to_numpy()[rows] for name in problem.names})
     for name, lg in zip(problem.names, problem.log, strict=True):
