@@ -214,3 +214,52 @@ def test_toml_nested_thousands_deep_is_one_line_on_the_command_line(tmp_path: Pa
         assert code == 2, err
         assert "Traceback" not in err and "RecursionError" not in err
         assert "nested too deeply" in err and len(err.strip().splitlines()) <= 2, err
+
+
+USER_MODEL = '''
+import numpy as np
+import pandas as pd
+
+from herz.experiment import ModelSpec
+from herz.rng import child_seed
+
+
+def coin(params, steps, seed, replicates, mechanisms):
+    draws = [np.random.default_rng(child_seed(seed, r)).random(steps).mean() for r in replicates]
+    return pd.DataFrame({"mean": draws, "outcome": ["mitigated" if d < params["p"] else "war"
+                                                   for d in draws]})
+
+
+COIN = ModelSpec(name="coin", run=coin, defaults={"p": 0.5}, escape_outcomes=("mitigated",))
+'''
+
+
+def test_a_users_model_by_import_path_reopens_in_fresh_processes(tmp_path: Path) -> None:
+    """A model of the user's own, named "module:attr": nothing registered anywhere, and
+    verify, replay and resume work in new processes that only import the module."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "usermodels.py").write_text(USER_MODEL)
+    (tmp_path / "s.toml").write_text(
+        '[experiment]\nname = "coin"\nmodel = "usermodels:COIN"\nseed = 5\nsteps = 20\n'
+        'replicates = 4\nchunk_size = 2\n[design]\nmethod = "grid"\n[design.factors]\n'
+        'p = [0.3, 0.7]\n')
+    src = Path(__file__).resolve().parents[2] / "src"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(tmp_path)])}
+
+    def herz(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "herz", *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=600)
+
+    res = herz("sweep", "s.toml", "-o", "r", "--runner", "inprocess", "--json")
+    assert res.returncode == 0, res.stderr
+    man = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert man["scenario"]["model_path"] == "usermodels:COIN"
+    res = herz("verify", "r", "--json")
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    res = herz("replay", "r", "p1-r3", "--json")
+    assert res.returncode == 0 and json.loads(res.stdout)["identical"] is True, res.stderr
+    res = herz("resume", "r", "--runner", "inprocess", "--json")
+    assert res.returncode == 0 and json.loads(res.stdout)["ran"] == 0, res.stderr
