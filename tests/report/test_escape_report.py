@@ -94,6 +94,10 @@ def test_report_is_self_contained_and_complete(tiny_map):
         assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
     assert p.external == []
     assert "http://" not in html and "https://" not in html
+    # it cites pages of the repository's documentation, not files outside the repository
+    assert "MODELS.md" not in html and "DESIGN.md" not in html
+    assert "docs/background/index.md" in html
+    assert (ROOT / "docs" / "background" / "index.md").exists()
     # the thresholds, provenance and verdict are there, with numbers
     an = tiny_map.analysis
     for name in ("spiral_arms_ratio", "spiral_trust_drop", "bounded_growth",
