@@ -54,5 +54,8 @@ def escape_cmd(
     else:
         console.print(v.summary)
         console.print(f"report: [bold]{run.report.resolve()}[/bold] ({run.seconds:.0f} s)")
+        console.print(f"next: herz verify {run.results / 'map'}  |  herz query "
+                      f"{run.results / 'map'} \"SELECT outcome, count(*) FROM results GROUP BY "
+                      "outcome\"", highlight=False, markup=False)
     if any(s != "complete" for s in run.statuses.values()):
         raise typer.Exit(1)
