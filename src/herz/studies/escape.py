@@ -244,7 +244,7 @@ def sample_trajectories(an: EscapeAnalysis, per_outcome: int = 1) -> dict[str, A
 
     results, rates = an.map_results, an.rates
     out: dict[str, Any] = {}
-    for outcome in ("war", "spiral", "mitigated", "transcended", "unresolved"):
+    for outcome in ("war", "spiral", "mitigated", "transcended", "unresolved", "no_dilemma"):
         sub = results[results["outcome"] == outcome]
         if sub.empty:
             continue
