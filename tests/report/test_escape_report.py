@@ -321,3 +321,14 @@ def test_report_renders_in_headless_chromium_without_errors(tiny_map):
     assert errors == [], errors
     png = (ARTIFACTS / "report.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+
+
+def test_sources_cite_docs_pages_not_design_notes():
+    from herz.report.escape import cite
+
+    page = "docs/background/outcomes.md"
+    assert cite("Wallace 1979; DESIGN.md 3", page) == f"Wallace 1979; herz design, {page}"
+    assert cite("DESIGN.md 0 and 3", page) == f"herz design, {page}"
+    assert cite("DESIGN.md 2 rule 1 (burn-in)", page) == f"herz design, {page} (burn-in)"
+    assert cite("Kydd 2005 (MODELS.md 3.2)", page) == f"Kydd 2005 (herz design, {page})"
+    assert cite("Booth & Wheeler 2008", page) == "Booth & Wheeler 2008"

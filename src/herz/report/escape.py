@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from herz import __version__
 from herz.analysis.escape import BACKGROUND_PAGE, EscapeAnalysis
 from herz.report.html import STYLE, data_uri, figure_png
 
-__all__ = ["SECTIONS", "context", "render", "summary_dict", "write_report"]
+__all__ = ["SECTIONS", "cite", "context", "render", "summary_dict", "write_report"]
 
 #: (id, title) of every section, in order.
 SECTIONS = (
@@ -50,6 +51,21 @@ SECTIONS = (
 
 THRESHOLDS = ("outcome_window", "spiral_arms_ratio", "spiral_trust_drop", "bounded_growth",
               "transcended_coverage")
+
+
+#: The documentation page of the outcome classification (what the thresholds decide).
+OUTCOMES_PAGE = "docs/background/outcomes.md"
+_DESIGN_FILES = re.compile(r"\b(?:DESIGN|MODELS)\.md(?:[ ,]*(?:sec(?:tion)?\.? ?)?[0-9][0-9.]*"
+                           r"(?: and [0-9][0-9.]*)?)?(?: rule [0-9]+)?")
+
+
+def cite(source: str, page: str) -> str:
+    """A parameter's source as the report cites it.
+
+    The design notes outside the repository (DESIGN.md, MODELS.md) are replaced by the
+    documentation page that describes the rule.
+    """
+    return _DESIGN_FILES.sub(f"herz design, {page}", source)
 
 
 def _pct(p: float, digits: int = 0) -> str:
@@ -246,7 +262,8 @@ def context(an: EscapeAnalysis) -> tuple[dict[str, Any], dict[str, bytes]]:
 
     wp = WorldParams.from_dict({k: val for k, val in an.params.items()
                                 if k in WorldParams().to_dict() and k != "mechanisms"})
-    threshold_rows = [[r["name"], r["value"], r["unit"], r["meaning"], r["source"]]
+    threshold_rows = [[r["name"], r["value"], r["unit"], r["meaning"],
+                       cite(r["source"], OUTCOMES_PAGE)]
                       for r in params_table(wp) if r["name"] in THRESHOLDS]
 
     man = an.map_manifest
