@@ -1,7 +1,8 @@
 """One way to turn a user's ``rng`` argument into a NumPy generator.
 
 Every stochastic function in herz takes ``rng: numpy.random.Generator | int |
-None`` and passes it through :func:`as_generator`. Seeds form a tree
+None`` and passes it through :func:`as_generator` (or :func:`resolve_rng`, where an
+older ``seed`` keyword is still accepted: giving both is an error). Seeds form a tree
 (experiment -> design point -> replicate) built with
 :meth:`numpy.random.SeedSequence.spawn`, so the stream of any one run depends
 only on its own key, never on how many other runs share a process.
@@ -14,6 +15,9 @@ from typing import Any
 import numpy as np
 
 from herz.errors import ParameterError
+
+__all__ = ["RngLike", "as_generator", "as_seed_sequence", "child_seed", "int_seed",
+           "resolve_rng"]
 
 RngLike = np.random.Generator | np.random.SeedSequence | int | None
 
@@ -54,15 +58,6 @@ def as_seed_sequence(rng: RngLike = None) -> np.random.SeedSequence:
                          "an int seed >= 0 or None")
 
 
-def spawn_generators(seed: int | np.random.SeedSequence, n: int) -> list[np.random.Generator]:
-    """Return ``n`` independent generators spawned from ``seed``.
-
-    Child ``i`` depends only on ``seed`` and ``i``: the same seed gives the same
-    ``i``-th stream whatever ``n`` is.
-    """
-    return [np.random.Generator(np.random.PCG64(child_seed(seed, i))) for i in range(n)]
-
-
 def child_seed(seed: int | np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
     """Return the SeedSequence at path ``key`` below ``seed``.
 
@@ -79,3 +74,22 @@ def _seed(seed: Any) -> Any:
     if isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed < 0:
         raise ParameterError("seed", int(seed), "must be an integer >= 0")
     return seed
+
+
+def resolve_rng(rng: RngLike = None, seed: int | None = None) -> np.random.Generator:
+    """The generator of a function that takes ``rng`` and, for older callers, ``seed``.
+
+    Raises :class:`~herz.errors.ParameterError` when both are given: one draw has
+    one source.
+    """
+    if rng is not None and seed is not None:
+        raise ParameterError("seed", seed, "give either seed or rng, not both")
+    return as_generator(rng if rng is not None else seed)
+
+
+def int_seed(rng: RngLike = None, seed: int | None = None) -> int:
+    """An integer seed in [0, 2**32) drawn from ``rng`` (for libraries that take only ints).
+
+    The same ``rng`` (an int, or a generator in the same state) gives the same seed.
+    """
+    return int(resolve_rng(rng, seed).integers(0, 2**32))

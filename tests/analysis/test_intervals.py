@@ -59,3 +59,15 @@ def test_bad_input_is_refused():
         proportion_interval(5, 4)
     with pytest.raises(ParameterError):
         proportion_interval(1, 4, method="wald")  # type: ignore[arg-type]
+
+
+def test_wilson_limits_are_exact_at_zero_and_all() -> None:
+    from herz.analysis.intervals import wilson_interval
+
+    for n in (1, 6, 7, 40, 1000):
+        assert wilson_interval(0, n)[0] == 0.0 and wilson_interval(n, n)[1] == 1.0
+        lo, hi = proportion_interval([0, n], [n, n])
+        assert lo[0] == 0.0 and hi[1] == 1.0
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+    lo, hi = wilson_interval(5, 10)  # Wilson (1927): 0.2366, 0.7634 at 95%
+    assert abs(lo - 0.2366) < 1e-4 and abs(hi - 0.7634) < 1e-4

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from herz.analysis.sensitivity import Problem, replicate_sobol, saltelli_sample, sobol_indices
+from herz.analysis.sensitivity import SobolProblem, replicate_sobol, saltelli_sample, sobol_indices
 
 PI = np.pi
-ISHIGAMI = Problem(("x1", "x2", "x3"), ((-PI, PI),) * 3)
+ISHIGAMI = SobolProblem(("x1", "x2", "x3"), ((-PI, PI),) * 3)
 
 
 def ishigami(x, a=7.0, b=0.1):
@@ -37,7 +37,7 @@ def test_ishigami_indices_are_recovered():
 
 
 def test_one_factor_model_total_index_one_and_zero_elsewhere():
-    prob = Problem(("a", "b", "c", "d"), ((0, 1),) * 4)
+    prob = SobolProblem(("a", "b", "c", "d"), ((0, 1),) * 4)
     x = saltelli_sample(prob, 512, seed=1).to_numpy()
     res = sobol_indices(prob, np.exp(2 * x[:, 1]), seed=2)
     t = res.table.set_index("factor")
@@ -49,7 +49,7 @@ def test_one_factor_model_total_index_one_and_zero_elsewhere():
 
 
 def test_log_factor_is_sampled_in_the_logarithm():
-    prob = Problem(("delta",), ((0.25, 4.0),), log=(True,))
+    prob = SobolProblem(("delta",), ((0.25, 4.0),), log=(True,))
     x = saltelli_sample(prob, 256, seed=0)["delta"].to_numpy()
     assert x.min() >= 0.25 and x.max() <= 4.0
     assert np.mean(x < 1.0) == pytest.approx(0.5, abs=0.05)
@@ -67,7 +67,7 @@ def test_failed_runs_drop_their_block_only():
 
 def test_replicate_mean_analysis_with_noise_share():
     # y = Bernoulli(p(x)), p depends on x1 only; 20 replicates per point
-    prob = Problem(("x1", "x2"), ((0, 1), (0, 1)))
+    prob = SobolProblem(("x1", "x2"), ((0, 1), (0, 1)))
     x = saltelli_sample(prob, 256, seed=5).to_numpy()
     rng = np.random.default_rng(9)
     reps = 20
@@ -95,3 +95,25 @@ def test_too_few_blocks_is_an_error():
     y = np.full(5 * 4, np.nan)
     with pytest.raises(ValueError, match="complete Saltelli blocks"):
         sobol_indices(ISHIGAMI, y)
+
+
+def test_one_source_of_randomness() -> None:
+    """``rng`` (a Generator or an int) or, for older callers, ``seed``: never both."""
+    from herz.errors import ParameterError
+    from herz.experiment.design import Factor, latin_hypercube, saltelli_design
+
+    prob = SobolProblem(("a", "b"), ((0, 1), (0, 1)))
+    x = saltelli_sample(prob, 64, rng=4).to_numpy()
+    assert np.array_equal(x, saltelli_sample(prob, 64, rng=np.random.default_rng(4)).to_numpy())
+    y = x[:, 0] + 0.1 * x[:, 1]
+    a = sobol_indices(prob, y, rng=2).table
+    b = sobol_indices(prob, y, rng=2).table
+    assert a.equals(b)
+    with pytest.raises(ParameterError, match="not both"):
+        sobol_indices(prob, y, rng=2, seed=2)
+    with pytest.raises(ParameterError, match="not both"):
+        saltelli_sample(prob, 64, rng=1, seed=1)
+    factors = [Factor("a", low=0.0, high=1.0)]
+    with pytest.raises(ParameterError, match="not both"):
+        latin_hypercube(factors, 8, seed=1, rng=1)
+    assert len(saltelli_design(factors, 8, rng=np.random.default_rng(0))) == 8 * 3

@@ -129,3 +129,137 @@ def test_a_preset_runs_small(tmp_path: Path) -> None:
     sc = load_preset("cold-war").replace(replicates=2, chunk_size=2, steps=5)
     res = run_scenario(sc, output=tmp_path / "cw", workers=1)
     assert res.ok and res.planned == 9
+
+
+# --------------------------------------------------------------------------- the world's schema
+
+
+def _main(args: list[str], capsys) -> tuple[int, str, str]:
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_world_params_json_lists_every_field_of_the_schema(capsys) -> None:
+    from herz.world.schema import world_fields
+
+    code, out, err = _main(["world", "params", "--json"], capsys)
+    assert code == 0, err
+    rows = json.loads(out)["params"]
+    assert [r["name"] for r in rows] == [s.name for s in world_fields()]
+    for r in rows:
+        assert {"range", "unit", "meaning", "source", "lo", "hi", "default"} <= set(r), r
+        assert r["meaning"] and r["unit"]
+    d = next(r for r in rows if r["name"] == "distinguishability")
+    assert (d["lo"], d["hi"], d["range"], d["default"]) == (0.0, 1.0, "in [0, 1]", 0.5)
+    code, out, err = _main(["world", "params", "distinguishability", "--json"], capsys)
+    assert code == 0 and [r["name"] for r in json.loads(out)["params"]] == ["distinguishability"]
+    code, out, err = _main(["world", "params", "--filter", "Distinguishab", "--json"], capsys)
+    names = [r["name"] for r in json.loads(out)["params"]]
+    assert "distinguishability" in names and "n_states" not in names
+    code, out, err = _main(["world", "params", "distinguishabilty"], capsys)
+    assert code == 2 and "did you mean distinguishability" in err
+
+
+def test_world_params_table_fits_80_columns_without_breaking_names(capsys, monkeypatch) -> None:
+    from herz.world.schema import world_fields
+
+    monkeypatch.setenv("COLUMNS", "80")
+    import herz.cli._common as common
+
+    monkeypatch.setattr(common.console, "_width", 80)
+    code, out, err = _main(["world", "params"], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert max(len(ln) for ln in lines) <= 80
+    first_words = {ln.split()[0] for ln in lines if ln.strip()}
+    assert {s.name for s in world_fields()} <= first_words  # every name whole, on one line
+    assert len(lines) <= len(world_fields()) + 4
+    code, out, err = _main(["world", "params", "belief_floor"], capsys)
+    assert "[floor, 1 - floor]" in out  # brackets are text, not markup
+
+
+def test_run_and_sweep_give_the_same_message_for_the_same_mistake(tmp_path: Path,
+                                                                  capsys) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text('[experiment]\nseed = 1\n[world]\nperception_nois = 0.3\np_greedy = 2\n')
+    code_run, _, err_run = _main(["run", str(path)], capsys)
+    code_sweep, _, err_sweep = _main(["sweep", str(path), "--check"], capsys)
+    assert code_run == code_sweep == 2
+    for line in (f"{path}: world.perception_nois = 0.3: unknown key; did you mean "
+                 "'perception_noise'?", f"{path}: world.p_greedy = 2: must be in [0, 1]"):
+        assert line in err_run and line in err_sweep, (err_run, err_sweep)
+
+
+def test_run_sets_world_parameters_through_the_schema(capsys) -> None:
+    code, out, err = _main(["run", "--set", "n_states=3", "--set", "culture=kantian",
+                            "--set", "mechanisms.war=false", "--worlds", "4", "--steps", "10",
+                            "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["worlds"] == 4 and json.loads(out)["mean_wars"] == 0.0
+    code, out, err = _main(["run", "--set", "p_greedy=3"], capsys)
+    assert code == 2 and "world.p_greedy = 3: must be in [0, 1]" in err
+
+
+def test_toml_nested_thousands_deep_is_one_line_on_the_command_line(tmp_path: Path,
+                                                                   capsys) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text("[experiment]\nseed = 1\n[world]\nx = " + "[" * 20_000 + "]" * 20_000)
+    for args in (["run", str(path)], ["sweep", str(path), "--check"]):
+        code, _out, err = _main(args, capsys)
+        assert code == 2, err
+        assert "Traceback" not in err and "RecursionError" not in err
+        assert "nested too deeply" in err and len(err.strip().splitlines()) <= 2, err
+
+
+USER_MODEL = '''
+import numpy as np
+import pandas as pd
+
+from herz.experiment import ModelSpec
+from herz.rng import child_seed
+
+
+def coin(params, steps, seed, replicates, mechanisms):
+    draws = [np.random.default_rng(child_seed(seed, r)).random(steps).mean() for r in replicates]
+    return pd.DataFrame({"mean": draws, "outcome": ["mitigated" if d < params["p"] else "war"
+                                                   for d in draws]})
+
+
+COIN = ModelSpec(name="coin", run=coin, defaults={"p": 0.5}, escape_outcomes=("mitigated",))
+'''
+
+
+def test_a_users_model_by_import_path_reopens_in_fresh_processes(tmp_path: Path) -> None:
+    """A model of the user's own, named "module:attr": nothing registered anywhere, and
+    verify, replay and resume work in new processes that only import the module."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "usermodels.py").write_text(USER_MODEL)
+    (tmp_path / "s.toml").write_text(
+        '[experiment]\nname = "coin"\nmodel = "usermodels:COIN"\nseed = 5\nsteps = 20\n'
+        'replicates = 4\nchunk_size = 2\n[design]\nmethod = "grid"\n[design.factors]\n'
+        'p = [0.3, 0.7]\n')
+    src = Path(__file__).resolve().parents[2] / "src"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(tmp_path)])}
+
+    def herz(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "herz", *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=600)
+
+    res = herz("sweep", "s.toml", "-o", "r", "--runner", "inprocess", "--json")
+    assert res.returncode == 0, res.stderr
+    man = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert man["scenario"]["model_path"] == "usermodels:COIN"
+    res = herz("verify", "r", "--json")
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    res = herz("replay", "r", "p1-r3", "--json")
+    assert res.returncode == 0 and json.loads(res.stdout)["identical"] is True, res.stderr
+    res = herz("resume", "r", "--runner", "inprocess", "--json")
+    assert res.returncode == 0 and json.loads(res.stdout)["ran"] == 0, res.stderr

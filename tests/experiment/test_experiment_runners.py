@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from experiment_helpers import all_rows, chunk_digests, toy_text, world_text
 
-from herz.experiment import ModelSpec, models, parse_scenario, sweep
+from herz.experiment import ModelSpec, parse_scenario, sweep
 from herz.experiment.runners import DaskRunner, ProcessRunner, make_runner
 
 distributed = pytest.importorskip("distributed")
@@ -103,11 +103,12 @@ def _dies(params: Mapping[str, Any], steps: int, seed: np.random.SeedSequence,
     return pd.DataFrame({"y": np.full(len(replicates), params["x"])})
 
 
-def test_a_dying_pool_worker_is_recorded_and_the_sweep_goes_on(tmp_path: Path,
-                                                                monkeypatch) -> None:
-    monkeypatch.setitem(models._REGISTRY, "dies",
-                        ModelSpec(name="dies", run=_dies, defaults={"x": 0.0}))
-    text = ("[experiment]\nname = \"d\"\nmodel = \"dies\"\nseed = 1\nreplicates = 2\n"
+DIES = ModelSpec(name="dies", run=_dies, defaults={"x": 0.0})
+
+
+def test_a_dying_pool_worker_is_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None:
+    text = (f"[experiment]\nname = \"d\"\nmodel = \"{__name__}:DIES\"\nseed = 1\n"
+            "replicates = 2\n"
             "chunk_size = 1\n[design]\nmethod = \"grid\"\n[design.factors]\n"
             "x = [0.0, 1.0, 2.0]\n")
     res = sweep(parse_scenario(text), output=tmp_path / "r", runner=ProcessRunner(2))

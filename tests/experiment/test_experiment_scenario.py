@@ -69,7 +69,7 @@ BAD = [
      "s.toml: line 7, column 9: malformed TOML: Invalid value", True),
     ("duplicate-key", BASE + "seed = 2\n", "s.toml: line 7", False),
     ("bad-method", BASE + '[design]\nmethod = "random"\n',
-     's.toml: design.method = "random": must be one of "single", "grid", "lhs" or "sobol"',
+     's.toml: design.method = "random": must be one of "single", "grid", "lhs", "sobol" or "saltelli"',
      True),
     ("sobol-not-power-of-2", BASE + '[design]\nmethod = "sobol"\nsamples = 100\n'
      "[design.factors]\np_greedy = { min = 0.0, max = 0.5 }\n",
@@ -155,7 +155,7 @@ def test_world_scenario_validates_against_world_fields() -> None:
 
     assert set(sc.params) == set(WorldParams().to_dict()) - {"mechanisms"}
     assert check(text + "[world]\ndistinguishability = 1.7\n").splitlines()[0] == (
-        "s.toml: world.distinguishability = 1.7: must be between 0 and 1")
+        "s.toml: world.distinguishability = 1.7: must be in [0, 1]")
     assert "did you mean 'perception_noise'" in check(text + "[world]\nperception_nois = 1\n")
     assert "mechanisms.signaling" in check(text + "[mechanisms]\nsignaling = true\n")
 
@@ -272,3 +272,135 @@ def test_fuzz_near_valid_documents(doc: dict, base: bool) -> None:
 @given(st.text(max_size=80))
 def test_fuzz_random_text(text: str) -> None:
     _outcome(text)
+
+
+WORLD = BASE.replace('model = "toy"', 'model = "world"')
+
+
+def test_a_bad_world_value_is_one_line_not_one_per_factor_level() -> None:
+    """A mistake in [world] is reported once; valid factor levels are not blamed for it."""
+    msg = check(WORLD + "[world]\nn_states = true\n[design]\nmethod = \"grid\"\n"
+                "[design.factors]\ndistinguishability = [0.1, 0.5, 0.9]\n")
+    assert msg.splitlines() == ["s.toml: world.n_states = true: must be a whole number"]
+
+
+def test_every_bad_world_key_is_reported_with_the_schemas_words() -> None:
+    msg = check(WORLD + "[world]\np_greedy = 2\nculture = \"roman\"\nn_states = 2.5\n")
+    assert msg.splitlines() == [
+        "s.toml: world.p_greedy = 2: must be in [0, 1]",
+        's.toml: world.culture = "roman": must be one of hobbesian, lockean, kantian',
+        "s.toml: world.n_states = 2.5: must be a whole number"]
+
+
+@pytest.mark.parametrize("depth", [2_000, 50_000])
+def test_toml_nested_thousands_deep_is_one_clear_line(depth: int) -> None:
+    text = WORLD + "[world]\nx = " + "[" * depth + "]" * depth + "\n"
+    msg = check(text)
+    assert len(msg.splitlines()) == 1 and "nested too deeply" in msg, msg
+    doc: dict = {"experiment": {"seed": 1}}
+    inner = doc
+    for _ in range(depth):
+        inner["a"] = {}
+        inner = inner["a"]
+    with pytest.raises(ScenarioError, match="nested too deeply"):
+        Scenario.from_dict(doc)
+
+
+def test_range_factor_takes_its_range_from_the_schema() -> None:
+    sc = parse_scenario(WORLD + "[design]\nmethod = \"grid\"\n[design.factors]\n"
+                        "distinguishability = { levels = 3 }\n", source="s.toml")
+    assert [p["distinguishability"] for p in sc.points] == [0.0, 0.5, 1.0]
+    msg = check(WORLD + "[design]\nmethod = \"grid\"\n[design.factors]\n"
+                "signal_cost = { levels = 3 }\n")
+    assert msg.splitlines()[0] == ("s.toml: design.factors.signal_cost.max: missing; the "
+                                   "schema's range of signal_cost is >= 0, so give max")
+    msg = check(WORLD + "[design]\nmethod = \"grid\"\n[design.factors]\n"
+                "p_greedy = { min = 0.5, max = 1.5, levels = 3 }\n")
+    assert msg.splitlines()[0] == "s.toml: design.factors.p_greedy.max = 1.5: must be in [0, 1]"
+
+
+def test_saltelli_is_a_design_method() -> None:
+    text = (WORLD + "[design]\nmethod = \"saltelli\"\nsamples = 4\n[design.factors]\n"
+            "distinguishability = {}\np_greedy = { min = 0.0, max = 0.5 }\n"
+            "offense_defense_balance = { min = 0.25, max = 4.0, scale = \"log\" }\n")
+    sc = parse_scenario(text, source="s.toml")
+    assert len(sc.points) == 4 * (3 + 2)
+    d = [p["distinguishability"] for p in sc.points]
+    assert len(set(d)) > 4 and all(0.0 <= x <= 1.0 for x in d)
+    assert all(0.25 <= p["offense_defense_balance"] <= 4.0 for p in sc.points)
+    # blocks of D + 2: A, AB_1..AB_D, B; AB_j takes column j from B and the rest from A
+    a, ab1, b = sc.points[0], sc.points[1], sc.points[4]
+    assert ab1["distinguishability"] == b["distinguishability"]
+    assert ab1["p_greedy"] == a["p_greedy"]
+    assert parse_scenario(text, source="again").points == sc.points  # fixed by the seed
+    assert "power of 2" in check(text.replace("samples = 4", "samples = 6"))
+    assert "needs a range" in check(text.replace("distinguishability = {}",
+                                                 "distinguishability = [0.1, 0.2]"))
+
+
+def test_run_section_and_defaults_are_read_by_the_same_reader() -> None:
+    from herz.experiment.scenario import read_scenario
+
+    sc = parse_scenario('[world]\nn_states = 3\n[run]\nworlds = 5\nsteps = 20\nseed = 4\n',
+                        source="r.toml", defaults={"seed": 0, "replicates": 100, "steps": 200})
+    assert (sc.replicates, sc.steps, sc.seed, sc.model) == (5, 20, 4, "world")
+    assert sc.params["n_states"] == 3
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario("[run]\nworlds = 0\n", source="r.toml", defaults={"seed": 0})
+    assert str(info.value) == "r.toml: run.worlds = 0: must be an integer >= 1"
+    with pytest.raises(ScenarioError, match=r"also given as experiment\.seed"):
+        parse_scenario("[experiment]\nseed = 1\n[run]\nseed = 2\n", source="r.toml")
+    with pytest.raises(ScenarioError, match="no such file"):
+        read_scenario("/no/such/file.toml")
+
+
+def test_model_by_import_path() -> None:
+    sc = parse_scenario(BASE.replace('model = "toy"', 'model = "herz.experiment.models:TOY"'))
+    assert sc.spec.name == "toy" and sc.model_path == "herz.experiment.models:TOY"
+    assert parse_scenario(BASE).to_dict()["model_path"] == "herz.experiment.models:TOY"
+    assert "cannot import module" in check(BASE.replace('model = "toy"',
+                                                        'model = "no_such_pkg.mod:SPEC"'))
+    assert "has no attribute" in check(BASE.replace('model = "toy"',
+                                                    'model = "herz.experiment.models:NOPE"'))
+    assert "did you mean 'toy'" in check(BASE.replace('model = "toy"', 'model = "tyo"'))
+
+
+def _bad_values(spec):
+    """Values of one field that the world must refuse, one per way of being wrong."""
+    if spec.kind == "switch":
+        return [1, "yes"]
+    if spec.kind == "choice":
+        return ["no-such-choice"]
+    if spec.kind not in ("number", "integer", "per_state"):
+        return []
+    out: list = [True, "ten"]
+    if spec.kind == "per_state":
+        out += [["a", 1.0], [True, 1.0]]
+    if spec.kind == "integer":
+        out.append(2.5)
+    if spec.lo is not None:
+        out.append(spec.lo if spec.lo_open else spec.lo - 1)
+    if spec.hi is not None:
+        out.append(spec.hi if spec.hi_open else spec.hi + max(1.0, abs(spec.hi)))
+    return out
+
+
+def test_the_schemas_checks_say_what_the_world_says() -> None:
+    """Every field, every way of being wrong: the scenario's schema check and the world's
+    own check (WorldParams) refuse the same values with the same words."""
+    from herz.world import WorldParams
+    from herz.world.schema import world_fields
+
+    checked = 0
+    for spec in world_fields():
+        if spec.name.startswith("mechanisms."):
+            continue
+        assert spec.problem(WorldParams().to_dict()[spec.name]) is None, spec.name
+        for value in _bad_values(spec):
+            said = spec.problem(value)
+            assert said is not None, (spec.name, value)
+            with pytest.raises(ParameterError) as info:
+                WorldParams.from_dict({spec.name: value})
+            assert info.value.allowed == said, (spec.name, value, said, info.value.allowed)
+            checked += 1
+    assert checked > 100

@@ -23,9 +23,10 @@ from typing import Any
 
 import pytest
 
-from herz.analysis.escape import SIZES, analyse, escape_scenarios, run_escape_map
+from herz.analysis.escape import analyse
 from herz.experiment.manifest import seal
 from herz.report.escape import SECTIONS
+from herz.studies.escape import SIZES, escape_scenarios, run_escape_map
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -86,7 +87,7 @@ def test_report_is_self_contained_and_complete(tiny_map):
     assert p.errors == [] and p.stack == [], (p.errors, p.stack)
     for sid, title in SECTIONS:
         assert sid in p.ids, f"section {sid} missing"
-        assert html_mod.escape(title.split(":")[0]) in html
+        assert title.split(":")[0] in html_mod.unescape(html)
     # images embedded, nothing fetched from anywhere
     assert len(p.imgs) >= 10
     assert all(src.startswith("data:image/png;base64,") for src in p.imgs)
@@ -94,6 +95,10 @@ def test_report_is_self_contained_and_complete(tiny_map):
         assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
     assert p.external == []
     assert "http://" not in html and "https://" not in html
+    # it cites pages of the repository's documentation, not files outside the repository
+    assert "MODELS.md" not in html and "DESIGN.md" not in html
+    assert "docs/background/index.md" in html
+    assert (ROOT / "docs" / "background" / "index.md").exists()
     # the thresholds, provenance and verdict are there, with numbers
     an = tiny_map.analysis
     for name in ("spiral_arms_ratio", "spiral_trust_drop", "bounded_growth",
@@ -126,7 +131,7 @@ def test_verdict_and_tables_are_consistent(tiny_map):
     # sample worlds replay to the stored outcome (seeds are keyed, not stateful)
     assert an.trajectories and all(s["replay_matches"] for s in an.trajectories.values())
     # the report can be rebuilt from the results alone
-    again = analyse(tiny_map.results, trajectories=False)
+    again = analyse(tiny_map.results)
     assert again.rates["p_escape"].tolist() == r["p_escape"].tolist()
 
 
@@ -156,7 +161,7 @@ def test_failed_runs_do_not_break_the_analysis(tiny_map, tmp_path):
     man["seal"] = seal(man)  # as herz writes it
     man_path.write_text(json.dumps(man))
     (res_dir / "sensitivity" / "chunks" / f"{cid}.parquet").unlink()
-    an = analyse(res_dir, trajectories=False)
+    an = analyse(res_dir)
     assert an.sensitivity.blocks_dropped == 1
     assert an.sensitivity.blocks_used == SIZES["tiny"].saltelli_n - 1
 
@@ -318,3 +323,14 @@ def test_report_renders_in_headless_chromium_without_errors(tiny_map):
     assert errors == [], errors
     png = (ARTIFACTS / "report.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+
+
+def test_sources_cite_docs_pages_not_design_notes():
+    from herz.report.escape import cite
+
+    page = "docs/background/outcomes.md"
+    assert cite("Wallace 1979; DESIGN.md 3", page) == f"Wallace 1979; herz design, {page}"
+    assert cite("DESIGN.md 0 and 3", page) == f"herz design, {page}"
+    assert cite("DESIGN.md 2 rule 1 (burn-in)", page) == f"herz design, {page} (burn-in)"
+    assert cite("Kydd 2005 (MODELS.md 3.2)", page) == f"Kydd 2005 (herz design, {page})"
+    assert cite("Booth & Wheeler 2008", page) == "Booth & Wheeler 2008"

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)\s*(?:;\s*(.+))?$")
 #: Core dependencies that shape no number (the command line's plumbing and its output).
-NOT_SCIENTIFIC = {"typer", "rich", "filelock"}
+NOT_SCIENTIFIC = {"typer", "rich", "filelock", "jinja2"}  # plumbing, output and report templates
 
 
 def pins() -> dict[str, list[tuple[str, Requirement | None]]]:

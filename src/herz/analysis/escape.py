@@ -1,37 +1,22 @@
-"""The escape map: herz's main job, and its analysis.
+"""The escape map's analysis: pure functions from stored results to frozen records.
 
 The founding paper (Khan 2025) concludes that the security dilemma is "primarily
 escapable" through mitigation (offense-defense differentiation, signals) and
-transcendence (identity change, security communities). The escape map tests it
-with two sweeps of the world (:mod:`herz.world`) on the embedded store
-(:mod:`herz.experiment`):
-
-1. the *map*: a grid over the offense-defense balance x distinguishability, with
-   adaptive replication until every cell's 95% Wilson interval for P(escape) is
-   at most ``target_ci_width`` wide (or ``max_replicates`` is reached); every
-   other parameter at its default, costly signalling switched on;
-2. the *sensitivity* sweep: Saltelli's design over seven factors, one per
-   mechanism the paper names (offense-defense balance, distinguishability,
-   signal cost, identity plasticity, share of greedy states, perception noise,
-   perspective-taking), a few replicates per point; the Sobol indices of the
-   replicate mean of escape say which mechanism moves escape most.
-
-:func:`run_escape_map` runs both into ``OUT/results/{map,sensitivity}``;
-:func:`analyse` reads a results folder back into an :class:`EscapeAnalysis`
-(rates with intervals and Jervis's game class per cell, survival curves, Booth
-and Wheeler's logics, Sobol indices, PRIM boxes, sample trajectories, the
-verdict); :mod:`herz.report.escape` renders it as one HTML file.
-
-The sensitivity sweep runs through a model of its own, ``world-saltelli``
-(registered here): the world, with the seven factors read from row
-``saltelli_row`` of the Saltelli matrix fixed by ``saltelli_n`` and
-``saltelli_seed``, so the sweep is an ordinary grid over row numbers and keeps
-the store's chunking, resume and failure records.
+transcendence (identity change, security communities). The escape study
+(:mod:`herz.studies.escape`) tests it with two sweeps of the world: the *map* (a
+grid over the offense-defense balance x distinguishability with adaptive
+replication) and the *sensitivity* sweep (a Saltelli design over the factors the
+paper names). :func:`analyse` reads such a results folder back into an
+:class:`EscapeAnalysis`: rates with intervals and Jervis's game class per cell,
+survival curves, Booth and Wheeler's logics, Sobol indices, PRIM boxes and the
+verdict (:class:`EscapeVerdict`). It reads what the store holds and nothing else:
+the sensitivity factors and their values are the stored design's, so the indices
+are computed on the values that ran.
 
 References
 ----------
 Khan (2025). Between Fear and Strategy: How Inescapable is the Security Dilemma?
-(the founding paper; claims C1-C8 of herz MODELS.md).
+(the founding paper).
 
 Booth, K. and Wheeler, N. J. (2008). *The Security Dilemma*. Palgrave Macmillan.
 
@@ -41,15 +26,12 @@ Jervis, R. (1978). Cooperation under the security dilemma. *World Politics* 30(2
 
 from __future__ import annotations
 
-import contextlib
-import functools
+import dataclasses
 import json
-import os
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,297 +39,28 @@ import pandas as pd
 from herz.analysis.discovery import PrimBox, prim_box
 from herz.analysis.intervals import proportion_interval
 from herz.analysis.outcomes import logic_shares, outcome_rates
-from herz.analysis.sensitivity import Problem, SobolResult, replicate_sobol, saltelli_sample
+from herz.analysis.sensitivity import SobolProblem, SobolResult, replicate_sobol
 from herz.analysis.survival import SurvivalCurve, time_to_escape, time_to_war
 from herz.errors import ParameterError
+from herz.rng import RngLike, as_generator, child_seed
 
 __all__ = [
-    "SENSITIVITY_PROBLEM",
-    "SIZES",
+    "PAPER_ROUTES",
     "EscapeAnalysis",
-    "EscapeMapConfig",
-    "Verdict",
+    "EscapeVerdict",
     "analyse",
-    "escape_scenarios",
-    "run_escape_map",
-    "size_from_env",
+    "jervis_overlay",
 ]
 
-Size = Literal["tiny", "default"]
-SIZE_ENV = "HERZ_ESCAPE_SIZE"
-
-#: The factors of the sensitivity sweep, one per mechanism the paper names.
-SENSITIVITY_PROBLEM = Problem(
-    names=("offense_defense_balance", "distinguishability", "signal_cost",
-           "identity_plasticity", "p_greedy", "perception_noise", "perspective_taking"),
-    bounds=((0.25, 4.0), (0.0, 1.0), (0.1, 3.0), (0.0, 0.1), (0.0, 0.5), (0.0, 0.5),
-            (0.0, 1.0)),
-    log=(True, False, False, False, False, False, False),
-    labels={
-        "offense_defense_balance": "offense-defense balance δ (mitigation: defensive technology)",
-        "distinguishability": "distinguishability d (mitigation: differentiation)",
-        "signal_cost": "signal cost m (mitigation: costly signals)",
-        "identity_plasticity": "identity plasticity (transcendence: identity change)",
-        "p_greedy": "share of greedy states (fatalist: motives)",
-        "perception_noise": "perception noise (misperception)",
-        "perspective_taking": "perspective-taking",
-    },
-)
-PROBLEM_VERSION = "escape-sensitivity/1"
 #: The factors that stand for the paper's routes out (mitigation and transcendence).
 PAPER_ROUTES = ("offense_defense_balance", "distinguishability", "signal_cost",
                 "identity_plasticity", "perspective_taking")
+#: Where the literature that cuts against "primarily escapable" is discussed.
+BACKGROUND_PAGE = "docs/background/index.md"
 
 
 @dataclass(frozen=True)
-class EscapeMapConfig:
-    """Size of the escape map: the grid, replicates, run length and world size."""
-
-    name: str
-    n_states: int
-    steps: int
-    odb_levels: int
-    odb_range: tuple[float, float]
-    d_levels: int
-    replicates: int
-    target_ci_width: float
-    max_replicates: int
-    batch: int
-    chunk_size: int
-    saltelli_n: int
-    sensitivity_replicates: int
-    seed: int = 20250101
-    trajectory_worlds: int = 1
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain values."""
-        from dataclasses import asdict
-
-        return asdict(self)
-
-
-#: ``default``: the main job (minutes on two cores); ``tiny``: tests and smoke runs.
-SIZES: dict[str, EscapeMapConfig] = {
-    "default": EscapeMapConfig(
-        name="default", n_states=5, steps=100, odb_levels=9, odb_range=(0.25, 4.0), d_levels=6,
-        replicates=100, target_ci_width=0.10, max_replicates=500, batch=100, chunk_size=100,
-        saltelli_n=128, sensitivity_replicates=16),
-    "tiny": EscapeMapConfig(
-        name="tiny", n_states=3, steps=30, odb_levels=3, odb_range=(0.25, 4.0), d_levels=3,
-        replicates=16, target_ci_width=0.5, max_replicates=32, batch=16, chunk_size=16,
-        saltelli_n=4, sensitivity_replicates=4),
-}
-
-
-def size_from_env(size: str | None = None) -> EscapeMapConfig:
-    """The configuration named ``size``, else ``$HERZ_ESCAPE_SIZE``, else ``default``."""
-    name = size or os.environ.get(SIZE_ENV) or "default"
-    if name not in SIZES:
-        raise ParameterError("size", name, "must be one of " + ", ".join(SIZES))
-    return SIZES[name]
-
-
-# --------------------------------------------------------------------------- the sweeps
-
-
-@functools.lru_cache(maxsize=8)
-def _saltelli_matrix(n: int, seed: int) -> pd.DataFrame:
-    return saltelli_sample(SENSITIVITY_PROBLEM, n, seed)
-
-
-def _saltelli_validate(params: Mapping[str, Any]) -> dict[str, Any]:
-    from herz.experiment.world_model import _validate
-
-    p = dict(params)
-    extra = {k: p.pop(k) for k in ("saltelli_row", "saltelli_n", "saltelli_seed")}
-    for k, v in extra.items():
-        if isinstance(v, bool) or not isinstance(v, int | float) or float(v) != int(v) or v < 0:
-            raise ParameterError(k, v, "must be a whole number >= 0")
-        extra[k] = int(v)
-    n = extra["saltelli_n"]
-    if n < 2 or n & (n - 1):
-        raise ParameterError("saltelli_n", n, "must be a power of 2 (>= 2)")
-    rows = n * (SENSITIVITY_PROBLEM.d + 2)
-    if extra["saltelli_row"] >= rows:
-        raise ParameterError("saltelli_row", extra["saltelli_row"], f"must be < {rows}")
-    out = _validate(p)
-    out.update(extra)
-    return out
-
-
-def saltelli_world_model(params: Mapping[str, Any], steps: int, seed: np.random.SeedSequence,
-                         replicates: range, mechanisms: Mapping[str, bool]) -> pd.DataFrame:
-    """The world at row ``saltelli_row`` of the escape map's Saltelli design."""
-    from herz.experiment.world_model import world_model
-
-    p = dict(params)
-    row = int(p.pop("saltelli_row"))
-    x = _saltelli_matrix(int(p.pop("saltelli_n")), int(p.pop("saltelli_seed"))).iloc[row]
-    for name in SENSITIVITY_PROBLEM.names:
-        p[name] = float(x[name])
-    df = world_model(p, steps, seed, replicates, mechanisms)
-    for name in SENSITIVITY_PROBLEM.names:
-        df[f"x_{name}"] = float(x[name])
-    return df
-
-
-def _saltelli_spec() -> Any:
-    from herz.experiment.models import ModelSpec
-    from herz.experiment.world_model import world_spec
-
-    w = world_spec()
-    return ModelSpec(
-        name="world-saltelli", run=saltelli_world_model,
-        defaults={**w.defaults, "saltelli_row": 0, "saltelli_n": 64, "saltelli_seed": 0},
-        validate=_saltelli_validate, mechanisms=w.mechanisms, outcome_column=w.outcome_column,
-        escape_outcomes=w.escape_outcomes,
-        description=f"the world over the escape map's Saltelli design ({PROBLEM_VERSION})")
-
-
-def _register() -> None:
-    from herz.experiment.models import register_model
-
-    register_model(_saltelli_spec, name="world-saltelli")
-
-
-_register()
-
-
-def escape_scenarios(config: EscapeMapConfig) -> tuple[Any, Any]:
-    """The two scenarios (map, sensitivity) of the escape map at ``config``'s size."""
-    from herz.experiment import Scenario
-
-    n_rows = config.saltelli_n * (SENSITIVITY_PROBLEM.d + 2)
-    base_world = {"n_states": config.n_states}
-    mech = {"signalling": True}
-    map_doc = {
-        "experiment": {
-            "name": f"escape-map-{config.name}", "model": "world", "seed": config.seed,
-            "steps": config.steps, "replicates": config.replicates,
-            "chunk_size": config.chunk_size,
-            "description": "P(escape) over offense-defense balance x distinguishability"},
-        "world": base_world, "mechanisms": mech,
-        "design": {
-            "method": "grid",
-            "factors": {
-                "offense_defense_balance": {"min": config.odb_range[0],
-                                            "max": config.odb_range[1],
-                                            "levels": config.odb_levels, "scale": "log"},
-                "distinguishability": {"min": 0.0, "max": 1.0, "levels": config.d_levels}},
-            "adaptive": {"target_ci_width": config.target_ci_width,
-                         "max_replicates": config.max_replicates, "batch": config.batch}},
-    }
-    sens_doc = {
-        "experiment": {
-            "name": f"escape-sensitivity-{config.name}", "model": "world-saltelli",
-            "seed": config.seed + 1, "steps": config.steps,
-            "replicates": config.sensitivity_replicates,
-            "chunk_size": config.sensitivity_replicates,
-            "description": f"Saltelli design ({PROBLEM_VERSION}) for Sobol indices of escape"},
-        "world": {**base_world, "saltelli_n": config.saltelli_n,
-                  "saltelli_seed": config.seed + 2},
-        "mechanisms": mech,
-        "design": {"method": "grid", "factors": {"saltelli_row": list(range(n_rows))}},
-    }
-    return Scenario.from_dict(map_doc, source="herz escape map"), \
-        Scenario.from_dict(sens_doc, source="herz escape sensitivity")
-
-
-@dataclass
-class EscapeRun:
-    """What :func:`run_escape_map` did."""
-
-    out: Path
-    results: Path
-    report: Path | None
-    config: EscapeMapConfig
-    seconds: float
-    sweep_seconds: dict[str, float]
-    statuses: dict[str, str]
-    failed_chunks: int
-    analysis: EscapeAnalysis | None = None
-
-
-@contextlib.contextmanager
-def _one_numba_thread() -> Iterator[None]:
-    """One Numba thread per worker process (and in this process) while the sweeps run.
-
-    The world's kernels are parallel over worlds; with one process per core, Numba's
-    own threads only oversubscribe the cores (measured here: a chunk of 100 worlds of
-    5 states for 100 steps took 0.19 s on one thread and 3.7 s on two, on a busy
-    two-core machine). Worker processes are spawned, so they read the variable.
-    """
-    old = os.environ.get("NUMBA_NUM_THREADS")
-    os.environ["NUMBA_NUM_THREADS"] = "1"
-    prev = None
-    try:
-        import numba
-
-        prev = numba.get_num_threads()
-        numba.set_num_threads(1)
-    except (ImportError, ValueError):  # pragma: no cover - numba is a core dependency
-        pass
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("NUMBA_NUM_THREADS", None)
-        else:
-            os.environ["NUMBA_NUM_THREADS"] = old
-        if prev is not None:
-            import numba
-
-            numba.set_num_threads(prev)
-
-
-def run_escape_map(out: str | Path = "herz-output", size: str | None = None, *,
-                   workers: int | None = None, progress: bool = False,
-                   report: bool = True) -> EscapeRun:
-    """Run the escape map into ``out/results`` and write ``out/escape_report.html``.
-
-    An existing ``out/results`` of the same configuration is resumed (finished
-    chunks are kept), so a second call only rewrites the report.
-    """
-    from herz.experiment import sweep
-
-    t0 = time.perf_counter()
-    config = size_from_env(size)
-    root = Path(out)
-    results = root / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    runner = "inprocess" if workers == 1 else "processes"
-    seconds: dict[str, float] = {}
-    statuses: dict[str, str] = {}
-    failed = 0
-    with _one_numba_thread():
-        for key, sc in zip(("map", "sensitivity"), escape_scenarios(config), strict=True):
-            t1 = time.perf_counter()
-            res = sweep(sc, output=results / key, runner=runner, workers=workers, resume=True,
-                        progress=progress)
-            seconds[key] = time.perf_counter() - t1
-            statuses[key] = res.status
-            failed += res.failed
-    (results / "escape_map.json").write_text(json.dumps(
-        {"config": config.to_dict(), "sweep_seconds": seconds, "statuses": statuses,
-         "workers": workers, "cpu_count": os.cpu_count(),
-         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None},
-        indent=2), encoding="utf-8")
-    run = EscapeRun(root, results, None, config, 0.0, seconds, statuses, failed)
-    if report:
-        from herz.report.escape import write_report
-
-        analysis = analyse(results)
-        run.analysis = analysis
-        run.report = write_report(analysis, root / "escape_report.html")
-    run.seconds = time.perf_counter() - t0
-    return run
-
-
-# --------------------------------------------------------------------------- analysis
-
-
-@dataclass(frozen=True)
-class Verdict:
+class EscapeVerdict:
     """The answer to the paper's thesis, with its intervals."""
 
     share_escape_likely: float
@@ -382,9 +95,13 @@ class Verdict:
         return asdict(self)
 
 
-@dataclass
+@dataclass(frozen=True)
 class EscapeAnalysis:
-    """Everything the escape report shows, computed from a results folder."""
+    """Everything the escape report shows, computed from a results folder.
+
+    ``trajectories`` (sample worlds replayed from their stored seeds) is filled by
+    the study (:func:`herz.studies.escape.analyse_results`), not by the analysis.
+    """
 
     path: Path
     map_results: pd.DataFrame
@@ -403,11 +120,12 @@ class EscapeAnalysis:
     sensitivity_war: SobolResult | None = None
     sensitivity_points: pd.DataFrame | None = None
     sens_manifest: dict[str, Any] | None = None
+    problem: SobolProblem | None = None
     boxes: dict[str, PrimBox] = field(default_factory=dict)
     prim_x: pd.DataFrame | None = None
     prim_y: dict[str, np.ndarray] = field(default_factory=dict)
     trajectories: dict[str, Any] = field(default_factory=dict)
-    verdict: Verdict | None = None
+    verdict: EscapeVerdict | None = None
     failures: pd.DataFrame | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -472,8 +190,8 @@ def _logics_by_class(results: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _share_interval(k: np.ndarray, n: np.ndarray, blocks: np.ndarray | None, seed: int,
-                    draws: int = 2000) -> tuple[float, float, float]:
+def _share_interval(k: np.ndarray, n: np.ndarray, blocks: np.ndarray | None,
+                    rng: np.random.Generator, draws: int = 2000) -> tuple[float, float, float]:
     """Share of points with P(escape) > 0.5, and a 95% interval.
 
     Each point's P(escape) has the Jeffreys posterior Beta(k + 1/2, n - k + 1/2)
@@ -486,7 +204,6 @@ def _share_interval(k: np.ndarray, n: np.ndarray, blocks: np.ndarray | None, see
     """
     from scipy import stats
 
-    rng = np.random.default_rng(seed)
     ok = n > 0
     k, n = k[ok], n[ok]
     est = float(np.mean(stats.beta.sf(0.5, k + 0.5, n - k + 0.5)))
@@ -506,53 +223,24 @@ def _share_interval(k: np.ndarray, n: np.ndarray, blocks: np.ndarray | None, see
     return est, float(min(lo, est)), float(max(hi, est))
 
 
-def _trajectories(results: pd.DataFrame, rates: pd.DataFrame, manifest: dict[str, Any],
-                  design: pd.DataFrame, steps: int, mechanisms: dict[str, bool],
-                  per_outcome: int = 1) -> dict[str, Any]:
-    """Replay sample worlds of each outcome with full trajectories (bit-identical)."""
-    from herz.experiment.design import POINT_KEY
-    from herz.rng import child_seed
-    from herz.world import simulate
-
-    seed = int(manifest["scenario"]["seed"])
-    out: dict[str, Any] = {}
-    for outcome in ("war", "spiral", "mitigated", "transcended", "unresolved"):
-        sub = results[results["outcome"] == outcome]
-        if sub.empty:
-            continue
-        best = int(rates.sort_values(f"p_{outcome}" if f"p_{outcome}" in rates else "n",
-                                     ascending=False)["point"].iloc[0])
-        rows = sub[sub["point"] == best]
-        if rows.empty:
-            rows = sub
-            best = int(rows["point"].iloc[0])
-        reps = rows["replicate"].astype(int).to_numpy()[:per_outcome]
-        prow = design[design["point"] == best].iloc[0].to_dict()
-        from herz.world import WorldParams
-
-        names = set(WorldParams().to_dict())
-        params = {k: v for k, v in prow.items() if k in names and k != "mechanisms"}
-        for k2, v2 in list(params.items()):
-            if isinstance(v2, str) and v2.startswith(("[", "{")):  # lists and tables stored as JSON
-                params[k2] = json.loads(v2)
-            elif isinstance(v2, np.generic):
-                params[k2] = v2.item()
-        params["mechanisms"] = dict(mechanisms)
-        ds = simulate(params, steps=steps, seed=child_seed(seed, POINT_KEY, best),
-                      world_indices=[int(r) for r in reps], trajectories=True)
-        replayed = [str(x) for x in ds["outcome"].values]
-        out[outcome] = {"dataset": ds, "point": best, "replicates": reps.tolist(),
-                        "replay_matches": replayed == [outcome] * len(reps)}
-    return out
+def _generators(rng: RngLike) -> tuple[np.random.Generator, np.random.Generator]:
+    """Two streams (map, sensitivity) from the caller's ``rng`` (an int: its children 1, 2)."""
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        return (np.random.Generator(np.random.PCG64(child_seed(int(rng), 1))),
+                np.random.Generator(np.random.PCG64(child_seed(int(rng), 2))))
+    gen = as_generator(rng)
+    return gen, gen
 
 
-def analyse(path: str | Path, confidence: float = 0.95, trajectories: bool = True
-            ) -> EscapeAnalysis:
+def analyse(path: str | Path, confidence: float = 0.95, *,
+            labels: Mapping[str, str] | None = None, rng: RngLike = 0) -> EscapeAnalysis:
     """Read a results folder into an :class:`EscapeAnalysis`.
 
-    ``path`` is the ``results`` folder of :func:`run_escape_map` (holding ``map``
-    and, optionally, ``sensitivity``), its parent, or any single sweep of the
-    world model (then the map is that sweep and there is no sensitivity part).
+    ``path`` is the ``results`` folder of the escape study (holding ``map`` and,
+    optionally, ``sensitivity``), its parent, or any single sweep of the world
+    model (then the map is that sweep and there is no sensitivity part).
+    ``labels`` names the sensitivity factors for readers; ``rng`` (default 0:
+    the same report every time) drives the bootstrap of the shares of the space.
     """
     from herz.experiment import query
 
@@ -570,7 +258,7 @@ def analyse(path: str | Path, confidence: float = 0.95, trajectories: bool = Tru
                            "or a sweep's manifest.json)")
     man = _manifest(map_dir)
     sc = man["scenario"]
-    if sc.get("model") not in ("world", "world-saltelli"):
+    if sc.get("model") != "world":
         raise ParameterError("results", str(path), "the escape report needs a sweep of the "
                              f"world model, not {sc.get('model')!r}")
     results = query(map_dir, "SELECT * FROM results ORDER BY point, replicate")
@@ -592,38 +280,42 @@ def analyse(path: str | Path, confidence: float = 0.95, trajectories: bool = Tru
     for gc, grp in results.groupby(results["point"].map(cls)):
         survival[f"escape | {gc}"] = time_to_escape(grp, steps, dt, label=f"escape | {gc}")
         survival[f"war | {gc}"] = time_to_war(grp, steps, dt, label=f"war | {gc}")
+    sens: dict[str, Any] = {}
+    if sens_dir is not None and (sens_dir / "manifest.json").exists():
+        sens = _analyse_sensitivity(sens_dir, confidence, labels)
+    meta: dict[str, Any] = {}
+    meta_path = p / "escape_map.json"
+    if meta_path.exists():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
     an = EscapeAnalysis(
         path=p, map_results=results, map_scenario=sc, map_manifest=man, rates=rates,
         steps=steps, dt=dt, params=params, mechanisms=mechanisms, survival=survival,
         logics=logic_shares(results, confidence), logics_by_class=_logics_by_class(results, rates),
-        class_rates=_class_rates(results, rates), failures=failures)
-    if trajectories:
-        an.trajectories = _trajectories(results, rates, man, design, steps, mechanisms)
-    if sens_dir is not None and (sens_dir / "manifest.json").exists():
-        _analyse_sensitivity(an, sens_dir, confidence)
-    an.verdict = _verdict(an)
-    meta_path = p / "escape_map.json"
-    if meta_path.exists():
-        an.meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    return an
+        class_rates=_class_rates(results, rates), failures=failures, meta=meta, **sens)
+    return dataclasses.replace(an, verdict=_verdict(an, _generators(rng)))
 
 
-def _analyse_sensitivity(an: EscapeAnalysis, sens_dir: Path, confidence: float) -> None:
-    from herz.experiment import query
+def _analyse_sensitivity(sens_dir: Path, confidence: float,
+                         labels: Mapping[str, str] | None) -> dict[str, Any]:
+    """Sobol indices, point rates and PRIM boxes of a stored Saltelli sweep."""
+    from herz.experiment import ResultsError, query
 
     man = _manifest(sens_dir)
     sc = man["scenario"]
-    n_base = int(sc["params"]["saltelli_n"])
-    xs = _saltelli_matrix(n_base, int(sc["params"]["saltelli_seed"]))
-    df = query(sens_dir, "SELECT * FROM results ORDER BY point, replicate")
-    design = query(sens_dir, "SELECT point, saltelli_row FROM design ORDER BY point")
-    row_of = design.set_index("point")["saltelli_row"].astype(int)
+    if sc.get("design", {}).get("method") != "saltelli":
+        raise ResultsError(f"{sens_dir}: the sensitivity sweep must be a Saltelli design "
+                           f"(design.method = \"saltelli\"), not "
+                           f"{sc.get('design', {}).get('method')!r}")
+    problem = SobolProblem.from_design(sc["design"]["factors"], labels)
+    design = query(sens_dir, "SELECT * FROM design ORDER BY point")
+    xs = design[list(problem.names)].astype(float).reset_index(drop=True)
+    df = query(sens_dir, "SELECT point, outcome FROM results ORDER BY point, replicate")
     n_rows = len(xs)
-    rows = df["point"].map(row_of).to_numpy(dtype=np.int64)
+    rows = df["point"].to_numpy(dtype=np.int64)
     escaped = df["outcome"].isin(["mitigated", "transcended"]).to_numpy(dtype=float)
     war = (df["outcome"] == "war").to_numpy(dtype=float)
-    an.sensitivity = replicate_sobol(SENSITIVITY_PROBLEM, rows, escaped, n_rows, confidence)
-    an.sensitivity_war = replicate_sobol(SENSITIVITY_PROBLEM, rows, war, n_rows, confidence)
+    s_escape = replicate_sobol(problem, rows, escaped, n_rows, confidence)
+    s_war = replicate_sobol(problem, rows, war, n_rows, confidence)
     n = np.bincount(rows, minlength=n_rows)
     k = np.bincount(rows, weights=escaped, minlength=n_rows)
     kw = np.bincount(rows, weights=war, minlength=n_rows)
@@ -634,53 +326,60 @@ def _analyse_sensitivity(an: EscapeAnalysis, sens_dir: Path, confidence: float) 
     with np.errstate(invalid="ignore", divide="ignore"):
         pts["p_escape"] = np.where(n > 0, k / np.maximum(n, 1), np.nan)
         pts["p_war"] = np.where(n > 0, kw / np.maximum(n, 1), np.nan)
-    pts["block"] = np.arange(n_rows) // (SENSITIVITY_PROBLEM.d + 2)
-    an.sensitivity_points = pts
-    an.sens_manifest = man
+    pts["block"] = np.arange(n_rows) // (problem.d + 2)
     # direction of each factor's effect: Spearman correlation with the point mean
     from scipy import stats
 
     ok = n > 0
-    for key, res in (("p_escape", an.sensitivity), ("p_war", an.sensitivity_war)):
+
+    def with_direction(res: SobolResult, key: str) -> SobolResult:
         rhos, pvals = [], []
-        for name in SENSITIVITY_PROBLEM.names:
+        for name in problem.names:
             sr = stats.spearmanr(pts.loc[ok, name], pts.loc[ok, key])
             rhos.append(float(sr.statistic) if np.isfinite(sr.statistic) else 0.0)
             pvals.append(float(sr.pvalue) if np.isfinite(sr.pvalue) else 1.0)
-        res.table["spearman"] = rhos
-        res.table["spearman_p"] = pvals
-        res.table["label"] = [SENSITIVITY_PROBLEM.label(nm) for nm in SENSITIVITY_PROBLEM.names]
+        table = res.table.assign(spearman=rhos, spearman_p=pvals,
+                                 label=[problem.label(nm) for nm in problem.names])
+        return dataclasses.replace(res, table=table)
+
+    s_escape = with_direction(s_escape, "p_escape")
+    s_war = with_direction(s_war, "p_war")
     # PRIM over worlds: parameters of each world's point, outcome of the world
-    x = pd.DataFrame({name: xs[name].to_numpy()[rows] for name in SENSITIVITY_PROBLEM.names})
-    x["offense_defense_balance"] = np.log10(x["offense_defense_balance"])
-    x = x.rename(columns={"offense_defense_balance": "log10_offense_defense_balance"})
-    an.prim_x = x
-    an.prim_y = {"escape": escaped.astype(bool), "war": war.astype(bool)}
-    an.boxes = {"escape": prim_box(x, escaped.astype(bool), "escape likely"),
-                "war": prim_box(x, war.astype(bool), "war likely")}
+    x = pd.DataFrame({name: xs[name].to_numpy()[rows] for name in problem.names})
+    for name, lg in zip(problem.names, problem.log, strict=True):
+        if lg:
+            x[name] = np.log10(x[name])
+            x = x.rename(columns={name: f"log10_{name}"})
+    return {"sensitivity": s_escape, "sensitivity_war": s_war, "sensitivity_points": pts,
+            "sens_manifest": man, "problem": problem, "prim_x": x,
+            "prim_y": {"escape": escaped.astype(bool), "war": war.astype(bool)},
+            "boxes": {"escape": prim_box(x, escaped.astype(bool), "escape likely"),
+                      "war": prim_box(x, war.astype(bool), "war likely")}}
 
 
 def _fmt_pct(p: float) -> str:
     return f"{100 * p:.0f}%"
 
 
-def _verdict(an: EscapeAnalysis) -> Verdict:
+def _verdict(an: EscapeAnalysis, gens: tuple[np.random.Generator, np.random.Generator]
+             ) -> EscapeVerdict:
     r = an.rates
     n_all = int(r["n"].sum())
     k_all = int(r["escape_count"].sum())
     lo, hi = proportion_interval(k_all, n_all)
     map_share, map_lo, map_hi = _share_interval(r["escape_count"].to_numpy(float),
-                                                r["n"].to_numpy(float), None, seed=1)
+                                                r["n"].to_numpy(float), None, gens[0])
     war_all = float(r["war_count"].sum() / n_all)
     if an.sensitivity_points is not None:
         pts = an.sensitivity_points
         share, s_lo, s_hi = _share_interval(pts["escapes"].to_numpy(float),
                                             pts["n"].to_numpy(float),
-                                            pts["block"].to_numpy(), seed=2)
+                                            pts["block"].to_numpy(), gens[1])
+        prob = an.problem
+        assert prob is not None
         space = ("the factor box of the sensitivity sweep (" + ", ".join(
             f"{nm} in [{lo_:g}, {hi_:g}]{' (log scale)' if lg else ''}"
-            for nm, (lo_, hi_), lg in zip(SENSITIVITY_PROBLEM.names, SENSITIVITY_PROBLEM.bounds,
-                                         SENSITIVITY_PROBLEM.log, strict=True)) + ")")
+            for nm, (lo_, hi_), lg in zip(prob.names, prob.bounds, prob.log, strict=True)) + ")")
         n_points = int((pts["n"] > 0).sum())
     else:
         share, s_lo, s_hi = map_share, map_lo, map_hi
@@ -688,6 +387,7 @@ def _verdict(an: EscapeAnalysis) -> Verdict:
         n_points = len(r)
     top = runner = route = None
     top_st = top_conf = ru_st = ru_conf = route_st = route_conf = float("nan")
+    label = an.problem.label if an.problem is not None else str
     if an.sensitivity is not None:
         t = an.sensitivity.table.sort_values("ST", ascending=False).reset_index(drop=True)
         top, top_st, top_conf = str(t["factor"][0]), float(t["ST"][0]), float(t["ST_conf"][0])
@@ -713,17 +413,17 @@ def _verdict(an: EscapeAnalysis) -> Verdict:
                f"{_fmt_pct(war_all)} went to war. On this evidence {reading}")
     if top is not None:
         summary += (f"; the factor that moves escape most is "
-                    f"{SENSITIVITY_PROBLEM.label(top)} (total Sobol index {top_st:.2f} ± "
+                    f"{label(top)} (total Sobol index {top_st:.2f} ± "
                     f"{top_conf:.2f}")
         if runner is not None and top_st - top_conf < ru_st + ru_conf:
-            summary += (f"; its interval overlaps that of {SENSITIVITY_PROBLEM.label(runner)}, "
+            summary += (f"; its interval overlaps that of {label(runner)}, "
                         f"{ru_st:.2f} ± {ru_conf:.2f}, so the ranking is uncertain")
         summary += ")"
         if route is not None and route != top:
-            summary += (f"; of the paper's routes out, {SENSITIVITY_PROBLEM.label(route)} moves "
+            summary += (f"; of the paper's routes out, {label(route)} moves "
                         f"it most (total index {route_st:.2f} ± {route_conf:.2f})")
     summary += "."
-    return Verdict(share, s_lo, s_hi, space, n_points, map_share, map_lo, map_hi, len(r),
+    return EscapeVerdict(share, s_lo, s_hi, space, n_points, map_share, map_lo, map_hi, len(r),
                    top, top_st, top_conf, runner, ru_st, ru_conf, route, route_st, route_conf,
                    k_all / n_all,
                    float(lo[0]), float(hi[0]), war_all, tuple(against), summary)
@@ -833,5 +533,5 @@ def _against(an: EscapeAnalysis, share: float, lo: float, hi: float, war_all: fl
     out.append("Not tested by this map: the non-monotonic effect of weapons under strategic "
                "risk (Chassang and Padró i Miquel 2010), the laboratory shortfall from Kydd's "
                "rational cooperation (JCR 2021) and domestic inertia as in Greece-Turkey; "
-               "see herz MODELS.md section 10.")
+               f"see the herz documentation, {BACKGROUND_PAGE}.")
     return out

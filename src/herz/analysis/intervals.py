@@ -31,7 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from herz.errors import ParameterError
 
-__all__ = ["IntervalMethod", "proportion_interval"]
+__all__ = ["IntervalMethod", "proportion_interval", "wilson_interval"]
 
 IntervalMethod = Literal["wilson", "clopper-pearson"]
 _STATSMODELS = {"wilson": "wilson", "clopper-pearson": "beta"}
@@ -43,7 +43,10 @@ def proportion_interval(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Lower and upper confidence limits of ``successes / n``, element-wise.
 
-    Where ``n == 0`` the interval is ``(0, 1)`` (nothing is known).
+    Where ``n == 0`` the interval is ``(0, 1)`` (nothing is known). At ``k = 0`` the
+    lower limit is exactly 0 and at ``k = n`` the upper limit exactly 1 (statsmodels'
+    floating-point result can miss them by 1e-17, which would put the estimate
+    outside its own interval).
 
     >>> lo, hi = proportion_interval(81, 100)
     >>> round(float(lo), 3), round(float(hi), 3)
@@ -68,4 +71,12 @@ def proportion_interval(
                                   method=_STATSMODELS[method])
         lo[ok] = np.clip(a, 0.0, 1.0)
         hi[ok] = np.clip(b, 0.0, 1.0)
+    lo[ok & (k == 0)] = 0.0
+    hi[ok & (k == m)] = 1.0
     return lo, hi
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson score interval of one proportion, as two floats (``(0, 1)`` when n = 0)."""
+    lo, hi = proportion_interval(successes, n, confidence)
+    return float(lo[0]), float(hi[0])

@@ -35,7 +35,7 @@ doi:10.21105/joss.00097.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,16 +44,19 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from herz.errors import ParameterError
+from herz.rng import RngLike, int_seed
 
-__all__ = ["Problem", "SobolResult", "replicate_sobol", "saltelli_sample", "sobol_indices"]
+__all__ = ["SobolProblem", "SobolResult", "replicate_sobol", "saltelli_sample", "sobol_indices"]
 
 
 @dataclass(frozen=True)
-class Problem:
+class SobolProblem:
     """Factors and their ranges (SALib's problem dict, typed).
 
     ``log`` factors are sampled uniformly in the logarithm (the offense-defense
-    balance: 0.5 and 2 are equally far from neutral).
+    balance: 0.5 and 2 are equally far from neutral). Build it from a stored
+    Saltelli design with :meth:`from_design`: the factors are the scenario's, not
+    written again here.
     """
 
     names: tuple[str, ...]
@@ -97,20 +100,37 @@ class Problem:
         """Readable label of a factor."""
         return self.labels.get(name, name.replace("_", " "))
 
+    @classmethod
+    def from_design(cls, factors: Sequence[Mapping[str, Any]],
+                    labels: Mapping[str, str] | None = None) -> SobolProblem:
+        """The problem of a scenario's range factors (``Scenario.canonical()["design"]``).
 
-def saltelli_sample(problem: Problem, n: int, seed: int) -> pd.DataFrame:
+        Each factor is a mapping with ``name``, ``low``, ``high`` and ``scale``, as a
+        results manifest records it; the design is the one that ran.
+        """
+        return cls(names=tuple(str(f["name"]) for f in factors),
+                   bounds=tuple((float(f["low"]), float(f["high"])) for f in factors),
+                   log=tuple(f.get("scale") == "log" for f in factors),
+                   labels=dict(labels or {}))
+
+
+def saltelli_sample(problem: SobolProblem, n: int, *, rng: RngLike = None,
+                    seed: int | None = None) -> pd.DataFrame:
     """Saltelli's design for first- and total-order indices: n * (D + 2) rows.
 
-    ``n`` (base samples) must be a power of two. Returns one row per design
-    point with the factor values (on their own scale, not log10).
+    The design method of :mod:`herz.experiment.design` (``method = "saltelli"``) over
+    the problem's factors. ``n`` (base samples) must be a power of two. Returns one
+    row per design point with the factor values (on their own scale, not log10).
     """
-    from SALib.sample import sobol as sobol_sample
+    from herz.experiment.design import Factor, saltelli_design
 
     if n < 2 or n & (n - 1):
         raise ParameterError("n", n, "must be a power of 2 (>= 2)")
-    u = sobol_sample.sample(problem.salib(), n, calc_second_order=False, scramble=True,
-                            seed=int(seed) % (2**32))
-    return pd.DataFrame(problem.to_values(u), columns=list(problem.names))
+    factors = [Factor(name, low=lo, high=hi, scale="log" if lg else "linear")
+               for name, (lo, hi), lg in zip(problem.names, problem.bounds, problem.log,
+                                             strict=True)]
+    pts = saltelli_design(factors, n, rng=rng, seed=seed)
+    return pd.DataFrame(pts, columns=list(problem.names))
 
 
 @dataclass(frozen=True)
@@ -143,13 +163,15 @@ class SobolResult:
                 "replicates_per_point": self.replicates_per_point}
 
 
-def sobol_indices(problem: Problem, y: ArrayLike, confidence: float = 0.95,
-                  num_resamples: int = 1000, seed: int = 0) -> SobolResult:
+def sobol_indices(problem: SobolProblem, y: ArrayLike, confidence: float = 0.95,
+                  num_resamples: int = 1000, *, rng: RngLike = None,
+                  seed: int | None = None) -> SobolResult:
     """Sobol' S1 and ST of output ``y`` over a :func:`saltelli_sample` design.
 
     ``y`` has one value per design row, in design order; NaN marks a failed or
     missing run. Blocks (D + 2 rows sharing a base sample) holding a NaN are
-    dropped; at least two complete blocks are needed.
+    dropped; at least two complete blocks are needed. ``rng`` (or ``seed``, not
+    both; default 0) seeds SALib's bootstrap of the intervals.
     """
     from SALib.analyze import sobol as sobol_analyze
 
@@ -171,15 +193,21 @@ def sobol_indices(problem: Problem, y: ArrayLike, confidence: float = 0.95,
     res = sobol_analyze.analyze(problem.salib(), yy, calc_second_order=False,
                                 num_resamples=num_resamples, conf_level=confidence,
                                 print_to_console=False,
-                                seed=int(seed) + 1)  # SALib reads seed 0 as "no seed"
+                                seed=_salib_seed(rng, seed))
     table = pd.DataFrame({"factor": list(problem.names), "S1": res["S1"],
                           "S1_conf": res["S1_conf"], "ST": res["ST"], "ST_conf": res["ST_conf"]})
     return SobolResult(table, used, int((~ok).sum()), confidence)
 
 
-def replicate_sobol(problem: Problem, point: ArrayLike, value: ArrayLike, n_points: int,
-                    confidence: float = 0.95, num_resamples: int = 1000, seed: int = 0
-                    ) -> SobolResult:
+def _salib_seed(rng: RngLike, seed: int | None) -> int:
+    if rng is None and seed is None:
+        rng = 0
+    return int_seed(rng, seed) + 1  # SALib reads seed 0 as "no seed"
+
+
+def replicate_sobol(problem: SobolProblem, point: ArrayLike, value: ArrayLike, n_points: int,
+                    confidence: float = 0.95, num_resamples: int = 1000, *,
+                    rng: RngLike = None, seed: int | None = None) -> SobolResult:
     """Sobol' indices of the replicate mean, from per-replicate rows.
 
     ``point`` gives each row's design-row index (0 .. n_points - 1, in Saltelli
@@ -200,7 +228,7 @@ def replicate_sobol(problem: Problem, point: ArrayLike, value: ArrayLike, n_poin
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(n > 0, s / n, np.nan)
         within = np.where(n > 1, (s2 - n * mean**2) / (n - 1), np.nan)
-    res = sobol_indices(problem, mean, confidence, num_resamples, seed)
+    res = sobol_indices(problem, mean, confidence, num_resamples, rng=rng, seed=seed)
     has = n > 1
     total_var = float(np.var(v, ddof=1)) if v.size > 1 else float("nan")
     e_within = float(np.nanmean(within[has])) if has.any() else float("nan")

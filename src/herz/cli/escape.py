@@ -34,7 +34,7 @@ def escape_cmd(
     OUT/escape_report.html, its figures to OUT/escape_report_figures and the headline
     numbers to OUT/escape_report.json.
     """
-    from herz.analysis.escape import run_escape_map, size_from_env
+    from herz.studies.escape import run_escape_map, size_from_env
 
     config = size_from_env(size)  # a bad size stops here
     if not json:
@@ -54,5 +54,8 @@ def escape_cmd(
     else:
         console.print(v.summary)
         console.print(f"report: [bold]{run.report.resolve()}[/bold] ({run.seconds:.0f} s)")
+        console.print(f"next: herz verify {run.results / 'map'}  |  herz query "
+                      f"{run.results / 'map'} \"SELECT outcome, count(*) FROM results GROUP BY "
+                      "outcome\"", highlight=False, markup=False)
     if any(s != "complete" for s in run.statuses.values()):
         raise typer.Exit(1)

@@ -47,8 +47,8 @@ def escape(
     json: bool = JSON_OPTION,
 ) -> None:
     """Write the escape-map report (one self-contained HTML file) from results."""
-    from herz.analysis.escape import analyse
     from herz.report.escape import write_report
+    from herz.studies.escape import analyse_results as analyse
 
     an = analyse(results)
     path = write_report(an, Path(out))

@@ -1,10 +1,16 @@
-"""``herz world params`` and ``herz run SCENARIO.toml``: the world from the command line.
+"""``herz world params`` and ``herz run``: the world from the command line.
 
-``herz run`` reads a minimal TOML scenario: ``[world]`` holds the fields of
-:class:`herz.world.WorldParams`, ``[mechanisms]`` the switches of
-:class:`herz.world.Mechanisms`, and ``[run]`` (or ``[experiment]``) the keys
-``worlds`` (or ``replicates``), ``steps`` and ``seed``. The full scenario format
-(designs, sweeps, stores) is ``herz sweep``'s.
+``herz world params`` prints the world's parameter schema
+(:func:`herz.world.schema.world_fields`): one line per parameter at any terminal
+width, ``herz world params NAME`` one parameter in full, ``--filter WORD`` the
+parameters whose name, meaning, unit or source mention WORD, ``--json`` every field
+with its range, unit, meaning and source.
+
+``herz run SCENARIO.toml`` reads the file through the one scenario reader
+(:func:`herz.experiment.scenario.read_scenario`, the same as ``herz sweep``'s, with
+``[run]``'s ``worlds``, ``steps`` and ``seed`` as short names and defaults 100, 200
+and 0) and runs its worlds; ``--set NAME=VALUE`` sets any world parameter of the
+schema (``--set mechanisms.war=false`` a switch) with the same checks and messages.
 """
 
 from __future__ import annotations
@@ -15,11 +21,15 @@ from typing import Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from herz.cli._common import JSON_OPTION, console, print_json
 from herz.errors import ParameterError
 
 world_app = typer.Typer(help="The batched agent-based world.", no_args_is_help=True)
+
+#: ``herz run``'s defaults for what a scenario file leaves out.
+RUN_DEFAULTS = {"replicates": 100, "steps": 200, "seed": 0}
 
 
 def register(parent: typer.Typer) -> None:
@@ -28,100 +38,153 @@ def register(parent: typer.Typer) -> None:
     parent.command("run")(run_cmd)
 
 
+def _names(incomplete: str = "") -> list[str]:
+    from herz.world.schema import world_fields
+
+    return [s.name for s in world_fields() if s.name.startswith(incomplete)]
+
+
+def _param_record(spec: Any) -> dict[str, Any]:
+    rec = spec.to_dict()
+    rec["range"] = spec.range_text()
+    return rec
+
+
+NAME = typer.Argument(None, help="One parameter to show in full (e.g. distinguishability).",
+                      autocompletion=_names, show_default=False)
+FILTER = typer.Option(None, "--filter", "-f", show_default=False,
+                      help="Only parameters whose name, meaning, unit or source mention this.")
+
+
 @world_app.command("params")
-def params_cmd(json: bool = JSON_OPTION) -> None:
-    """Every world parameter: default, unit, allowed range, meaning and source."""
-    from herz.world import params_table
+def params_cmd(name: str | None = NAME, filter_: str | None = FILTER,
+               json: bool = JSON_OPTION) -> None:
+    """Every world parameter: default, allowed range, unit, meaning and source."""
+    import difflib
 
-    rows = params_table()
+    from herz.world.schema import field_spec, world_fields
+
+    specs = list(world_fields())
+    if name is not None:
+        if name not in {s.name for s in specs}:
+            close = difflib.get_close_matches(name, [s.name for s in specs], n=3, cutoff=0.5)
+            hint = ("; did you mean " + " or ".join(close) + "?") if close else \
+                "; `herz world params` lists them"
+            raise ParameterError("NAME", name, "is not a world parameter" + hint)
+        specs = [field_spec(name)]
+    if filter_:
+        word = filter_.lower()
+        specs = [s for s in specs if any(word in t.lower() for t in
+                                         (s.name, s.meaning, s.unit, s.source))]
     if json:
-        print_json({"params": rows})
+        print_json({"params": [_param_record(s) for s in specs]})
         return
-    table = Table(title="herz world parameters (defaults)")
-    for col in ("name", "value", "unit", "range", "meaning", "source"):
-        table.add_column(col, overflow="fold")
+    if name is not None:
+        s = specs[0]
+        table = Table(show_header=False, box=None, pad_edge=False)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(overflow="fold")
+        for key, value in (("name", s.name), ("default", s.default_text()),
+                           ("allowed", s.range_text()), ("unit", s.unit),
+                           ("meaning", s.meaning), ("source", s.source)):
+            table.add_row(key, Text(value))
+        console.print(table)
+        return
+    if not specs:
+        console.print(f"no world parameter mentions {filter_!r}")
+        return
+    # One line per parameter, names, defaults and ranges whole (they are copied into
+    # scenarios); the meaning where the terminal has room for it (NAME shows it in full).
+    rows = [(s.name, s.default_text(), s.range_text(), s.meaning) for s in specs]
+    wide = console.width >= 110
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for head, w in zip(("name", "default", "allowed"), widths, strict=True):
+        table.add_column(head, no_wrap=True, min_width=w)
+    if wide:
+        table.add_column("meaning", no_wrap=True, overflow="ellipsis",
+                         max_width=console.width - sum(widths) - 8)
     for r in rows:
-        table.add_row(*(r[c] for c in ("name", "value", "unit", "range", "meaning", "source")))
+        table.add_row(*(Text(c) for c in (r if wide else r[:3])))
     console.print(table)
+    console.print(f"{len(specs)} parameters. `herz world params NAME` shows one in full "
+                  "(meaning, unit, source); --filter WORD narrows the list; --json lists "
+                  "everything.", highlight=False, markup=False)
 
 
-#: What ``herz run`` reads from ``[run]`` or ``[experiment]``; the other keys of a sweep's
-#: ``[experiment]`` (and its ``[design]`` and ``[output]``) are allowed and not used here.
-RUN_KEYS = ("worlds", "replicates", "steps", "seed")
-EXPERIMENT_KEYS = (*RUN_KEYS, "name", "description", "model", "chunk_size")
-SECTIONS = ("world", "mechanisms", "run", "experiment", "design", "output")
+def _overrides(sets: list[str] | None) -> dict[str, dict[str, Any]]:
+    """``NAME=VALUE`` pairs (VALUE in TOML syntax) as ``[world]`` and ``[mechanisms]`` keys."""
+    out: dict[str, dict[str, Any]] = {"world": {}, "mechanisms": {}}
+    for item in sets or []:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ParameterError("--set", item, "must read NAME=VALUE, e.g. n_states=5")
+        try:
+            value = tomllib.loads(f"v = {text.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = text.strip()  # a bare word: a choice such as culture=kantian
+        section, _, field = key.rpartition(".")
+        if section == "mechanisms":
+            out["mechanisms"][field] = value
+        elif section == "":
+            out["world"][key] = value
+        else:
+            raise ParameterError("--set", item, "NAME is a world parameter or "
+                                 "mechanisms.NAME (see `herz world params`)")
+    return out
 
 
-def _setting(section: str, key: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ParameterError(f"{section}.{key}", value, "must be an integer")
-    return value
-
-
-def read_scenario(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return (world parameters as a dict, run settings) from a TOML scenario."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError("scenario", str(path), "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ParameterError("scenario", str(path), f"cannot be read ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError("scenario", str(path), f"is not valid TOML ({exc})") from None
-    for key, value in data.items():
-        if key not in SECTIONS:
-            raise ParameterError(key, value, "unknown section; allowed: " + ", ".join(SECTIONS))
-        if not isinstance(value, dict):
-            raise ParameterError(key, value, "must be a table ([" + key + "])")
-    world = dict(data.get("world", {}))
-    if "mechanisms" in data:
-        world["mechanisms"] = dict(data["mechanisms"])
-    run: dict[str, Any] = {}
-    for section, allowed in (("experiment", EXPERIMENT_KEYS), ("run", RUN_KEYS)):
-        for key, value in data.get(section, {}).items():
-            if key not in allowed:
-                raise ParameterError(f"{section}.{key}", value,
-                                     "unknown key; allowed: " + ", ".join(allowed))
-            if key in RUN_KEYS:
-                run[key] = _setting(section, key, value)
-    settings = {
-        "worlds": run.get("worlds", run.get("replicates", 100)),
-        "steps": run.get("steps", 200),
-        "seed": run.get("seed", 0),
-    }
-    return world, settings
-
-
-SCENARIO = typer.Argument(None, help="TOML file with \\[world], \\[mechanisms], \\[run] tables.")
+SCENARIO = typer.Argument(None, help="Scenario TOML (\\[world], \\[mechanisms], \\[run] or "
+                          "\\[experiment]); the same format as `herz sweep`'s.")
 PRESET = typer.Option(None, "--preset", help="Run a shipped preset sweep (see `herz presets`).")
 RESULTS = typer.Option(None, "--results", help="With --preset: results folder (default herz-results/NAME).")
 WORLDS = typer.Option(None, "--worlds", help="Override the number of worlds.")
 STEPS = typer.Option(None, "--steps", help="Override the number of steps.")
 SEED = typer.Option(None, "--seed", help="Override the root seed.")
 OUT = typer.Option(None, "--out", help="Write per-world outcomes (.csv or .parquet).")
+SET = typer.Option(None, "--set", metavar="NAME=VALUE", autocompletion=_names,
+                   help="Set a world parameter (any name of `herz world params`; "
+                        "mechanisms.NAME for a switch); repeatable.")
 
 
 def run_cmd(
     scenario: Path | None = SCENARIO, worlds: int | None = WORLDS, steps: int | None = STEPS,
     seed: int | None = SEED, out: Path | None = OUT, json: bool = JSON_OPTION,
     preset: str | None = PRESET, results: Path | None = RESULTS,
+    set_: list[str] | None = SET,
 ) -> None:
     """Run a scenario's worlds (or a preset sweep) and print the share of each outcome."""
+    from herz.experiment.scenario import parse_scenario, read_scenario
     from herz.world import WorldParams, simulate
 
-    if (scenario is None) == (preset is None):
-        raise ParameterError("scenario/--preset", scenario or preset,
-                             "give exactly one of SCENARIO.toml or --preset NAME")
+    if scenario is not None and preset is not None:
+        raise ParameterError("scenario/--preset", f"{scenario} / {preset}",
+                             "give one of SCENARIO.toml or --preset NAME, not both")
+    if scenario is None and preset is None and not set_:
+        raise ParameterError("scenario", None, "give SCENARIO.toml, --preset NAME or "
+                             "--set NAME=VALUE")
     if preset is not None:
+        if set_:
+            raise ParameterError("--set", set_[0], "a preset runs as shipped; copy it to a "
+                                 "file to change it")
         _run_preset(preset, results, json)
         return
-    assert scenario is not None
-
-    world, settings = read_scenario(scenario)
-    params = WorldParams.from_dict(world)
-    n = worlds if worlds is not None else settings["worlds"]
-    t = steps if steps is not None else settings["steps"]
-    s = seed if seed is not None else settings["seed"]
+    overrides = _overrides(set_)
+    if scenario is None:
+        sc = parse_scenario("", source="--set", defaults=RUN_DEFAULTS, overrides=overrides)
+    else:
+        sc = read_scenario(scenario, defaults=RUN_DEFAULTS, overrides=overrides)
+    if sc.model != "world":
+        raise ParameterError("experiment.model", sc.model, "herz run runs the world; run "
+                             "other models with `herz sweep`")
+    if sc.method != "single":
+        raise ParameterError("design.method", sc.method, "herz run runs one point; run a "
+                             f"design with `herz sweep {scenario}`")
+    params = WorldParams.from_dict({**dict(sc.params), "mechanisms": dict(sc.mechanisms)})
+    n = worlds if worlds is not None else sc.replicates
+    t = steps if steps is not None else sc.steps
+    s = seed if seed is not None else sc.seed
     df = simulate(params, worlds=n, steps=t, seed=s)
     if out is not None:
         if out.suffix == ".parquet":
@@ -132,8 +195,8 @@ def run_cmd(
             raise ParameterError("out", str(out), "must end in .csv or .parquet")
     shares = df["outcome"].value_counts(normalize=True).to_dict()
     summary = {
-        "scenario": str(scenario), "worlds": n, "steps": t, "seed": s,
-        "outcome_shares": {k: float(v) for k, v in shares.items()},
+        "scenario": str(scenario) if scenario is not None else None, "worlds": n, "steps": t,
+        "seed": s, "outcome_shares": {k: float(v) for k, v in shares.items()},
         "escape": float(df["escaped"].mean()),
         "mean_wars": float(df["n_wars"].mean()),
         "mean_arms_ratio": float(df["arms_ratio"].mean()),
@@ -142,7 +205,8 @@ def run_cmd(
     if json:
         print_json(summary)
         return
-    table = Table(title=f"{scenario.name}: {n} worlds, {t} steps, seed {s}")
+    title = scenario.name if scenario is not None else "defaults"
+    table = Table(title=f"{title}: {n} worlds, {t} steps, seed {s}")
     table.add_column("outcome")
     table.add_column("share", justify="right")
     for k, v in sorted(shares.items()):
@@ -153,11 +217,19 @@ def run_cmd(
 
 def _run_preset(name: str, results: Path | None, json: bool) -> None:
     """Run a shipped preset through the experiment layer (resumable, on the store)."""
-    from herz.experiment import escape_summary, run_scenario
+    from herz.analysis.outcomes import outcome_rates
+    from herz.experiment import load_preset, query, run_scenario
 
     where = results if results is not None else Path("herz-results") / name
-    res = run_scenario(name, output=where, resume=where.exists(), progress=not json)
-    table = escape_summary(res.path)
+    sc = load_preset(name)
+    res = run_scenario(sc, output=where, resume=where.exists(), progress=not json)
+    rates = outcome_rates(query(res.path, "SELECT point, outcome FROM results"))
+    design = query(res.path, "SELECT * FROM design ORDER BY point").set_index("point")
+    factors = [f.name for f in sc.factors]
+    cols = ["point", *factors, "n", "escape_count", "p_escape", "escape_low", "escape_high"]
+    for f in factors:
+        rates[f] = design.loc[rates["point"], f].to_numpy()
+    table = rates[cols]
     summary = {
         "preset": name, "results": str(res.path), "status": res.status,
         "done": res.done, "failed": res.failed,
@@ -168,4 +240,14 @@ def _run_preset(name: str, results: Path | None, json: bool) -> None:
         return
     console.print(f"preset {name}: {res.status}, {res.done} chunks done, {res.failed} failed; "
                   f"results in {res.path}")
-    console.print(table.to_string(index=False))
+    view = Table(box=None, header_style="bold")
+    for c in ("point", *factors, "worlds", "P(escape)", "95% interval"):
+        view.add_column(c, justify="right", no_wrap=True)
+    for _, r in table.iterrows():
+        view.add_row(str(int(r["point"])), *(f"{r[f]:.3g}" if isinstance(r[f], float)
+                                             else str(r[f]) for f in factors),
+                     str(int(r["n"])), f"{r['p_escape']:.3f}",
+                     f"[{r['escape_low']:.3f}, {r['escape_high']:.3f}]")
+    console.print(view)
+    console.print(f"Query the worlds: herz query {res.path} \"SELECT * FROM results\"",
+                  highlight=False)

@@ -11,19 +11,28 @@ the same rows whichever process runs it and however the replicates are chunked
 :class:`ModelSpec` bundles that callable with the model's parameter names and
 defaults, a validator that raises :class:`~herz.errors.ParameterError`, the names of
 its switchable mechanisms and how to read "escape" from its rows (for adaptive
-replication). Three models are registered: ``world`` (the agent-based world of
-``herz.world``, when it is installed and usable), ``toy`` (a cheap two-state noisy
-arms race for tests and demonstrations) and ``empty`` (no work at all, to measure
-the runner's overhead). Register your own with :func:`register_model`.
+replication).
+
+A scenario names its model by import path, ``"package.module:attribute"`` where the
+attribute is a :class:`ModelSpec` or a function of no arguments returning one, so a
+results directory can be reopened (resumed, replayed, verified) in any fresh
+process without anything being registered first. Three short names are built in:
+``world`` (the agent-based world of ``herz.world``), ``toy`` (a cheap two-state
+noisy arms race for tests and demonstrations) and ``empty`` (no work at all, to
+measure the runner's overhead); :data:`BUILTIN_MODELS` maps them to their paths.
+Nothing is registered at import time.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import importlib
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -31,12 +40,16 @@ import pandas as pd
 from herz.errors import ParameterError, require_nonnegative, require_probability
 from herz.rng import child_seed
 
+if TYPE_CHECKING:
+    from herz.world.schema import FieldSpec
+
 __all__ = [
+    "BUILTIN_MODELS",
     "ModelFn",
     "ModelSpec",
     "get_model",
     "model_names",
-    "register_model",
+    "model_path",
 ]
 
 
@@ -83,6 +96,10 @@ class ModelSpec:
         no notion of escape and adaptive designs are refused.
     description:
         One line for listings.
+    fields:
+        The schema of the parameters (name -> :class:`~herz.world.schema.FieldSpec`)
+        where the model declares one (the world does): design factors read their
+        allowed ranges and labels from it. Empty: the validator is all there is.
     """
 
     name: str
@@ -93,14 +110,7 @@ class ModelSpec:
     outcome_column: str = "outcome"
     escape_outcomes: tuple[str, ...] = ()
     description: str = ""
-
-    def check_keys(self, params: Mapping[str, Any], prefix: str) -> None:
-        """Raise on a parameter name the model does not know, suggesting a near one."""
-        for key in params:
-            if key not in self.defaults:
-                raise ParameterError(
-                    f"{prefix}.{key}", params[key], unknown_key_message(key, list(self.defaults))
-                )
+    fields: Mapping[str, FieldSpec] = field(default_factory=dict)
 
 
 def unknown_key_message(key: str, allowed: list[str]) -> str:
@@ -113,38 +123,60 @@ def unknown_key_message(key: str, allowed: list[str]) -> str:
     return "unknown key; allowed: " + ", ".join(sorted(allowed))
 
 
-_REGISTRY: dict[str, ModelSpec | Callable[[], ModelSpec]] = {}
-
-
-def register_model(spec: ModelSpec | Callable[[], ModelSpec], name: str | None = None) -> None:
-    """Register a model (or a zero-argument factory, resolved on first use)."""
-    key = name if name is not None else getattr(spec, "name", None)
-    if not isinstance(key, str) or not key:
-        raise ParameterError("name", key, "a model needs a non-empty name")
-    _REGISTRY[key] = spec
+#: The built-in models' short names and the import paths they stand for.
+BUILTIN_MODELS: dict[str, str] = {
+    "empty": "herz.experiment.models:EMPTY",
+    "toy": "herz.experiment.models:TOY",
+    "world": "herz.experiment.world_model:world_spec",
+}
+_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$")
+_ALLOWED = ("must be one of " + ", ".join(sorted(BUILTIN_MODELS))
+            + ", or an import path \"package.module:attribute\"")
 
 
 def model_names() -> list[str]:
-    """Names of the registered models."""
-    return sorted(_REGISTRY)
+    """The short names of the built-in models."""
+    return sorted(BUILTIN_MODELS)
+
+
+def model_path(name: str) -> str:
+    """The import path ``module:attribute`` a model name stands for (checked, not imported)."""
+    if name in BUILTIN_MODELS:
+        return BUILTIN_MODELS[name]
+    if isinstance(name, str) and _PATH.match(name):
+        return name
+    close = difflib.get_close_matches(str(name), model_names(), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise ParameterError("experiment.model", name, _ALLOWED + hint)
 
 
 def get_model(name: str) -> ModelSpec:
-    """Return the registered model called ``name``."""
-    entry = _REGISTRY.get(name)
-    if entry is None:
-        close = difflib.get_close_matches(str(name), model_names(), n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ParameterError("experiment.model", name,
-                             "must be one of " + ", ".join(model_names()) + hint)
+    """The model a scenario names: a built-in short name or an import path ``module:attr``.
+
+    The attribute is a :class:`ModelSpec` or a function of no arguments returning
+    one. The result is cached per path (importing is the only side effect).
+    """
+    return _resolve(model_path(name))
+
+
+@functools.cache
+def _resolve(path: str) -> ModelSpec:
+    module_name, attr = path.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ParameterError("experiment.model", path,
+                             f"cannot import module {module_name!r} ({exc})") from None
+    try:
+        entry = getattr(module, attr)
+    except AttributeError:
+        raise ParameterError("experiment.model", path,
+                             f"module {module_name!r} has no attribute {attr!r}") from None
+    if not isinstance(entry, ModelSpec) and callable(entry):
+        entry = entry()
     if not isinstance(entry, ModelSpec):
-        try:
-            entry = entry()
-        except ImportError as exc:  # the world is not importable (yet)
-            raise ParameterError(
-                "experiment.model", name, f"model is not available here ({exc})"
-            ) from exc
-        _REGISTRY[name] = entry
+        raise ParameterError("experiment.model", path,
+                             "must name a ModelSpec or a function returning one")
     return entry
 
 
@@ -293,15 +325,3 @@ EMPTY = ModelSpec(
     defaults={"x": 0.0},
     description="does nothing (measures the runner's per-task overhead)",
 )
-
-register_model(TOY)
-register_model(EMPTY)
-
-
-def _world_factory() -> ModelSpec:
-    from herz.experiment.world_model import world_spec
-
-    return world_spec()
-
-
-register_model(_world_factory, name="world")

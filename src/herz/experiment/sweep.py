@@ -186,6 +186,7 @@ def _progress_bar(enabled: bool, total: int, title: str) -> Iterator[Callable[..
     if not enabled:
         yield lambda **kw: None
         return
+    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -196,7 +197,7 @@ def _progress_bar(enabled: bool, total: int, title: str) -> Iterator[Callable[..
         TimeRemainingColumn,
     )
 
-    from herz.cli._common import err_console
+    err_console = Console(stderr=True)
 
     class _Rate(TextColumn):
         def __init__(self) -> None:
@@ -648,27 +649,3 @@ def run_scenario(path_or_preset: str | Path | Scenario, *, output: str | Path | 
     """
     return sweep(path_or_preset, output=output, runner=runner, workers=workers,
                  scheduler=scheduler, resume=resume, progress=progress)
-
-
-def escape_summary(results: str | Path, escape: tuple[str, ...] | None = None,
-                   confidence: float = 0.95) -> pd.DataFrame:
-    """P(escape) per design point with its Wilson interval, from a results directory."""
-    from herz.experiment.design import wilson_interval
-
-    store = Store(results)
-    man = store.read_manifest()
-    if escape is None:
-        from herz.experiment.models import get_model
-
-        _check_model({"experiment": {"model": man["scenario"]["model"]}}, results)
-        escape = get_model(man["scenario"]["model"]).escape_outcomes
-    values = ", ".join("'" + e.replace("'", "''") + "'" for e in escape) or "NULL"
-    df = query(results, f"SELECT point, count(*) AS n, sum(CASE WHEN outcome IN ({values}) "
-                        "THEN 1 ELSE 0 END) AS escapes FROM results GROUP BY point ORDER BY point")
-    lo_hi = [wilson_interval(int(k), int(n), confidence)
-             for k, n in zip(df["escapes"], df["n"], strict=True)]
-    df["p_escape"] = df["escapes"] / df["n"]
-    df["ci_low"] = [x[0] for x in lo_hi]
-    df["ci_high"] = [x[1] for x in lo_hi]
-    return df
-

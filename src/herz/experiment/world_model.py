@@ -11,7 +11,7 @@ world_offset=a)`` and equals the same worlds of any larger batch.
 from __future__ import annotations
 
 import dataclasses
-import re
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,29 +23,16 @@ from herz.experiment.models import ModelSpec
 
 __all__ = ["world_model", "world_spec"]
 
-_RANGE = re.compile(r"^must be in \[([^,\]]+), ([^\]]+)\]$")
-
-
-def _defaults() -> dict[str, Any]:
-    from herz.world import WorldParams
-
-    d = WorldParams().to_dict()
-    d.pop("mechanisms", None)
-    return d
-
 
 def _validate(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The world's own check (:class:`herz.world.WorldParams`), its messages unchanged."""
     from herz.world import WorldParams
 
     data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
     try:
         p = WorldParams.from_dict(data)
-    except ParameterError as exc:
-        allowed = exc.allowed
-        m = _RANGE.match(allowed)
-        if m:  # "in [0, 1]" reads "between 0 and 1" in a scenario's messages
-            allowed = f"must be between {m.group(1)} and {m.group(2)}"
-        raise ParameterError(exc.field, exc.value, allowed) from None
+    except ParameterError:
+        raise
     except (TypeError, ValueError) as exc:
         raise ParameterError("world", dict(params), f"not valid world parameters ({exc})"
                              ) from None
@@ -75,18 +62,27 @@ def world_model(
     return df
 
 
+@functools.cache
 def world_spec() -> ModelSpec:
-    """The :class:`ModelSpec` of the world, read from :mod:`herz.world`."""
-    from herz.world import Mechanisms, Outcome
+    """The :class:`ModelSpec` of the world, read from the schema of :mod:`herz.world`.
 
+    Its parameters, defaults and ranges are :func:`herz.world.schema.world_fields`;
+    nothing about a parameter is written here.
+    """
+    from herz.world import Mechanisms, Outcome, WorldParams
+    from herz.world.schema import world_fields
+
+    defaults = WorldParams().to_dict()
+    defaults.pop("mechanisms", None)
     escape = tuple(o.value for o in Outcome if o.value in ("mitigated", "transcended"))
     return ModelSpec(
         name="world",
         run=world_model,
-        defaults=_defaults(),
+        defaults=defaults,
         validate=_validate,
         mechanisms={f.name: f.default for f in dataclasses.fields(Mechanisms)},  # type: ignore[misc]
         outcome_column="outcome",
         escape_outcomes=escape,
         description="the batched agent-based world of herz.world",
+        fields={s.name: s for s in world_fields() if not s.name.startswith("mechanisms.")},
     )

@@ -301,7 +301,7 @@ def outcome_shares(outcomes: pd.DataFrame, confidence: float = 0.95) -> pd.DataF
     row per Booth-Wheeler outcome (zeros included) and a last row ``escape``
     (mitigated or transcended).
     """
-    from herz.experiment import wilson_interval
+    from herz.analysis.intervals import wilson_interval
 
     n = len(outcomes)
     if n == 0:
@@ -388,7 +388,7 @@ def escape_map(inputs: ExplorerInputs, base: Mapping[str, Any] | None = None, *,
     only). Columns: ``offense_defense_balance``, ``distinguishability``, ``n``,
     ``escaped``, ``p_escape``, ``low``, ``high``, ``p_war``, ``current``.
     """
-    from herz.experiment import wilson_interval
+    from herz.analysis.intervals import wilson_interval
     from herz.world import simulate
 
     if balances is None or distinguishabilities is None:

@@ -28,10 +28,14 @@ def figure_png(fig: Figure, dpi: int = 120) -> bytes:
     return buf.getvalue()
 
 
+def data_uri(png: bytes) -> str:
+    """The PNG as a ``data:`` URI (the page loads nothing from the network)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
 def img_tag(png: bytes, alt: str) -> str:
     """An <img> element with the PNG embedded as a data URI."""
-    data = base64.b64encode(png).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%">'
+    return f'<img src="{data_uri(png)}" alt="{html.escape(alt)}" style="max-width:100%">'
 
 
 def table_html(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -441,7 +441,12 @@ class WorldParams:
             if isinstance(value, list | tuple):
                 if f.type != "PerState":
                     raise ParameterError(f.name, value, "must be one number")
-                vals = tuple(float(v) for v in value)
+                if any(isinstance(v, bool) for v in value):
+                    raise ParameterError(f.name, value, "must be a number per state")
+                try:
+                    vals = tuple(float(v) for v in value)
+                except (TypeError, ValueError):
+                    raise ParameterError(f.name, value, "must be a number per state") from None
                 if len(vals) != self.n_states:
                     raise ParameterError(
                         f.name, value, f"must be one number or {self.n_states} (one per state)")
@@ -449,6 +454,8 @@ class WorldParams:
                     self._check_range(f, v)
                 object.__setattr__(self, f.name, vals)
                 continue
+            if isinstance(value, bool):  # float(True) is 1.0: a switch is not a number
+                raise ParameterError(f.name, value, "must be a number")
             try:
                 num = float(value)
             except (TypeError, ValueError):

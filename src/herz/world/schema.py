@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import math
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from herz.errors import ParameterError
-from herz.world.params import Mechanisms, WorldParams
+from herz.world.params import Mechanisms, WorldParams, _range_text
 
 __all__ = ["FieldSpec", "field_spec", "world_fields"]
+
+_NUMERIC = ("number", "integer", "per_state")
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,70 @@ class FieldSpec:
     def bounded(self) -> bool:
         """True when both ends of the range are finite (a factor can be sampled in it)."""
         return self.lo is not None and self.hi is not None
+
+    def range_text(self) -> str:
+        """The allowed values in words: ``in [0, 1]``, ``> 0``, ``true | false``, ...
+
+        The same text :class:`~herz.world.params.WorldParams` puts in its messages
+        (one function writes both).
+        """
+        if self.kind == "switch":
+            return "true | false"
+        if self.kind == "choice":
+            return " | ".join(self.choices)
+        if self.lo is None and self.hi is None:
+            return "any finite number" if self.kind in _NUMERIC else "-"
+        return _range_text({"lo": self.lo, "hi": self.hi, "lo_open": self.lo_open,
+                            "hi_open": self.hi_open})
+
+    def problem(self, value: Any) -> str | None:
+        """What is wrong with ``value`` for this field on its own, or ``None``.
+
+        The messages are the world's (``must be a whole number``, ``must be in [0, 1]``,
+        ``must be one of ...``). Per-state lengths, matrices, schedules and checks
+        across fields are the world's own (:class:`~herz.world.params.WorldParams`).
+        """
+        if self.kind == "switch":
+            return None if isinstance(value, bool) else "must be true or false"
+        if self.kind == "choice":
+            return None if value in self.choices else "must be one of " + ", ".join(self.choices)
+        if self.kind not in _NUMERIC:
+            return None
+        values = value if self.kind == "per_state" and isinstance(value, list) else [value]
+        for v in values:
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                if self.kind == "integer":
+                    return "must be a whole number"
+                return "must be a number per state" if values is value else "must be a number"
+            if self.kind == "integer" and not float(v).is_integer():
+                return "must be a whole number"
+            if not self.contains(float(v)):
+                return "must be " + (self.range_text() if self.lo is not None or self.hi
+                                     is not None else "a finite number")
+        return None
+
+    def contains(self, value: float) -> bool:
+        """True when the number ``value`` lies in the allowed range."""
+        if not math.isfinite(value):
+            return False
+        if self.lo is not None and not (value > self.lo if self.lo_open else value >= self.lo):
+            return False
+        return self.hi is None or (value < self.hi if self.hi_open else value <= self.hi)
+
+    def label(self) -> str:
+        """A readable label: the meaning, with the unit where it says more than a word."""
+        return self.meaning
+
+    def default_text(self) -> str:
+        """The default as a user would write it in TOML."""
+        d = self.to_dict()["default"]
+        if isinstance(d, bool):
+            return "true" if d else "false"
+        if isinstance(d, float):
+            return f"{d:g}"
+        if isinstance(d, dict) and not d:
+            return "{}"
+        return str(d)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready record (numbers stay numbers)."""
