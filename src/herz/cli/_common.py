@@ -1,15 +1,22 @@
-"""Shared pieces of the command line: JSON output, number lists, console."""
+"""Shared pieces of the command line: JSON output, number lists, tables, human values.
+
+Tables (:func:`print_table`) fit the terminal (80 columns when output is not one):
+columns a user copies (names, paths, commands) are never cut, the others wrap at
+word boundaries, and numbers show four significant digits (:func:`human`).
+"""
 
 from __future__ import annotations
 
 import json
 import math
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from herz.errors import ParameterError
 
@@ -56,12 +63,134 @@ def parse_floats(field: str, text: str) -> list[float]:
     return values
 
 
+def human(value: Any, digits: int = 4) -> str:
+    """A value as a person writes it: 4 significant digits, yes/no, "-" for nothing.
+
+    ``human(0.1234567) == "0.1235"``, ``human(True) == "yes"``, ``human(None) == "-"``,
+    ``human({"spiral": 1.0}) == "spiral 1"``.
+    """
+    if value is None:
+        return "-"
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        f = float(value)
+        if math.isnan(f):
+            return "-"
+        if math.isinf(f):
+            return "inf" if f > 0 else "-inf"
+        return f"{f:.{digits}g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {human(v, digits)}" for k, v in value.items()) or "-"
+    if isinstance(value, list | tuple | np.ndarray):
+        return ", ".join(human(v, digits) for v in value) or "-"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of :func:`print_table`.
+
+    ``copy``: the user copies these cells (a name, a path, a command), so they are never
+    cut or wrapped; other columns wrap at word boundaries. ``right``: numbers.
+    """
+
+    header: str
+    copy: bool = False
+    right: bool = False
+
+
+def _min_width(col: Col, texts: list[str]) -> int:
+    if col.copy:
+        return max(len(t) for t in texts)
+    return max((len(w) for t in texts for w in t.split()), default=1)
+
+
+def make_table(columns: Sequence[Col | str], rows: Iterable[Sequence[Any]],
+               title: str | None = None, header: bool = True,
+               width: int | None = None) -> str:
+    """A plain-text table that fits ``width`` columns without cutting what users copy.
+
+    Copied columns keep their full width, the others wrap at word boundaries; when even
+    that does not fit, each row becomes a block of ``header: value`` lines (the narrow
+    view), so nothing is ever cut.
+    """
+    cols = [c if isinstance(c, Col) else Col(c) for c in columns]
+    cells = [[human(v) for v in row] for row in rows]
+    heads = [c.header if header else "" for c in cols]
+    mins = [_min_width(col, [heads[i], *(r[i] for r in cells)]) for i, col in enumerate(cols)]
+    naturals = [max(len(t) for t in [heads[i], *(r[i] for r in cells)])
+                for i in range(len(cols))]
+    width = width or console.width
+    room = width - GAP * (len(cols) - 1)
+    lines = [title] if title else []
+    if sum(mins) > room:
+        return "\n".join(lines + _narrow(cols, cells, width))
+    widths = _fit(mins, naturals, [not c.copy for c in cols], room)
+    if header:
+        lines += _row(heads, cols, widths)
+        lines.append("-" * (sum(widths) + GAP * (len(cols) - 1)))
+    for r in cells:
+        lines += _row(r, cols, widths)
+    return "\n".join(lines)
+
+
+def _row(cells: Sequence[str], cols: Sequence[Col], widths: Sequence[int]) -> list[str]:
+    """One table row, its cells wrapped to their widths, as lines of text."""
+    wrapped = [textwrap.wrap(c, w, break_long_words=False, break_on_hyphens=False) or [""]
+               if not col.copy else [c] for c, col, w in zip(cells, cols, widths, strict=True)]
+    out = []
+    for k in range(max(len(w) for w in wrapped)):
+        parts = []
+        for col, w, lines in zip(cols, widths, wrapped, strict=True):
+            text = lines[k] if k < len(lines) else ""
+            parts.append(text.rjust(w) if col.right else text.ljust(w))
+        out.append((" " * GAP).join(parts).rstrip())
+    return out
+
+
+def _fit(mins: list[int], naturals: list[int], wraps: list[bool], room: int) -> list[int]:
+    """Column widths: natural when they fit, else wrapping columns share what is left."""
+    if sum(naturals) <= room:
+        return naturals
+    widths = [n if not w else m for m, n, w in zip(mins, naturals, wraps, strict=True)]
+    spare = room - sum(widths)
+    wants = [n - w if wrap else 0 for n, w, wrap in zip(naturals, widths, wraps, strict=True)]
+    total = sum(wants)
+    if spare > 0 and total > 0:
+        widths = [w + spare * want // total for w, want in zip(widths, wants, strict=True)]
+    return widths
+
+
+def _narrow(cols: list[Col], cells: list[list[str]], width: int) -> list[str]:
+    """One block per row: the first cell, then indented ``header: value`` lines."""
+    out: list[str] = []
+    for r in cells:
+        out.append(r[0])
+        for col, value in zip(cols[1:], r[1:], strict=True):
+            label = f"{col.header}: " if col.header else ""
+            out += textwrap.wrap(label + value, max(width - 2, 20), initial_indent="  ",
+                                 subsequent_indent="    ", break_long_words=False,
+                                 break_on_hyphens=False) or ["  " + label]
+    return out
+
+
+#: Spaces between table columns.
+GAP = 2
+
+
+def print_table(columns: Sequence[Col | str], rows: Iterable[Sequence[Any]],
+                title: str | None = None, header: bool = True) -> None:
+    """Print :func:`make_table` on stdout, as plain text (safe to copy and to pipe)."""
+    typer.echo(make_table(columns, rows, title, header))
+
+
 def show_record(out: dict[str, Any], title: str, json: bool) -> None:
     """Print one result: a JSON object with ``--json``, else a two-column table."""
     if json:
         print_json(out)
         return
-    table = Table(title=title, show_header=False)
-    for key, val in out.items():
-        table.add_row(key, str(val))
-    console.print(table)
+    print_table([Col("", copy=True), Col("")], [(k, v) for k, v in out.items()], title=title,
+                header=False)

@@ -12,7 +12,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from herz.cli._common import JSON_OPTION, console, err_console, print_json
+from herz.cli._common import JSON_OPTION, Col, console, err_console, print_json, print_table
 
 RUNNER_HELP = "Where tasks run: inprocess, processes (default) or dask."
 WORKERS_HELP = "Worker processes (default: all cores; with --runner dask: a LocalCluster of N)."
@@ -162,13 +162,14 @@ def presets_cmd(
         else:
             typer.echo(text, nl=False)
         return
-    rows = [preset_info(n) for n in preset_names()]
+    rows = [{**r, "points": int(r["points"]), "replicates": int(r["replicates"])}
+            for r in (preset_info(n) for n in preset_names())]
     if json:
         print_json({"presets": rows})
         return
-    table = Table(title="herz presets (run one: herz run --preset NAME or herz sweep NAME)")
-    for col in ("name", "title", "points", "replicates"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(r["name"], r["title"], r["points"], r["replicates"])
-    console.print(table)
+    print_table([Col("name", copy=True), "title", Col("points", right=True),
+                 Col("replicates", right=True)],
+                [(r["name"], r["title"], r["points"], r["replicates"]) for r in rows],
+                title="herz presets")
+    console.print("Run one: herz run --preset NAME (a summary) or herz sweep NAME --out FOLDER; "
+                  "herz presets NAME prints its TOML.")

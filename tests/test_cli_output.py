@@ -1,0 +1,80 @@
+"""Terminal output a person reads: tables fit 80 columns, copied cells are whole, values human."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+from typer.testing import CliRunner
+
+from herz.cli import app
+from herz.cli._common import Col, human, make_table
+
+runner = CliRunner()
+
+
+def _invoke(*args: str, columns: int = 80) -> str:
+    res = runner.invoke(app, list(args), env={"COLUMNS": str(columns)})
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def test_human_values() -> None:
+    assert human(0.123456789) == "0.1235"
+    assert human(np.float64(12345.678)) == "1.235e+04"
+    assert human(2.0) == "2"
+    assert human(True) == "yes" and human(np.bool_(False)) == "no"
+    assert human(None) == "-" and human(math.nan) == "-"
+    assert human({"spiral": 1.0, "war": 0.25}) == "spiral 1, war 0.25"
+    assert human(np.int64(9)) == "9"
+
+
+def test_table_wraps_text_and_keeps_copied_cells_whole() -> None:
+    long = "an-offense-dominant-multipolar-system"
+    text = make_table([Col("name", copy=True), "title", Col("n", right=True)],
+                      [(long, "a title of many words " * 4, 3)], title="t", width=60)
+    lines = text.splitlines()
+    assert all(len(line) <= 60 for line in lines)
+    assert long in text and "…" not in text
+    assert lines[2].startswith("-")
+
+
+def test_table_turns_into_blocks_when_even_wrapping_cannot_fit() -> None:
+    text = make_table([Col("name", copy=True), "title", "replicates"],
+                      [("offense-dominant-multipolar", "words words", 30)], width=30)
+    assert text.splitlines()[0] == "offense-dominant-multipolar"
+    assert "  replicates: 30" in text.splitlines()
+
+
+def test_presets_fit_80_columns_with_whole_names() -> None:
+    from herz.experiment.presets import preset_names
+
+    out = _invoke("presets")
+    assert all(len(line) <= 80 for line in out.splitlines())
+    for name in preset_names():
+        assert any(line.split()[:1] == [name] for line in out.splitlines()), name
+    assert "herz run --preset NAME" in out and "…" not in out
+
+
+def test_presets_json_has_numbers_as_numbers() -> None:
+    rows = json.loads(_invoke("presets", "--json"))["presets"]
+    assert all(isinstance(r["points"], int) and isinstance(r["replicates"], int) for r in rows)
+
+
+def test_jervis_worlds_fit_80_columns_with_whole_headers() -> None:
+    out = _invoke("models", "jervis", "worlds")
+    lines = out.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert "distinguishable" in lines[1] and "q*" in lines[1] and "…" not in out
+    assert "prisoner's" in out and "none" in out
+
+
+def test_help_shows_brackets_and_no_bool_metavar() -> None:
+    out = _invoke("explore", "--help")
+    assert "herz[explorer]" in out and "<bool>" not in out
+    out = _invoke("models", "preemption", "range", "--help")
+    assert "[p - c_A, p + c_B]" in out
+    assert "[p - c_A, p + c_B]" in _invoke("models", "preemption", "--help")
+    out = _invoke("escape", "--help")
+    assert "<bool>" not in out
