@@ -78,3 +78,72 @@ def test_help_shows_brackets_and_no_bool_metavar() -> None:
     assert "[p - c_A, p + c_B]" in _invoke("models", "preemption", "--help")
     out = _invoke("escape", "--help")
     assert "<bool>" not in out
+
+
+WORLD_TOML = """
+[experiment]
+name = "tiny-escape"
+model = "world"
+seed = 7
+steps = 20
+replicates = 4
+chunk_size = 4
+
+[world]
+n_states = 2
+
+[design]
+method = "grid"
+[design.factors]
+offense_defense_balance = [0.5, 2.0]
+distinguishability = [0.2, 0.9]
+"""
+
+
+def test_sweep_prints_factor_values_a_summary_and_the_next_command(tmp_path) -> None:
+    scen = tmp_path / "tiny.toml"
+    scen.write_text(WORLD_TOML)
+    out = tmp_path / "r"
+    text = _invoke("sweep", str(scen), "--out", str(out), "--runner", "inprocess",
+                   "--no-progress", columns=100)
+    lines = text.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("point"))
+    assert lines[head].split()[:3] == ["point", "offense_defense_balance", "distinguishability"]
+    assert "P(escape)" in lines[head] and "95% CI" in lines[head]
+    rows = [line.split() for line in lines[head + 2:head + 6]]
+    assert [r[0] for r in rows] == ["0", "1", "2", "3"]
+    assert {(r[1], r[2]) for r in rows} == {("0.5", "0.2"), ("0.5", "0.9"), ("2", "0.2"),
+                                            ("2", "0.9")}
+    assert all(r[3] == "4" for r in rows)  # worlds per point
+    assert f"Next: herz query {out}" in text and f"herz verify {out}" in text
+    # the old spelling still works, hidden from the help
+    res = runner.invoke(app, ["sweep", str(scen), "--output", str(tmp_path / "r2"), "--runner",
+                              "inprocess", "--no-progress", "--json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["status"] == "complete"
+    help_text = _invoke("sweep", "--help")
+    assert "--out" in help_text and "--output" not in help_text
+    # a second run into the same folder says what to do, in the command line's words
+    res = runner.invoke(app, ["sweep", str(scen), "--out", str(out), "--runner", "inprocess"])
+    assert res.exit_code != 0 and "herz resume" in str(res.exception)
+    assert "resume=True" not in str(res.exception)
+
+
+def test_every_output_folder_flag_is_out_with_the_same_default() -> None:
+    for cmd in (["escape"], ["sweep"], ["calibrate"], ["report", "escape"],
+                ["report", "richardson"]):
+        text = _invoke(*cmd, "--help", columns=200)
+        assert "--out" in text, cmd
+    for cmd in (["escape"], ["calibrate"], ["report", "escape"], ["report", "richardson"]):
+        assert "[default: herz-output]" in _invoke(*cmd, "--help", columns=200), cmd
+
+
+def test_missing_value_reads_like_a_sentence(capsys) -> None:
+    import pytest
+
+    from herz.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["models", "jervis", "game"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "None" not in err and " is required" in err and " = " not in err

@@ -85,7 +85,7 @@ def test_existing_directory_rules(tmp_path: Path) -> None:
     out = tmp_path / "r"
     sweep(sc, output=out, runner="inprocess")
     before = chunk_digests(out)
-    with pytest.raises(ResultsError, match="pass --resume"):
+    with pytest.raises(ResultsError, match="herz resume"):
         sweep(sc, output=out, runner="inprocess")
     other = parse_scenario(toy_text(steps=31))
     with pytest.raises(ResultsError, match="holds results of another scenario"):

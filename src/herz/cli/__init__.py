@@ -21,11 +21,12 @@ from typing import Any, ClassVar
 
 import typer
 from typer import _click as click  # typer vendors its own click
+from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from herz import __version__
-from herz.errors import HerzError
+from herz.errors import HerzError, ParameterError
 
 #: Top-level commands, in the order ``herz --help`` lists them: name -> (module, summary).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -211,6 +212,14 @@ def _root(
     """herz: a laboratory for the security dilemma."""
 
 
+def human_error(exc: HerzError) -> str:
+    """The error as one sentence: a missing value reads "--x is required", not "--x = None"."""
+    if isinstance(exc, ParameterError) and exc.value is None:
+        sep = " " if exc.allowed.startswith(("is ", "must ")) else ": "
+        return f"{exc.field}{sep}{exc.allowed}"
+    return str(exc)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; input errors print one line and exit with status 2.
 
@@ -224,6 +233,9 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         typer.echo("herz: aborted", err=True)
         sys.exit(130)
+    except NoArgsIsHelpError as exc:  # a group named without a command: its help, status 2
+        typer.echo(exc.format_message())
+        sys.exit(2)
     except TyperException as exc:
         message = " ".join(exc.format_message().split())
         ctx = getattr(exc, "ctx", None)
@@ -231,7 +243,7 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo(f"{path}: error: {message}", err=True)
         sys.exit(2)
     except HerzError as exc:
-        typer.echo(f"herz: error: {exc}", err=True)
+        typer.echo(f"herz: error: {human_error(exc)}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         typer.echo("herz: interrupted", err=True)

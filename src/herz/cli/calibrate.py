@@ -17,7 +17,7 @@ DEFAULT_COUNTERFACTUALS: tuple[str, ...] = ("distinguishability=0.9", "signal_co
 
 SOURCE = typer.Option("nmc", "--source", help="nmc (COW NMC v7.0, nominal) or sipri "
                       "(constant 2022 US$, from 1949).")
-OUT = typer.Option(Path("herz-calibrate"), "--out", help="Folder for calibration.json and "
+OUT = typer.Option(Path("herz-output"), "--out", "-o", help="Folder for calibration.json and "
                    "counterfactual.png.")
 COUNTERFACTUAL = typer.Option(
     None, "--counterfactual", help="KEY=VALUE[,KEY=VALUE...]: one counterfactual world "

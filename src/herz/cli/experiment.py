@@ -10,9 +10,16 @@ import sys
 from typing import Any
 
 import typer
-from rich.table import Table
 
-from herz.cli._common import JSON_OPTION, Col, console, err_console, print_json, print_table
+from herz.cli._common import (
+    JSON_OPTION,
+    Col,
+    console,
+    err_console,
+    print_json,
+    print_sweep_summary,
+    print_table,
+)
 
 RUNNER_HELP = "Where tasks run: inprocess, processes (default) or dask."
 WORKERS_HELP = "Worker processes (default: all cores; with --runner dask: a LocalCluster of N)."
@@ -37,6 +44,8 @@ def _report(result: Any, json: bool) -> None:
            + (f", {len(result.recomputed)} damaged and recomputed" if result.recomputed else "")
            + f") in {result.seconds:.1f} s on {result.runner}")
     console.print(msg)
+    if result.status == "complete":
+        print_sweep_summary(result.path)
     if result.failed:
         err_console.print(f"failed chunks are listed by `herz query {result.path} "
                           "\"SELECT * FROM failures\"`; `herz resume` retries them")
@@ -55,8 +64,9 @@ def _interrupted(exc: Any) -> None:
 
 def sweep_cmd(
     scenario: str = typer.Argument(..., help="Scenario file (TOML) or a preset's name."),
-    output: str = typer.Option(None, "--output", "-o",
-                               help="Results directory (default: the scenario's \\[output] directory)."),
+    output: str = typer.Option(None, "--out", "-o",
+                               help="Results folder (default: the scenario's \\[output] directory)."),
+    output_alias: str = typer.Option(None, "--output", hidden=True),
     resume: bool = typer.Option(False, "--resume",
                                 help="Complete an existing directory of this scenario."),
     runner: str = typer.Option(None, "--runner", help=RUNNER_HELP),
@@ -70,6 +80,7 @@ def sweep_cmd(
     """Run a scenario's design into a results directory (Parquet chunks + manifest)."""
     from herz.experiment import SweepInterrupted, load_scenario, sweep
 
+    output = output or output_alias
     sc = load_scenario(scenario)  # a bad scenario stops here, before anything is touched
     if check:
         chunks = len(sc.points) * -(-sc.replicates // sc.chunk_size)
@@ -138,12 +149,7 @@ def query_cmd(
     if csv:
         typer.echo(df.to_csv(index=False), nl=False)
         return
-    table = Table(show_lines=False)
-    for col in df.columns:
-        table.add_column(str(col))
-    for row in df.head(limit).itertuples(index=False):
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
+    print_table([str(c) for c in df.columns], df.head(limit).itertuples(index=False))
     if len(df) > limit:
         console.print(f"({len(df)} rows; {limit} shown: --limit N, --csv or --json for all)")
 

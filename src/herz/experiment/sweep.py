@@ -270,7 +270,8 @@ def sweep(
                 f"to {scenario.hash[:12]}. Use another output directory.")
         if not resume:
             raise ResultsError(f"{out}: already holds results of this scenario; "
-                               "pass --resume (resume=True) to complete them")
+                               f"complete them with `herz resume {out}` (or choose another "
+                               "output folder)")
     elif out.exists() and any(p.name != ".lock" for p in out.iterdir()):
         raise ResultsError(f"{out}: exists and is not a herz results directory; "
                            "choose an empty or new directory")
