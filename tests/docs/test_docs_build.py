@@ -22,7 +22,8 @@ def test_mkdocs_build_strict(tmp_path):
         assert (site / page).is_file(), page
     ref = (site / "reference" / "world" / "index.html").read_text(encoding="utf-8")
     assert "simulate" in ref and "WorldParams" in ref
-    for image in ("explorer-overview.png", "explorer-escape-map.png"):
+    for image in ("explorer-overview.png", "explorer-escape-map.png", "explorer-sliders.png",
+                  "explorer-step-through.png"):
         assert (site / "images" / image).is_file(), image
     # equations are typeset (MathJax through pymdownx.arithmatex), not ASCII code blocks
     for page in ("classic-models", "arms-offense-defense", "perception-beliefs"):
@@ -37,7 +38,8 @@ def test_background_pages_have_no_ascii_equations():
 
 
 def test_screenshots_are_in_the_repository():
-    for image in ("explorer-overview.png", "explorer-escape-map.png"):
+    for image in ("explorer-overview.png", "explorer-escape-map.png", "explorer-sliders.png",
+                  "explorer-step-through.png"):
         path = ROOT / "docs" / "images" / image
         assert path.is_file() and path.stat().st_size > 10_000, path
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

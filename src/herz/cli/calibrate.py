@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from herz.cli._common import JSON_OPTION, _jsonable, console, print_json
+from herz.cli._common import JSON_OPTION, _jsonable, console, human, print_json
 from herz.errors import ParameterError, require_choice
 
 #: Counterfactuals run when none is given.
@@ -156,7 +156,8 @@ def _print(res: Any, cfs: list[Any]) -> None:
             if pmed == pmed:  # not NaN: bootstrap draws were run
                 console.print(f"  {s}: median final-year ratio over parameter draws "
                               f"x{pmed:.3f} [{plo:.3f}, {phi:.3f}]")
-        console.print(f"  outcomes baseline {c.baseline_outcomes} -> {c.scenario_outcomes}; "
+        console.print(f"  outcomes baseline {human(c.baseline_outcomes)} -> "
+                      f"{human(c.scenario_outcomes)}; "
                       f"trust at the end {c.trust_end[0]:.3f} -> {c.trust_end[1]:.3f}")
     for note in res.notes:
         console.print(f"- {note}")

@@ -16,6 +16,7 @@ from herz.cli._common import (
     Col,
     console,
     err_console,
+    human,
     print_json,
     print_sweep_summary,
     print_table,
@@ -92,7 +93,7 @@ def sweep_cmd(
         if json:
             print_json(plan)
         else:
-            console.print(f"{sc.source}: valid; " + ", ".join(f"{k} {v}" for k, v in
+            console.print(f"{sc.source}: valid; " + ", ".join(f"{k} {human(v)}" for k, v in
                                                                plan.items() if k != "scenario"))
         return
     try:

@@ -110,11 +110,10 @@ def _form() -> tuple[bool, bool]:
                  on_change=_load_preset,
                  help="A preset fills the form with the base point of a shipped scenario "
                       "(its design factors are not swept here).")
-    left, right = sb.columns(2)
     # (no help= on these buttons: a tooltip renders a second copy of the button)
-    left.button("Load the escape study's scenario", key="load_escape",
-                on_click=_load_escape_study)
-    right.button("Back to the defaults", key="load_defaults", on_click=_load_defaults)
+    sb.button("Load the escape study's scenario", key="load_escape",
+              on_click=_load_escape_study)
+    sb.button("Back to the defaults", key="load_defaults", on_click=_load_defaults)
     with sb.container(key="defaults_note"):
         st.caption(_defaults_note() + " Load it with the button above."
                    + (f" Loaded: {st.session_state['loaded']}." if st.session_state["loaded"]
