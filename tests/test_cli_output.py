@@ -20,6 +20,18 @@ def _invoke(*args: str, columns: int = 80) -> str:
     return res.output
 
 
+def typer_app_for(func, *args):
+    import typer
+
+    one = typer.Typer()
+
+    @one.command()
+    def _cmd() -> None:
+        func(*args)
+
+    return one
+
+
 def test_human_values() -> None:
     assert human(0.123456789) == "0.1235"
     assert human(np.float64(12345.678)) == "1.235e+04"
@@ -105,7 +117,7 @@ def test_sweep_prints_factor_values_a_summary_and_the_next_command(tmp_path) -> 
     scen.write_text(WORLD_TOML)
     out = tmp_path / "r"
     text = _invoke("sweep", str(scen), "--out", str(out), "--runner", "inprocess",
-                   "--no-progress", columns=100)
+                   "--no-progress", columns=140)
     lines = text.splitlines()
     head = next(i for i, line in enumerate(lines) if line.startswith("point"))
     assert lines[head].split()[:3] == ["point", "offense_defense_balance", "distinguishability"]
@@ -116,6 +128,16 @@ def test_sweep_prints_factor_values_a_summary_and_the_next_command(tmp_path) -> 
                                             ("2", "0.9")}
     assert all(r[3] == "4" for r in rows)  # worlds per point
     assert f"Next: herz query {out}" in text and f"herz verify {out}" in text
+    # at 80 columns the long factor names fold after an underscore; the table still fits
+    from herz.cli._common import print_sweep_summary
+
+    res = runner.invoke(typer_app_for(print_sweep_summary, out), [], env={"COLUMNS": "80"})
+    table = res.output.split("\nNext:")[0].splitlines()
+    assert all(len(line) <= 80 for line in table)
+    dash = next(i for i, line in enumerate(table) if line.startswith("---"))
+    words = " ".join(table[:dash]).split()
+    assert words[:2] == ["point", "offense_"] and {"defense_", "balance"} <= set(words)
+    assert len(table) == dash + 1 + 4  # one line per point
     # the old spelling still works, hidden from the help
     res = runner.invoke(app, ["sweep", str(scen), "--output", str(tmp_path / "r2"), "--runner",
                               "inprocess", "--no-progress", "--json"])

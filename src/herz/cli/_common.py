@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -119,9 +120,12 @@ def make_table(columns: Sequence[Col | str], rows: Iterable[Sequence[Any]],
     """
     cols = [c if isinstance(c, Col) else Col(c) for c in columns]
     cells = [[human(v) for v in row] for row in rows]
-    heads = [c.header if header else "" for c in cols]
-    mins = [_min_width(col, [heads[i], *(r[i] for r in cells)]) for i, col in enumerate(cols)]
-    naturals = [max(len(t) for t in [heads[i], *(r[i] for r in cells)])
+    # headers may break after an underscore (identity_ / plasticity): never cut, just folded
+    heads = [c.header.replace("_", "_ ") if header else "" for c in cols]  # for widths only
+    mins = [max(_min_width(Col(col.header), [heads[i]]),
+                _min_width(col, [r[i] for r in cells]) if cells else 0)
+            for i, col in enumerate(cols)]
+    naturals = [max(len(t) for t in [heads[i].replace("_ ", "_"), *(r[i] for r in cells)])
                 for i in range(len(cols))]
     width = width or console.width
     room = width - GAP * (len(cols) - 1)
@@ -130,17 +134,37 @@ def make_table(columns: Sequence[Col | str], rows: Iterable[Sequence[Any]],
         return "\n".join(lines + _narrow(cols, cells, width))
     widths = _fit(mins, naturals, [not c.copy for c in cols], room)
     if header:
-        lines += _row(heads, cols, widths)
+        lines += _row([c.header for c in cols], cols, widths, wrap=_wrap_header)
         lines.append("-" * (sum(widths) + GAP * (len(cols) - 1)))
     for r in cells:
         lines += _row(r, cols, widths)
     return "\n".join(lines)
 
 
-def _row(cells: Sequence[str], cols: Sequence[Col], widths: Sequence[int]) -> list[str]:
-    """One table row, its cells wrapped to their widths, as lines of text."""
-    wrapped = [textwrap.wrap(c, w, break_long_words=False, break_on_hyphens=False) or [""]
-               if not col.copy else [c] for c, col, w in zip(cells, cols, widths, strict=True)]
+def _wrap_header(text: str, width: int) -> list[str]:
+    """A header folded to ``width`` at spaces or after underscores (identity_ / plasticity)."""
+    pieces = re.findall(r"[^\s_]*_|[^\s_]+\s*|\s+", text)
+    lines = [""]
+    for piece in pieces:
+        if lines[-1] and len((lines[-1] + piece).rstrip()) > width:
+            lines.append("")
+        lines[-1] += piece if lines[-1] or not piece.isspace() else ""
+    return [line.rstrip() for line in lines]
+
+
+def _wrap_cell(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _row(cells: Sequence[str], cols: Sequence[Col], widths: Sequence[int],
+         wrap: Any = None) -> list[str]:
+    """One table row, its cells wrapped to their widths, as lines of text.
+
+    Copied cells are never wrapped; ``wrap`` (text, width) -> lines folds the others
+    (and, for the header row, every cell).
+    """
+    wrapped = [wrap(c, w) if wrap is not None else (_wrap_cell(c, w) if not col.copy else [c])
+               for c, col, w in zip(cells, cols, widths, strict=True)]
     out = []
     for k in range(max(len(w) for w in wrapped)):
         parts = []
