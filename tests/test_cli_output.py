@@ -169,3 +169,16 @@ def test_missing_value_reads_like_a_sentence(capsys) -> None:
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "None" not in err and " is required" in err and " = " not in err
+
+
+def test_a_group_without_a_command_shows_its_commands(capsys) -> None:
+    import pytest
+
+    from herz.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["models"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "  jervis      Jervis's security dilemma (1978): games and four worlds." in err
+    assert err[-1] == "herz models: error: missing command (one of those listed above)"

@@ -234,7 +234,10 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo("herz: aborted", err=True)
         sys.exit(130)
     except NoArgsIsHelpError as exc:  # a group named without a command: its help, status 2
-        typer.echo(exc.format_message())
+        ctx = getattr(exc, "ctx", None)
+        path = getattr(ctx, "command_path", "herz") or "herz"
+        typer.echo(exc.format_message(), err=True)
+        typer.echo(f"{path}: error: missing command (one of those listed above)", err=True)
         sys.exit(2)
     except TyperException as exc:
         message = " ".join(exc.format_message().split())
