@@ -182,3 +182,17 @@ def test_a_group_without_a_command_shows_its_commands(capsys) -> None:
     err = capsys.readouterr().err.strip().splitlines()
     assert "  jervis      Jervis's security dilemma (1978): games and four worlds." in err
     assert err[-1] == "herz models: error: missing command (one of those listed above)"
+
+
+def test_a_sweep_of_a_model_without_escape_still_ends_with_a_summary(tmp_path) -> None:
+    scen = tmp_path / "empty.toml"
+    scen.write_text('[experiment]\nname = "e"\nmodel = "empty"\nseed = 1\nsteps = 2\n'
+                    'replicates = 3\nchunk_size = 3\n[world]\nx = 0.0\n[design]\n'
+                    'method = "grid"\n[design.factors]\nx = [0.0, 1.0]\n')
+    text = _invoke("sweep", str(scen), "--out", str(tmp_path / "r"), "--runner", "inprocess",
+                   "--no-progress")
+    lines = text.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("point"))
+    assert lines[head].split() == ["point", "x", "worlds"]
+    assert [line.split() for line in lines[head + 2:head + 4]] == [["0", "0", "3"], ["1", "1", "3"]]
+    assert "P(escape)" not in text and "Next: herz query" in text

@@ -223,33 +223,53 @@ def show_record(out: dict[str, Any], title: str, json: bool) -> None:
 def sweep_summary(results: Any) -> tuple[list[str], Any]:
     """Per design point of a results folder: factor values, worlds, P(escape), outcome.
 
-    P(escape) comes with its 95% Wilson interval and the point's most common outcome;
-    returns the factor names and the table.
+    P(escape) comes with its 95% Wilson interval and the point's most common outcome,
+    for models that define escape (the world does); other models get the worlds per
+    point only. Returns the factor names and the table.
     """
     from herz.experiment import escape_summary, query
+    from herz.experiment.models import get_model
     from herz.experiment.store import Store
 
     scenario = Store(results).read_manifest()["scenario"]
     factors = [f["name"] for f in (scenario.get("design") or {}).get("factors", [])]
-    table = escape_summary(results)
+    columns = set(query(results, "SELECT * FROM results LIMIT 0").columns)
+    factors = [f for f in factors if f in columns]
+    try:
+        spec = get_model(scenario["model"])
+        escape, outcome = spec.escape_outcomes, spec.outcome_column
+    except Exception:  # a model registered only in another session: no escape columns
+        escape, outcome = (), "outcome"
+    if escape and outcome in columns:
+        table = escape_summary(results)
+        top = query(results, f'SELECT point, mode("{outcome}") AS outcome FROM results '
+                             "GROUP BY point")
+        table = table.merge(top, on="point")
+    else:
+        table = query(results, "SELECT point, count(*) AS n FROM results GROUP BY point")
     cols = ", ".join(f'any_value("{f}") AS "{f}"' for f in factors)
     if cols:
         values = query(results, f"SELECT point, {cols} FROM results GROUP BY point")
         table = table.merge(values, on="point")
-    top = query(results, "SELECT point, mode(outcome) AS outcome FROM results GROUP BY point")
-    return factors, table.merge(top, on="point").sort_values("point")
+    return factors, table.sort_values("point")
 
 
 def print_sweep_summary(results: Any) -> None:
     """Print :func:`sweep_summary` as a table, then the commands to look further."""
     factors, table = sweep_summary(results)
-    rows = [(r["point"], *(r[f] for f in factors), r["n"], r["p_escape"],
-             f"[{human(r['ci_low'], 2)}, {human(r['ci_high'], 2)}]", r["outcome"])
+    escape = "p_escape" in table.columns
+    rows = [(r["point"], *(r[f] for f in factors), r["n"],
+             *((r["p_escape"], f"[{human(r['ci_low'], 2)}, {human(r['ci_high'], 2)}]",
+                r["outcome"]) if escape else ()))
             for _, r in table.iterrows()]
     print_table([Col("point", right=True), *(Col(f, right=True) for f in factors),
-                 Col("worlds", right=True), Col("P(escape)", right=True),
-                 Col("95% CI", copy=True), "top outcome"], rows)
+                 Col("worlds", right=True),
+                 *((Col("P(escape)", right=True), Col("95% CI", copy=True), "top outcome")
+                   if escape else ())], rows)
     path = str(results)
     typer.echo(f"\nNext: herz query {path} \"SELECT point, outcome, count(*) AS n FROM results "
                "GROUP BY ALL ORDER BY ALL\"\n"
+               f"      herz verify {path} --sample 20    (checksums and replays)"
+               if escape else
+               f"\nNext: herz query {path} \"SELECT * FROM results LIMIT 20\"\n"
                f"      herz verify {path} --sample 20    (checksums and replays)")
