@@ -196,3 +196,13 @@ def test_a_sweep_of_a_model_without_escape_still_ends_with_a_summary(tmp_path) -
     assert lines[head].split() == ["point", "x", "worlds"]
     assert [line.split() for line in lines[head + 2:head + 4]] == [["0", "0", "3"], ["1", "1", "3"]]
     assert "P(escape)" not in text and "Next: herz query" in text
+
+
+def test_command_lists_show_whole_summaries() -> None:
+    for args in (["models", "jervis", "--help"], ["report", "--help"], ["data", "--help"],
+                 ["--help"], ["models", "--help"]):
+        out = _invoke(*args)
+        commands = out.split("Commands:")[1]
+        assert "..." not in commands, args
+        assert all(len(line) <= 80 for line in out.splitlines())
+    assert "threshold." in _invoke("models", "jervis", "--help").split("Commands:")[1]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import types
 from typing import Any, ClassVar
 
 import typer
@@ -73,8 +74,28 @@ def _load(table: str, module: str) -> dict[str, click.Command]:
         holder = typer.Typer(rich_markup_mode=None, add_completion=False)
         mod.register(holder)
         group = typer.main.get_group(holder)
+        for cmd in group.commands.values():
+            _whole_summaries(cmd)
         _LOADED[key] = dict(group.commands)
     return _LOADED[key]
+
+
+def _format_whole(self: Any, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    """A group's command list with each summary whole (wrapped, never cut with "...")."""
+    rows = [(name, cmd.get_short_help_str(limit=1000))
+            for name in self.list_commands(ctx)
+            if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden]
+    if rows:
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _whole_summaries(cmd: click.Command) -> None:
+    """Let ``cmd`` (and the groups under it) list their commands' summaries whole."""
+    if isinstance(cmd, TyperGroup):
+        cmd.format_commands = types.MethodType(_format_whole, cmd)  # type: ignore[method-assign]
+        for sub in cmd.commands.values():
+            _whole_summaries(sub)
 
 
 class _LazyCommands(dict[str, click.Command]):
