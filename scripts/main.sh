@@ -7,5 +7,6 @@ PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 # Every version comes from constraints.txt (the pinned environment; scripts/lock.sh makes it).
-.venv/bin/python -m pip install --quiet -c constraints.txt -e .
+# [discovery]: PRIM boxes (prim, GPL-3.0, an optional extra of BSD-licensed herz).
+.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[discovery]"
 .venv/bin/herz escape --out herz-output "$@"

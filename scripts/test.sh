@@ -3,6 +3,21 @@
 # Usage: bash scripts/test.sh [extra pytest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The report and explorer tests drive the real, system Chromium (never a downloaded
+# browser): Debian's chromium and chromium-driver, installed here when missing (needs
+# root or sudo; on other systems install Chromium so that /usr/bin/chromium exists).
+if [ ! -x /usr/bin/chromium ] || ! command -v chromedriver >/dev/null 2>&1; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: the browser tests need Chromium at /usr/bin/chromium and chromedriver;" \
+         "install them with your system's package manager" >&2
+    exit 1
+  fi
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "test.sh: installing Debian's chromium and chromium-driver"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
 PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m venv .venv-test
 # Every version comes from constraints.txt (the pinned environment; scripts/lock.sh makes it).

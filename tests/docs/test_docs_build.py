@@ -22,12 +22,24 @@ def test_mkdocs_build_strict(tmp_path):
         assert (site / page).is_file(), page
     ref = (site / "reference" / "world" / "index.html").read_text(encoding="utf-8")
     assert "simulate" in ref and "WorldParams" in ref
-    for image in ("explorer-overview.png", "explorer-escape-map.png"):
+    for image in ("explorer-overview.png", "explorer-escape-map.png", "explorer-sliders.png",
+                  "explorer-step-through.png"):
         assert (site / "images" / image).is_file(), image
+    # equations are typeset (MathJax through pymdownx.arithmatex), not ASCII code blocks
+    for page in ("classic-models", "arms-offense-defense", "perception-beliefs"):
+        html = (site / "background" / page / "index.html").read_text(encoding="utf-8")
+        assert 'class="arithmatex"' in html, page
+    assert (site / "javascripts" / "mathjax.js").is_file()
+
+
+def test_background_pages_have_no_ascii_equations():
+    for page in sorted((ROOT / "docs" / "background").glob("*.md")):
+        assert "```text" not in page.read_text(encoding="utf-8"), page.name
 
 
 def test_screenshots_are_in_the_repository():
-    for image in ("explorer-overview.png", "explorer-escape-map.png"):
+    for image in ("explorer-overview.png", "explorer-escape-map.png", "explorer-sliders.png",
+                  "explorer-step-through.png"):
         path = ROOT / "docs" / "images" / image
         assert path.is_file() and path.stat().st_size > 10_000, path
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

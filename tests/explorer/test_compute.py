@@ -1,6 +1,7 @@
 """The explorer's computations and figures, without a browser."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,15 +27,16 @@ def test_defaults_parse():
 
 
 @pytest.mark.parametrize(("field", "value", "fragment"), [
-    ("offense_defense_balance", "-1", "offense_defense_balance = -1: must be a number in (0, 100]"),
-    ("offense_defense_balance", "0", "offense_defense_balance = 0:"),
-    ("distinguishability", "1.5", "distinguishability = 1.5: must be a number between 0 and 1"),
+    ("offense_defense_balance", "-1", "offense_defense_balance = -1.0: must be > 0"),
+    ("offense_defense_balance", "0", "offense_defense_balance = 0.0:"),
+    ("distinguishability", "1.5", "distinguishability = 1.5: must be in [0, 1]"),
     ("perception_noise", "abc", "perception_noise = 'abc':"),
     ("p_greedy", "nan", "p_greedy = nan:"),
-    ("n_states", "1", "n_states = 1: must be a whole number between 2 and 100"),
+    ("n_states", "1", "n_states = 1: must be in [2, 2000]"),
     ("worlds", "2.5", "worlds = 2.5: must be a whole number"),
     ("steps", "", "steps = (empty):"),
     ("seed", "-3", "seed = -3: must be a whole number >= 0"),
+    ("mechanisms.war", "yes", "mechanisms.war = 'yes': must be true or false"),
 ])
 def test_bad_values_give_messages_not_exceptions(field, value, fragment):
     inputs, errors = compute.parse_inputs({**SMALL, field: value})
@@ -43,10 +45,63 @@ def test_bad_values_give_messages_not_exceptions(field, value, fragment):
     assert fragment in errors[0]
 
 
+def test_errors_read_with_the_form_labels():
+    _, errors = compute.parse_inputs({**SMALL, "offense_defense_balance": "-1", "worlds": "x"})
+    assert compute.label_errors(errors) == ["Worlds = 'x': must be a whole number between 1 and "
+                                            "2000"]
+    _, errors = compute.parse_inputs({**SMALL, "offense_defense_balance": "-1"})
+    assert compute.label_errors(errors) == ["Offense-defense balance = -1.0: must be > 0"]
+
+
+def test_sliders_and_switches_come_from_the_schema():
+    from herz.world.schema import field_spec, world_fields
+
+    for s in compute.sliders():
+        spec = field_spec(s.name)
+        assert s.default == spec.default
+        assert s.lo <= s.default <= s.hi
+        if spec.lo is not None and not spec.lo_open:
+            assert s.lo == spec.lo
+        if spec.hi is not None:
+            assert s.hi == spec.hi
+        assert spec.meaning in s.help and spec.source in s.help
+        if s.options is not None:
+            assert s.default in s.options and min(s.options) >= s.lo and max(s.options) <= s.hi
+    mech = [f.name.split(".", 1)[1] for f in world_fields() if f.name.startswith("mechanisms.")]
+    assert [w.name for w in compute.switches()] == mech and len(mech) == 8
+    assert {w.name: w.default for w in compute.switches()} == compute.DEFAULT_INPUTS.mechanisms
+    # the balance is a ratio open at 0: a log slider from a tenth to ten times the default
+    odb = next(s for s in compute.sliders() if s.name == "offense_defense_balance")
+    assert odb.options is not None and (odb.lo, odb.hi) == (0.1, 10.0)
+    # the explorer keeps no second table of the world's labels, ranges or defaults
+    src = (Path(compute.__file__)).read_text(encoding="utf-8")
+    assert "0.02" not in src and "Jervis 1976" not in src
+
+
+def test_every_mechanism_switch_reaches_the_world():
+    for sw in compute.switches():
+        inputs = small(**{f"mechanisms.{sw.name}": not sw.default})
+        p = compute.world_params(inputs)
+        assert getattr(p.mechanisms, sw.name) is (not sw.default), sw.name
+
+
+def test_escape_study_scenario_and_defaults_note():
+    form, base = compute.escape_study_values()
+    assert form["n_states"] == 5 and form["steps"] == 100 and form["seed"] == 20250101
+    assert form["mechanisms.signalling"] is True
+    inputs, errors = compute.parse_inputs({k: v for k, v in form.items()}, base=base)
+    assert errors == [] and inputs is not None
+    assert compute.world_params(inputs, base).mechanisms.signalling
+    note = compute.defaults_note()
+    assert "Number of states 10" in note and "Number of states 5" in note
+    assert "Signalling on" in note
+
+
 def test_every_bad_field_is_reported():
     inputs, errors = compute.parse_inputs({"worlds": "x", "steps": "0", "bogus": 1})
     assert inputs is None
     assert [e.split(" =")[0] for e in errors] == ["worlds", "steps", "bogus"]
+    assert errors[0] == "worlds = 'x': must be a whole number between 1 and 2000"
 
 
 def test_world_params_checks_against_base():
@@ -61,10 +116,9 @@ def test_presets_fill_the_form():
     assert "cold-war" in names
     form, base = compute.preset_values("cold-war")
     assert form["n_states"] == 2
-    assert form["signalling"] is True
+    assert form["mechanisms.signalling"] is True
     assert base["culture"] == "hobbesian"
-    raw = {k: str(v) for k, v in form.items() if k != "signalling"}
-    inputs, errors = compute.parse_inputs(raw | {"signalling": True}, base=base)
+    inputs, errors = compute.parse_inputs(form, base=base)
     assert errors == []
     p = compute.world_params(inputs, base)
     assert p.culture.value == "hobbesian"
@@ -124,7 +178,7 @@ def test_jervis_point_matches_the_model():
     # d = 0 is rho = 1/2: the contest function at equal forces, p = 1/(1 + delta)
     assert jp["rho"] == 0.5
     assert jp["conquest_probability"] == pytest.approx(1 / 1.5)
-    assert jp["world"] == 1
+    assert jp["world"] == 1 and "doubly dangerous" in jp["world_label"]
     assert jp["game_class"] == jervis.game_class(0.5, 0.0, war_gain=1.0, war_loss=2.0,
                                                  arms_cost=0.1).value
     # defence dominant and distinguishable: world 4, and a high balance reaches harmony
@@ -132,6 +186,39 @@ def test_jervis_point_matches_the_model():
     assert jp4["world"] == 4
     assert jp4["game_class"] == "harmony"
     assert jp4["cooperation_threshold"] == 0.0
+
+
+def test_jervis_convention_is_the_worlds_d():
+    # in the world a lone builder's chance is (1 - d) / (1 + delta): the call into
+    # herz.models.jervis must agree at any d (not only at the d = 0 of Jervis's worlds 1-2)
+    for delta, d in ((0.5, 0.8), (2.0, 0.3), (1.0, 0.5)):
+        p = compute.world_params(small()).replace(offense_defense_balance=delta,
+                                                  distinguishability=d)
+        assert compute.jervis_point(p)["conquest_probability"] == pytest.approx(
+            (1 - d) / (1 + delta))
+
+
+def test_jervis_labels_at_a_neutral_balance_name_the_boundary():
+    p = compute.world_params(small())  # delta = 1, d = 0.5: the defaults
+    jp = compute.jervis_point(p)
+    assert jp["world"] is None and jp["worlds"] == [1, 2, 3, 4]
+    assert not jp["world_description"].startswith("defense has the advantage")
+    assert "neutral" in jp["world_description"]
+    jp = compute.jervis_point(p.replace(distinguishability=0.9))
+    assert jp["worlds"] == [3, 4] and "boundary of worlds 3" in jp["world_label"]
+    assert "neither offense nor defense" in jp["world_description"]
+    jp = compute.jervis_point(p.replace(offense_defense_balance=2.0, distinguishability=0.9))
+    assert jp["worlds"] == [4] and jp["world_label"] == "world 4: doubly stable"
+    assert jp["world_description"].startswith("defense has the advantage")
+
+
+def test_sample_paths_table():
+    res = compute.run_worlds(small(worlds="3"), n_samples=2)
+    paths = compute.sample_paths(res.samples)
+    assert list(paths.columns) == ["world", "year", "arms_mean", "trust_seekers", "outcome"]
+    assert len(paths) == 2 * 21 and set(paths["world"]) == {0, 1}
+    np.testing.assert_allclose(paths[paths.world == 1]["arms_mean"],
+                               res.samples["arms_mean"][1])
 
 
 def test_local_grid_contains_the_point_and_stays_in_range():

@@ -10,7 +10,13 @@ trajectory, the box with the largest coverage whose density reaches
 
 The algorithm is the maintained ``prim`` package (Project Platypus, the PRIM of
 the EMA Workbench); herz only prepares its input and reads its boxes. ``prim`` is
-GPL-3.0 licensed and imported only here, when a box is asked for.
+GPL-3.0 licensed, so herz (BSD-3-Clause) does not depend on it: it is the optional
+extra ``herz[discovery]`` (``scripts/main.sh`` installs it), imported only here, when a
+box is asked for. Without it :func:`prim_box` returns the unrestricted box (the whole
+parameter space, with its true coverage 1, density = base rate and mass 1) marked
+``skipped``, and the escape map runs and reports everything else. (The EMA Workbench's
+own BSD-licensed PRIM would add scikit-learn, seaborn, platypus-opt and tqdm to herz's
+dependencies.)
 
 References
 ----------
@@ -34,7 +40,18 @@ from numpy.typing import ArrayLike
 
 from herz.errors import ParameterError
 
-__all__ = ["PrimBox", "prim_box"]
+__all__ = ["PRIM_MISSING", "PrimBox", "prim_available", "prim_box"]
+
+#: What a box says when the optional ``prim`` package is not installed.
+PRIM_MISSING = ("not computed: PRIM needs the optional extra, pip install 'herz[discovery]' "
+                "(the GPL-3.0 prim package)")
+
+
+def prim_available() -> bool:
+    """Whether the optional ``prim`` package (extra ``herz[discovery]``) is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("prim") is not None
 
 
 @dataclass(frozen=True)
@@ -55,9 +72,12 @@ class PrimBox:
     base_rate: float
     n: int
     ranges: dict[str, tuple[float, float]]
+    skipped: str = ""
 
     def describe(self, fmt: str = "{:.3g}") -> str:
         """The box in words, e.g. ``distinguishability in [0.61, 1]``."""
+        if self.skipped:
+            return self.skipped
         if self.limits.empty:
             return "the whole parameter space (no restriction found)"
         parts = []
@@ -77,7 +97,8 @@ class PrimBox:
         """Plain values (for JSON)."""
         return {"label": self.label, "limits": self.limits.to_dict(orient="records"),
                 "coverage": self.coverage, "density": self.density, "mass": self.mass,
-                "base_rate": self.base_rate, "n": self.n, "description": self.describe()}
+                "base_rate": self.base_rate, "n": self.n, "description": self.describe(),
+                "skipped": bool(self.skipped)}
 
 
 def prim_box(x: pd.DataFrame, y: ArrayLike, label: str = "", min_density: float = 0.8,
@@ -92,8 +113,6 @@ def prim_box(x: pd.DataFrame, y: ArrayLike, label: str = "", min_density: float 
     ``x``: one row per case (a world, or a design point), numeric factor columns.
     ``y``: booleans, the cases of interest (e.g. the world escaped).
     """
-    import prim
-
     yy = np.asarray(y, dtype=bool)
     if len(x) != yy.size:
         raise ParameterError("y", yy.size, f"must have one value per row of x ({len(x)})")
@@ -106,6 +125,10 @@ def prim_box(x: pd.DataFrame, y: ArrayLike, label: str = "", min_density: float 
     if n == 0 or not yy.any():
         empty = pd.DataFrame(columns=["factor", "low", "high"])
         return PrimBox(label, empty, 0.0, 0.0, 1.0 if n else 0.0, base, n, ranges)
+    if not prim_available():
+        return PrimBox(label, pd.DataFrame(columns=["factor", "low", "high"]), 1.0, base, 1.0,
+                       base, n, ranges, skipped=PRIM_MISSING)
+    import prim
     logging.getLogger("prim").setLevel(logging.WARNING)
     p = prim.Prim(xf, yy.astype(float), threshold=0.5, threshold_type=">",
                   peel_alpha=peel_alpha, mass_min=mass_min)

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from herz.cli._common import JSON_OPTION, _jsonable, console, print_json
+from herz.cli._common import JSON_OPTION, _jsonable, console, human, print_json
 from herz.errors import ParameterError, require_choice
 
 #: Counterfactuals run when none is given.
@@ -17,7 +17,7 @@ DEFAULT_COUNTERFACTUALS: tuple[str, ...] = ("distinguishability=0.9", "signal_co
 
 SOURCE = typer.Option("nmc", "--source", help="nmc (COW NMC v7.0, nominal) or sipri "
                       "(constant 2022 US$, from 1949).")
-OUT = typer.Option(Path("herz-calibrate"), "--out", help="Folder for calibration.json and "
+OUT = typer.Option(Path("herz-output"), "--out", "-o", help="Folder for calibration.json and "
                    "counterfactual.png.")
 COUNTERFACTUAL = typer.Option(
     None, "--counterfactual", help="KEY=VALUE[,KEY=VALUE...]: one counterfactual world "
@@ -180,7 +180,8 @@ def _print(res: Any, cfs: list[Any], prof: Any = None) -> None:
             if pmed == pmed:  # not NaN: bootstrap draws were run
                 console.print(f"  {s}: median final-year ratio over parameter draws "
                               f"x{pmed:.3f} [{plo:.3f}, {phi:.3f}]")
-        console.print(f"  outcomes baseline {c.baseline_outcomes} -> {c.scenario_outcomes}; "
+        console.print(f"  outcomes baseline {human(c.baseline_outcomes)} -> "
+                      f"{human(c.scenario_outcomes)}; "
                       f"trust at the end {c.trust_end[0]:.3f} -> {c.trust_end[1]:.3f}")
     if prof is not None:
         pt = Table(title=f"fatigue profile: refitted at each fixed fatigue; median final-year "

@@ -40,13 +40,30 @@ def list_(json: bool = JSON_OPTION) -> None:
 
 @app.command()
 def cite(name: str = typer.Argument(..., help="Dataset name, see `herz data list`."),
+         bibtex: bool = typer.Option(False, "--bibtex", help="Print BibTeX entries."),
          json: bool = JSON_OPTION) -> None:
-    """Print how to cite a dataset."""
+    """Print how to cite a dataset (as text, or as BibTeX with --bibtex)."""
     d = dataset(name)
+    entries = bibtex_entries(d.name)
     if json:
-        print_json({"name": d.name, "citation": d.citation, "units": d.units, "file": d.filename})
+        print_json({"name": d.name, "citation": d.citation, "units": d.units, "file": d.filename,
+                    "bibtex": "\n\n".join(entries)})
         return
-    typer.echo(d.citation)
+    typer.echo("\n\n".join(entries) if bibtex else d.citation)
+
+
+def bibtex_entries(name: str) -> list[str]:
+    """The BibTeX entries (files/citations.bib) whose ``herzdata`` field names ``name``."""
+    import re
+    from importlib.resources import files
+
+    text = files("herz.data").joinpath("files/citations.bib").read_text(encoding="utf-8")
+    out = []
+    for entry in re.split(r"\n(?=@)", text)[1:]:
+        tags = re.search(r"herzdata\s*=\s*\{([^}]*)\}", entry)
+        if tags and name in tags.group(1).split():
+            out.append(entry.strip())
+    return out
 
 
 @app.command()

@@ -10,9 +10,17 @@ import sys
 from typing import Any
 
 import typer
-from rich.table import Table
 
-from herz.cli._common import JSON_OPTION, console, err_console, print_json
+from herz.cli._common import (
+    JSON_OPTION,
+    Col,
+    console,
+    err_console,
+    human,
+    print_json,
+    print_sweep_summary,
+    print_table,
+)
 
 RUNNER_HELP = "Where tasks run: inprocess, processes (default) or dask."
 WORKERS_HELP = "Worker processes (default: all cores; with --runner dask: a LocalCluster of N)."
@@ -43,6 +51,8 @@ def _report(result: Any, json: bool) -> None:
            + (f", {len(result.recomputed)} damaged and recomputed" if result.recomputed else "")
            + f") in {result.seconds:.1f} s on {result.runner}")
     console.print(msg)
+    if result.status == "complete":
+        print_sweep_summary(result.path)
     if result.failed:
         err_console.print(f"failed chunks are listed by `herz query {result.path} "
                           "\"SELECT * FROM failures\"`; `herz resume` retries them")
@@ -64,8 +74,9 @@ def _interrupted(exc: Any) -> None:
 
 def sweep_cmd(
     scenario: str = typer.Argument(..., help="Scenario file (TOML) or a preset's name."),
-    output: str = typer.Option(None, "--output", "-o",
-                               help="Results directory (default: the scenario's \\[output] directory)."),
+    output: str = typer.Option(None, "--out", "-o",
+                               help="Results folder (default: the scenario's \\[output] directory)."),
+    output_alias: str = typer.Option(None, "--output", hidden=True),
     resume: bool = typer.Option(False, "--resume",
                                 help="Complete an existing directory of this scenario."),
     runner: str = typer.Option(None, "--runner", help=RUNNER_HELP),
@@ -80,6 +91,7 @@ def sweep_cmd(
     from herz.experiment import SweepInterrupted, load_scenario, sweep
     from herz.experiment.sweep import check_size
 
+    output = output or output_alias
     sc = load_scenario(scenario)  # a bad scenario stops here, before anything is touched
     chunks = check_size(sc)  # so does one too large for a results directory
     if check:
@@ -91,7 +103,7 @@ def sweep_cmd(
         if json:
             print_json(plan)
         else:
-            console.print(f"{sc.source}: valid; " + ", ".join(f"{k} {v}" for k, v in
+            console.print(f"{sc.source}: valid; " + ", ".join(f"{k} {human(v)}" for k, v in
                                                                plan.items() if k != "scenario"))
         return
     try:
@@ -154,12 +166,7 @@ def query_cmd(
     if csv:
         typer.echo(df.to_csv(index=False), nl=False)
         return
-    table = Table(show_lines=False)
-    for col in df.columns:
-        table.add_column(str(col))
-    for row in df.head(limit).itertuples(index=False):
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
+    print_table([str(c) for c in df.columns], df.head(limit).itertuples(index=False))
     if len(df) > limit:
         console.print(f"({len(df)} rows; {limit} shown: --limit N, --csv or --json for all)")
 
@@ -178,13 +185,14 @@ def presets_cmd(
         else:
             typer.echo(text, nl=False)
         return
-    rows = [preset_info(n) for n in preset_names()]
+    rows = [{**r, "points": int(r["points"]), "replicates": int(r["replicates"])}
+            for r in (preset_info(n) for n in preset_names())]
     if json:
         print_json({"presets": rows})
         return
-    table = Table(title="herz presets (run one: herz run --preset NAME or herz sweep NAME)")
-    for col in ("name", "title", "points", "replicates"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(r["name"], r["title"], r["points"], r["replicates"])
-    console.print(table)
+    print_table([Col("name", copy=True), "title", Col("points", right=True),
+                 Col("replicates", right=True)],
+                [(r["name"], r["title"], r["points"], r["replicates"]) for r in rows],
+                title="herz presets")
+    console.print("Run one: herz run --preset NAME (a summary) or herz sweep NAME --out FOLDER; "
+                  "herz presets NAME prints its TOML.")

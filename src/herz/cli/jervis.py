@@ -6,9 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import typer
-from rich.table import Table
 
-from herz.cli._common import JSON_OPTION, console, print_json
+from herz.cli._common import JSON_OPTION, Col, console, print_json, print_table
 from herz.cli.games import flag_names, print_summary, summary_2x2
 from herz.errors import ParameterError
 from herz.models import jervis as jm
@@ -101,15 +100,13 @@ def worlds(
                     "parameters": {"war_gain": war_gain, "war_loss": war_loss,
                                    "arms_cost": arms_cost}})
         return
-    table = Table(title="Jervis's four worlds")
-    for colname in ("world", "offense", "distinguishable", "delta", "d", "rho", "game", "q*"):
-        table.add_column(colname)
-    for w in ws:
-        q = "none" if w.cooperation_threshold is None else f"{w.cooperation_threshold:.4g}"
-        table.add_row(f"{w.number}. {w.label}", str(w.offense_dominant), str(w.distinguishable),
-                      f"{w.offense_defense_balance:g}", f"{w.distinguishability:g}",
-                      f"{jm.rho(w.distinguishability):g}", w.game_class.value, q)
-    console.print(table)
+    print_table(["world", "offense dominant", "distinguishable", "balance", "d", "rho", "game",
+                 Col("q*", right=True)],
+                [(f"{w.number}. {w.label}", w.offense_dominant, w.distinguishable,
+                  w.offense_defense_balance, w.distinguishability, jm.rho(w.distinguishability),
+                  w.game_class.value,
+                  "none" if w.cooperation_threshold is None else w.cooperation_threshold)
+                 for w in ws], title="Jervis's four worlds")
 
 
 @app.command(name="map")

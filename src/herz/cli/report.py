@@ -42,8 +42,9 @@ def register(parent: typer.Typer) -> None:
 def escape(
     results: str = typer.Argument(..., help="Results folder of `herz escape` (or its "
                                    "results/ folder, or a sweep of the world model)."),
-    out: str = typer.Option(REPORT_HTML, "-o", "--out",
-                             help="The HTML file to write."),
+    out: str = typer.Option(HERZ_OUTPUT, "-o", "--out",
+                             help=f"Folder for {REPORT_HTML} (a path ending in .html names the "
+                             "file itself)."),
     json: bool = JSON_OPTION,
 ) -> None:
     """Write the escape-map report (one self-contained HTML file) from results."""
@@ -51,7 +52,7 @@ def escape(
     from herz.studies.escape import analyse_results as analyse
 
     an = analyse(results)
-    path = write_report(an, Path(out))
+    path = write_report(an, Path(out) if out.endswith(".html") else Path(out) / REPORT_HTML)
     v = an.verdict
     assert v is not None
     if json:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -34,14 +35,22 @@ import pandas as pd
 from herz.errors import ParameterError
 
 __all__ = [
+    "BATCH",
     "DEFAULT_INPUTS",
-    "FIELDS",
+    "SLIDERS",
     "Cancelled",
     "ExplorerInputs",
     "FieldSpec",
     "RunResult",
+    "Slider",
+    "Switch",
+    "default_form",
+    "defaults_note",
     "escape_map",
+    "escape_study_values",
     "jervis_point",
+    "label",
+    "label_errors",
     "local_grid",
     "network",
     "outcome_shares",
@@ -49,6 +58,9 @@ __all__ = [
     "preset_choices",
     "preset_values",
     "run_worlds",
+    "sample_paths",
+    "sliders",
+    "switches",
     "world_params",
 ]
 
@@ -59,138 +71,270 @@ class Cancelled(Exception):
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One field of the explorer's form: name, label, kind, allowed range, help text."""
+    """One setting of the batch (not a world parameter): name, label, range, default, help."""
 
     name: str
     label: str
     kind: type
     lo: float
     hi: float
+    default: int
     help: str
-    lo_open: bool = False
 
     def allowed(self) -> str:
         """What is allowed, in words."""
-        what = "a whole number" if self.kind is int else "a number"
-        left = f"> {self.lo:g}" if self.lo_open else f">= {self.lo:g}"
         if math.isinf(self.hi):
-            return f"must be {what} {left}"
-        if self.lo_open:
-            return f"must be {what} in ({self.lo:g}, {self.hi:g}]"
-        return f"must be {what} between {self.lo:g} and {self.hi:g}"
+            return f"must be a whole number >= {self.lo:g}"
+        return f"must be a whole number between {self.lo:g} and {self.hi:g}"
 
 
-#: The form's fields, in order. World parameters keep WorldParams' names; the
-#: explorer's limits on states, worlds and steps keep a run interactive.
-FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("offense_defense_balance", "Offense-defense balance δ", float, 0.0, 100.0,
-              "defence multiplier of the contest function: < 1 offense dominance, "
-              "> 1 defense dominance (Jervis 1978)", lo_open=True),
-    FieldSpec("distinguishability", "Distinguishability d", float, 0.0, 1.0,
-              "share of defensive arms not read as offensive: 0 every shield looks like a "
-              "sword, 1 defence threatens no one"),
-    FieldSpec("perception_noise", "Perception noise", float, 0.0, 5.0,
-              "log-normal sd of each perceived threat (misperception, Jervis 1976)"),
-    FieldSpec("p_greedy", "Share of greedy states", float, 0.0, 1.0,
-              "probability that a state is greedy (revisionist), Glaser 1997"),
-    FieldSpec("signal_cost", "Signal cost", float, 0.0, 100.0,
-              "cost of a costly signal of reassurance (Kydd 2000); used when signalling "
-              "is on"),
-    FieldSpec("identity_plasticity", "Identity plasticity", float, 0.0, 1.0,
-              "identity change per cooperative or hostile act (Wendt 1992)"),
-    FieldSpec("ontological_security", "Ontological security ρ", float, 0.0, 1.0,
-              "attachment to routinised relationships; slows identity change (Mitzen 2006)"),
-    FieldSpec("n_states", "Number of states", int, 2, 100,
-              "states in each world (the explorer stops at 100 to stay interactive)"),
-    FieldSpec("worlds", "Worlds", int, 1, 2000, "independent Monte Carlo worlds in the batch"),
-    FieldSpec("steps", "Steps (years)", int, 2, 500, "length of each run"),
-    FieldSpec("seed", "Seed", int, 0, math.inf, "root seed: the same seed gives the same worlds"),
+#: The batch: how many worlds, how long, which seed. These are the explorer's own
+#: settings, not world parameters (the limits keep a run interactive).
+BATCH: tuple[FieldSpec, ...] = (
+    FieldSpec("worlds", "Worlds", int, 1, 2000, 100,
+              "independent Monte Carlo worlds in the batch"),
+    FieldSpec("steps", "Steps (years)", int, 2, 500, 100, "length of each run"),
+    FieldSpec("seed", "Seed", int, 0, math.inf, 0,
+              "root seed: the same seed gives the same worlds"),
 )
+_BATCH = {f.name: f for f in BATCH}
 
-_FIELD = {f.name: f for f in FIELDS}
-_WORLD_FIELDS = tuple(f.name for f in FIELDS if f.name not in ("worlds", "steps", "seed"))
+#: The world parameters the form shows as sliders, in order. Everything else about them
+#: (label, range, default, unit, meaning, source) comes from :mod:`herz.world.schema`.
+SLIDERS: tuple[str, ...] = ("offense_defense_balance", "distinguishability", "perception_noise",
+                            "p_greedy", "signal_cost", "identity_plasticity",
+                            "ontological_security", "n_states")
+
+
+def label(name: str) -> str:
+    """The form's label of a parameter: ``offense_defense_balance`` -> "Offense-defense balance"."""
+    base = name.split(".")[-1]
+    if name in _BATCH:
+        return _BATCH[name].label
+    if base.startswith("p_"):
+        return f"P({base[2:].replace('_', ' ')})"
+    if base.startswith("n_"):
+        return f"Number of {base[2:].replace('_', ' ')}"
+    text = base.replace("offense_defense", "offense-defense").replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A slider of the form, built from the schema's entry of one world parameter.
+
+    ``lo``/``hi`` are the slider's ends: the schema's range where it is finite; a range
+    open to infinity stops at 10 times the default, and a ratio open at 0 (the
+    offense-defense balance) runs on a log scale from a tenth of the default. ``options``
+    lists the values of a log-scale slider (``None``: a plain slider with ``step``).
+    """
+
+    name: str
+    label: str
+    default: float | int
+    lo: float
+    hi: float
+    step: float | int
+    integer: bool
+    options: tuple[float | int, ...] | None
+    help: str
+    range_text: str
+
+    def choices(self, value: float | int) -> list[float | int]:
+        """The log slider's values, with ``value`` among them (a preset's point)."""
+        assert self.options is not None
+        return sorted({*self.options, value})
+
+
+def _nice_step(span: float) -> float:
+    raw = span / 100.0
+    exp = math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if m * 10**exp >= raw:
+            return float(f"{m * 10**exp:.12g}")
+    return float(10 ** (exp + 1))  # pragma: no cover - the loop always returns
+
+
+@cache
+def _slider(name: str) -> Slider:
+    from herz.world.schema import field_spec
+
+    spec = field_spec(name)
+    integer = spec.kind == "integer"
+    default = spec.default
+    lo = 0.0 if spec.lo is None else spec.lo
+    left = "(" if spec.lo_open else "["
+    right = ")" if spec.hi_open or spec.hi is None else "]"
+    hi_text = "inf" if spec.hi is None else f"{spec.hi:g}"
+    range_text = f"schema range {left}{lo:g}, {hi_text}{right}"
+    options: tuple[float | int, ...] | None = None
+    if spec.hi is None and spec.lo_open and lo == 0.0:  # a ratio: log scale around the default
+        lo, hi = default / 10.0, default * 10.0
+        options = tuple(float(f"{default * 10 ** (k / 20):.3g}") for k in range(-20, 21))
+        range_text += f"; the slider spans {lo:g} to {hi:g} on a log scale"
+    elif spec.hi is None:
+        hi = max(10.0 * default, lo + 1.0)
+        range_text += f"; the slider stops at {hi:g}"
+    else:
+        hi = spec.hi
+    if integer and hi / max(lo, 1) > 100:  # many orders of magnitude: log-spaced whole numbers
+        options = tuple(sorted({round(lo * (hi / lo) ** (k / 40)) for k in range(41)}
+                               | {int(default)}))
+    step: float | int = 1 if integer else _nice_step(hi - lo)
+    help_text = (f"{spec.meaning} ({spec.unit}; {range_text}; default {default:g}). "
+                 f"Source: {spec.source}. Parameter `{name}`.")
+    return Slider(name, label(name), default, lo, hi, step, integer, options, help_text,
+                  range_text)
+
+
+def sliders() -> tuple[Slider, ...]:
+    """The form's sliders, in order."""
+    return tuple(_slider(n) for n in SLIDERS)
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A mechanism switch of the form (``mechanisms.NAME`` in the schema)."""
+
+    name: str
+    label: str
+    default: bool
+    help: str
+
+
+def switches() -> tuple[Switch, ...]:
+    """Every mechanism switch of the world, from the schema, in its order."""
+    from herz.world.schema import world_fields
+
+    return tuple(Switch(s.name.split(".", 1)[1], label(s.name), bool(s.default),
+                        f"{s.meaning}. Source: {s.source}.")
+                 for s in world_fields() if s.name.startswith("mechanisms."))
 
 
 @dataclass(frozen=True)
 class ExplorerInputs:
-    """A validated point of the explorer: the main world parameters and the batch."""
+    """A validated point of the explorer: slider values, mechanism switches, the batch."""
 
-    offense_defense_balance: float = 1.0
-    distinguishability: float = 0.5
-    perception_noise: float = 0.1
-    p_greedy: float = 0.1
-    signal_cost: float = 1.0
-    identity_plasticity: float = 0.02
-    ontological_security: float = 0.5
-    n_states: int = 10
+    world: Mapping[str, Any]
+    mechanisms: Mapping[str, bool]
     worlds: int = 100
     steps: int = 100
     seed: int = 0
-    signalling: bool = False
     preset: str | None = None
+
+    @property
+    def offense_defense_balance(self) -> float:
+        """The current offense-defense balance."""
+        return float(self.world["offense_defense_balance"])
+
+    @property
+    def distinguishability(self) -> float:
+        """The current distinguishability."""
+        return float(self.world["distinguishability"])
+
+    @property
+    def n_states(self) -> int:
+        """The number of states per world."""
+        return int(self.world["n_states"])
 
     def world_values(self) -> dict[str, Any]:
         """The world parameters set in the form."""
-        return {name: getattr(self, name) for name in _WORLD_FIELDS}
+        return dict(self.world)
 
 
-DEFAULT_INPUTS = ExplorerInputs()
+def _defaults() -> ExplorerInputs:
+    return ExplorerInputs({s.name: s.default for s in sliders()},
+                          {s.name: s.default for s in switches()},
+                          worlds=_BATCH["worlds"].default, steps=_BATCH["steps"].default,
+                          seed=_BATCH["seed"].default)
 
 
-def _parse_number(spec: FieldSpec, raw: Any) -> tuple[float | int | None, str | None]:
+DEFAULT_INPUTS = _defaults()
+
+
+def _parse_number(name: str, integer: bool, raw: Any) -> tuple[float | int | None, str | None]:
     text = str(raw).strip() if raw is not None else ""
+    what = "a whole number" if integer else "a number"
     if text == "":
-        return None, f"{spec.name} = (empty): {spec.allowed()}"
+        return None, f"{name} = (empty): must be {what}"
     try:
         value = float(text)
     except ValueError:
-        return None, f"{spec.name} = {text!r}: {spec.allowed()}"
-    bad = not math.isfinite(value)
-    if spec.kind is int and not bad:
-        bad = not value.is_integer()
-    if not bad:
-        bad = value <= spec.lo if spec.lo_open else value < spec.lo
-        bad = bad or value > spec.hi
-    if bad:
-        return None, f"{spec.name} = {text}: {spec.allowed()}"
-    return (int(value) if spec.kind is int else value), None
+        return None, f"{name} = {text!r}: must be {what}"
+    if not math.isfinite(value) or (integer and not value.is_integer()):
+        return None, f"{name} = {text}: must be {what}"
+    return (int(value) if integer else value), None
+
+
+def _shown(value: Any) -> str:
+    text = str(value).strip() if value is not None else ""
+    if text == "":
+        return "(empty)"
+    try:
+        float(text)
+    except ValueError:
+        return repr(text)
+    return text
 
 
 def parse_inputs(raw: Mapping[str, Any], preset: str | None = None,
                  base: Mapping[str, Any] | None = None) -> tuple[ExplorerInputs | None, list[str]]:
     """Validate the form: the inputs, or None and one message per bad field.
 
-    ``raw`` maps field names (see :data:`FIELDS`) to what the user typed
-    (strings or numbers); missing fields keep their defaults, ``signalling``
-    is a boolean. The world parameters are then checked together by
-    :class:`~herz.world.WorldParams` (on top of ``base``, a preset's world), so
-    every message reads ``FIELD = VALUE: WHAT IS ALLOWED``.
+    ``raw`` maps slider and batch names (see :data:`SLIDERS`, :data:`BATCH`) to values
+    (numbers or text) and ``mechanisms.NAME`` to booleans; missing ones keep their
+    defaults. The world parameters are checked by :class:`~herz.world.WorldParams`
+    (on top of ``base``, a preset's world), so every message reads
+    ``FIELD = VALUE: WHAT IS ALLOWED`` (:func:`label_errors` puts the form's labels in).
     """
-    values: dict[str, Any] = {}
+    world = dict(DEFAULT_INPUTS.world)
+    mechanisms = dict(DEFAULT_INPUTS.mechanisms)
+    batch: dict[str, Any] = {}
     errors: list[str] = []
-    for spec in FIELDS:
-        if spec.name not in raw:
-            continue
-        value, err = _parse_number(spec, raw[spec.name])
-        if err:
-            errors.append(err)
-        else:
-            values[spec.name] = value
-    unknown = sorted(set(raw) - set(_FIELD) - {"signalling", "preset"})
-    errors.extend(f"{k} = {raw[k]!r}: is not a field of the explorer" for k in unknown)
-    if "signalling" in raw:
-        if not isinstance(raw["signalling"], bool):
-            errors.append(f"signalling = {raw['signalling']!r}: must be true or false")
-        else:
-            values["signalling"] = raw["signalling"]
+    known_switches = {f"mechanisms.{s.name}" for s in switches()}
+    for key, value in raw.items():
+        if key in SLIDERS:
+            num, err = _parse_number(key, _slider(key).integer, value)
+            if err:
+                errors.append(err)
+            else:
+                world[key] = num
+        elif key in _BATCH:
+            spec = _BATCH[key]
+            num, err = _parse_number(key, True, value)
+            if err is not None or num is None or not spec.lo <= num <= spec.hi:
+                errors.append(f"{key} = {_shown(value)}: {spec.allowed()}")
+            else:
+                batch[key] = num
+        elif key in known_switches:
+            if not isinstance(value, bool | np.bool_):
+                errors.append(f"{key} = {value!r}: must be true or false")
+            else:
+                mechanisms[key.split(".", 1)[1]] = bool(value)
+        elif key != "preset":
+            errors.append(f"{key} = {value!r}: is not a field of the explorer")
     if errors:
         return None, errors
-    inputs = ExplorerInputs(**values, preset=preset)
+    inputs = ExplorerInputs(world, mechanisms, preset=preset,
+                            worlds=batch.get("worlds", _BATCH["worlds"].default),
+                            steps=batch.get("steps", _BATCH["steps"].default),
+                            seed=batch.get("seed", _BATCH["seed"].default))
     try:
         world_params(inputs, base)
     except ParameterError as exc:
         return None, [str(exc)]
     return inputs, []
+
+
+def label_errors(errors: Sequence[str]) -> list[str]:
+    """The messages of :func:`parse_inputs` in the form's words: labels, not field names."""
+    out = []
+    for e in errors:
+        name, sep, rest = e.partition(" = ")
+        out.append(f"{label(name)}{sep}{rest}" if sep and (name in SLIDERS or name in _BATCH
+                                                          or name.startswith("mechanisms."))
+                   else e)
+    return out
 
 
 def preset_choices() -> list[str]:
@@ -200,22 +344,73 @@ def preset_choices() -> list[str]:
     return preset_names()
 
 
+def _form_of(scenario: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    base = dict(scenario.params)
+    mech = {s.name: s.default for s in switches()} | dict(scenario.mechanisms)
+    base["mechanisms"] = mech
+    form: dict[str, Any] = {}
+    for name in SLIDERS:
+        value = base.get(name, _slider(name).default)
+        if isinstance(value, list | tuple):  # per-state values: the slider shows their mean
+            value = float(np.mean(value))
+        form[name] = value
+    form.update(worlds=min(scenario.replicates, _BATCH["worlds"].hi),
+                steps=min(scenario.steps, _BATCH["steps"].hi), seed=scenario.seed)
+    form.update({f"mechanisms.{k}": bool(v) for k, v in mech.items()})
+    return form, base
+
+
 def preset_values(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """A preset's form values and its full world (the base of :func:`world_params`).
 
-    The form values are the main parameters, the preset's steps and replicates
-    (as ``worlds``), its seed and whether signalling is on. The preset's design
-    factors are not swept: the explorer runs its base point.
+    The form values are the sliders' parameters, the preset's steps and replicates
+    (as ``worlds``), its seed and every mechanism switch (``mechanisms.NAME``). The
+    preset's design factors are not swept: the explorer runs its base point.
     """
     from herz.experiment.presets import load_preset
 
-    sc = load_preset(name)
-    base = dict(sc.params)
-    base["mechanisms"] = dict(sc.mechanisms)
-    form: dict[str, Any] = {k: base[k] for k in _WORLD_FIELDS}
-    form.update(worlds=sc.replicates, steps=sc.steps, seed=sc.seed,
-                signalling=bool(sc.mechanisms.get("signalling", False)))
-    return form, base
+    return _form_of(load_preset(name))
+
+
+def escape_study_values() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The escape study's scenario (``herz escape``, default size) as form values and base.
+
+    Its map sweeps the offense-defense balance and distinguishability; the form gets
+    its fixed point (5 states, 100 years, costly signalling on, its seed and
+    replicates per cell) with the balance and distinguishability at the world's
+    defaults, the centre of the map.
+    """
+    from herz.analysis.escape import SIZES, escape_scenarios
+
+    scenario = escape_scenarios(SIZES["default"])[0]
+    return _form_of(scenario)
+
+
+def default_form() -> dict[str, Any]:
+    """The form at its defaults: the world's (schema) defaults and the batch's."""
+    d = DEFAULT_INPUTS
+    return ({**d.world, "worlds": d.worlds, "steps": d.steps, "seed": d.seed}
+            | {f"mechanisms.{k}": v for k, v in d.mechanisms.items()})
+
+
+def _value_text(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{label(name)} {'on' if value else 'off'}"
+    if isinstance(value, int):
+        return f"{label(name)} {value}"
+    return f"{label(name)} {value:g}"
+
+
+def defaults_note() -> str:
+    """The form's defaults in words, and where the escape study's scenario differs."""
+    form = default_form()
+    study, _ = escape_study_values()
+    shown = [n for n in ("n_states", "offense_defense_balance", "distinguishability",
+                         "mechanisms.signalling", "worlds", "steps", "seed")]
+    defaults = ", ".join(_value_text(n, form[n]) for n in shown)
+    differ = ", ".join(_value_text(n, study[n]) for n in form if study.get(n) != form[n])
+    return (f"Defaults are the world's own (`herz world params`) and the batch's: {defaults}. "
+            f"The escape study (`herz escape`) differs: {differ or 'nowhere'}.")
 
 
 def world_params(inputs: ExplorerInputs, base: Mapping[str, Any] | None = None) -> Any:
@@ -227,7 +422,7 @@ def world_params(inputs: ExplorerInputs, base: Mapping[str, Any] | None = None) 
 
     data = dict(base or {})
     mech = dict(data.get("mechanisms") or {})
-    mech["signalling"] = inputs.signalling
+    mech.update(inputs.mechanisms)
     data["mechanisms"] = mech
     data.update(inputs.world_values())
     n = inputs.n_states
@@ -318,40 +513,98 @@ def outcome_shares(outcomes: pd.DataFrame, confidence: float = 0.95) -> pd.DataF
     return pd.DataFrame(rows)
 
 
+def _jervis_args(params: Any) -> tuple[float, float, dict[str, float]]:
+    """The one place that maps the world's parameters to :mod:`herz.models.jervis`' call.
+
+    The world's distinguishability d (share of defence not read as offence) is the d of
+    :mod:`herz.models.jervis` (Jervis's rho = (1 + d) / 2 is derived there); the payoffs
+    are the world's ``war_gain``, ``war_loss`` and ``arms_cost``, the model's own names.
+    tests/explorer checks p_eff = (1 - d) / (1 + delta) against it, so a change of
+    convention there fails loudly here.
+    """
+    delta = float(params.offense_defense_balance)
+    d = float(params.distinguishability)
+    kw = {"war_gain": float(params.war_gain), "war_loss": float(params.war_loss),
+          "arms_cost": float(params.arms_cost)}
+    return delta, d, kw
+
+
+#: d at which Jervis's worlds change from indistinguishable to distinguishable postures.
+DISTINGUISHABLE_D = 0.5
+
+
+def _quadrant(delta: float, d: float) -> tuple[str, str]:
+    """Jervis's world in words, saying so when the point lies on a boundary between worlds."""
+    if math.isclose(delta, 1.0):
+        balance = "neutral (δ = 1): neither offense nor defense has the advantage"
+    elif delta < 1.0:
+        balance = "offense has the advantage (δ < 1)"
+    else:
+        balance = "defense has the advantage (δ > 1)"
+    if math.isclose(d, DISTINGUISHABLE_D):
+        postures = "postures are half distinguishable (d = 0.5, the line between Jervis's cases)"
+    elif d > DISTINGUISHABLE_D:
+        postures = "postures are distinguishable (d > 0.5)"
+    else:
+        postures = "postures are indistinguishable (d < 0.5)"
+    return balance, postures
+
+
 def jervis_point(params: Any) -> dict[str, Any]:
     """Jervis's game and world at the world's offense-defense balance and distinguishability.
 
-    The world's distinguishability d (share of defence not read as offence)
-    is the d of :mod:`herz.models.jervis` (Jervis's rho = (1 + d) / 2);
-    the payoffs use the world's ``war_gain`` (v), ``war_loss`` (L) and
-    ``arms_cost`` (k). Returns the game class, the ordering, the cooperation
-    threshold q* (None in a prisoner's dilemma), the conquest probability, the
-    payoffs and Jervis's world (1-4, with rho >= 0.75 read as distinguishable).
+    The world's distinguishability d (share of defence not read as offence) is the d of
+    :mod:`herz.models.jervis` (rho = (1 + d) / 2 is reported beside it); the payoffs use
+    the world's ``war_gain`` (v), ``war_loss`` (L) and ``arms_cost`` (k). Returns the game
+    class, the ordering, the cooperation threshold q* (None in a prisoner's dilemma), the
+    conquest probability, the payoffs and Jervis's world: its number and label, or the
+    worlds it borders when δ = 1 or d = 0.5 (``worlds``), and the quadrant in words.
     """
     from herz.models import jervis
 
-    delta = float(params.offense_defense_balance)
-    d = float(params.distinguishability)
-    rho = jervis.rho(d)
-    kw = {"war_gain": float(params.war_gain), "war_loss": float(params.war_loss),
-          "arms_cost": float(params.arms_cost)}
+    delta, d, kw = _jervis_args(params)
     if kw["war_gain"] <= 0 or kw["arms_cost"] <= 0:
         raise ParameterError("war_gain/arms_cost", (kw["war_gain"], kw["arms_cost"]),
                              "must both be > 0 for Jervis's game")
+    rho = jervis.rho(d)
     cls = jervis.classification(delta, d, **kw)
-    game = jervis.security_game(delta, d, **kw)
-    r, s, t, pp = game.rstp()
-    number = jervis.world_of(delta, d)
-    world = next(w for w in jervis.four_worlds() if w.number == number)
+    r, s_, t, pp = jervis.security_game(delta, d, **kw).rstp()
+    labels = {w.number: w.label for w in jervis.four_worlds()}
+    offense = [True, False] if math.isclose(delta, 1.0) else [delta < 1.0]
+    dist = ([False, True] if math.isclose(d, DISTINGUISHABLE_D) else [d > DISTINGUISHABLE_D])
+    numbers = sorted({2 - o + 2 * d_ for o in offense for d_ in dist})  # 1..4 as in Jervis
+    balance, postures = _quadrant(delta, d)
+    if len(numbers) == 1:
+        world_text = f"world {numbers[0]}: {labels[numbers[0]]}"
+    elif len(numbers) == 4:
+        world_text = "the point where all four of Jervis's worlds meet"
+    else:
+        world_text = ("on the boundary of worlds "
+                      + " and ".join(f"{n} ({labels[n]})" for n in numbers))
     return {
         "offense_defense_balance": delta, "distinguishability": d,
         "rho": rho, "game_class": cls.game_class.value, "ordering": cls.ordering,
         "cooperation_threshold": jervis.trust_threshold(delta, d, **kw),
         "conquest_probability": jervis.conquest_probability(delta, d),
-        "payoffs": {"CC": r, "CD": s, "DC": t, "DD": pp},
-        "world": number, "world_label": world.label, "world_description": world.description,
+        "payoffs": {"CC": r, "CD": s_, "DC": t, "DD": pp},
+        "world": numbers[0] if len(numbers) == 1 else None, "worlds": numbers,
+        "world_label": world_text, "world_description": f"{balance}; {postures}",
         "boundaries": jervis.regime_boundaries(d, **kw),
     }
+
+
+def sample_paths(samples: Any) -> pd.DataFrame:
+    """The sample worlds' paths as a table (one row per world and year), for download."""
+    rows: dict[str, list[Any]] = {"world": [], "year": [], "arms_mean": [], "trust_seekers": [],
+                                  "outcome": []}
+    t = np.asarray(samples["time"])
+    for k, w in enumerate(np.asarray(samples["world"])):
+        rows["world"] += [int(w)] * len(t)
+        rows["year"] += [float(x) for x in t]
+        rows["arms_mean"] += [float(x) for x in np.asarray(samples["arms_mean"][k])]
+        rows["trust_seekers"] += [float(x) for x in np.asarray(samples["trust_seekers"][k])]
+        rows["outcome"] += [str(samples["outcome"].values[k])] * len(t)
+    return pd.DataFrame(rows)
 
 
 def local_grid(offense_defense_balance: float, distinguishability: float, size: int = 3,
