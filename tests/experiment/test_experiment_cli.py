@@ -248,6 +248,7 @@ def test_a_users_model_by_import_path_reopens_in_fresh_processes(tmp_path: Path)
         'p = [0.3, 0.7]\n')
     src = Path(__file__).resolve().parents[2] / "src"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(tmp_path)])}
+    env.pop("HERZ_TRUST_MODELS", None)
 
     def herz(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "herz", *args], cwd=tmp_path, env=env,
@@ -257,6 +258,9 @@ def test_a_users_model_by_import_path_reopens_in_fresh_processes(tmp_path: Path)
     assert res.returncode == 0, res.stderr
     man = json.loads((tmp_path / "r" / "manifest.json").read_text())
     assert man["scenario"]["model_path"] == "usermodels:COIN"
+    res = herz("verify", "r", "--json")  # a results directory alone cannot make herz import it
+    assert res.returncode == 1 and "HERZ_TRUST_MODELS" in res.stdout
+    env["HERZ_TRUST_MODELS"] = "usermodels:COIN"  # the user trusts their own model
     res = herz("verify", "r", "--json")
     assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
     res = herz("replay", "r", "p1-r3", "--json")

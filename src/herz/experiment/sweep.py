@@ -585,10 +585,30 @@ def _check_model(doc: Mapping[str, Any], results: str | Path) -> None:
     if not isinstance(model, str) or not MODEL_NAME.match(model):
         raise ResultsError(f"{results}: the manifest's experiment.model = {str(model)[:80]!r} "
                            "is neither a model name nor an import path module.path:attr")
-    if ":" in model and not model.startswith("herz."):
+    if ":" in model and not model.startswith("herz.") and not trusted_model(model):
         raise ResultsError(f"{results}: the manifest's experiment.model = {model!r} is a module "
                            "outside the herz package; herz imports no module a results "
-                           "directory names (register the model in Python to resume it)")
+                           f"directory names unless you trust it: set {TRUST_ENV}={model} "
+                           "(or import the module in Python first)")
+
+
+#: Environment variable naming, comma-separated, the models outside herz that a results
+#: directory may name and herz may import (``module.path:attr`` each).
+TRUST_ENV = "HERZ_TRUST_MODELS"
+
+
+def trusted_model(model: str) -> bool:
+    """True when the user trusts ``model`` (``module:attr``) outside the herz package.
+
+    Trust is given by the user, never by the results directory: the model is named in
+    ``$HERZ_TRUST_MODELS``, or its module is already imported in this process (a notebook
+    user who imported their own model).
+    """
+    import os
+    import sys
+
+    trusted = {m.strip() for m in os.environ.get(TRUST_ENV, "").split(",") if m.strip()}
+    return model in trusted or model.split(":", 1)[0] in sys.modules
 
 
 def resume(results: str | Path, *, runner: Runner | str | None = None,
