@@ -380,7 +380,7 @@ def escape_study_values() -> tuple[dict[str, Any], dict[str, Any]]:
     replicates per cell) with the balance and distinguishability at the world's
     defaults, the centre of the map.
     """
-    from herz.analysis.escape import SIZES, escape_scenarios
+    from herz.studies.escape import SIZES, escape_scenarios
 
     scenario = escape_scenarios(SIZES["default"])[0]
     return _form_of(scenario)
