@@ -95,7 +95,9 @@ def test_data_cite_and_list():
 
 def test_run_needs_exactly_one_of_scenario_or_preset():
     r = herz("run")
-    assert r.returncode == 2 and "give exactly one of SCENARIO.toml or --preset NAME" in r.stderr
+    assert r.returncode == 2 and "give SCENARIO.toml, --preset NAME or --set NAME=VALUE" in r.stderr
+    r = herz("run", "a.toml", "--preset", "cold-war")
+    assert r.returncode == 2 and "give one of SCENARIO.toml or --preset NAME, not both" in r.stderr
 
 
 def test_info_reports_versions_and_platform():

@@ -31,6 +31,7 @@ from herz.experiment import (
     resume,
     run_scenario,
     sweep,
+    trust_model,
 )
 from herz.experiment.design import adaptive_additions
 from herz.experiment.store import Store
@@ -235,6 +236,9 @@ def test_failed_tasks_can_be_retried(tmp_path: Path) -> None:
     res = sweep(sc, output=out, runner="inprocess")
     assert res.failed == 2 and res.status == "incomplete"
     _FLAKY["fail"] = False
+    with pytest.raises(ResultsError, match="HERZ_TRUST_MODELS"):  # the directory alone: refused
+        resume(out, runner="inprocess")
+    trust_model(f"{__name__}:FLAKY")  # the user trusts their own model
     res = resume(out, runner="inprocess")
     assert res.ok and res.ran == 2
     man = json.loads((out / "manifest.json").read_text())

@@ -242,9 +242,9 @@ def sweep_summary(results: Any) -> tuple[list[str], Any]:
     except Exception:  # a model registered only in another session: no escape columns
         escape, outcome = (), "outcome"
     if escape and outcome in columns:
-        values = ", ".join("'" + e.replace("'", "''") + "'" for e in escape)
+        listed = ", ".join("'" + e.replace("'", "''") + "'" for e in escape)
         table = query(results, f'SELECT point, count(*) AS n, count(*) FILTER ("{outcome}" IN '
-                               f"({values})) AS escapes FROM results GROUP BY point")
+                               f"({listed})) AS escapes FROM results GROUP BY point")
         n, k = table["n"].to_numpy(), table["escapes"].to_numpy()
         table["p_escape"] = k / n
         table["ci_low"], table["ci_high"] = proportion_interval(k, n, 0.95, "wilson")

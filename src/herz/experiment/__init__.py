@@ -20,15 +20,17 @@ import path (``world``, ``toy`` and ``empty`` are short names for the built-in o
 from herz.experiment.design import Factor, adaptive_additions
 from herz.experiment.models import ModelSpec, get_model, model_names, model_path
 from herz.experiment.presets import load_preset, preset_names, preset_path
+from herz.experiment.query import connect, query
 from herz.experiment.runners import DaskRunner, InProcessRunner, ProcessRunner, make_runner
 from herz.experiment.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
-from herz.experiment.store import ResultsError, Store, connect, query
+from herz.experiment.store import ResultsError, Store
 from herz.experiment.sweep import (
     SweepInterrupted,
     SweepResult,
     resume,
     run_scenario,
     sweep,
+    trust_model,
 )
 
 __all__ = [
@@ -58,4 +60,5 @@ __all__ = [
     "resume",
     "run_scenario",
     "sweep",
+    "trust_model",
 ]

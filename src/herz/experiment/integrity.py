@@ -36,9 +36,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from herz.experiment.files import read_plain
 from herz.experiment.manifest import CHUNK_ID
 from herz.experiment.manifest import seal as seal_of
-from herz.experiment.store import Store, read_plain
+from herz.experiment.store import Store
 
 __all__ = ["Scan", "file_sha", "plan_problems", "scan", "scenario_hash_of"]
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from herz.experiment.store import ResultsError, _atomic_write, now, read_plain
+from herz.experiment.files import ResultsError, _atomic_write, now, read_plain
 
 __all__ = ["DirectoryLock", "holder"]
 

@@ -33,6 +33,7 @@ from herz.errors import ParameterError
 from herz.experiment.design import POINT_KEY, adaptive_additions
 from herz.experiment.integrity import plan_problems, scan
 from herz.experiment.manifest import MAX_CHUNKS
+from herz.experiment.query import query
 from herz.experiment.runners import Runner, Task, TaskResult, make_runner
 from herz.experiment.scenario import Scenario, load_scenario, parse_scenario
 from herz.experiment.store import (
@@ -41,11 +42,10 @@ from herz.experiment.store import (
     _atomic_write,
     chunk_id,
     encode_chunk,
-    query,
 )
 
 __all__ = ["SweepInterrupted", "SweepResult", "manifest_scenario", "plan_size", "resume",
-           "run_scenario", "sweep"]
+           "run_scenario", "sweep", "trust_model"]
 
 
 class SweepInterrupted(KeyboardInterrupt):
@@ -588,8 +588,7 @@ def _check_model(doc: Mapping[str, Any], results: str | Path) -> None:
     if ":" in model and not model.startswith("herz.") and not trusted_model(model):
         raise ResultsError(f"{results}: the manifest's experiment.model = {model!r} is a module "
                            "outside the herz package; herz imports no module a results "
-                           f"directory names unless you trust it: set {TRUST_ENV}={model} "
-                           "(or import the module in Python first)")
+                           f"directory names unless you trust it: set {TRUST_ENV}={model}")
 
 
 #: Environment variable naming, comma-separated, the models outside herz that a results
@@ -600,15 +599,30 @@ TRUST_ENV = "HERZ_TRUST_MODELS"
 def trusted_model(model: str) -> bool:
     """True when the user trusts ``model`` (``module:attr``) outside the herz package.
 
-    Trust is given by the user, never by the results directory: the model is named in
-    ``$HERZ_TRUST_MODELS``, or its module is already imported in this process (a notebook
-    user who imported their own model).
+    Trust is given by the user, never by the results directory: the model is named,
+    ``module:attr`` exactly, in ``$HERZ_TRUST_MODELS`` (comma-separated) or was passed
+    to :func:`trust_model` in this process.
     """
     import os
-    import sys
 
     trusted = {m.strip() for m in os.environ.get(TRUST_ENV, "").split(",") if m.strip()}
-    return model in trusted or model.split(":", 1)[0] in sys.modules
+    return model in trusted or model in _TRUSTED
+
+
+_TRUSTED: set[str] = set()
+
+
+def trust_model(model: str) -> None:
+    """Let resume, replay and verify import ``model`` (``module.path:attr``) in this process.
+
+    For a model of your own: ``trust_model("mymodels:COIN")`` before ``resume(...)``
+    (on the command line, ``HERZ_TRUST_MODELS=mymodels:COIN herz resume DIR``).
+    """
+    from herz.experiment.manifest import MODEL_NAME
+
+    if not isinstance(model, str) or ":" not in model or not MODEL_NAME.match(model):
+        raise ParameterError("model", model, "must be an import path module.path:attr")
+    _TRUSTED.add(model)
 
 
 def resume(results: str | Path, *, runner: Runner | str | None = None,
