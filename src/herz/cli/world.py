@@ -138,11 +138,13 @@ def _overrides(sets: list[str] | None) -> dict[str, dict[str, Any]]:
 SCENARIO = typer.Argument(None, help="Scenario TOML (\\[world], \\[mechanisms], \\[run] or "
                           "\\[experiment]); the same format as `herz sweep`'s.")
 PRESET = typer.Option(None, "--preset", help="Run a shipped preset sweep (see `herz presets`).")
-RESULTS = typer.Option(None, "--results", help="With --preset: results folder (default herz-results/NAME).")
+RESULTS = typer.Option(None, "--results", hidden=True)  # the older spelling of --out with --preset
 WORLDS = typer.Option(None, "--worlds", help="Override the number of worlds.")
 STEPS = typer.Option(None, "--steps", help="Override the number of steps.")
 SEED = typer.Option(None, "--seed", help="Override the root seed.")
-OUT = typer.Option(None, "--out", help="Write per-world outcomes (.csv or .parquet).")
+OUT = typer.Option(None, "--out", "-o", help="With --preset: the results folder (default: the "
+                   "preset's \\[output] directory). With a scenario: a .csv or .parquet file of "
+                   "per-world outcomes.")
 SET = typer.Option(None, "--set", metavar="NAME=VALUE", autocompletion=_names,
                    help="Set a world parameter (any name of `herz world params`; "
                         "mechanisms.NAME for a switch); repeatable.")
@@ -168,7 +170,7 @@ def run_cmd(
         if set_:
             raise ParameterError("--set", set_[0], "a preset runs as shipped; copy it to a "
                                  "file to change it")
-        _run_preset(preset, results, json)
+        _run_preset(preset, out if out is not None else results, json)
         return
     overrides = _overrides(set_)
     if scenario is None:
@@ -220,8 +222,8 @@ def _run_preset(name: str, results: Path | None, json: bool) -> None:
     from herz.analysis.outcomes import outcome_rates
     from herz.experiment import load_preset, query, run_scenario
 
-    where = results if results is not None else Path("herz-results") / name
     sc = load_preset(name)
+    where = results if results is not None else Path(sc.output)
     res = run_scenario(sc, output=where, resume=where.exists(), progress=not json)
     rates = outcome_rates(query(res.path, "SELECT point, outcome FROM results"))
     design = query(res.path, "SELECT * FROM design ORDER BY point").set_index("point")
@@ -238,16 +240,8 @@ def _run_preset(name: str, results: Path | None, json: bool) -> None:
     if json:
         print_json(summary)
         return
+    from herz.cli._common import print_sweep_summary
+
     console.print(f"preset {name}: {res.status}, {res.done} chunks done, {res.failed} failed; "
-                  f"results in {res.path}")
-    view = Table(box=None, header_style="bold")
-    for c in ("point", *factors, "worlds", "P(escape)", "95% interval"):
-        view.add_column(c, justify="right", no_wrap=True)
-    for _, r in table.iterrows():
-        view.add_row(str(int(r["point"])), *(f"{r[f]:.3g}" if isinstance(r[f], float)
-                                             else str(r[f]) for f in factors),
-                     str(int(r["n"])), f"{r['p_escape']:.3f}",
-                     f"[{r['escape_low']:.3f}, {r['escape_high']:.3f}]")
-    console.print(view)
-    console.print(f"Query the worlds: herz query {res.path} \"SELECT * FROM results\"",
-                  highlight=False)
+                  f"results in {res.path}", highlight=False)
+    print_sweep_summary(res.path)
