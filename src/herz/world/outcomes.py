@@ -44,25 +44,37 @@ and Trust in World Politics*. Palgrave Macmillan.
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from herz.world._kernels import seeker_trust_kernel
+from herz.world.episodes import WORLD_COLUMNS, EpisodeDetector, EpisodeResult, EpisodeRule
 from herz.world.params import WorldParams
 
-__all__ = ["OUTCOME_COLUMNS", "Outcome", "classify", "seeker_trust"]
+__all__ = ["OUTCOME_COLUMNS", "TRAJECTORY_COLUMNS", "Outcome", "TrajectoryTracker", "observe"]
 
 
 class Outcome(enum.StrEnum):
-    """Booth and Wheeler's classification of a world (plus ``unresolved``)."""
+    """Summary label of a world.
+
+    Version 2 (:class:`TrajectoryTracker`, DESIGN.md section 3) labels a world by
+    its first seeker-pair spell after burn-in: ``mitigated`` or ``transcended``
+    (it exited by that route), ``war`` (a war between the two, predation against
+    a member or a member's death ended it; also a world that never entered but
+    had a war), ``unresolved`` (still in the dilemma at the horizon: censoring,
+    not fatalism) and ``no_dilemma`` (no pair entered after burn-in and no war:
+    nothing to escape from; set aside, never counted as an escape). ``spiral``
+    is the version 1 label of :func:`classify`.
+    """
 
     WAR = "war"
     SPIRAL = "spiral"
     MITIGATED = "mitigated"
     TRANSCENDED = "transcended"
     UNRESOLVED = "unresolved"
+    NO_DILEMMA = "no_dilemma"
 
     @property
     def escaped(self) -> bool:
@@ -70,58 +82,79 @@ class Outcome(enum.StrEnum):
         return self in (Outcome.MITIGATED, Outcome.TRANSCENDED)
 
 
-OUTCOME_COLUMNS = (
-    "world", "outcome", "escaped", "n_greedy", "arms_start", "arms_end", "arms_ratio",
-    "arms_growth", "trust_start", "trust_end", "trust_change", "n_wars", "first_war_step",
-    "first_war_attacker", "first_war_target", "community_coverage", "runaway", "runaway_step",
-    "time_to_escape", "n_greedy_end", "motive_changes", "war_years", "mean_war_duration",
-    "wars_ongoing",
+#: Per-world columns of the trajectory outcomes (DESIGN.md section 3).
+TRAJECTORY_COLUMNS = WORLD_COLUMNS
+
+#: Every column of :func:`herz.simulate`'s per-world frame: the trajectory outcomes, then
+#: descriptive measures of the world (what analysis treats as outcomes, not factors).
+OUTCOME_COLUMNS: tuple[str, ...] = (
+    "world", "outcome", "escaped", "path",
+    *[c for c in TRAJECTORY_COLUMNS if c not in ("world", "outcome", "escaped", "path")],
+    "n_wars", "first_war_step", "n_greedy", "n_greedy_end", "arms_start", "arms_end",
+    "arms_ratio", "output_start", "output_end", "trust_start", "trust_end", "trust_change",
+    "trust_shadow_end", "psychological_spiral", "informativeness", "motive_changes",
+    "runaway_step", "time_to_escape",
 )
 
 
-def seeker_trust(mistrust: NDArray[np.float64], greedy: NDArray[np.bool_]) -> NDArray[np.float64]:
-    """Mean trust 1 - mu[i, j] over ordered pairs of security seekers, (W,).
+def observe(state: Any, params: WorldParams) -> dict[str, Any]:
+    """What the episode detector reads from a version 2 state after a step.
 
-    Over all ordered pairs when a world has fewer than two security seekers.
+    Wars started this step carry the cause the war decision recorded; the
+    institution stock is ``state.mech["community.institutions"]`` when the
+    community mechanism keeps one, else 1 for two members of one community.
     """
-    out = np.empty(mistrust.shape[0])
-    seeker_trust_kernel(np.ascontiguousarray(mistrust), np.ascontiguousarray(greedy), out)
-    return out
+    attacks = np.asarray(state.attacks, dtype=bool)
+    cause = np.where(attacks, np.asarray(state.war_cause), 0).astype(np.int8)
+    mech = getattr(state, "mech", {}) or {}
+    inst = mech.get("community.institutions")
+    if inst is None:
+        com = np.asarray(state.community)
+        inst = ((com[:, :, None] == com[:, None, :]) & (com[:, :, None] >= 0)).astype(float)
+    return {
+        "spending": state.spending, "cap": params.budget_share * np.asarray(state.output),
+        "mistrust": state.mistrust, "seeker": ~np.asarray(state.greedy, dtype=bool),
+        "alive": state.alive, "war_cause": cause, "dispute": state.disputes,
+        "at_war": state.at_war, "institutions": inst, "identity": state.identity,
+        "relevant": getattr(state, "relevant", None),
+    }
 
 
-def classify(params: WorldParams, arms_mean: NDArray[np.float64], trust: NDArray[np.float64],
-             coverage: NDArray[np.float64], n_wars: NDArray[np.int64],
-             runaway_step: NDArray[np.int64]) -> pd.DataFrame:
-    """Classify worlds from their per-step series, (W, steps + 1) each."""
-    w, t1 = arms_mean.shape
-    steps = t1 - 1
-    t0 = max(0, min(steps - 1, int(np.floor(steps * (1.0 - params.outcome_window)))))
-    a0, a_end, a_win = arms_mean[:, 0], arms_mean[:, -1], arms_mean[:, t0]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(a0 > 0, a_end / np.where(a0 > 0, a0, 1.0), np.inf)
-        growth = np.where(a_win > 0, a_end / np.where(a_win > 0, a_win, 1.0) - 1.0,
-                          np.where(a_end > 0, np.inf, 0.0))
-    runaway = runaway_step >= 0
-    war = n_wars > 0
-    trust_change = trust[:, -1] - trust[:, 0]
-    rising = (ratio >= params.spiral_arms_ratio) | runaway
-    trust_fell = trust_change <= -params.spiral_trust_drop
-    bounded = ~runaway & (growth <= params.bounded_growth)
-    covered = coverage[:, -1] >= params.transcended_coverage
-    label = np.full(w, Outcome.UNRESOLVED.value, dtype=object)
-    label[bounded] = Outcome.MITIGATED.value
-    label[rising & trust_fell] = Outcome.SPIRAL.value
-    label[covered & (growth <= 0.0) & ~runaway] = Outcome.TRANSCENDED.value
-    label[war] = Outcome.WAR.value
-    escaped = np.isin(label, [Outcome.MITIGATED.value, Outcome.TRANSCENDED.value])
-    # time to escape: first t with max_{u >= t} A_u <= (1 + bounded_growth) A_t
-    suffix_max = np.maximum.accumulate(arms_mean[:, ::-1], axis=1)[:, ::-1]
-    settled = suffix_max <= (1.0 + params.bounded_growth) * arms_mean
-    first = np.where(settled.any(axis=1), settled.argmax(axis=1), -1)
-    tte = np.where(escaped & (first >= 0), first * params.dt, np.nan)
-    return pd.DataFrame({
-        "outcome": label, "escaped": escaped, "arms_start": a0, "arms_end": a_end,
-        "arms_ratio": ratio, "arms_growth": growth, "trust_start": trust[:, 0],
-        "trust_end": trust[:, -1], "trust_change": trust_change,
-        "community_coverage": coverage[:, -1], "runaway": runaway, "time_to_escape": tte,
-    })
+class TrajectoryTracker:
+    """Online trajectory outcomes of a batch of worlds (DESIGN.md section 3).
+
+    Create it on the starting state (year 0), call :meth:`update` after every
+    step, then read :meth:`world_frame` (one row per world in batch order,
+    columns :data:`TRAJECTORY_COLUMNS`) and :meth:`pair_frame` (one row per
+    seeker-pair spell; ``world`` is the batch position). The rule's thresholds
+    are the parameters' (:meth:`herz.world.episodes.EpisodeRule.from_params`);
+    memory is about 24 bytes per unordered pair and world
+    (:class:`herz.world.episodes.EpisodeDetector`).
+    """
+
+    def __init__(self, params: WorldParams, state: Any, rule: EpisodeRule | None = None) -> None:
+        self.params = params
+        self.rule = rule if rule is not None else EpisodeRule.from_params(params)
+        self.detector = EpisodeDetector(state.worlds, state.n_states, self.rule)
+        self._result: EpisodeResult | None = None
+        self.update(state)
+
+    def update(self, state: Any) -> None:
+        """Read the state after one more step."""
+        if self._result is not None:
+            raise RuntimeError("the tracker has finished: its frames have been read")
+        self.detector.update(**observe(state, self.params))
+
+    def result(self) -> EpisodeResult:
+        """The detector's result (censoring open spells at the last year read)."""
+        if self._result is None:
+            self._result = self.detector.finish()
+        return self._result
+
+    def world_frame(self) -> pd.DataFrame:
+        """Per-world trajectory outcomes, in batch order."""
+        return self.result().worlds
+
+    def pair_frame(self) -> pd.DataFrame:
+        """Per seeker-pair spell table (``world`` = position in the batch)."""
+        return self.result().spells
