@@ -49,8 +49,9 @@ SECTIONS = (
     ("provenance", "Provenance"),
 )
 
-THRESHOLDS = ("outcome_window", "spiral_arms_ratio", "spiral_trust_drop", "bounded_growth",
-              "transcended_coverage")
+THRESHOLDS = ("burn_in", "race_years", "race_growth", "entry_trust_fall", "exit_years",
+              "exit_growth_band", "exit_cap_share", "exit_trust", "transcended_institutions",
+              "transcended_identity", "durable_years")
 
 
 #: The documentation page of the outcome classification (what the thresholds decide).
@@ -141,10 +142,10 @@ def context(an: EscapeAnalysis) -> tuple[dict[str, Any], dict[str, bytes]]:
     label = an.problem.label if an.problem is not None else str
     figures: dict[str, Any] = {}
 
-    base_rows = [[k, an.params[k]] for k in ("n_states", "culture", "p_greedy", "initial_trust",
+    base_rows = [[k, an.params[k]] for k in ("n_states", "culture", "p_greedy", "prior_bias",
                                              "perception_noise", "signal_cost",
                                              "identity_plasticity", "ontological_security",
-                                             "war_gain", "war_loss", "war_cost", "arms_cost",
+                                             "war_transfer", "war_cost_share", "budget_share",
                                              "reaction", "fatigue") if k in an.params]
     hw = an.rates["escape_halfwidth"]
     design = {
