@@ -38,13 +38,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from herz.analysis.estimands import ArmEstimate, aalen_johansen, arm_estimates, clustered_bootstrap
-from herz.analysis.estimands import entry_indicators
+from herz.analysis.estimands import ArmEstimate, aalen_johansen, arm_estimates, clustered_bootstrap, entry_indicators
 from herz.analysis.verdict import HORIZON, Specification, primarily_escapable, specification
 from herz.errors import ParameterError
 from herz.rng import child_seed
-from herz.studies.branching import ROUTES, Arm, branch_entries, reference_arms, route_arms
-from herz.studies.branching import run_trunk
+from herz.studies.branching import ROUTES, Arm, branch_entries, reference_arms, route_arms, run_trunk
 
 __all__ = [
     "DEFAULT_RANGES",
@@ -238,6 +236,30 @@ class StudyResult:
     task_seconds: float
     meta: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def verdict_text(self) -> str:
+        """The verdict in one sentence."""
+        return verdict_text(self)
+
+    @property
+    def study_world(self) -> list[list[str]]:
+        """Rows (parameter, value, why) of the study's changes to the world's defaults."""
+        rows = [[f"mechanisms.{k}", str(v), STUDY_WORLD_WHY.get(f"mechanisms.{k}", "")]
+                for k, v in STUDY_WORLD["mechanisms"].items()]
+        rows += [[k, str(v), STUDY_WORLD_WHY.get(k, "")] for k, v in STUDY_WORLD.items()
+                 if k != "mechanisms"]
+        return rows
+
+    @property
+    def ranges(self) -> list[list[str]]:
+        """Rows (parameter, low, high, why) of the documented default ranges."""
+        return [[r.name, f"{r.low:g}", f"{r.high:g}", r.why] for r in DEFAULT_RANGES]
+
+    @property
+    def route_specs(self) -> list[list[str]]:
+        """Rows (route, parameter, scope, mode, dose 1, docs page) of the declared routes."""
+        return [[r.label, r.parameter, r.scope, r.mode, r.full, r.docs] for r in ROUTES]
+
 
 def run_escape_study(size: str | StudySize | None = None, *, workers: int | None = None,
                      progress: bool = False,
@@ -305,8 +327,14 @@ def _progress(show: bool, total: int) -> Any:
     if not show:
         return _NoProgress()
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from rich.progress import TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True))
@@ -395,7 +423,7 @@ def surfaces(table: pd.DataFrame, draws: pd.DataFrame, reps: int, seed: int
                 row[f"{arm}_p_exit"] = float(b.loc["exit_h", "estimate"])
                 row[f"{arm}_low"] = float(b.loc["exit_h", "low"])
                 row[f"{arm}_high"] = float(b.loc["exit_h", "high"])
-                row["entries"] = int(len(g))
+                row["entries"] = len(g)
             rows.append(row)
         out[name] = pd.DataFrame(rows)
     return out
