@@ -210,11 +210,17 @@ def arm_estimates(table: pd.DataFrame, horizon: int, *, control: str = "control"
                 flat[f"d{v}|{arm}"] = wide[(v, arm)] - wide[(v, control)]
                 cols.append(f"d{v}|{arm}")
     flat = flat.reset_index()
-    res = clustered_bootstrap(flat, cols, replicates=replicates, confidence=confidence, rng=rng)
-    kinds = ind.drop_duplicates("arm").set_index("arm")
+    boot = clustered_bootstrap(flat, cols, replicates=replicates, confidence=confidence, rng=rng)
+    res: dict[str, dict[str, float]] = {
+        str(k): {str(c): float(v) for c, v in row.items()}
+        for k, row in boot.to_dict("index").items()}
+    kinds = ind.drop_duplicates("arm").set_index("arm").to_dict("index")
 
     def ci(key: str) -> tuple[float, float]:
-        return float(res.loc[key, "low"]), float(res.loc[key, "high"])
+        return res[key]["low"], res[key]["high"]
+
+    def val(key: str) -> float:
+        return res[key]["estimate"]
 
     out = []
     for arm in arms:
@@ -223,17 +229,17 @@ def arm_estimates(table: pd.DataFrame, horizon: int, *, control: str = "control"
                              rows["end"])
         paired = arm != control
         out.append(ArmEstimate(
-            name=arm, kind=str(kinds.loc[arm, "kind"]), dose=float(kinds.loc[arm, "dose"]),
+            name=arm, kind=str(kinds[arm]["kind"]), dose=float(kinds[arm]["dose"]),
             entries=len(rows),
-            p_exit=float(res.loc[f"exit_h|{arm}", "estimate"]), ci=ci(f"exit_h|{arm}"),
-            p_war=float(res.loc[f"war_h|{arm}", "estimate"]), war_ci=ci(f"war_h|{arm}"),
-            p_predation=float(res.loc[f"predation_h|{arm}", "estimate"]),
-            years=float(res.loc[f"years_h|{arm}", "estimate"]), years_ci=ci(f"years_h|{arm}"),
-            effect=float(res.loc[f"dexit_h|{arm}", "estimate"]) if paired else None,
+            p_exit=val(f"exit_h|{arm}"), ci=ci(f"exit_h|{arm}"),
+            p_war=val(f"war_h|{arm}"), war_ci=ci(f"war_h|{arm}"),
+            p_predation=val(f"predation_h|{arm}"),
+            years=val(f"years_h|{arm}"), years_ci=ci(f"years_h|{arm}"),
+            effect=val(f"dexit_h|{arm}") if paired else None,
             effect_ci=ci(f"dexit_h|{arm}") if paired else None,
-            war_effect=float(res.loc[f"dwar_h|{arm}", "estimate"]) if paired else None,
+            war_effect=val(f"dwar_h|{arm}") if paired else None,
             war_effect_ci=ci(f"dwar_h|{arm}") if paired else None,
-            years_effect=float(res.loc[f"dyears_h|{arm}", "estimate"]) if paired else None,
+            years_effect=val(f"dyears_h|{arm}") if paired else None,
             years_effect_ci=ci(f"dyears_h|{arm}") if paired else None,
             median_time_to_exit=median_time(cif),
         ))

@@ -346,14 +346,14 @@ def analyse_study(sz: StudySize, draws: pd.DataFrame, results: Sequence[dict[str
     from herz.analysis.intervals import wilson_interval
 
     reps = replicates if replicates is not None else sz.replicates
-    tables: dict[str, pd.DataFrame] = {}
+    parts: dict[str, list[pd.DataFrame]] = {}
     worlds: dict[str, int] = {}
     entered: dict[str, int] = {}
     for r in results:
-        tables.setdefault(r["variant"], []).append(r["table"])  # type: ignore[arg-type]
+        parts.setdefault(r["variant"], []).append(r["table"])
         worlds[r["variant"]] = worlds.get(r["variant"], 0) + int(r["worlds"])
         entered[r["variant"]] = entered.get(r["variant"], 0) + int(r["entered"])
-    tables = {k: pd.concat(v, ignore_index=True) for k, v in tables.items()}  # type: ignore[arg-type]
+    tables = {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
     main = tables["primary"]
     arms = arm_estimates(main, HORIZON, replicates=reps, rng=sz.seed)
     by = {a.name: a for a in arms}
@@ -408,21 +408,23 @@ def surfaces(table: pd.DataFrame, draws: pd.DataFrame, reps: int, seed: int
             q = ind.loc[ind["arm"] == "control", "informativeness"]
             if q.nunique() < 2:
                 continue
-            edges = np.unique(np.quantile(q, [0, 0.25, 0.5, 0.75, 1.0]))
+            edges = [float(x) for x in np.unique(np.quantile(q, [0, 0.25, 0.5, 0.75, 1.0]))]
             ind["bin"] = pd.cut(ind["informativeness"], edges, include_lowest=True)
             key = "bin"
         else:
             key = name
         rows = []
         for level, grp in ind.groupby(key, observed=True):
-            row: dict[str, Any] = {"level": float(level.mid) if key == "bin" else float(level)}
+            lv: Any = level
+            row: dict[str, Any] = {"level": float(lv.mid) if key == "bin" else float(lv)}
             for arm in ("control", "realist"):
                 g = grp[grp["arm"] == arm]
                 g = g.assign(point=0)
-                b = clustered_bootstrap(g, ["exit_h"], replicates=min(reps, 400), rng=seed)
-                row[f"{arm}_p_exit"] = float(b.loc["exit_h", "estimate"])
-                row[f"{arm}_low"] = float(b.loc["exit_h", "low"])
-                row[f"{arm}_high"] = float(b.loc["exit_h", "high"])
+                b = clustered_bootstrap(g, ["exit_h"], replicates=min(reps, 400),
+                                        rng=seed).to_dict("index")["exit_h"]
+                row[f"{arm}_p_exit"] = float(b["estimate"])
+                row[f"{arm}_low"] = float(b["low"])
+                row[f"{arm}_high"] = float(b["high"])
                 row["entries"] = len(g)
             rows.append(row)
         out[name] = pd.DataFrame(rows)
