@@ -82,7 +82,6 @@ OUTCOME_COLOURS = {"war": OKABE_ITO[5], "spiral": OKABE_ITO[0], "mitigated": OKA
 def _game_boundaries(ax, params, d_values, odb_lim):
     """Draw Jervis's class boundaries (PD | stag hunt | harmony) on a balance x d plane."""
     from herz.models import jervis
-
     from herz.world.offense_defense import jervis_payoffs
 
     pay = jervis_payoffs(params)

@@ -323,10 +323,12 @@ def jervis_point(params: Any) -> dict[str, Any]:
 
     The world's distinguishability d (share of defence not read as offence)
     is Youden's J of :mod:`herz.models.jervis`, so the game's rho = (1 + d) / 2;
-    the payoffs are the world's own (:func:`herz.world.offense_defense.jervis_payoffs`:
-    v = war_transfer, L = war_transfer + war_cost_share, k = budget_share). Returns the game class, the ordering, the cooperation
-    threshold q* (None in a prisoner's dilemma), the conquest probability, the
-    payoffs and Jervis's world (1-4, with rho >= 0.75 read as distinguishable).
+    the payoffs are the world's own
+    (:func:`herz.world.offense_defense.jervis_payoffs`: v = war_transfer,
+    L = war_transfer + war_cost_share, k = budget_share). Returns the game class,
+    the ordering, the cooperation threshold q* (None in a prisoner's dilemma), the
+    conquest probability, the payoffs and Jervis's world (1-4, with rho >= 0.75
+    read as distinguishable).
     """
     from herz.models import jervis
 

@@ -227,10 +227,11 @@ class WorldParams:
     spending_inertia: float = field(default=0.5, metadata=_meta(
         "share alpha of the gap to the target spending closed in a year (domestic politics)",
         "share per year", 0.0, 1.0, "DESIGN.md 2.4; Ostrom 1978 (budget inertia)", lo_open=True))
-    spending_shock: float = field(default=0.02, metadata=_meta(
+    spending_shock: float = field(default=0.0005, metadata=_meta(
         "sd sigma_m of the yearly domestic spending shock at the reference output (mean "
-        "initial_output), growing with the state's output", "arms units per year", 0.0, 10.0, "DESIGN.md 2.4 (domestic politics; keeps types from being "
-        "revealed at once)"))
+        "initial_output), growing with the state's output (about 0.5% of a seeker's spending: "
+        "calm states hold spending within the exit band)", "arms units per year", 0.0, 10.0,
+        "DESIGN.md 2.4 (domestic politics; keeps types from being revealed at once)"))
     offense_share_distinguishability: float = field(default=0.5, metadata=_meta(
         "zeta in q_S = (1 - zeta d)/(1 + delta^eta): how far distinguishability lets seekers "
         "buy defence", "share", 0.0, 1.0, "Glaser & Kaufmann 1998; DESIGN.md 2.4"))
