@@ -17,6 +17,14 @@ consecutive states start at ``institution_seed`` (the European Coal and Steel
 Community was founded five years after the war, between states that did not
 yet trust each other; Haas 1958).
 
+Institutions are kept agreements: each year a pair's institutions count as
+a treaty kept, weighted by their stock (an identity event of weight
+0.2 I_ij, :func:`institution_events`), so institutions founded at low trust
+can build the identity that later sustains them (Deutsch's and Adler and
+Barnett's path from transactions to a "we-feeling"); that event does not count
+as cooperation for the institutions themselves (they would sustain themselves
+by decree).
+
 Effects of a pair's institutions: its perception noise is multiplied by
 (1 - a_sigma I) (``community_noise_cut``; :mod:`herz.world.perception`), the
 fear weight by (1 - cut I) (``community_threat_cut``; :mod:`herz.world.economy`),
@@ -60,11 +68,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from herz.world._dual import dual
+from herz.world.identity import EVENT_WEIGHTS
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
 __all__ = ["INSTITUTIONS", "bloc_pressure", "community_labels", "cooperation", "defections",
-           "ensure_institutions", "initial_institutions", "linked", "update_institutions"]
+           "ensure_institutions", "initial_institutions", "institution_events", "linked",
+           "update_institutions"]
 
 F8 = NDArray[np.float64]
 B1 = NDArray[np.bool_]
@@ -137,6 +147,15 @@ def ensure_institutions(state: WorldState, params: WorldParams) -> F8:
         inst = state.mech[INSTITUTIONS] = initial_institutions(params, state.worlds)
         state.community = community_labels(linked(inst, state.alive, params))
     return np.asarray(inst)
+
+
+def institution_events(state: WorldState, params: WorldParams) -> F8:
+    """Identity events of the pairs' institutions: a treaty kept, weighted by I_ij, (W, N, N)."""
+    inst = state.mech.get(INSTITUTIONS)
+    if inst is None:
+        return np.zeros(state.identity.shape)
+    both = state.alive[:, :, None] & state.alive[:, None, :]
+    return np.asarray(np.where(both, EVENT_WEIGHTS["treaty_kept"] * params.dt * inst, 0.0))
 
 
 def cooperation(identity: F8, cooperative: B1, hostile: B1) -> F8:

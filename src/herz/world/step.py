@@ -42,6 +42,7 @@ from herz.world.community import (
     cooperation,
     defections,
     ensure_institutions,
+    institution_events,
     linked,
     update_institutions,
 )
@@ -157,13 +158,18 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
         events, happened = identity_events(state, params, perceived_rise=rise,
                                            p_attack=p_attack, signals=signals, treaty=treaty,
                                            defection=seen)
+        cooperative = happened & (events > 0)
+        if mech.community:  # institutions are kept agreements
+            kept = institution_events(state, params)
+            events = events + kept
+            happened = happened | (kept > 0)
         if mech.identity:
             s_new = update_identity(state, params, events, happened)
             state.routine_age = update_routine(state.routine_age, state.identity, s_new,
                                                state.alive, params)
         if mech.community:
             hostile = state.attacks | state.disputes | state.at_war
-            coop = cooperation(s_new, happened & (events > 0), hostile)
+            coop = cooperation(s_new, cooperative, hostile)
             new_inst = update_institutions(state.mech[INSTITUTIONS], coop, defector,
                                            state.community, state.alive, params)
             state.mech[INSTITUTIONS] = new_inst
