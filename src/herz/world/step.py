@@ -153,8 +153,9 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
     # 7. identity and communities: this year's events (issue 19)
     s_new = state.identity
     if mech.identity or mech.community:
-        defector, seen = (defections(state.attacks, state.community, params) if mech.community
-                          else (None, None))
+        defector, seen = np.zeros(state.alive.shape, dtype=bool), None
+        if mech.community:
+            defector, seen = defections(state.attacks, state.community, params)
         events, happened = identity_events(state, params, perceived_rise=rise,
                                            p_attack=p_attack, signals=signals, treaty=treaty,
                                            defection=seen)
