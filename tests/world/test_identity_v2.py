@@ -183,7 +183,7 @@ def test_friendship_tames_greed_in_the_war_policy():
     g, s = runs[0.0], runs[1.0]
     # P(a greedy j attacks anyone) = sum over targets (one target a year); per actor
     tot_g, tot_s = g.a_greedy.sum(axis=2), s.a_greedy.sum(axis=2)
-    print("P(greedy attacks) %.3f -> %.3f" % (tot_g.mean(), tot_s.mean()))
+    print(f"P(greedy attacks) {tot_g.mean():.3f} -> {tot_s.mean():.3f}")
     assert np.all(tot_s <= tot_g + 1e-12)
     assert tot_s.mean() < 0.2 * tot_g.mean()  # measured 0.093 -> 0.0018 at s = 0.5
     # seekers value no gains: only their fear of tamed greedy neighbours can move them, down
