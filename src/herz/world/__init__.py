@@ -48,11 +48,11 @@ Memory and speed. The pairwise arrays make memory grow as W x N^2, about 100
 bytes per world and ordered pair (:data:`herz.world.state.BYTES_PER_DYAD`);
 :func:`simulate` runs worlds in batches (``batch_size``, by default what fits
 in 512 MiB). The hot loops (perception, belief update, the threat sum, war
-decisions, identity) are compiled with Numba and run in parallel over worlds;
+decisions, communities) are compiled with Numba and run in parallel over worlds;
 ``bench/world_vs_mesa.py`` times them against the same world in Mesa.
 
 Not modelled (yet): blocs as actors beyond the pooled defence of security
-communities, and Yoder and Haynes's own model of endogenous preferences (motive
+communities and the summed offence outsiders see, and Yoder and Haynes's own model of endogenous preferences (motive
 drift is a labelled stand-in).
 """
 

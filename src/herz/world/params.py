@@ -131,12 +131,12 @@ class Mechanisms:
         "attack when war beats peace; contest-function outcomes", "switch",
         source="Fearon 1995; Jervis 1978; Van Evera 1998"))
     identity: bool = field(default=False, metadata=_meta(
-        "cooperative and hostile acts move identities, slowed by ontological security "
-        "(v1 form on the v2 state; issue 19 rebuilds it)",
+        "events (signals, treaties, restraint, disputes, attacks, build-ups) move identities "
+        "both ways, slowed by the routine's age (ontological security)",
         "switch", source="Wendt 1992, 1999; Mitzen 2006"))
     community: bool = field(default=False, metadata=_meta(
-        "security communities: institutions, pooled defence, defection (v1 form on the v2 "
-        "state; issue 19 rebuilds it)", "switch",
+        "security communities: an institution stock that grows with cooperation, cuts noise, "
+        "fear and the war index; pooled defence, defection, blocs", "switch",
         source="Adler & Barnett 1998; Deutsch 1957"))
     misperception: bool = field(default=False, metadata=_meta(
         "misperception bias: i discounts its own arsenal when predicting a seeker's build "
