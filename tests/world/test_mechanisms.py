@@ -1,8 +1,9 @@
 """Unit tests of each mechanism of the lead's part on hand-computed cases.
 
 Economy and arms policy (DESIGN 2.4), perception of yearly changes (2.1), the
-attack and restraint evidence (2.2), and the v1 signalling, identity and
-community functions kept on the v2 state.
+attack and restraint evidence (2.2), and the v1 signalling functions kept on
+the v2 state (identity and communities: tests/world/test_identity*.py,
+test_communit*.py).
 """
 
 import numpy as np
@@ -17,7 +18,6 @@ from herz.world.beliefs import (
     reset_beliefs_about,
     war_evidence,
 )
-from herz.world.community import community_labels, linked, update_community
 from herz.world.economy import (
     fear,
     grow_output,
@@ -27,7 +27,6 @@ from herz.world.economy import (
     public_threat,
     update_arms,
 )
-from herz.world.identity import update_identity
 from herz.world.noise import Stream, draw_generator, world_keys
 from herz.world.params import ThreatAggregation
 from herz.world.perception import observe, perceived_mean
@@ -254,50 +253,3 @@ def test_arms_control_needs_mutual_trust():
     assert ac[0, 0, 1] and ac[0, 1, 0] and ac[0, 0, 2] and not ac[0, 1, 2]
 
 
-# ---------------------------------------------------------------- identity and community (v1 form)
-def test_identity_moves_with_acts_slowed_by_ontological_security():
-    p = WorldParams(identity_plasticity=0.1, war_enmity=0.5)
-    s = np.zeros((1, 3, 3))
-    rho = np.array([[0.0, 0.5, 1.0]])
-    built = np.zeros((1, 3, 3), bool)
-    built[0, 0, 1] = True
-    sig = np.zeros((1, 3, 3), np.int8)
-    sig[0, 2, 0] = SIGNAL_SEPARATING  # 2 signals 0
-    att = np.zeros((1, 3, 3), bool)
-    att[0, 1, 2] = True
-    new = update_identity(s, rho, built, sig, np.zeros((1, 3, 3), bool), att, p)
-    assert new[0, 0, 1] == pytest.approx(-0.1)  # build seen
-    assert new[0, 0, 2] == pytest.approx(0.2)  # restraint + signal
-    assert new[0, 1, 0] == pytest.approx(0.05)  # restraint, halved by rho = 0.5
-    assert new[0, 1, 2] == pytest.approx(0.05 - 0.5)  # war
-    assert new[0, 2, 1] == pytest.approx(-0.5)  # war; rho = 1 freezes the rest
-    assert np.all(np.diag(new[0]) == 1.0)
-
-
-def test_community_labels_are_connected_groups():
-    adj = np.zeros((1, 6, 6), bool)
-    for i, j in [(0, 2), (2, 4), (1, 5)]:
-        adj[0, i, j] = adj[0, j, i] = True
-    assert community_labels(adj)[0].tolist() == [0, 1, 0, -1, 0, 1]
-
-
-def test_links_need_both_thresholds_both_ways():
-    p = WorldParams(community_identity=0.5, community_trust=0.8)
-    ident = np.array([[[1, 0.6, 0.6], [0.6, 1, 0.6], [0.4, 0.6, 1]]])
-    mu = np.array([[[0, 0.1, 0.1], [0.1, 0, 0.3], [0.1, 0.1, 0]]])
-    adj = linked(ident, mu, p)
-    assert adj[0, 0, 1] and not adj[0, 0, 2] and not adj[0, 1, 2]
-
-
-def test_defector_loses_membership():
-    p = WorldParams(community_identity=0.5, community_trust=0.8, defection_penalty=1.0)
-    ident = np.full((1, 3, 3), 0.9)
-    mu = np.full((1, 3, 3), 0.05)
-    labels = np.array([[0, 0, 0]])
-    age = np.full((1, 3, 3), 5.0)
-    att = np.zeros((1, 3, 3), bool)
-    att[0, 2, 0] = True
-    new_labels, new_age, pen = update_community(labels, age, ident, mu, att, p)
-    assert new_labels[0].tolist() == [0, 0, -1]
-    assert pen[0, 0, 2] == 1.0 and pen[0, 1, 2] == 1.0 and pen[0, 2, 0] == 0.0
-    assert new_age[0, 0, 1] == 6.0 and new_age[0, 0, 2] == 0.0

@@ -480,7 +480,8 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
                prevention: F8, greedy: B1, mask: B1, *, greedy_value: float,
                seeker_value: float, transfer: float, cost: float, rationality: float,
                intercept: float, dispute_cutpoint: float, fear_depth: int,
-               shift: F8 | None = None, can_act: B1 | None = None) -> WarPolicy:
+               shift: F8 | None = None, can_act: B1 | None = None,
+               greed_scale: F8 | None = None) -> WarPolicy:
     """Every pair's war index and probabilities, with the level-k fear (module docstring).
 
     ``mistrust`` mu_ij and ``second_order`` nu_ij (what i thinks j believes
@@ -488,7 +489,8 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
     actor (war-weariness -psi W_i, identity -lambda_w s_ij, ...), in every
     level of the prediction too. ``can_act`` (W, N): states free to start a war
     this year (not already fighting); the others' probabilities are 0 and
-    nobody fears them.
+    nobody fears them. ``greed_scale`` (W, N, N): factor on a greedy actor's
+    value of gains, omega_G (1 - lambda_g s+) (identity, issue 19).
     """
     if fear_depth not in (0, 1, 2):
         raise ValueError(f"fear_depth must be 0, 1 or 2, not {fear_depth}")
@@ -503,11 +505,12 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
     prev_term = tau * prevention
     rest = -(1.0 - pf) * tau - c + prev_term
     loss = (1.0 - ps) * tau + c
+    gain_g = gain if greed_scale is None else np.ascontiguousarray(gain * greed_scale)
 
     def typed(fear: F8) -> tuple[F8, F8]:
         a_g, a_s = np.empty(mask.shape), np.empty(mask.shape)
         fear = np.ascontiguousarray(fear)
-        _typed_kernel(gain, rest, loss, fear, float(greedy_value), lam, a0, sh, act, a_g)
+        _typed_kernel(gain_g, rest, loss, fear, float(greedy_value), lam, a0, sh, act, a_g)
         _typed_kernel(gain, rest, loss, fear, float(seeker_value), lam, a0, sh, act, a_s)
         return a_g, a_s
 
@@ -523,8 +526,8 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
     else:
         fear = np.where(mask, mistrust * a_g.transpose(0, 2, 1)
                         + (1.0 - mistrust) * a_s.transpose(0, 2, 1), 0.0)
-    omega = np.where(greedy, greedy_value, seeker_value)[:, :, None]
-    base = omega * gain - (1.0 - pf) * tau - c
+    base = np.where(greedy[:, :, None], greedy_value * gain_g, seeker_value * gain) \
+        - (1.0 - pf) * tau - c
     fear_term = fear * loss
     margin = base + fear_term + prev_term
     z = np.where(act, lam * margin + a0 + sh, -np.inf)

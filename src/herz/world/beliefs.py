@@ -73,6 +73,7 @@ from numpy.typing import NDArray
 
 from herz.world._dual import dual
 from herz.world.economy import Pressure, fear_weight, inertia, offense_shares, reference_output
+from herz.world.identity import biased_share
 from herz.world.params import WorldParams
 from herz.world.perception import MIN_NOISE
 from herz.world.state import WorldState, logit
@@ -231,8 +232,7 @@ def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, a
                 sfilt_var_out[w, i, j, 0] = vs
                 sfilt_var_out[w, i, j, 1] = vg
                 if use_bias:
-                    b = beta * (1.0 - pt) if identity[w, i, j] >= s_thr else beta * (1.0 + pt)
-                    b = min(b, 1.0)
+                    b = biased_share(beta, pt, identity[w, i, j], s_thr)
                     t_b = t_s
                     if nj > 0.0:
                         t_b = t_s - kappa[j] * wji * shj * f_nu * b * offense_old[w, i] / nj

@@ -11,7 +11,7 @@ weak Granger patterns are possible):
     m*_i   = kappa_i P_i + (g_i + greedy_i * greed_build) Y_i / Y_ref
     m_i   <- clip(m_i + alpha (m*_i - m_i) + sigma_m (Y_i / Y_ref) xi_i, 0, B Y_i)
     P_i    = sum_j w_ij f_ij T_ij / sum_j w_ij       (``mean``; ``sum`` drops the division)
-    f_ij   = (f_S + (1 - f_S) mu_ij) (1 - identity_threat_weight s_ij) (1 - cut I_ij)
+    f_ij   = (f_S + (1 - f_S) mu_ij) (1 - identity_threat_weight s+_ij) (1 - cut I_ij)
     T_ij   = (O_j + (1 - d) D_j) shield_ij           (public lagged stocks)
 
 Baseline spending (grievance g, and a greedy state's extra ``greed_build``)
@@ -116,7 +116,7 @@ def fear(mistrust: NDArray[np.float64], identity: NDArray[np.float64], params: W
     else:
         f = params.fear_floor + (1.0 - params.fear_floor) * mistrust
     if params.identity_threat_weight > 0.0:
-        f = f * (1.0 - params.identity_threat_weight * identity)
+        f = f * (1.0 - params.identity_threat_weight * np.maximum(identity, 0.0))
     if inst is not None:
         f = f * (1.0 - params.community_threat_cut * inst)
     return np.asarray(f)
@@ -163,7 +163,7 @@ def fear_weight(lg, s, inst_ij, fear_floor, realism, identity_weight,
         f = 1.0
     else:
         f = fear_floor + (1.0 - fear_floor) / (1.0 + np.exp(-lg))
-    if identity_weight > 0.0:
+    if identity_weight > 0.0 and s > 0.0:
         f = f * (1.0 - identity_weight * s)
     if threat_cut > 0.0:
         f = f * (1.0 - threat_cut * inst_ij)

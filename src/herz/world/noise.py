@@ -89,6 +89,9 @@ class Stream(enum.IntEnum):
 
     # --- trajectory outcomes (world-outcomes): 30-39
 
+    # --- identity and communities (issue 19): 50-59
+    IDENTITY = 50
+
 
 # Philox4x64-10 constants (Salmon et al. 2011; NumPy's philox.h).
 _PHILOX_M0 = np.uint64(0xD2E7470EE14C6C93)

@@ -131,12 +131,12 @@ class Mechanisms:
         "attack when war beats peace; contest-function outcomes", "switch",
         source="Fearon 1995; Jervis 1978; Van Evera 1998"))
     identity: bool = field(default=False, metadata=_meta(
-        "cooperative and hostile acts move identities, slowed by ontological security "
-        "(v1 form on the v2 state; issue 19 rebuilds it)",
+        "events (signals, treaties, restraint, disputes, attacks, build-ups) move identities "
+        "both ways, slowed by the routine's age (ontological security)",
         "switch", source="Wendt 1992, 1999; Mitzen 2006"))
     community: bool = field(default=False, metadata=_meta(
-        "security communities: institutions, pooled defence, defection (v1 form on the v2 "
-        "state; issue 19 rebuilds it)", "switch",
+        "security communities: an institution stock that grows with cooperation, cuts noise, "
+        "fear and the war index; pooled defence, defection, blocs", "switch",
         source="Adler & Barnett 1998; Deutsch 1957"))
     misperception: bool = field(default=False, metadata=_meta(
         "misperception bias: i discounts its own arsenal when predicting a seeker's build "
@@ -338,44 +338,36 @@ class WorldParams:
     # --- identity and ontological security (Wendt, Mitzen)
     culture: Culture = field(default=Culture.LOCKEAN, metadata=_meta(
         "initial culture of anarchy", "hobbesian | lockean | kantian", source="Wendt 1999"))
-    identity_plasticity: float = field(default=0.02, metadata=_meta(
-        "identity change per cooperative or hostile act", "identity per act", 0.0, 1.0,
-        "Wendt 1992"))
+    identity_plasticity: float = field(default=0.1, metadata=_meta(
+        "eta: identity change per unit of events (an attack is -1, a costly signal +1) in a "
+        "new routine", "identity per unit event", 0.0, 1.0, "Wendt 1992; DESIGN.md 2.9"))
     ontological_security: float = field(default=0.5, metadata=_meta(
-        "attachment rho to routinised relationships; slows identity change by (1 - rho)",
-        "0 .. 1", 0.0, 1.0, "Mitzen 2006"))
+        "attachment rho to routinised relationships: identity change is slowed by 1 / (1 + "
+        "A / tau_o) in a routine of age A, tau_o = routine_time (1 - rho) / rho (0: never "
+        "slowed, 1: an old routine is frozen)", "0 .. 1", 0.0, 1.0, "Mitzen 2006"))
     identity_threat_weight: float = field(default=1.0, metadata=_meta(
-        "how much identity scales perceived threat: factor 1 - weight * s", "share", 0.0, 1.0,
-        "Wendt 1992 (anarchy is what states make of it)"))
+        "lambda_f: how much friendship lowers perceived threat: fear weight times "
+        "1 - lambda_f max(s, 0)", "share", 0.0, 1.0,
+        "Wendt 1992 (anarchy is what states make of it); DESIGN.md 2.9"))
     identity_war_weight: float = field(default=0.25, metadata=_meta(
         "log-odds of attacking j that i loses per unit of identity s[i, j] (war index "
         "minus weight * s)", "log-odds per unit identity", 0.0, 10.0,
         "Wendt 1999; DESIGN.md 2.9 (-lambda_w s in the war index)"))
-    war_enmity: float = field(default=0.5, metadata=_meta(
-        "drop of identity between belligerents after a war", "identity", 0.0, 2.0,
-        "Wendt 1999"))
 
     # --- security communities (Adler & Barnett)
-    community_identity: float = field(default=0.5, metadata=_meta(
-        "mutual identity needed for a security community", "identity", -1.0, 1.0,
-        "Adler & Barnett 1998"))
-    community_trust: float = field(default=0.8, metadata=_meta(
-        "mutual trust needed for a security community", "probability", 0.0, 1.0,
-        "Adler & Barnett 1998 (dependable expectations of peaceful change)"))
-    institution_time: float = field(default=20.0, metadata=_meta(
-        "years for institutions to mature (1 - exp(-age / time))", "years", 0.0, None,
-        "Adler & Barnett 1998 (institutionalisation takes time)", lo_open=True))
     community_noise_cut: float = field(default=0.8, metadata=_meta(
-        "share of perception noise mature institutions remove inside a community", "share",
+        "a_sigma: share of a pair's perception noise its institutions remove, x (1 - a_sigma "
+        "I)", "share",
         0.0, 1.0, "Adler & Barnett 1998; Keohane 1984"))
     community_threat_cut: float = field(default=0.8, metadata=_meta(
-        "share of perceived threat mature institutions remove inside a community", "share",
+        "share of perceived threat a pair's institutions remove, x (1 - cut I)", "share",
         0.0, 1.0, "Adler & Barnett 1998"))
     defense_pooling: float = field(default=0.5, metadata=_meta(
         "share of fellow members' defence that protects a member against outsiders", "share",
         0.0, 1.0, "Adler & Barnett 1998; Snyder 1984 (alliances)"))
     defection_penalty: float = field(default=1.0, metadata=_meta(
-        "identity members lose toward a member that attacks a member", "identity", 0.0, 2.0,
+        "weight of a defection (a member attacks a member) as an event every other member "
+        "sees (an attack on itself is 1)", "event units", 0.0, 2.0,
         "Adler & Barnett 1998"))
 
     # --- geography (Boulding, Garver)
@@ -501,6 +493,51 @@ class WorldParams:
         "Wendt 1999 (Kantian culture: s = 0.5); DESIGN.md 3"))
     durable_years: int = field(default=20, metadata=_meta(
         "years without re-entry that make an exit durable", "years", 1, 1000, "DESIGN.md 3"))
+
+    # --- identity and communities (issue 19)
+    identity_noise: float = field(default=0.02, metadata=_meta(
+        "sigma_s: sd of the identity change in a year with an event in the pair (none without "
+        "events)", "identity", 0.0, 1.0, "DESIGN.md 2.9 (stochastic identity change)"))
+    identity_greed_weight: float = field(default=0.5, metadata=_meta(
+        "lambda_g: how much friendship tames greed: omega_G (1 - lambda_g max(s, 0))", "share",
+        0.0, 1.0, "Wendt 1999 (internalised norms); DESIGN.md 2.9"))
+    routine_time: float = field(default=20.0, metadata=_meta(
+        "years of routine that halve the rate of identity change at ontological_security "
+        "0.5", "years", 0.0, None, "Mitzen 2006 (routinised relationships)", lo_open=True))
+    routine_band: float = field(default=0.25, metadata=_meta(
+        "identity at which a relationship changes kind (friend s >= band, enemy s <= -band); "
+        "a change of kind starts a new routine", "identity", 0.0, 1.0, "Mitzen 2006 [D]",
+        lo_open=True))
+    buildup_evidence: float = field(default=1.0, metadata=_meta(
+        "c: log-likelihood ratio of greed a year's perceived build-up must exceed to count "
+        "as a build-up above a seeker's (weight -min(1, dl / 2c))", "log-odds", 0.0, 50.0,
+        "DESIGN.md 2.9 [D]", lo_open=True))
+    institution_growth: float = field(default=0.1, metadata=_meta(
+        "r_I: yearly growth of a pair's institution stock at full cooperation, dI = r_I "
+        "(1 - I) coop - kappa_I I", "per year", 0.0, 1.0,
+        "Keohane 1984; Adler & Barnett 1998 (institutionalisation)"))
+    institution_decay: float = field(default=0.02, metadata=_meta(
+        "kappa_I: yearly decay of institutions without cooperation", "per year", 0.0, 1.0,
+        "Keohane 1984 (institutions persist after their origin) [D]"))
+    community_link: float = field(default=0.25, metadata=_meta(
+        "institution stock at which two states are members of one community (a community is "
+        "a connected group of such pairs)", "share", 0.0, 1.0, "Adler & Barnett 1998",
+        lo_open=True))
+    community_war_weight: float = field(default=4.0, metadata=_meta(
+        "a_w: log-odds of attacking j that i loses per unit of the pair's institutions (war "
+        "index minus a_w I)", "log-odds per unit I", 0.0, 20.0,
+        "Deutsch 1957; Russett & Oneal 2001; DESIGN.md 2.10"))
+    seeded_communities: int = field(default=0, metadata=_meta(
+        "communities founded at year 0 at any trust (the Coal and Steel Community): the "
+        "states split into this many groups of consecutive index", "count", 0, 1000,
+        "Haas 1958; DESIGN.md 2.10"))
+    institution_seed: float = field(default=0.5, metadata=_meta(
+        "institution stock of the pairs of a seeded community at year 0", "share", 0.0, 1.0,
+        "Haas 1958 [D]"))
+    bloc_threat: float = field(default=1.0, metadata=_meta(
+        "share of a bloc's other members' offence an outsider adds to each member's threat "
+        "(the new security dilemma of alliances)", "share", 0.0, 1.0,
+        "Snyder 1984 (alliance security dilemma); DESIGN.md 2.10"))
 
     # --- schedules (technology shocks)
     schedules: Mapping[str, Any] = field(default_factory=Schedules, metadata=_meta(

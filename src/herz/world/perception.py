@@ -46,10 +46,11 @@ MIN_NOISE = 1e-3
 
 
 def institution_strength(state: WorldState, params: WorldParams) -> NDArray[np.float64] | None:
-    """Maturity 1 - exp(-age / institution_time) of the institutions i and j share, or None."""
-    if not params.mechanisms.community or not np.any(state.routine_age > 0):
+    """The institution stock I_ij of each pair (:mod:`herz.world.community`), or None."""
+    inst = state.mech.get("community.institutions") if params.mechanisms.community else None
+    if inst is None or not np.any(inst > 0):
         return None
-    return np.asarray(-np.expm1(-state.routine_age / params.institution_time))
+    return np.asarray(inst)
 
 
 def noise_scale(state: WorldState, params: WorldParams,

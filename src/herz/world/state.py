@@ -85,8 +85,10 @@ class WorldState:
     expected_spending, expected_spending_var : (W, N, N, 2) i's filter (mean, variance) of
         j's spending under the hypotheses [seeker, greedy]; ``*_shadow``: the unbiased
         observer's (the same arrays without the misperception bias).
-    identity, routine_age, community, ontological_security : identities, years in a
-        common community, community labels, Mitzen's rho (v1 mechanisms).
+    identity, routine_age, community, ontological_security : identities, age of each
+        pair's routine (years since the relationship last changed kind), community labels,
+        Mitzen's rho (:mod:`herz.world.identity`, :mod:`herz.world.community`; the
+        institution stock is ``mech["community.institutions"]``).
     status_quo : (W, N, N) x[i, j], i's share of the pair's status quo.
     at_war, war_attacker, war_start, war_cause : wars in progress (symmetric flag, who
         started it, step it started, its cause code).
@@ -96,7 +98,8 @@ class WorldState:
         weights or None, buffers or None, positions or None).
     signals, arms_control : v1 signalling (off by default).
     counts : per-world counters (:data:`COUNTS`).
-    mech : arrays owned by one mechanism module (keys ``"war.*"``, ``"outcomes.*"``).
+    mech : arrays owned by one mechanism module (keys ``"war.*"``, ``"outcomes.*"``,
+        ``"community.*"``).
     runaway_step : (W,) first step a stock reached the runaway level, -1 if none.
     keys, label, world_index : random keys, state labels (key the draws), world indices.
     extra : scratch buffers reused between steps (not part of the state).

@@ -13,9 +13,11 @@ year's spending, beliefs at t); what the step produces is observed within it:
 6. ``war``: the war decision with bargaining and its consequences
    (:func:`herz.world.war.war_step`), then the attack and restraint evidence
    of the same policy added to the beliefs.
-7. ``identity``, ``community`` and motive drift (v1 forms, off by default),
-   reading this step's events (``sequential``) or the last step's
-   (``simultaneous``, the default).
+7. ``identity`` and ``community`` (issue 19, off by default): this year's
+   events move identities (:mod:`herz.world.identity`) and the pairs'
+   institution stocks (:mod:`herz.world.community`), then communities are
+   relabelled; motive drift (reading this step's identities in
+   ``sequential`` order, the step's start in ``simultaneous``).
 
 The two halves of the dilemma (Booth and Wheeler) map onto the step: the
 dilemma of interpretation is perception plus belief update, the dilemma of
@@ -33,9 +35,25 @@ import numpy as np
 
 from herz.world import war as _war
 from herz.world.beliefs import belief_limit, reset_beliefs_about, update_beliefs, war_evidence
-from herz.world.community import update_community
-from herz.world.economy import grow_output, pressure, public_threat, update_arms
-from herz.world.identity import drift_motives, drifting, update_identity
+from herz.world.community import (
+    INSTITUTIONS,
+    bloc_pressure,
+    community_labels,
+    cooperation,
+    defections,
+    ensure_institutions,
+    institution_events,
+    linked,
+    update_institutions,
+)
+from herz.world.economy import fear, grow_output, pressure, public_threat, update_arms
+from herz.world.identity import (
+    drift_motives,
+    drifting,
+    identity_events,
+    update_identity,
+    update_routine,
+)
 from herz.world.params import UpdateOrder, WorldParams
 from herz.world.perception import institution_strength, noise_scale, observe
 from herz.world.signalling import arms_control, decide_signals
@@ -70,14 +88,18 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
     params = params.at(state.t)
     mech = params.mechanisms
     seq = params.update_order is UpdateOrder.SEQUENTIAL
+    if mech.community:
+        ensure_institutions(state, params)
     inst = institution_strength(state, params)
     # the public state at t on which predictions and decisions are made
     threat = public_threat(state, params)
     press = pressure(state, params, threat, inst)
+    if mech.community:  # outsiders see a bloc's offence summed
+        press.value += bloc_pressure(state, params, fear(state.mistrust, state.identity, params,
+                                                         inst), press.norm)
     spending_prev = state.spending.copy()
     offense_old = state.offense
     l_old = state.logodds
-    signals_old, attacks_old, treaty_old = state.signals, state.attacks, state.arms_control
 
     # 1. economy
     grow_output(state, params)
@@ -106,6 +128,7 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
         scale = noise_scale(state, params, inst)
         obs = observe(state, params, scale, out=_observed_buffer(state))
         update_beliefs(state, params, obs, spending_prev, press, threat, offense_old, inst, scale)
+    rise = state.logodds - l_old if mech.identity or mech.community else None
     if mech.belief_update and signals.any():
         # a separating signal is sent by seekers only: Bayes' rule takes mistrust to its floor
         sep = np.swapaxes(signals == 1, 1, 2)  # [i, j]: j sent i a separating signal
@@ -117,31 +140,41 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
     state.attacks = np.zeros_like(state.attacks)
     state.disputes = np.zeros_like(state.disputes)
     state.died = np.zeros_like(state.died)
+    p_attack = None
     if mech.war:
         result = _war.war_step(state, params)
+        p_attack = result.p_attack
         if mech.belief_update:
             war_evidence(state, params, result.a_greedy, result.a_seeker, result.attacks)
         if result.regime_changed.any():
             # a new regime's type was redrawn: what others believed of it starts again
             reset_beliefs_about(state, params, result.regime_changed)
 
-    # 7. identity, communities and motive drift (v1 forms)
+    # 7. identity and communities: this year's events (issue 19)
     s_new = state.identity
-    if mech.identity:
-        built = state.logodds > l_old
-        s_new = update_identity(state.identity, state.ontological_security, built,
-                                signals if seq else signals_old,
-                                treaty if seq else treaty_old,
-                                state.attacks if seq else attacks_old, params)
-    if mech.community:
-        labels, age, penalty = update_community(
-            state.community, state.routine_age, s_new if seq else state.identity,
-            state.mistrust, state.attacks if seq else attacks_old, params)
-        if penalty is not None:
-            s_new = np.clip(s_new - penalty, -1.0, 1.0)
-            idx = np.arange(state.n_states)
-            s_new[:, idx, idx] = 1.0
-        state.community, state.routine_age = labels, age
+    if mech.identity or mech.community:
+        defector, seen = np.zeros(state.alive.shape, dtype=bool), None
+        if mech.community:
+            defector, seen = defections(state.attacks, state.community, params)
+        events, happened = identity_events(state, params, perceived_rise=rise,
+                                           p_attack=p_attack, signals=signals, treaty=treaty,
+                                           defection=seen)
+        cooperative = happened & (events > 0)
+        if mech.community:  # institutions are kept agreements
+            kept = institution_events(state, params)
+            events = events + kept
+            happened = happened | (kept > 0)
+        if mech.identity:
+            s_new = update_identity(state, params, events, happened)
+            state.routine_age = update_routine(state.routine_age, state.identity, s_new,
+                                               state.alive, params)
+        if mech.community:
+            hostile = state.attacks | state.disputes | state.at_war
+            coop = cooperation(s_new, cooperative, hostile)
+            new_inst = update_institutions(state.mech[INSTITUTIONS], coop, defector,
+                                           state.community, state.alive, params)
+            state.mech[INSTITUTIONS] = new_inst
+            state.community = community_labels(linked(new_inst, state.alive, params))
     if drifting(params):
         state.greedy = drift_motives(state, params, s_new if seq else state.identity)
     state.identity = s_new

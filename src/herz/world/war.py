@@ -10,7 +10,9 @@ order), status quo, wars in progress) and, in this order:
 2. the prevention term from power projected ``prevention_horizon`` years ahead
    with the states' growth rates;
 3. the war policy: the level-k fear, the war index with war-weariness
-   -psi W_i and identity -``identity_war_weight`` s_ij, P(attack) and
+   -psi W_i, identity -``identity_war_weight`` s_ij and institutions
+   -``community_war_weight`` I_ij, greed tamed by identity
+   (:func:`herz.world.identity.war_shift`, :func:`~herz.world.identity.greed_scale`), P(attack) and
    P(dispute or attack); states already fighting start nothing;
 4. one uniform per pair (``Stream.WAR_DECISION``, draw label_i N + label_j):
    attacks (at most one a state a year; two states attacking each other start
@@ -75,6 +77,7 @@ from herz.world.bargaining import (
     war_policy,
 )
 from herz.world.consequences import any_row, fight_year, join_balancers
+from herz.world.identity import greed_scale, war_shift
 from herz.world.noise import Stream, _uniform, _words, fill_uniform_at
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
@@ -184,8 +187,9 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
     # the actor's shift of the war index: weariness and identity
     shift = np.broadcast_to(-float(params.war_weariness) * state.war_weariness[:, :, None],
                             mask.shape).copy()
-    if params.mechanisms.identity and params.identity_war_weight != 0.0:
-        shift -= float(params.identity_war_weight) * state.identity
+    extra_shift = war_shift(state, params)  # -lambda_w s - a_w I (issue 19)
+    if extra_shift is not None:
+        shift += extra_shift
     ally = state.mech.get(ALLY_KEY)
     if ally is None or ally.shape != mask.shape:
         ally = np.zeros(mask.shape, dtype=bool)
@@ -196,7 +200,7 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
         seeker_value=float(params.seeker_value), transfer=tau, cost=cost,
         rationality=float(params.war_rationality), intercept=float(params.war_intercept),
         dispute_cutpoint=float(params.dispute_cutpoint), fear_depth=int(params.fear_depth),
-        shift=shift, can_act=alive & ~busy)
+        shift=shift, can_act=alive & ~busy, greed_scale=greed_scale(state, params))
 
     # every draw of the step, whether used or not
     u = np.empty((w, n, n))
