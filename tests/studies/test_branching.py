@@ -79,7 +79,7 @@ def test_a_route_at_dose_zero_is_the_control_bit_for_bit(trunk, route):
     control, branch = entry.state.copy(), entry.state.copy()
     p0 = Arm(f"{route.name}@0", "route", ((route.name, 0.0),)).apply(PARAMS)
     p1 = route.apply(PARAMS, 1.0)
-    assert getattr(p1, route.parameter) != getattr(PARAMS, route.parameter)
+    assert p1 != PARAMS and p0 == PARAMS
     moved = entry.state.copy()
     for _ in range(15):
         step(control, PARAMS)
@@ -137,6 +137,7 @@ def test_branch_table_holds_every_entry_and_arm(trunk):
     assert len(table) == n * len(arms)
     assert set(table["arm"]) == {a.name for a in arms}
     assert len(arms) == 2 + len(ROUTES) + len(FACTORIAL)
+    assert {"identity_building", "community_institutions"} <= {r.name for r in ROUTES}
     assert table["end"].isin(["open", "exit", "war", "predation", "death", "left"]).all()
     ex = table[table["end"] == "exit"]
     assert (ex["exit_year"] >= 1).all() and (ex["exit_year"] <= ex["end_year"]).all()

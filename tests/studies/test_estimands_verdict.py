@@ -105,13 +105,15 @@ def test_verdict_rule_of_one_specification(e_ci, a_ci, verdict):
     assert s.verdict is verdict
 
 
-def test_primarily_escapable_needs_every_variant():
+def test_primarily_escapable_needs_every_variant_and_the_primary_can_refute():
     yes = specification("a", "", 100, 0.6, (0.55, 0.7), 0.2, (0.12, 0.3))
     no = specification("b", "", 100, 0.3, (0.2, 0.4), 0.0, (-0.1, 0.05))
     empty = specification("c", "", 0, float("nan"), (float("nan"),) * 2, float("nan"),
                           (float("nan"),) * 2)
     assert primarily_escapable([yes, yes]) is True
     assert primarily_escapable([no, no]) is False
-    assert primarily_escapable([yes, no]) is None
+    assert primarily_escapable([yes, no]) is None  # a variant refutes: not robustly true
+    assert primarily_escapable([no, yes]) is False  # the primary refutes
     assert primarily_escapable([yes, empty]) is None
+    assert primarily_escapable([empty, yes]) is None
     assert primarily_escapable([]) is None

@@ -8,9 +8,10 @@ parameter and simulation uncertainty (:func:`herz.analysis.estimands.clustered_b
 - a specification says *escapable* when the lower bounds of E and A exceed
   0.5 and 0.10, *not escapable* when the upper bound of E is below 0.5 or that
   of A below 0.10, and *undecided* otherwise;
-- "primarily escapable" is true iff every robustness variant says escapable,
-  false iff every variant says not escapable, and null otherwise (the rule is
-  applied to both sides alike: one variant is not enough either way).
+- "primarily escapable" (DESIGN 4.6, read as written) is true iff every
+  robustness variant says escapable; false iff the primary specification says
+  not escapable (the claim must survive every variant; the primary estimate
+  alone can refute it); null otherwise.
 
 Until the history fit exists, the draws come from documented default ranges
 (the report says so); afterwards from the plausible region.
@@ -68,12 +69,14 @@ def specification(name: str, changed: str, entries: int, e: float, e_ci: tuple[f
 
 
 def primarily_escapable(specs: Sequence[Specification]) -> bool | None:
-    """True iff every specification says escapable, false iff every one says not, else null."""
+    """True iff every specification says escapable; false iff the first (primary) says not.
+
+    ``specs[0]`` is the primary specification; the others are robustness variants.
+    """
     if not specs:
         return None
-    verdicts = [s.verdict for s in specs]
-    if all(v is True for v in verdicts):
+    if all(s.verdict is True for s in specs):
         return True
-    if all(v is False for v in verdicts):
+    if specs[0].verdict is False:
         return False
     return None

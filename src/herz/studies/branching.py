@@ -109,7 +109,19 @@ def _toward_one(name: str) -> Callable[[WorldParams, float], dict[str, Any]]:
     return move
 
 
-#: The routes the world has (defensive technology, distinguishability, perspective-taking).
+def _switch_on(mechanism: str, name: str, full: float
+               ) -> Callable[[WorldParams, float], dict[str, Any]]:
+    """A mechanism switched on at strength ``dose * full`` (dose 0: left as it is)."""
+    def move(p: WorldParams, dose: float) -> dict[str, Any]:
+        if dose == 0.0:
+            return {}
+        return {"mechanisms": dataclasses.replace(p.mechanisms, **{mechanism: True}),
+                name: dose * full}
+    return move
+
+
+#: The routes the world has (defensive technology, distinguishability, perspective-taking,
+#: identity-building, community institutions).
 ROUTES: tuple[Route, ...] = (
     Route("defensive_technology", "defensive technology", "offense_defense_balance", "system",
           "option", f"offense-defense balance x {DEFENCE_FACTOR:g} (defence cheaper; states "
@@ -122,6 +134,17 @@ ROUTES: tuple[Route, ...] = (
           "perspective-taking 1 (the misperception bias removed, unless identity threat makes "
           "it backfire)", "docs/background/perception-beliefs.md",
           _toward_one("perspective_taking")),
+    Route("identity_building", "identity-building", "mechanisms.identity, identity_plasticity",
+          "system", "option", "identities move with events at plasticity 0.2 (dose 0.5: the "
+          "world's default 0.1; dose 0: the mechanism off, as in the calibrated world)",
+          "docs/background/identity-communities.md",
+          _switch_on("identity", "identity_plasticity", 0.2)),
+    Route("community_institutions", "community institutions",
+          "mechanisms.community, institution_growth", "system", "option",
+          "institutions grow with cooperation at 0.2 a year (dose 0.5: the world's default "
+          "0.1; dose 0: the mechanism off, as in the calibrated world)",
+          "docs/background/identity-communities.md",
+          _switch_on("community", "institution_growth", 0.2)),
 )
 
 #: The factorial's combinations of routes at full dose (pairs and the triple).

@@ -512,10 +512,12 @@ def verdict_text(res: StudyResult) -> str:
     """The verdict in one sentence."""
     primary = next(s for s in res.specs if s.name == "primary")
     word = {True: "primarily escapable", False: "not primarily escapable",
-            None: "undecided (neither side holds in every robustness variant)"}[res.verdict]
-    failing = [s.name for s in res.specs if s.verdict is not res.verdict]
-    tail = f"; variants that disagree: {', '.join(failing)}" if failing and res.verdict is None \
-        else ""
+            None: "undecided"}[res.verdict]
+    says = {True: "escapable", False: "not escapable", None: "undecided"}
+    counts = {k: [s.name for s in res.specs if s.verdict is k] for k in (True, False, None)}
+    tail = "; specifications: " + ", ".join(
+        f"{len(v)} {says[k]}" + (f" ({', '.join(v)})" if 0 < len(v) <= 3 else "")
+        for k, v in counts.items() if v)
     return (f"By the rule fixed in advance the dilemma is {word}: E = {primary.E:.2f} "
             f"[{primary.E_ci[0]:.2f}, {primary.E_ci[1]:.2f}] of pairs exit within {HORIZON} "
             f"years in the calibrated world, A = {primary.A:+.2f} [{primary.A_ci[0]:+.2f}, "
