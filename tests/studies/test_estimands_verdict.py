@@ -59,6 +59,8 @@ def test_bootstrap_averages_over_parameter_draws():
     res = clustered_bootstrap(df, ["x"], replicates=500, rng=2)
     assert res.loc["x", "estimate"] == pytest.approx(0.5)  # draws weigh alike
     assert res.loc["x", "low"] == 0.0 and res.loc["x", "high"] == 1.0
+    fixed = clustered_bootstrap(df, ["x"], replicates=500, rng=2, resample_points=False)
+    assert fixed.loc["x", "low"] == fixed.loc["x", "high"] == 0.5  # no simulation noise here
 
 
 def _table(control_exit, route_exit):

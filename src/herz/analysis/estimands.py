@@ -79,13 +79,15 @@ def entry_indicators(table: pd.DataFrame, horizon: int) -> pd.DataFrame:
 
 def clustered_bootstrap(values: pd.DataFrame, columns: Sequence[str], *, point: str = "point",
                         cluster: str = "world", replicates: int = 1000,
-                        confidence: float = 0.95, rng: RngLike = 0
-                        ) -> pd.DataFrame:
+                        confidence: float = 0.95, rng: RngLike = 0,
+                        resample_points: bool = True) -> pd.DataFrame:
     """Means of ``columns`` averaged over parameter draws, with two-stage bootstrap intervals.
 
     The estimate is the mean over draws (``point``) of each draw's mean over its
     entries. Each replicate resamples the draws (when there are at least two),
-    then the clusters (worlds) within each draw, with replacement. Returns one
+    then the clusters (worlds) within each draw, with replacement (with
+    ``resample_points`` False the draws are held fixed: simulation uncertainty
+    only). Returns one
     row per column: ``estimate``, ``low``, ``high``, ``n`` (entries),
     ``clusters``.
     """
@@ -110,11 +112,11 @@ def clustered_bootstrap(values: pd.DataFrame, columns: Sequence[str], *, point: 
         m = len(c)
         idx = gen.integers(0, m, size=(replicates, m))
         boot[:, k] = s[idx].sum(axis=1) / c[idx].sum(axis=1)[:, None]
-    if len(points) > 1:
+    if len(points) > 1 and resample_points:
         pick = gen.integers(0, len(points), size=(replicates, len(points)))
         draws = np.take_along_axis(boot, pick[:, :, None], axis=1).mean(axis=1)
     else:
-        draws = boot[:, 0]
+        draws = boot.mean(axis=1)
     alpha = (1.0 - confidence) / 2.0
     lo, hi = np.nanquantile(draws, [alpha, 1.0 - alpha], axis=0)
     return pd.DataFrame({"estimate": est.mean(axis=0), "low": lo, "high": hi,
@@ -182,6 +184,7 @@ class ArmEstimate:
     years_effect: float | None
     years_effect_ci: tuple[float, float] | None
     median_time_to_exit: float | None
+    ci_simulation: tuple[float, float] = (float("nan"), float("nan"))
 
 
 def arm_estimates(table: pd.DataFrame, horizon: int, *, control: str = "control",
@@ -215,6 +218,9 @@ def arm_estimates(table: pd.DataFrame, horizon: int, *, control: str = "control"
         str(k): {str(c): float(v) for c, v in row.items()}
         for k, row in boot.to_dict("index").items()}
     kinds = ind.drop_duplicates("arm").set_index("arm").to_dict("index")
+    exits = [f"exit_h|{arm}" for arm in arms]
+    sim = clustered_bootstrap(flat, exits, replicates=replicates, confidence=confidence,
+                              rng=rng, resample_points=False).to_dict("index")
 
     def ci(key: str) -> tuple[float, float]:
         return res[key]["low"], res[key]["high"]
@@ -242,5 +248,7 @@ def arm_estimates(table: pd.DataFrame, horizon: int, *, control: str = "control"
             years_effect=val(f"dyears_h|{arm}") if paired else None,
             years_effect_ci=ci(f"dyears_h|{arm}") if paired else None,
             median_time_to_exit=median_time(cif),
+            ci_simulation=(float(sim[f"exit_h|{arm}"]["low"]),
+                           float(sim[f"exit_h|{arm}"]["high"])),
         ))
     return out

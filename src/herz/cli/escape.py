@@ -78,6 +78,8 @@ def _study(out: Path, size: str | None, workers: int | None, progress: bool, jso
     res = run_escape_study(sz, workers=workers, progress=progress and not json)
     report = write_study_report(res, out / "escape_report.html")
     data = write_study_json(res, out / "escape_report.json")
+    for name, table in res.tables.items():  # the branch tables, for reanalysis
+        table.to_parquet(out / f"escape_branches_{name.replace('=', '').replace(' ', '_')}.parquet")
     if json:
         print_json({"report": str(report.resolve()), "json": str(data.resolve()),
                     **study_json(res)})

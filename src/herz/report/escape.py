@@ -541,7 +541,7 @@ def study_context(res: Any) -> tuple[dict[str, Any], dict[str, bytes]]:
     files: dict[str, bytes] = {}
     figures, skipped = _study_figures(res, files)
     route_rows = [[a.name.replace("_", " "), a.kind, f"{a.dose:g}", f"{a.entries:,}",
-                   f"{_p(a.p_exit)} {_pc(a.ci)}",
+                   f"{_p(a.p_exit)} {_pc(a.ci)}", _pc(a.ci_simulation),
                    "—" if a.effect is None else f"{_pp(a.effect)} {_pci(a.effect_ci)}",
                    "—" if a.war_effect is None else f"{_pp(a.war_effect)} {_pci(a.war_effect_ci)}",
                    "—" if a.years_effect is None

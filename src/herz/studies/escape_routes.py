@@ -471,7 +471,8 @@ def study_json(res: StudyResult) -> dict[str, Any]:
     ref = {a.name: a for a in res.arms}
 
     def ref_arm(a: ArmEstimate) -> dict[str, Any]:
-        return {"p_exit": _num(a.p_exit), "ci": _ci(a.ci), "entries": a.entries,
+        return {"p_exit": _num(a.p_exit), "ci": _ci(a.ci),
+                "ci_simulation": _ci(a.ci_simulation), "entries": a.entries,
                 "p_war": _num(a.p_war), "war_ci": _ci(a.war_ci),
                 "p_predation": _num(a.p_predation),
                 "mean_years_in_dilemma": _num(a.years),
@@ -487,7 +488,8 @@ def study_json(res: StudyResult) -> dict[str, Any]:
         "control": ref_arm(ref["control"]),
         "realist": ref_arm(ref["realist"]),
         "routes": [{"name": a.name, "kind": a.kind, "dose": a.dose, "entries": a.entries,
-                    "p_exit": _num(a.p_exit), "ci": _ci(a.ci), "effect": _num(a.effect),
+                    "p_exit": _num(a.p_exit), "ci": _ci(a.ci),
+                    "ci_simulation": _ci(a.ci_simulation), "effect": _num(a.effect),
                     "effect_ci": _ci(a.effect_ci), "war_effect": _num(a.war_effect),
                     "war_effect_ci": _ci(a.war_effect_ci),
                     "years_effect": _num(a.years_effect),
