@@ -202,17 +202,15 @@ def arm_estimates(table: pd.DataFrame, horizon: int, *, control: str = "control"
         raise ParameterError("control", control, f"must be one of the arms {arms}")
     wide = ind.pivot_table(index=_ENTRY_KEY, columns="arm",
                            values=["exit_h", "war_h", "predation_h", "years_h"])
-    flat = pd.DataFrame(index=wide.index)
-    cols: list[str] = []
+    series: dict[str, pd.Series] = {}
     for arm in arms:
         for v in ("exit_h", "war_h", "predation_h", "years_h"):
-            flat[f"{v}|{arm}"] = wide[(v, arm)]
-            cols.append(f"{v}|{arm}")
+            series[f"{v}|{arm}"] = wide[(v, arm)]
         if arm != control:
             for v in ("exit_h", "war_h", "years_h"):
-                flat[f"d{v}|{arm}"] = wide[(v, arm)] - wide[(v, control)]
-                cols.append(f"d{v}|{arm}")
-    flat = flat.reset_index()
+                series[f"d{v}|{arm}"] = wide[(v, arm)] - wide[(v, control)]
+    cols = list(series)
+    flat = pd.concat(series, axis=1).reset_index()
     boot = clustered_bootstrap(flat, cols, replicates=replicates, confidence=confidence, rng=rng)
     res: dict[str, dict[str, float]] = {
         str(k): {str(c): float(v) for c, v in row.items()}
