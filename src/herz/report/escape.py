@@ -81,6 +81,7 @@ def _ci(p: float, lo: float, hi: float) -> str:
 def _fig(fig: Any, alt: str, caption: str, files: dict[str, bytes], name: str
          ) -> dict[str, str]:
     """A figure for the template (its PNG also kept in ``files``)."""
+    fig.tight_layout()
     png = figure_png(fig)
     plt.close(fig)
     files[name] = png
@@ -530,7 +531,9 @@ def _study_figures(res: Any, files: dict[str, bytes]) -> tuple[list[dict[str, st
                          "arm along the share of greedy states, the number of states, motive "
                          "informativeness at entry (quartiles of the entries) and the cost of "
                          "war; one point per parameter draw (informativeness: per quartile), "
-                         "95% intervals clustered on worlds.", files, "surfaces"))
+                         "95% intervals clustered on worlds. The draws move every factor at "
+                         "once, so each panel is a marginal view, not a curve with the other "
+                         "factors held fixed.", files, "surfaces"))
     else:
         skipped.append("response surfaces (fewer than two levels, or all zero)")
     return figs, skipped
