@@ -210,7 +210,7 @@ def arm_estimates(table: pd.DataFrame, horizon: int, *, control: str = "control"
             for v in ("exit_h", "war_h", "years_h"):
                 series[f"d{v}|{arm}"] = wide[(v, arm)] - wide[(v, control)]
     cols = list(series)
-    flat = pd.concat(series, axis=1).reset_index()
+    flat = pd.concat(series, axis=1).copy().reset_index()
     boot = clustered_bootstrap(flat, cols, replicates=replicates, confidence=confidence, rng=rng)
     res: dict[str, dict[str, float]] = {
         str(k): {str(c): float(v) for c, v in row.items()}
