@@ -1,4 +1,4 @@
-"""The README's main command, run on the tiny escape map, completes and writes the report.
+"""The README's main command, run on the tiny escape study, completes and writes the report.
 
 The README names ``bash scripts/main.sh``; that script builds ``.venv`` and then runs
 one herz command (its last line). The test checks that chain and runs that command,
@@ -34,29 +34,26 @@ def main_command() -> list[str]:
     return last[1:-1]
 
 
-def test_readme_main_command_runs_the_escape_map(tmp_path):
+def test_readme_main_command_runs_the_escape_study(tmp_path):
     args = main_command()
     assert args[0] == "escape"
     env = {**os.environ, "HERZ_ESCAPE_SIZE": "tiny", "COLUMNS": "120"}
     t0 = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "herz", *args, "--workers", "1", "--json"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     seconds = time.monotonic() - t0
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout)
     report = tmp_path / "herz-output" / "escape_report.html"
     assert Path(out["report"]).resolve() == report.resolve()
-    assert report.stat().st_size > 100_000
-    assert "Verdict: how inescapable is the security dilemma?" in report.read_text()
-    assert out["statuses"] == {"map": "complete", "sensitivity": "complete"}
-    assert 0.0 <= out["verdict"]["share_low"] <= out["verdict"]["share_high"] <= 1.0
-    assert (tmp_path / "herz-output" / "results" / "map" / "manifest.json").exists()
-    assert seconds < 120, f"the tiny escape map took {seconds:.0f} s"
-    # a second run resumes the stored results and only rewrites the report
-    again = subprocess.run([sys.executable, "-m", "herz", *args, "--workers", "1", "--json"],
-                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
-    assert again.returncode == 0, again.stderr[-3000:]
-    assert json.loads(again.stdout)["verdict"] == out["verdict"]
+    assert report.stat().st_size > 50_000
+    text = report.read_text()
+    assert "How often do states in the dilemma get out?" in text
+    stored = json.loads((tmp_path / "herz-output" / "escape_report.json").read_text())
+    assert stored["verdict"] == out["verdict"]
+    assert stored["verdict"]["primarily_escapable"] in (True, False, None)
+    assert 0 < stored["worlds"] and 0.0 <= stored["entered_share"]["value"] <= 1.0
+    assert seconds < 300, f"the tiny escape study took {seconds:.0f} s"
 
 
 def test_bad_size_is_one_line_and_status_2(tmp_path):

@@ -1,6 +1,7 @@
 """The escape study end to end: its results directories reopen in fresh processes.
 
-``herz escape --out X --size tiny`` runs in one process; then, each in a new process,
+``herz escape --map --out X --size tiny`` (version 1's map) runs in one process;
+then, each in a new process,
 ``herz verify`` on every results directory it wrote exits 0, ``herz replay`` of a
 run of each is bit-identical and ``herz resume`` finds nothing to do. The stored
 design of the sensitivity sweep is the design that ran.
@@ -32,7 +33,7 @@ def _herz(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def escape_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("escape") / "X"
-    res = _herz("escape", "--out", str(out), "--size", "tiny", "--workers", "1",
+    res = _herz("escape", "--map", "--out", str(out), "--size", "tiny", "--workers", "1",
                 "--no-progress", "--json", cwd=out.parent)
     assert res.returncode == 0, res.stderr[-3000:]
     return out

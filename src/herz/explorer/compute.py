@@ -486,7 +486,7 @@ def run_worlds(inputs: ExplorerInputs, base: Mapping[str, Any] | None = None, *,
     return RunResult(out, samples, p, inputs, attrs)
 
 
-OUTCOME_ORDER = ("war", "spiral", "unresolved", "mitigated", "transcended")
+OUTCOME_ORDER = ("war", "unresolved", "no_dilemma", "mitigated", "transcended")
 
 
 def outcome_shares(outcomes: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
@@ -518,14 +518,16 @@ def _jervis_args(params: Any) -> tuple[float, float, dict[str, float]]:
 
     The world's distinguishability d (share of defence not read as offence) is the d of
     :mod:`herz.models.jervis` (Jervis's rho = (1 + d) / 2 is derived there); the payoffs
-    are the world's ``war_gain``, ``war_loss`` and ``arms_cost``, the model's own names.
+    are the world's own, :func:`herz.world.offense_defense.jervis_payoffs`.
     tests/explorer checks p_eff = (1 - d) / (1 + delta) against it, so a change of
     convention there fails loudly here.
     """
+    from herz.world.offense_defense import jervis_payoffs
+
     delta = float(params.offense_defense_balance)
     d = float(params.distinguishability)
-    kw = {"war_gain": float(params.war_gain), "war_loss": float(params.war_loss),
-          "arms_cost": float(params.arms_cost)}
+    pay = jervis_payoffs(params)
+    kw = {"war_gain": pay["gain"], "war_loss": pay["loss"], "arms_cost": pay["cost"]}
     return delta, d, kw
 
 
@@ -554,17 +556,18 @@ def jervis_point(params: Any) -> dict[str, Any]:
     """Jervis's game and world at the world's offense-defense balance and distinguishability.
 
     The world's distinguishability d (share of defence not read as offence) is the d of
-    :mod:`herz.models.jervis` (rho = (1 + d) / 2 is reported beside it); the payoffs use
-    the world's ``war_gain`` (v), ``war_loss`` (L) and ``arms_cost`` (k). Returns the game
-    class, the ordering, the cooperation threshold q* (None in a prisoner's dilemma), the
-    conquest probability, the payoffs and Jervis's world: its number and label, or the
-    worlds it borders when δ = 1 or d = 0.5 (``worlds``), and the quadrant in words.
+    :mod:`herz.models.jervis` (rho = (1 + d) / 2 is reported beside it); the payoffs are
+    the world's own (:func:`herz.world.offense_defense.jervis_payoffs`: v = war_transfer,
+    L = war_transfer + war_cost_share, k = budget_share). Returns the game class, the
+    ordering, the cooperation threshold q* (None in a prisoner's dilemma), the conquest
+    probability, the payoffs and Jervis's world: its number and label, or the worlds it
+    borders when δ = 1 or d = 0.5 (``worlds``), and the quadrant in words.
     """
     from herz.models import jervis
 
     delta, d, kw = _jervis_args(params)
     if kw["war_gain"] <= 0 or kw["arms_cost"] <= 0:
-        raise ParameterError("war_gain/arms_cost", (kw["war_gain"], kw["arms_cost"]),
+        raise ParameterError("war_transfer/budget_share", (kw["war_gain"], kw["arms_cost"]),
                              "must both be > 0 for Jervis's game")
     rho = jervis.rho(d)
     cls = jervis.classification(delta, d, **kw)

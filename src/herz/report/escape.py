@@ -29,7 +29,8 @@ from herz import __version__
 from herz.analysis.escape import BACKGROUND_PAGE, EscapeAnalysis
 from herz.report.html import STYLE, data_uri, figure_png
 
-__all__ = ["SECTIONS", "cite", "context", "render", "summary_dict", "write_report"]
+__all__ = ["SECTIONS", "STUDY_SECTIONS", "cite", "context", "opening_paragraph", "render",
+           "study_context", "summary_dict", "write_report", "write_study_report"]
 
 #: (id, title) of every section, in order.
 SECTIONS = (
@@ -49,8 +50,9 @@ SECTIONS = (
     ("provenance", "Provenance"),
 )
 
-THRESHOLDS = ("outcome_window", "spiral_arms_ratio", "spiral_trust_drop", "bounded_growth",
-              "transcended_coverage")
+THRESHOLDS = ("burn_in", "race_years", "race_growth", "entry_trust_fall", "exit_years",
+              "exit_growth_band", "exit_cap_share", "exit_trust", "transcended_institutions",
+              "transcended_identity", "durable_years")
 
 
 #: The documentation page of the outcome classification (what the thresholds decide).
@@ -79,6 +81,7 @@ def _ci(p: float, lo: float, hi: float) -> str:
 def _fig(fig: Any, alt: str, caption: str, files: dict[str, bytes], name: str
          ) -> dict[str, str]:
     """A figure for the template (its PNG also kept in ``files``)."""
+    fig.tight_layout()
     png = figure_png(fig)
     plt.close(fig)
     files[name] = png
@@ -141,10 +144,10 @@ def context(an: EscapeAnalysis) -> tuple[dict[str, Any], dict[str, bytes]]:
     label = an.problem.label if an.problem is not None else str
     figures: dict[str, Any] = {}
 
-    base_rows = [[k, an.params[k]] for k in ("n_states", "culture", "p_greedy", "initial_trust",
+    base_rows = [[k, an.params[k]] for k in ("n_states", "culture", "p_greedy", "prior_bias",
                                              "perception_noise", "signal_cost",
                                              "identity_plasticity", "ontological_security",
-                                             "war_gain", "war_loss", "war_cost", "arms_cost",
+                                             "war_transfer", "war_cost_share", "budget_share",
                                              "reaction", "fatigue") if k in an.params]
     hw = an.rates["escape_halfwidth"]
     design = {
@@ -353,3 +356,247 @@ def summary_dict(an: EscapeAnalysis) -> dict[str, Any]:
         "boxes": {k: b.to_dict() for k, b in an.boxes.items()},
         "meta": an.meta,
     }
+
+
+# --- the escape study on world version 2 (issue 20): branching at entry, routes, verdict
+
+#: (id, title) of every section of the study report, in order.
+STUDY_SECTIONS = (
+    ("answer", "How often do states in the dilemma get out?"),
+    ("verdict", "Verdict (rule fixed in advance)"),
+    ("routes", "Routes out: paired effects"),
+    ("robustness", "Robustness"),
+    ("surfaces", "Response surfaces"),
+    ("outcomes", "How spells end: exit, war, predation (apart)"),
+    ("design", "Design: entries, branches, arms"),
+    ("ranges", "Parameter ranges E is averaged over"),
+    ("thresholds", "Entry and exit thresholds"),
+    ("provenance", "Provenance"),
+)
+
+#: Pages of the repository's documentation the study report cites.
+STUDY_PAGES = {
+    "outcomes": "docs/background/outcomes.md",
+    "routes": "docs/escape.md",
+    "background": BACKGROUND_PAGE,
+}
+
+
+@functools.cache
+def _study_template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("herz.report", "templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=False)
+    return env.get_template("escape_study.html.j2")
+
+
+def _pp(x: float | None) -> str:
+    """A difference of probabilities in percentage points."""
+    return "n/a" if x is None or x != x else f"{100 * x:+.1f}"
+
+
+def _pci(t: tuple[float, float] | None) -> str:
+    return "n/a" if t is None else f"[{100 * t[0]:+.1f}, {100 * t[1]:+.1f}]"
+
+
+def _p(x: float | None) -> str:
+    return "n/a" if x is None or x != x else f"{100 * x:.1f}%"
+
+
+def _pc(t: tuple[float, float] | None) -> str:
+    return "n/a" if t is None else f"[{100 * t[0]:.1f}%, {100 * t[1]:.1f}%]"
+
+
+def _yrs(x: float | None) -> str:
+    return "not reached" if x is None else f"{x:g}"
+
+
+def _excludes_zero(ci: tuple[float, float] | None) -> int:
+    """+1 if the interval is above 0, -1 if below, 0 if it holds 0."""
+    if ci is None:
+        return 0
+    return 1 if ci[0] > 0 else (-1 if ci[1] < 0 else 0)
+
+
+def opening_paragraph(res: Any) -> str:
+    """The report's first paragraph, in plain words, from the study's numbers."""
+    c, r = res.control, res.realist
+    w, e = res.worlds["primary"], res.entered["primary"]
+    routes = [a for a in res.arms if a.kind in ("route", "factorial")]
+    helped = sorted([a for a in routes if _excludes_zero(a.effect_ci) > 0],
+                    key=lambda a: -(a.effect or 0.0))
+    hurt = [a for a in routes if _excludes_zero(a.effect_ci) < 0]
+    best = max(routes, key=lambda a: a.effect or 0.0) if routes else None
+    primary = next(s for s in res.specs if s.name == "primary")
+    parts = [
+        f"In {w:,} simulated worlds, a pair of security seekers entered the security dilemma "
+        f"(a mutual arms race while their trust in each other fell) in {e:,} "
+        f"({_p(res.entered_share[0])}); the other worlds never entered and are set aside. "
+        f"Of the {c.entries:,} pairs that entered, {_p(c.p_exit)} {_pc(c.ci)} got out within "
+        f"25 years in the calibrated world (half had got out by year "
+        f"{_yrs(c.median_time_to_exit)}), against {_p(r.p_exit)} {_pc(r.ci)} on the same "
+        "entries when every state fears every other as greedy (the realist arm). "
+    ]
+    if helped:
+        a = helped[0]
+        parts.append(f"The route that helped most was {a.name.replace('_', ' ')} "
+                     f"({_pp(a.effect)} points {_pci(a.effect_ci)}). ")
+    elif best is not None:
+        parts.append(f"No route raised the chance of getting out by a margin its interval "
+                     f"excludes from zero (largest: {best.name.replace('_', ' ')}, "
+                     f"{_pp(best.effect)} points {_pci(best.effect_ci)}). ")
+    if hurt:
+        parts.append("Routes that made getting out less likely: "
+                     + ", ".join(f"{a.name.replace('_', ' ')} ({_pp(a.effect)} points)"
+                                 for a in hurt) + ". ")
+    parts.append(f"War between the two seekers ended {_p(c.p_war)} of spells within 25 years "
+                 f"and predation by a greedy state {_p(c.p_predation)} (reported apart). ")
+    against = []
+    if primary.E_ci[0] <= 0.5:
+        against.append("the lower bound of E is not above one half")
+    if primary.A_ci[0] <= 0.10:
+        against.append("the escape mechanisms do not add ten points over the realist arm "
+                       "with confidence")
+    if against:
+        parts.append("The evidence cuts against “primarily escapable” where "
+                     + " and ".join(against) + ". ")
+    parts.append("These numbers average over documented default ranges of the parameters, "
+                 "not over a fit to history.")
+    return "".join(parts)
+
+
+def _study_figures(res: Any, files: dict[str, bytes]) -> tuple[list[dict[str, str]],
+                                                                list[str]]:
+    """The study's figures; a figure with nothing but zeros is left out and named."""
+    import numpy as np
+
+    figs: list[dict[str, str]] = []
+    skipped: list[str] = []
+    routes = [a for a in res.arms if a.kind != "control"]
+    eff = [a.effect for a in routes if a.effect is not None]
+    if eff and any(abs(x) > 0 for x in eff):
+        fig, ax = plt.subplots(figsize=(7, 0.35 * len(routes) + 1.2))
+        ys = np.arange(len(routes))
+        for k, a in enumerate(routes):
+            assert a.effect_ci is not None
+            ax.errorbar(100 * (a.effect or 0.0), k,
+                        xerr=[[100 * ((a.effect or 0.0) - a.effect_ci[0])],
+                              [100 * (a.effect_ci[1] - (a.effect or 0.0))]],
+                        fmt="o", color="tab:red" if a.kind == "realist" else "tab:blue")
+        ax.axvline(0, color="grey", lw=0.8)
+        ax.set_yticks(ys, [a.name.replace("_", " ") for a in routes])
+        ax.invert_yaxis()
+        ax.set_xlabel("paired effect on P(exit within 25 years | entered), points")
+        figs.append(_fig(fig, "paired effects of each arm with 95% intervals",
+                         "Each arm minus the control on the same entries (common random "
+                         "numbers), with 95% intervals clustered on worlds.", files, "effects"))
+    else:
+        skipped.append("route effects (every effect is exactly zero)")
+    inc = res.incidence.get("control")
+    if inc is not None and len(inc) > 1:
+        fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
+        for ax, arm in zip(axes, ("control", "realist"), strict=True):
+            tab = res.incidence.get(arm)
+            if tab is None:
+                continue
+            for cause in ("exit", "war", "predation", "death", "left"):
+                if tab[cause].max() > 0:
+                    ax.step(tab.index, tab[cause], where="post", label=cause)
+            ax.set_title("calibrated (control)" if arm == "control" else "realist arm")
+            ax.set_xlabel("years since entry")
+        axes[0].set_ylabel("cumulative incidence")
+        axes[0].legend(fontsize=8)
+        figs.append(_fig(fig, "cumulative incidence of each way a spell ends",
+                         "Aalen-Johansen cumulative incidence of exit and of the competing "
+                         "outcomes, from the year of entry (spells still open at the end of "
+                         "the follow-up are censored).", files, "incidence"))
+    else:
+        skipped.append("cumulative incidence (no spell ended)")
+    surf = {k: v for k, v in res.surfaces.items() if len(v) > 1}
+    if surf and any((v[["control_p_exit", "realist_p_exit"]].to_numpy() > 0).any()
+                    for v in surf.values()):
+        fig, axes = plt.subplots(1, len(surf), figsize=(3.2 * len(surf), 3.2), sharey=True)
+        axes = np.atleast_1d(axes)
+        for ax, (name, tab) in zip(axes, surf.items(), strict=True):
+            for arm, col in (("control", "tab:blue"), ("realist", "tab:red")):
+                y = tab[f"{arm}_p_exit"]
+                ax.errorbar(tab["level"], y, yerr=[y - tab[f"{arm}_low"],
+                                                   tab[f"{arm}_high"] - y],
+                            fmt="o-", color=col, label=arm, capsize=2)
+            ax.set_xlabel(name.replace("_", " "))
+        axes[0].set_ylabel("P(exit within 25 years | entered)")
+        axes[0].legend(fontsize=8)
+        figs.append(_fig(fig, "P(exit within 25 years) along each surface factor",
+                         "P(exit within 25 years | entered) in the control and the realist "
+                         "arm along the share of greedy states, the number of states, motive "
+                         "informativeness at entry (quartiles of the entries) and the cost of "
+                         "war; one point per parameter draw (informativeness: per quartile), "
+                         "95% intervals clustered on worlds. The draws move every factor at "
+                         "once, so each panel is a marginal view, not a curve with the other "
+                         "factors held fixed.", files, "surfaces"))
+    else:
+        skipped.append("response surfaces (fewer than two levels, or all zero)")
+    return figs, skipped
+
+
+def study_context(res: Any) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Values of the study template (``res``: a :class:`herz.studies.escape_routes.StudyResult`)."""
+    files: dict[str, bytes] = {}
+    figures, skipped = _study_figures(res, files)
+    route_rows = [[a.name.replace("_", " "), a.kind, f"{a.dose:g}", f"{a.entries:,}",
+                   f"{_p(a.p_exit)} {_pc(a.ci)}", _pc(a.ci_simulation),
+                   "—" if a.effect is None else f"{_pp(a.effect)} {_pci(a.effect_ci)}",
+                   "—" if a.war_effect is None else f"{_pp(a.war_effect)} {_pci(a.war_effect_ci)}",
+                   "—" if a.years_effect is None
+                   else f"{a.years_effect:+.1f} [{a.years_effect_ci[0]:+.1f}, "
+                        f"{a.years_effect_ci[1]:+.1f}]",
+                   _yrs(a.median_time_to_exit)] for a in res.arms]
+    word = {True: "escapable", False: "not escapable", None: "undecided"}
+    robust_rows = [[s.name, s.changed, f"{s.entries:,}", f"{s.E:.2f}" if s.E == s.E else "n/a",
+                    f"[{s.E_ci[0]:.2f}, {s.E_ci[1]:.2f}]" if s.E == s.E else "n/a",
+                    f"{s.A:+.2f}" if s.A == s.A else "n/a",
+                    f"[{s.A_ci[0]:+.2f}, {s.A_ci[1]:+.2f}]" if s.A == s.A else "n/a",
+                    word[s.verdict]] for s in res.specs]
+    from herz.world.params import WorldParams
+    from herz.world.schema import field_spec
+
+    base = WorldParams()
+    threshold_rows = []
+    for name in THRESHOLDS:
+        spec = field_spec(name)
+        threshold_rows.append([name, str(getattr(base, name)), spec.unit, spec.meaning,
+                               cite(spec.source, STUDY_PAGES["outcomes"])])
+    inc_rows = []
+    for arm, tab in res.incidence.items():
+        at = tab[tab.index <= 25].iloc[-1]
+        inc_rows.append([arm] + [_p(float(at[c])) for c in ("exit", "war", "predation",
+                                                            "death", "left")])
+    ctx = {
+        "style": STYLE, "version": __version__, "sections": STUDY_SECTIONS,
+        "titles": dict(STUDY_SECTIONS), "pages": STUDY_PAGES,
+        "opening": opening_paragraph(res), "verdict_text": res.verdict_text,
+        "verdict": res.verdict, "route_rows": route_rows, "robust_rows": robust_rows,
+        "figures": figures, "skipped": skipped, "incidence_rows": inc_rows,
+        "threshold_rows": threshold_rows, "study_world": res.study_world,
+        "ranges": res.ranges, "draw_rows": res.draws.round(3).astype(str).values.tolist(),
+        "draw_header": list(res.draws.columns), "routes": res.route_specs,
+        "size": res.size.to_dict(), "worlds": res.worlds["primary"],
+        "entered": res.entered["primary"], "seconds": res.seconds,
+        "cpu_seconds": res.cpu_seconds, "meta": res.meta,
+        "never_entered": res.worlds["primary"] - res.entered["primary"],
+    }
+    return ctx, files
+
+
+def write_study_report(res: Any, path: str | Path, figures: bool = True) -> Path:
+    """Write the study's report to ``path`` (and its figures beside it)."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ctx, files = study_context(res)
+    out.write_text(_study_template().render(**ctx), encoding="utf-8")
+    if figures:
+        fig_dir = out.parent / (out.stem + "_figures")
+        fig_dir.mkdir(exist_ok=True)
+        for name, png in files.items():
+            (fig_dir / f"{name}.png").write_bytes(png)
+    return out

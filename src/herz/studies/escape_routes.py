@@ -1,0 +1,531 @@
+"""The escape study on world version 2 (DESIGN 4): entries, routes as paired branches, verdict.
+
+For each parameter draw (a Latin hypercube over :data:`DEFAULT_RANGES`, the
+documented default ranges: the history fit of issue 22 does not exist yet),
+a batch of worlds runs through the burn-in and an entry window; at every entry
+of a pair of security seekers into the dilemma the world is branched
+(:mod:`herz.studies.branching`) into the control (the calibrated world), the
+realist arm and each route at each dose, plus a small factorial. Every branch
+is followed for a fixed number of years, so P(exit within H | entered) is never
+censored for the horizons used. The robustness variants (race length k, trust
+fall x, calm years m, update order, threat aggregation) rerun the control and
+the realist arm on the same worlds (same seeds); the horizon variants reuse the
+main run. :mod:`herz.analysis.estimands` gives the estimands,
+:mod:`herz.analysis.verdict` the verdict, :mod:`herz.report.escape` the report
+and ``escape_report.json``.
+
+References
+----------
+Khan (2025). Between Fear and Strategy: How Inescapable is the Security Dilemma?
+
+McKay, M. D., Beckman, R. J. and Conover, W. J. (1979). A comparison of three
+methods for selecting values of input variables in the analysis of output from
+a computer code. *Technometrics* 21(2): 239-245.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from herz.analysis.estimands import ArmEstimate, aalen_johansen, arm_estimates, clustered_bootstrap, entry_indicators
+from herz.analysis.verdict import HORIZON, Specification, primarily_escapable, specification
+from herz.errors import ParameterError
+from herz.rng import child_seed
+from herz.studies.branching import ROUTES, Arm, branch_entries, reference_arms, route_arms, run_trunk
+
+__all__ = [
+    "DEFAULT_RANGES",
+    "STUDY_SIZES",
+    "STUDY_WORLD",
+    "VARIANTS",
+    "Range",
+    "StudyResult",
+    "StudySize",
+    "Variant",
+    "analyse_study",
+    "parameter_draws",
+    "run_escape_study",
+    "study_size",
+]
+
+SIZE_ENV = "HERZ_ESCAPE_SIZE"
+
+
+@dataclass(frozen=True)
+class Range:
+    """A documented default range of one world parameter (until the history fit exists)."""
+
+    name: str
+    low: float
+    high: float
+    why: str
+    integer: bool = False
+    log: bool = False
+
+    def value(self, u: float) -> float | int:
+        """The value at the unit-interval position ``u``."""
+        if self.log:
+            v = float(np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low))))
+        else:
+            v = self.low + u * (self.high - self.low)
+        if self.integer:
+            return int(min(self.high, np.floor(self.low + u * (self.high - self.low + 1))))
+        return v
+
+
+#: The ranges E is averaged over (each a choice of the study, stated with its reason).
+DEFAULT_RANGES: tuple[Range, ...] = (
+    Range("p_greedy", 0.05, 0.25, "share of greedy (revisionist) states: from a few to a quarter "
+          "(Glaser 1997; a study choice, not a fit)"),
+    Range("n_states", 4, 7, "a regional system of a few states (a study choice: cost grows as "
+          "N squared)", integer=True),
+    Range("distinguishability", 0.3, 0.7, "offense and defense neither fully merged nor fully "
+          "apart (Jervis 1978; around the world's default 0.5)"),
+    Range("war_cost_share", 0.02, 0.10, "yearly cost of fighting as a share of output (around "
+          "the world's default 0.05)"),
+    Range("offense_defense_balance", 0.7, 1.5, "near parity of offence and defence (the world's "
+          "default is 1)", log=True),
+)
+
+#: The study's calibrated world: the world's defaults, plus these (with reasons).
+STUDY_WORLD: dict[str, Any] = {
+    "mechanisms": {"misperception": True},
+    "race_growth": 0.02,
+    "entry_trust_fall": 0.05,
+}
+STUDY_WORLD_WHY = {
+    "mechanisms.misperception": "Jervis's bias on (DESIGN 2.3): perspective-taking removes it, "
+                                "so without it that route could do nothing",
+    "race_growth": "a race is both states raising spending at least 2% a year for k years "
+                   "(DESIGN's 8% gives no entry at all in the calibrated world version 2: "
+                   "measured 0 entries in 200 worlds x 130 years)",
+    "entry_trust_fall": "x = 0.05, the low end of DESIGN's sensitivity range {0.05, 0.1, 0.2} "
+                        "(with x = 0.10 entries are about half as frequent)",
+}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A robustness variant: the world parameters it changes (empty: the primary run)."""
+
+    name: str
+    changed: str
+    world: dict[str, Any] = field(default_factory=dict)
+
+
+#: Robustness variants rerun on the same worlds (horizons are read from the primary run).
+VARIANTS: tuple[Variant, ...] = (
+    Variant("k=2", "race of 2 years", {"race_years": 2}),
+    Variant("k=5", "race of 5 years", {"race_years": 5}),
+    Variant("x=0.02", "trust fall of 0.02 at entry", {"entry_trust_fall": 0.02}),
+    Variant("x=0.10", "trust fall of 0.10 at entry", {"entry_trust_fall": 0.10}),
+    Variant("m=5", "exit after 5 calm years", {"exit_years": 5}),
+    Variant("m=15", "exit after 15 calm years", {"exit_years": 15}),
+    Variant("sequential", "update order sequential", {"update_order": "sequential"}),
+    Variant("threat sum", "threats summed, not averaged", {"threat_aggregation": "sum"}),
+)
+#: Horizon variants (years after entry) read from the primary run.
+HORIZONS: tuple[int, ...] = (15, 35)
+
+
+@dataclass(frozen=True)
+class StudySize:
+    """How big the study is: draws, worlds, entry window, follow-up, doses, bootstrap."""
+
+    name: str
+    points: int
+    worlds: int
+    variant_worlds: int
+    window: int
+    follow: int
+    doses: tuple[float, ...]
+    replicates: int
+    seed: int = 20261202
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values."""
+        return dataclasses.asdict(self)
+
+
+#: ``default``: the main job (minutes on two cores); ``tiny``: tests and smoke runs.
+STUDY_SIZES: dict[str, StudySize] = {
+    "default": StudySize("default", points=8, worlds=500, variant_worlds=250, window=25,
+                         follow=50, doses=(0.5, 1.0), replicates=1000),
+    "tiny": StudySize("tiny", points=2, worlds=60, variant_worlds=40, window=12, follow=50,
+                      doses=(1.0,), replicates=200),
+}
+
+
+def study_size(size: str | None = None) -> StudySize:
+    """The size named ``size``, else ``$HERZ_ESCAPE_SIZE``, else ``default``."""
+    name = size or os.environ.get(SIZE_ENV) or "default"
+    if name not in STUDY_SIZES:
+        raise ParameterError("size", name, "must be one of " + ", ".join(STUDY_SIZES))
+    return STUDY_SIZES[name]
+
+
+def parameter_draws(points: int, seed: int) -> pd.DataFrame:
+    """``points`` draws of :data:`DEFAULT_RANGES` (Latin hypercube, scipy.stats.qmc)."""
+    from scipy.stats import qmc
+
+    u = qmc.LatinHypercube(d=len(DEFAULT_RANGES), seed=np.random.default_rng(seed)).random(points)
+    rows = [{r.name: r.value(float(u[k, c])) for c, r in enumerate(DEFAULT_RANGES)}
+            for k in range(points)]
+    df = pd.DataFrame(rows)
+    df.insert(0, "point", np.arange(points))
+    return df
+
+
+def _world(draw: dict[str, Any], variant: Variant) -> Any:
+    from herz.world import WorldParams
+
+    base = WorldParams()
+    mech = dataclasses.replace(base.mechanisms, **STUDY_WORLD["mechanisms"])
+    kw = {k: v for k, v in STUDY_WORLD.items() if k != "mechanisms"}
+    kw.update({k: v for k, v in draw.items() if k != "point"})
+    kw.update(variant.world)
+    d = {**base.to_dict(), **kw}
+    d["mechanisms"] = dataclasses.asdict(mech)
+    return WorldParams.from_dict(d)
+
+
+def _task(draw: dict[str, Any], variant: Variant, worlds: int, seed: int, window: int,
+          follow: int, arms: Sequence[Arm]) -> dict[str, Any]:
+    """One draw x variant: the trunk and its branches (runs in a worker process)."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    params = _world(draw, variant)
+    trunk = run_trunk(params, worlds, child_seed(seed, int(draw["point"])), window)
+    table = branch_entries(trunk, arms, follow)
+    table.insert(0, "point", int(draw["point"]))
+    return {"variant": variant.name, "point": int(draw["point"]), "table": table,
+            "worlds": worlds, "entered": int(trunk.entered.sum()),
+            "greedy_free": int((trunk.n_greedy == 0).sum()),
+            "seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0}
+
+
+@dataclass
+class StudyResult:
+    """Everything the report and the JSON need."""
+
+    size: StudySize
+    draws: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+    worlds: dict[str, int]
+    entered: dict[str, int]
+    arms: list[ArmEstimate]
+    realist: ArmEstimate
+    control: ArmEstimate
+    entered_share: tuple[float, float, float]
+    specs: list[Specification]
+    verdict: bool | None
+    surfaces: dict[str, pd.DataFrame]
+    incidence: dict[str, pd.DataFrame]
+    seconds: float
+    cpu_seconds: float
+    task_seconds: float
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def verdict_text(self) -> str:
+        """The verdict in one sentence."""
+        return verdict_text(self)
+
+    @property
+    def study_world(self) -> list[list[str]]:
+        """Rows (parameter, value, why) of the study's changes to the world's defaults."""
+        rows = [[f"mechanisms.{k}", str(v), STUDY_WORLD_WHY.get(f"mechanisms.{k}", "")]
+                for k, v in STUDY_WORLD["mechanisms"].items()]
+        rows += [[k, str(v), STUDY_WORLD_WHY.get(k, "")] for k, v in STUDY_WORLD.items()
+                 if k != "mechanisms"]
+        return rows
+
+    @property
+    def ranges(self) -> list[list[str]]:
+        """Rows (parameter, low, high, why) of the documented default ranges."""
+        return [[r.name, f"{r.low:g}", f"{r.high:g}", r.why] for r in DEFAULT_RANGES]
+
+    @property
+    def route_specs(self) -> list[list[str]]:
+        """Rows (route, parameter, scope, mode, dose 1, docs page) of the declared routes."""
+        return [[r.label, r.parameter, r.scope, r.mode, r.full, r.docs] for r in ROUTES]
+
+
+def run_escape_study(size: str | StudySize | None = None, *, workers: int | None = None,
+                     progress: bool = False,
+                     on_task: Callable[[dict[str, Any]], None] | None = None) -> StudyResult:
+    """Run the study (every draw x variant, in parallel) and analyse it."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    sz = size if isinstance(size, StudySize) else study_size(size)
+    draws = parameter_draws(sz.points, sz.seed)
+    main_arms = reference_arms() + route_arms(sz.doses)
+    jobs: list[tuple[Any, ...]] = []
+    for _, row in draws.iterrows():
+        d = row.to_dict()
+        d["n_states"] = int(d["n_states"])
+        d["point"] = int(d["point"])
+        jobs.append((d, Variant("primary", "none"), sz.worlds, sz.seed, sz.window, sz.follow,
+                     main_arms))
+        jobs += [(d, v, sz.variant_worlds, sz.seed, sz.window, sz.follow, reference_arms())
+                 for v in VARIANTS]
+    # the long jobs first, so two workers finish together
+    jobs.sort(key=lambda j: -j[2] * len(j[6]))
+    results: list[dict[str, Any]] = []
+    from herz.studies.escape import one_numba_thread
+
+    bar = _progress(progress, len(jobs))
+    with one_numba_thread(), bar as prog:
+        task = prog.add_task("branching worlds at entry", total=len(jobs)) if prog else None
+        n_workers = workers if workers is not None else (os.cpu_count() or 1)
+        if n_workers <= 1:
+            for job in jobs:
+                results.append(_task(*job))
+                if prog is not None:
+                    prog.advance(task)
+                if on_task is not None:
+                    on_task(results[-1])
+        else:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+                futs = [pool.submit(_task, *job) for job in jobs]
+                for fut in as_completed(futs):
+                    results.append(fut.result())
+                    if prog is not None:
+                        prog.advance(task)
+                    if on_task is not None:
+                        on_task(results[-1])
+    res = analyse_study(sz, draws, results)
+    res.seconds = time.perf_counter() - t0
+    res.cpu_seconds = time.process_time() - c0 + res.task_seconds
+    res.meta.update({"workers": workers, "cpu_count": os.cpu_count(),
+                     "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg")
+                     else None})
+    return res
+
+
+class _NoProgress:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> Literal[False]:
+        return False
+
+
+def _progress(show: bool, total: int) -> Any:
+    if not show:
+        return _NoProgress()
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True))
+
+
+def analyse_study(sz: StudySize, draws: pd.DataFrame, results: Sequence[dict[str, Any]],
+                  replicates: int | None = None) -> StudyResult:
+    """Estimands, robustness table and verdict from the tasks' outputs."""
+    from herz.analysis.intervals import wilson_interval
+
+    reps = replicates if replicates is not None else sz.replicates
+    parts: dict[str, list[pd.DataFrame]] = {}
+    worlds: dict[str, int] = {}
+    entered: dict[str, int] = {}
+    for r in results:
+        parts.setdefault(r["variant"], []).append(r["table"])
+        worlds[r["variant"]] = worlds.get(r["variant"], 0) + int(r["worlds"])
+        entered[r["variant"]] = entered.get(r["variant"], 0) + int(r["entered"])
+    tables = {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
+    main = tables["primary"]
+    arms = arm_estimates(main, HORIZON, replicates=reps, rng=sz.seed)
+    by = {a.name: a for a in arms}
+    share = (entered["primary"] / max(worlds["primary"], 1),
+             *wilson_interval(entered["primary"], worlds["primary"]))
+    specs = [_spec("primary", "none (H = 25)", main, HORIZON, reps, sz.seed)]
+    specs += [_spec(f"H={h}", f"horizon {h} years", main, h, reps, sz.seed) for h in HORIZONS]
+    for v in VARIANTS:
+        if v.name in tables:
+            specs.append(_spec(v.name, v.changed, tables[v.name], HORIZON, reps, sz.seed))
+    verdict = primarily_escapable(specs)
+    return StudyResult(
+        size=sz, draws=draws, tables=tables, worlds=worlds, entered=entered, arms=arms,
+        realist=by["realist"], control=by["control"],
+        entered_share=(float(share[0]), float(share[1]), float(share[2])),
+        specs=specs, verdict=verdict, surfaces=surfaces(main, draws, reps, sz.seed),
+        incidence=incidence(main), seconds=0.0, cpu_seconds=0.0,
+        task_seconds=float(sum(r["cpu_seconds"] for r in results)),
+        meta={"greedy_free_worlds": int(sum(r["greedy_free"] for r in results
+                                            if r["variant"] == "primary"))})
+
+
+def _spec(name: str, changed: str, table: pd.DataFrame, horizon: int, reps: int,
+          seed: int) -> Specification:
+    sub = table[table["arm"].isin(["control", "realist"])]
+    if sub.empty:
+        nan = float("nan")
+        return specification(name, changed, 0, nan, (nan, nan), nan, (nan, nan))
+    est = {a.name: a for a in arm_estimates(sub, horizon, replicates=reps, rng=seed)}
+    c, r = est["control"], est["realist"]
+    assert r.effect is not None and r.effect_ci is not None
+    return specification(name, changed, c.entries, c.p_exit, c.ci, -r.effect,
+                         (-r.effect_ci[1], -r.effect_ci[0]))
+
+
+#: Factors of the response surfaces (the draws' parameters and the pair's informativeness).
+SURFACE_FACTORS = ("p_greedy", "n_states", "informativeness", "war_cost_share")
+
+
+def surfaces(table: pd.DataFrame, draws: pd.DataFrame, reps: int, seed: int
+             ) -> dict[str, pd.DataFrame]:
+    """P(exit within H | entered) of the control and the realist arm along each surface factor.
+
+    Parameter factors by draw (one row per draw); motive informativeness at
+    entry in quartile bins of the entries. Intervals clustered on worlds.
+    """
+    ind = entry_indicators(table[table["arm"].isin(["control", "realist"])], HORIZON)
+    ind = ind.merge(draws, on="point", how="left")
+    out: dict[str, pd.DataFrame] = {}
+    for name in SURFACE_FACTORS:
+        if name == "informativeness":
+            q = ind.loc[ind["arm"] == "control", "informativeness"]
+            if q.nunique() < 2:
+                continue
+            edges = [float(x) for x in np.unique(np.quantile(q, [0, 0.25, 0.5, 0.75, 1.0]))]
+            ind["bin"] = pd.cut(ind["informativeness"], edges, include_lowest=True)
+            key = "bin"
+        else:
+            key = name
+        rows = []
+        for level, grp in ind.groupby(key, observed=True):
+            lv: Any = level
+            row: dict[str, Any] = {"level": float(lv.mid) if key == "bin" else float(lv)}
+            for arm in ("control", "realist"):
+                g = grp[grp["arm"] == arm]
+                g = g.assign(point=0)
+                b = clustered_bootstrap(g, ["exit_h"], replicates=min(reps, 400),
+                                        rng=seed).to_dict("index")["exit_h"]
+                row[f"{arm}_p_exit"] = float(b["estimate"])
+                row[f"{arm}_low"] = float(b["low"])
+                row[f"{arm}_high"] = float(b["high"])
+                row["entries"] = len(g)
+            rows.append(row)
+        out[name] = pd.DataFrame(rows)
+    return out
+
+
+def incidence(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Aalen-Johansen cumulative incidence of each outcome, per reference arm."""
+    out = {}
+    for arm in ("control", "realist"):
+        rows = table[table["arm"] == arm]
+        if len(rows):
+            out[arm] = aalen_johansen(rows["end_year"].where(rows["end"] != "exit",
+                                                             rows["exit_year"]), rows["end"])
+    return out
+
+
+def write_study_json(res: StudyResult, path: Path) -> Path:
+    """``escape_report.json``: the study's numbers in the keys of issue 20."""
+    path.write_text(json.dumps(study_json(res), indent=2, allow_nan=False, default=_clean),
+                    encoding="utf-8")
+    return path
+
+
+def _clean(x: Any) -> Any:
+    if isinstance(x, np.generic):
+        return x.item()
+    raise TypeError(f"not JSON: {type(x)}")
+
+
+def _num(x: float | None) -> float | None:
+    return None if x is None or x != x else float(x)
+
+
+def _ci(t: tuple[float, float] | None) -> list[float | None] | None:
+    return None if t is None else [_num(t[0]), _num(t[1])]
+
+
+def study_json(res: StudyResult) -> dict[str, Any]:
+    """The JSON document (NaN written as null)."""
+    w, e = res.worlds["primary"], res.entered["primary"]
+    est, lo, hi = res.entered_share
+    never = (1.0 - est, 1.0 - hi, 1.0 - lo)
+    ref = {a.name: a for a in res.arms}
+
+    def ref_arm(a: ArmEstimate) -> dict[str, Any]:
+        return {"p_exit": _num(a.p_exit), "ci": _ci(a.ci),
+                "ci_simulation": _ci(a.ci_simulation), "entries": a.entries,
+                "p_war": _num(a.p_war), "war_ci": _ci(a.war_ci),
+                "p_predation": _num(a.p_predation),
+                "mean_years_in_dilemma": _num(a.years),
+                "median_time_to_exit": a.median_time_to_exit}
+
+    primary = next(s for s in res.specs if s.name == "primary")
+    return {
+        "horizon": HORIZON,
+        "worlds": w,
+        "entered": e,
+        "entered_share": {"value": est, "ci": [lo, hi]},
+        "never_entered_share": {"value": never[0], "ci": [never[1], never[2]]},
+        "control": ref_arm(ref["control"]),
+        "realist": ref_arm(ref["realist"]),
+        "routes": [{"name": a.name, "kind": a.kind, "dose": a.dose, "entries": a.entries,
+                    "p_exit": _num(a.p_exit), "ci": _ci(a.ci),
+                    "ci_simulation": _ci(a.ci_simulation), "effect": _num(a.effect),
+                    "effect_ci": _ci(a.effect_ci), "war_effect": _num(a.war_effect),
+                    "war_effect_ci": _ci(a.war_effect_ci),
+                    "years_effect": _num(a.years_effect),
+                    "years_effect_ci": _ci(a.years_effect_ci),
+                    "median_time_to_exit": a.median_time_to_exit}
+                   for a in res.arms if a.kind in ("route", "factorial")],
+        "robustness": [{**s.to_dict(), "E": _num(s.E), "E_ci": _ci(s.E_ci), "A": _num(s.A),
+                        "A_ci": _ci(s.A_ci)} for s in res.specs],
+        "verdict": {"text": verdict_text(res), "E": _num(primary.E), "E_ci": _ci(primary.E_ci),
+                    "A": _num(primary.A), "A_ci": _ci(primary.A_ci),
+                    "primarily_escapable": res.verdict,
+                    "averaged_over": "documented default ranges (the history fit, issue 22, "
+                                     "does not exist yet)"},
+        "draws": res.draws.to_dict(orient="records"),
+        "size": res.size.to_dict(),
+        "seconds": res.seconds,
+        "cpu_seconds": res.cpu_seconds,
+    }
+
+
+def verdict_text(res: StudyResult) -> str:
+    """The verdict in one sentence."""
+    primary = next(s for s in res.specs if s.name == "primary")
+    word = {True: "primarily escapable", False: "not primarily escapable",
+            None: "undecided"}[res.verdict]
+    says = {True: "escapable", False: "not escapable", None: "undecided"}
+    counts = {k: [s.name for s in res.specs if s.verdict is k] for k in (True, False, None)}
+    tail = "; specifications: " + ", ".join(
+        f"{len(v)} {says[k]}" + (f" ({', '.join(v)})" if 0 < len(v) <= 3 else "")
+        for k, v in counts.items() if v)
+    return (f"By the rule fixed in advance the dilemma is {word}: E = {primary.E:.2f} "
+            f"[{primary.E_ci[0]:.2f}, {primary.E_ci[1]:.2f}] of pairs exit within {HORIZON} "
+            f"years in the calibrated world, A = {primary.A:+.2f} [{primary.A_ci[0]:+.2f}, "
+            f"{primary.A_ci[1]:+.2f}] against the realist arm{tail}. E is averaged over "
+            "documented default ranges, not over a fit to history (issue 22).")
+
+
+__all__ += ["HORIZONS", "ROUTES", "incidence", "study_json", "surfaces", "verdict_text",
+            "write_study_json"]
