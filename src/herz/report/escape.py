@@ -81,7 +81,6 @@ def _ci(p: float, lo: float, hi: float) -> str:
 def _fig(fig: Any, alt: str, caption: str, files: dict[str, bytes], name: str
          ) -> dict[str, str]:
     """A figure for the template (its PNG also kept in ``files``)."""
-    fig.tight_layout()
     png = figure_png(fig)
     plt.close(fig)
     files[name] = png
@@ -487,6 +486,7 @@ def _study_figures(res: Any, files: dict[str, bytes]) -> tuple[list[dict[str, st
         ax.set_yticks(ys, [a.name.replace("_", " ") for a in routes])
         ax.invert_yaxis()
         ax.set_xlabel("paired effect on P(exit within 25 years | entered), points")
+        fig.tight_layout()
         figs.append(_fig(fig, "paired effects of each arm with 95% intervals",
                          "Each arm minus the control on the same entries (common random "
                          "numbers), with 95% intervals clustered on worlds.", files, "effects"))
@@ -506,6 +506,7 @@ def _study_figures(res: Any, files: dict[str, bytes]) -> tuple[list[dict[str, st
             ax.set_xlabel("years since entry")
         axes[0].set_ylabel("cumulative incidence")
         axes[0].legend(fontsize=8)
+        fig.tight_layout()
         figs.append(_fig(fig, "cumulative incidence of each way a spell ends",
                          "Aalen-Johansen cumulative incidence of exit and of the competing "
                          "outcomes, from the year of entry (spells still open at the end of "
@@ -526,6 +527,7 @@ def _study_figures(res: Any, files: dict[str, bytes]) -> tuple[list[dict[str, st
             ax.set_xlabel(name.replace("_", " "))
         axes[0].set_ylabel("P(exit within 25 years | entered)")
         axes[0].legend(fontsize=8)
+        fig.tight_layout()
         figs.append(_fig(fig, "P(exit within 25 years) along each surface factor",
                          "P(exit within 25 years | entered) in the control and the realist "
                          "arm along the share of greedy states, the number of states, motive "
