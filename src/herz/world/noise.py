@@ -89,6 +89,10 @@ class Stream(enum.IntEnum):
 
     # --- trajectory outcomes (world-outcomes): 30-39
 
+    # --- signals and arms control (issue 18): 40-49
+    SIGNAL_COST = 40
+    TREATY_ALARM = 41
+
 
 # Philox4x64-10 constants (Salmon et al. 2011; NumPy's philox.h).
 _PHILOX_M0 = np.uint64(0xD2E7470EE14C6C93)
