@@ -68,6 +68,18 @@ CATALOGUE: tuple[Entry, ...] = (
           {"mechanisms.misperception": False}, "entered",
           "blindness to one's own threat reads a seeker's reaction as greed: more spirals",
           +1, "Jervis 1976 ch. 3", given=NO_GREED),
+    Entry("Misperception bias: psychological spiral (on vs off)",
+          {"mechanisms.misperception": True}, {"mechanisms.misperception": False},
+          "psychological_spiral", "the biased belief drifts toward mistrust away from the "
+          "unbiased shadow belief", +1, "Jervis 1976 ch. 3"),
+    Entry("Learning (belief update on vs off)", {"mechanisms.belief_update": True},
+          {"mechanisms.belief_update": False}, "trust_end",
+          "seekers who watch each other learn that they are seekers: trust rises",
+          +1, "Kydd 1997, 2005"),
+    Entry("Noisy perception (noise 0.3 vs 0.03)", {"perception_noise": 0.3},
+          {"perception_noise": 0.03}, "trust_end",
+          "less information about motives slows reassurance: trust among seekers lower",
+          -1, "Glaser 2010; Kydd 2005"),
     Entry("Greedy states (p_greedy 0.3 vs 0)", {"p_greedy": 0.3}, {"p_greedy": 0.0},
           "n_wars_predation", "greedy states prey: wars of predation appear",
           +1, "Glaser 1997; Kydd 2005"),
@@ -146,8 +158,25 @@ def run(worlds: int, steps: int, states: int, seed: int, only: list[str] | None
     return out
 
 
+def baseline(worlds: int, steps: int, states: int, seed: int) -> dict[str, Any]:
+    """The default world's trajectory outcomes: how often pairs enter, exit, or start inside."""
+    from herz.world import simulate
+
+    p = WorldParams.from_dict({**WorldParams().to_dict(), "n_states": states})
+    df, pairs = simulate(p, worlds=worlds, steps=steps, seed=seed, pairs=True)
+    fresh = pairs[~pairs["at_start"]]
+    return {
+        "worlds": len(df), "entered": float(df["entered"].mean()), "spells": len(fresh),
+        "at_start": int(pairs["at_start"].sum()),
+        "ends": fresh["end"].value_counts().to_dict(),
+        "outcomes": df["outcome"].value_counts().to_dict(),
+        "wars": {c: int(df[f"n_wars_{c}"].sum())
+                 for c in ("predation", "preemption", "prevention", "inadvertent")},
+    }
+
+
 def page(rows: list[tuple[Entry, BiteResult | None, float]], worlds: int, steps: int,
-         states: int, seed: int) -> str:
+         states: int, seed: int, base: dict[str, Any] | None = None) -> str:
     """The Markdown page of the measured rows."""
     burn = WorldParams().burn_in
     lines = [
@@ -176,8 +205,8 @@ def page(rows: list[tuple[Entry, BiteResult | None, float]], worlds: int, steps:
     ]
     for e, res, _ in rows:
         out = e.outcome + (f" given {e.given}" if e.given else "")
-        base = ", ".join(f"{k} = {v}" for k, v in e.base.items())
-        name = e.name + (f" ({base})" if base else "")
+        setting = ", ".join(f"{k} = {v}" for k, v in e.base.items())
+        name = e.name + (f" ({setting})" if setting else "")
         pred = ("raises" if e.sign > 0 else "lowers") + ": " + e.prediction
         if res is None:
             lines.append(f"| {name} | {out} | {pred} | {e.source} | - | - | - | "
@@ -189,12 +218,45 @@ def page(rows: list[tuple[Entry, BiteResult | None, float]], worlds: int, steps:
             f"| {name} | {out} | {pred} | {e.source} | {_fmt(res.value_off)} | "
             f"{_fmt(res.value_on)} | {res.difference:+.3f} [{_fmt(res.low)}, {_fmt(res.high)}] "
             f"| {verdict(res, e.sign)} | {early} |")
+    if base is not None:
+        def counts(d: dict[str, Any]) -> str:
+            return ", ".join(f"{k} {v}" for k, v in d.items()) or "none"
+
+        lines += [
+            "",
+            "## The default world at a glance",
+            "",
+            f"{base['worlds']} worlds of {states} states at the defaults, {steps} years, seed "
+            f"{seed}: {100 * base['entered']:.1f}% of worlds had a seeker pair enter the",
+            f"dilemma after burn-in ({base['spells']} spells; {base['at_start']} more were",
+            "already in it at the end of the burn-in and are reported apart). How the spells",
+            f"ended: {counts(base['ends'])}. World outcomes: {counts(base['outcomes'])}.",
+            f"Wars after burn-in by cause: {counts(base['wars'])}.",
+        ]
     lines += [
         "",
         "Conditional outcomes (*given entered*) are means over the worlds that entered",
         "in each arm; their counts differ between arms, so their intervals are wider.",
         "Counts of wars and dead states are per world over the years after burn-in",
-        "(dead states: over the whole run).",
+        "(dead states: over the whole run). *n_greedy=0* keeps the worlds where no greedy",
+        "state was drawn (the prior stays p_greedy = 0.1: with p_greedy = 0 nobody could",
+        "ever be suspected).",
+        "",
+        "## Run a bite test yourself",
+        "",
+        "```python",
+        "from herz.world.bite import bite_test",
+        "",
+        "res = bite_test({\"n_states\": 3}, {\"p_greedy\": 0.5}, {\"p_greedy\": 0.0},",
+        "                \"n_wars_predation\", worlds=20, steps=40, seed=1)",
+        "print(res.difference, res.low, res.high, res.early_ok)",
+        "```",
+        "",
+        "Regenerate this page (a few minutes on two cores):",
+        "",
+        "```bash",
+        "python scripts/world_catalogue.py --worlds 150 --steps 100 --states 5",
+        "```",
         "",
     ]
     return "\n".join(lines)
@@ -211,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", default=None, help="rows whose name contains these")
     a = ap.parse_args(argv)
     rows = run(a.worlds, a.steps, a.states, a.seed, a.only)
-    a.out.write_text(page(rows, a.worlds, a.steps, a.states, a.seed), encoding="utf-8")
+    base = baseline(a.worlds, a.steps, a.states, a.seed)
+    a.out.write_text(page(rows, a.worlds, a.steps, a.states, a.seed, base), encoding="utf-8")
     print(f"wrote {a.out}", file=sys.stderr)
     return 0
 

@@ -63,7 +63,7 @@ def test_simulate_frame_and_provenance():
     assert df.equals(again)
     assert herz.simulate is simulate
     assert simulate(WorldParams(n_states=4), worlds=12, steps=40, rng=3).equals(df)
-    with pytest.raises(ParameterError, match="seed.*rng|rng.*seed"):
+    with pytest.raises(ParameterError, match=r"seed.*rng|rng.*seed"):
         simulate(WorldParams(n_states=4), worlds=2, steps=5, seed=3, rng=3)
 
 

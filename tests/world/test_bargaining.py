@@ -454,3 +454,28 @@ def test_war_when_power_shifts_outrun_peaceful_change():
             checked += 1
             wars += expect
     assert checked >= 20 and 0 < wars < checked
+
+
+def test_chosen_probability_ties_go_to_the_lower_target_as_in_the_draw():
+    z = np.array([[[-np.inf, 0.5, 0.5, 2.0, -40.0]]])
+    p = np.where(np.isfinite(z), logistic(np.where(np.isfinite(z), z, 0.0)), 0.0)
+    q = chosen_probability(p, z)[0, 0]
+    p = p[0, 0]
+    assert q[0] == 0.0
+    assert q[3] == pytest.approx(p[3], rel=1e-15)
+    assert q[1] == pytest.approx(p[1] * (1 - p[3]), rel=1e-15)
+    assert q[2] == pytest.approx(p[2] * (1 - p[3]) * (1 - p[1]), rel=1e-15)
+    # a negligible trigger (p < 1e-12) ranks last: its factor is the product of the others
+    assert q[4] == pytest.approx(p[4] * (1 - p[3]) * (1 - p[1]) * (1 - p[2]), rel=1e-12)
+    # the draw agrees on the tie: with both triggered, target 1 is attacked
+    zz = np.full((1, 5, 5), -np.inf)
+    zz[0, 0] = z[0, 0]
+    pp = np.zeros((1, 5, 5))
+    pp[0, 0] = p
+    zero = np.zeros((1, 5, 5))
+    pol = WarPolicy(index=zz, margin=zz, p_war=pp, p_dispute_or_war=pp, p_attack=zero,
+                    fear=zero, fear_term=zero, prevention=zero, base=zero, a_greedy=zero,
+                    a_seeker=zero, rationality=1.0)
+    u = np.ones((1, 5, 5))
+    u[0, 0, 1] = u[0, 0, 2] = 0.0
+    assert choose_wars(pol, u)[0][0, 0].tolist() == [False, True, False, False, False]

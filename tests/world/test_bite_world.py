@@ -31,3 +31,26 @@ def test_war_switched_off_leaves_no_war_of_any_cause():
                         {"mechanisms.war": False}, f"n_wars_{cause}", worlds=40, steps=60,
                         seed=3)
         assert res.value_off == 0.0, (cause, res)
+
+
+def test_learning_raises_trust_among_seekers():
+    # Kydd 1997, 2005: seekers watching seekers become reassured (prior mu_0 = p_greedy)
+    res = bite_test(BASE, {"mechanisms.belief_update": True},
+                    {"mechanisms.belief_update": False}, "trust_end", worlds=60, steps=60,
+                    seed=4)
+    assert res.low > 0.03, res
+
+
+def test_noisier_perception_slows_reassurance():
+    # Glaser 2010; Kydd 2005: less information about motives, less trust among seekers
+    res = bite_test(BASE, {"perception_noise": 0.3}, {"perception_noise": 0.03}, "trust_end",
+                    worlds=60, steps=60, seed=5)
+    assert res.high < -0.01, res
+
+
+def test_misperception_opens_a_psychological_spiral():
+    # Jervis 1976 ch. 3: the biased belief drifts toward mistrust, away from the unbiased one
+    res = bite_test(BASE, {"mechanisms.misperception": True},
+                    {"mechanisms.misperception": False}, "psychological_spiral", worlds=60,
+                    steps=60, seed=6)
+    assert res.value_off == 0.0 and res.low > 0.1, res

@@ -318,3 +318,15 @@ def test_only_politically_relevant_pairs_enter():
     assert len(one(w).spells) == 1
     w["relevant"] = rel
     assert one(w).spells.empty
+
+
+def test_spending_that_grows_with_output_is_calm():
+    # after the race, spending and the cap both grow 3% a year: the burden is steady
+    w = calm_world()
+    race(w, 10)
+    growth = 1.03 ** np.arange(T + 1 - 15)
+    w["spending"][0, 15:] = w["spending"][0, 14] * growth[:, None]
+    w["cap"][0, 15:] = 10.0 * growth[:, None]
+    assert one(w).spells.iloc[0]["exit_year"] == 15  # both 3% a year from 16 on: calm
+    w["cap"][0, 15:] = 10.0  # the same spending against a flat cap: arming, never calm
+    assert one(w).spells.iloc[0]["end"] == "censored"

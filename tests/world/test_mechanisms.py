@@ -107,7 +107,7 @@ def test_arms_policy_one_step_by_hand(quiet, make_state):
           for i in range(2)]
     update_arms(s, p, press)
     target = np.array([0.2 * 1.5 + 0.05, 0.2 * 1.125 + 0.05 + 0.1])
-    m = np.array([0.2, 0.3]) + 0.5 * (target - [0.2, 0.3]) + 0.1 * 1.0 * np.array(xi)
+    m = np.array([0.2, 0.3]) + 0.5 * (target - [0.2, 0.3]) + 0.1 * np.array(xi)  # Y = Y_ref
     m = np.clip(m, 0.0, 1.0)
     np.testing.assert_allclose(s.spending[0], m, rtol=1e-12)
     q_s, q_g = offense_shares(p)
@@ -161,7 +161,7 @@ def test_perceived_mean_reads_a_share_of_defence_as_offence():
 
 
 def test_yearly_changes_are_seen_with_independent_noise(make_state):
-    """u~ = A_d u + sigma B Y eps: mean A_d u, sd sigma B Y_j, no correlation across years.
+    """u~ = A_d u + sigma (Y/Y_ref) eps: mean A_d u, sd sigma Y_j/Y_ref, no correlation in time.
 
     v1 compared two noisy levels (successive readings correlated at -0.5).
     """
@@ -172,7 +172,7 @@ def test_yearly_changes_are_seen_with_independent_noise(make_state):
     s.t = 1
     second = observe(s, p).copy()
     off = ~np.eye(20, dtype=bool)
-    sd = 0.2 * 0.1 * s.output[:, None, :]
+    sd = 0.2 * s.output[:, None, :] / 10.0  # sigma times the size Y_j / Y_ref
     z1 = ((first[..., 0] - (0.3 + 0.25)) / sd)[:, off]
     z2 = ((second[..., 0] - (0.3 + 0.25)) / sd)[:, off]
     zd = ((first[..., 1] - 0.25) / sd)[:, off]

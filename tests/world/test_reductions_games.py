@@ -69,7 +69,7 @@ def test_world_update_is_bayes_with_gaussian_likelihoods():
             fear = p.fear_floor + (1 - p.fear_floor) * mu_ji
             size = state.output[w, j] / p.initial_output  # baseline grows with output
             target = k * fear * (o[w, i] + (1 - d) * dd[w, i]) + g * size
-            sd = p.perception_noise * p.budget_share * state.output[w, j]
+            sd = p.perception_noise * size
             ll = []
             for q, extra in ((q_s, 0.0), (q_g, gb * size)):
                 m = m0[w, j] + alpha * (target + extra - m0[w, j])

@@ -56,7 +56,8 @@ def test_dead_states_stay_dead_and_are_masked_in_every_step():
         assert not (st.alive & ~alive_before).any()          # nobody comes back
         dead = ~st.alive
         assert (st.output[dead] == 0).all() and (st.offense[dead] == 0).all()
-        assert (st.defense[dead] == 0).all()
+        assert (st.defense[dead] == 0).all() and (st.spending[dead] == 0).all()
+        assert (st.spending <= p.budget_share * st.output + 1e-12).all()
         for pair in (st.at_war, st.war_attacker):   # wars in progress: the living only
             assert not (pair & (dead[:, :, None] | dead[:, None, :])).any()
         was_dead = ~alive_before                      # events: among states alive at t
@@ -108,7 +109,7 @@ def test_balancing_keeps_the_dead_share_from_growing_with_n():
     assert off[50][0] > on[50][0] + 3 * np.hypot(on[50][1], off[50][1]), (on, off)
 
 
-def _seeker_preemption(worlds: int = 1500, **kw) -> tuple[int, int]:
+def _seeker_preemption(worlds: int = 2500, **kw) -> tuple[int, int]:
     """Preemptive wars in worlds without a greedy state (none drawn, none made by regime
     change): (wars, worlds). Types are hard to read (domestic spending shocks 0.3)."""
     p = WorldParams(n_states=5, p_greedy=0.2, regime_change=0.0, spending_shock=0.3, **kw)
@@ -121,32 +122,16 @@ def _seeker_preemption(worlds: int = 1500, **kw) -> tuple[int, int]:
 @pytest.mark.slow
 def test_seekers_alone_fight_preemptive_wars_under_offence_and_not_under_defence():
     """With no greedy state at all, preemptive wars happen under offence dominance, low
-    distinguishability and a first-strike advantage (at least 8 in about 500 worlds), and
+    distinguishability and a first-strike advantage (at least 10 in about 800 worlds), and
     at most a quarter as many when distinguishability is high or defence dominates
-    (paired seeds)."""
-    offence, n_off = _seeker_preemption(offense_defense_balance=0.4, distinguishability=0.1,
-                                        first_strike_advantage=2.0)
-    distinct, n_d = _seeker_preemption(offense_defense_balance=0.4, distinguishability=0.9,
-                                       first_strike_advantage=2.0)
+    (paired seeds). Rare even so: beliefs are correct, and seekers who know each other do
+    not fear each other."""
+    offence, n_off = _seeker_preemption(offense_defense_balance=0.25, distinguishability=0.1,
+                                        first_strike_advantage=3.0)
+    distinct, n_d = _seeker_preemption(offense_defense_balance=0.25, distinguishability=0.9,
+                                       first_strike_advantage=3.0)
     defence, n_def = _seeker_preemption(offense_defense_balance=2.0, distinguishability=0.1,
-                                        first_strike_advantage=2.0)
-    assert n_off == n_d == n_def > 400
-    assert offence >= 8, (offence, distinct, defence)
+                                        first_strike_advantage=3.0)
+    assert n_off == n_d == n_def > 700
+    assert offence >= 10, (offence, distinct, defence)
     assert distinct <= offence / 4 and defence <= offence / 4, (offence, distinct, defence)
-
-
-def test_a_world_at_war_alone_equals_the_same_world_in_a_batch():
-    """Batch independence with wars, deaths and balancing on: world 3 of a batch of 12
-    equals world 3 run alone, bit for bit, after 60 years."""
-    p = WorldParams(n_states=6, **WARLIKE)
-    batch = initial_state(p, world_keys(21, 12))
-    alone = initial_state(p, world_keys(21, 1, world_offset=3))
-    for _ in range(60):
-        step(batch, p)
-        step(alone, p)
-    assert int(batch.counts["n_states_dead"].sum()) > 0
-    for name in ("output", "offense", "defense", "alive", "greedy", "status_quo", "war_attacker",
-                 "war_weariness", "war_cause"):
-        np.testing.assert_array_equal(getattr(batch, name)[3], getattr(alone, name)[0], err_msg=name)
-    for name, v in batch.counts.items():
-        assert v[3] == alone.counts[name][0], name

@@ -291,7 +291,7 @@ def run_worlds(inputs: ExplorerInputs, base: Mapping[str, Any] | None = None, *,
     return RunResult(out, samples, p, inputs, attrs)
 
 
-OUTCOME_ORDER = ("war", "spiral", "unresolved", "mitigated", "transcended")
+OUTCOME_ORDER = ("war", "unresolved", "no_dilemma", "mitigated", "transcended")
 
 
 def outcome_shares(outcomes: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
@@ -323,19 +323,22 @@ def jervis_point(params: Any) -> dict[str, Any]:
 
     The world's distinguishability d (share of defence not read as offence)
     is Youden's J of :mod:`herz.models.jervis`, so the game's rho = (1 + d) / 2;
-    the payoffs use the world's ``war_gain`` (v), ``war_loss`` (L) and
-    ``arms_cost`` (k). Returns the game class, the ordering, the cooperation
-    threshold q* (None in a prisoner's dilemma), the conquest probability, the
-    payoffs and Jervis's world (1-4, with rho >= 0.75 read as distinguishable).
+    the payoffs are the world's own
+    (:func:`herz.world.offense_defense.jervis_payoffs`: v = war_transfer,
+    L = war_transfer + war_cost_share, k = budget_share). Returns the game class,
+    the ordering, the cooperation threshold q* (None in a prisoner's dilemma), the
+    conquest probability, the payoffs and Jervis's world (1-4, with rho >= 0.75
+    read as distinguishable).
     """
     from herz.models import jervis
 
     delta = float(params.offense_defense_balance)
     rho = (1.0 + float(params.distinguishability)) / 2.0
-    kw = {"gain": float(params.war_gain), "loss": float(params.war_loss),
-          "cost": float(params.arms_cost)}
+    from herz.world.offense_defense import jervis_payoffs
+
+    kw = jervis_payoffs(params)
     if kw["gain"] <= 0 or kw["cost"] <= 0:
-        raise ParameterError("war_gain/arms_cost", (kw["gain"], kw["cost"]),
+        raise ParameterError("war_transfer/budget_share", (kw["gain"], kw["cost"]),
                              "must both be > 0 for Jervis's game")
     cls = jervis.classification(delta, rho, **kw)
     game = jervis.security_game(delta, rho, **kw)

@@ -140,8 +140,10 @@ class Cause(enum.IntEnum):
 
 
 def logistic(z: ArrayLike) -> F8:
-    """Lambda(z) = 1 / (1 + exp(-z)), accurate in both tails (small attack probabilities
-    are likelihoods of the belief update)."""
+    """Lambda(z) = 1 / (1 + exp(-z)), accurate in both tails.
+
+    Small attack probabilities are likelihoods of the belief update: they must not round to 0.
+    """
     return np.asarray(expit(np.asarray(z, dtype=float)), dtype=float)
 
 
@@ -342,12 +344,79 @@ class WarPolicy:
     rationality: float
 
 
+#: Trigger probabilities at or below this count as negligible in the choice product: every
+#: such target ranks below all others (p rises with the index), and leaving their factors
+#: (1 - p) out changes no probability by more than a relative N * 1e-12.
+_NEGLIGIBLE = 1e-12
+
+
 @nb.njit(inline="always")
 def _expit(z):  # pragma: no cover - compiled
     if z >= 0.0:
         return 1.0 / (1.0 + np.exp(-z))
     e = np.exp(z)
     return e / (1.0 + e)
+
+
+@nb.njit
+def _rank_desc(z, idx, m, order, buf):  # pragma: no cover - compiled
+    """Stable bottom-up merge sort of idx[:m] by z descending (ties: the lower index first)."""
+    for k in range(m):
+        order[k] = idx[k]
+    width = 1
+    src, dst = order, buf
+    while width < m:
+        lo = 0
+        while lo < m:
+            mid = min(lo + width, m)
+            hi = min(lo + 2 * width, m)
+            a, b, k = lo, mid, lo
+            while a < mid and b < hi:
+                if z[src[b]] > z[src[a]]:     # strict: on ties the left (lower j) goes first
+                    dst[k] = src[b]
+                    b += 1
+                else:
+                    dst[k] = src[a]
+                    a += 1
+                k += 1
+            while a < mid:
+                dst[k] = src[a]
+                a += 1
+                k += 1
+            while b < hi:
+                dst[k] = src[b]
+                b += 1
+                k += 1
+            lo = hi
+        src, dst = dst, src
+        width *= 2
+    if src is not order:
+        for k in range(m):
+            order[k] = src[k]
+
+
+@nb.njit
+def _choose_row(z, p, out, idx, order, buf):  # pragma: no cover - compiled
+    """out[j] = p[j] prod_{k ranked above j} (1 - p[k]); rank by z descending, ties lowest j.
+
+    Only the targets with p > _NEGLIGIBLE are ranked; the others rank below them all (p
+    rises with z) and get p[j] times the product over the ranked ones.
+    """
+    n = z.shape[0]
+    m = 0
+    for j in range(n):
+        if p[j] > _NEGLIGIBLE:
+            idx[m] = j
+            m += 1
+    _rank_desc(z, idx, m, order, buf)
+    survive = 1.0
+    for k in range(m):
+        j = order[k]
+        out[j] = p[j] * survive
+        survive *= 1.0 - p[j]
+    for j in range(n):
+        if not p[j] > _NEGLIGIBLE:
+            out[j] = p[j] * survive
 
 
 @dual
@@ -361,6 +430,9 @@ def _typed_kernel(gain, rest, loss, fear, omega, lam, intercept, shift, act,
     for w in nb.prange(n_worlds):
         z = np.empty(n)
         p = np.empty(n)
+        idx = np.empty(n, dtype=np.int64)
+        order = np.empty(n, dtype=np.int64)
+        buf = np.empty(n, dtype=np.int64)
         for i in range(n):
             for j in range(n):
                 if act[w, i, j]:
@@ -370,12 +442,7 @@ def _typed_kernel(gain, rest, loss, fear, omega, lam, intercept, shift, act,
                 else:
                     z[j] = -np.inf
                     p[j] = 0.0
-            order = np.argsort(-z, kind="mergesort")  # stable: ties to the lowest j
-            survive = 1.0
-            for k in range(n):
-                j = order[k]
-                out[w, i, j] = p[j] * survive
-                survive *= 1.0 - p[j]
+            _choose_row(z, p, out[w, i], idx, order, buf)
 
 
 def chosen_probability(p_trigger: F8, index: F8) -> F8:
@@ -386,7 +453,9 @@ def chosen_probability(p_trigger: F8, index: F8) -> F8:
     P(j chosen) = p_j prod_{k ranked above j} (1 - p_k). This, not the trigger
     probability, is the likelihood of an attack or a restraint that an
     observer can use: with many attractive targets a greedy state leaves most
-    of them alone in any year.
+    of them alone in any year. ``p_trigger`` must rise with ``index`` within a
+    row (it is Lambda(index)); factors of triggers below 1e-12 are left out
+    (relative error at most N * 1e-12).
     """
     if p_trigger.shape != index.shape or p_trigger.ndim != 3:
         raise ValueError(f"p_trigger {p_trigger.shape} and index {index.shape} must be one 3-d shape")
@@ -400,13 +469,11 @@ def chosen_probability(p_trigger: F8, index: F8) -> F8:
 def _chosen_kernel(p, z, out):  # pragma: no cover - compiled
     n_worlds, n, m = p.shape
     for w in nb.prange(n_worlds):
+        idx = np.empty(m, dtype=np.int64)
+        order = np.empty(m, dtype=np.int64)
+        buf = np.empty(m, dtype=np.int64)
         for i in range(n):
-            order = np.argsort(-z[w, i], kind="mergesort")  # stable: ties to the lowest j
-            survive = 1.0
-            for k in range(m):
-                j = order[k]
-                out[w, i, j] = p[w, i, j] * survive
-                survive *= 1.0 - p[w, i, j]
+            _choose_row(z[w, i], p[w, i], out[w, i], idx, order, buf)
 
 
 def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, second_order: F8,
@@ -469,32 +536,32 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
                      a_seeker=a_s, rationality=lam)
 
 
-def classify_causes(policy: WarPolicy) -> NDArray[np.int8]:
+def classify_causes(policy: WarPolicy, where: B1 | None = None) -> NDArray[np.int8]:
     """Cause of a war of i against j, for every pair (:class:`Cause` values; module docstring).
 
     Predation if base > 0; inadvertent if P(attack) without the fear and
     prevention terms is at least half of P(attack); otherwise the term whose
     removal alone would more than halve P(attack), or the larger term when both
-    or neither would. Masked pairs: 0.
+    or neither would. Masked pairs: 0. With ``where`` only those pairs are
+    classified (the others are 0).
     """
-    z = policy.index
-    fin = np.isfinite(z)
-    zz = np.where(fin, z, 0.0)
+    out = np.zeros(policy.index.shape, dtype=np.int8)
+    sel = np.isfinite(policy.index) if where is None else where & np.isfinite(policy.index)
+    z = policy.index[sel]
     lam = policy.rationality
-    fear, prev = lam * policy.fear_term, lam * policy.prevention
-    p_full = logistic(zz)
-    p_base = logistic(zz - fear - prev)
-    p_no_fear = logistic(zz - fear)
-    p_no_prev = logistic(zz - prev)
-    fear_needed = p_no_fear < 0.5 * p_full
-    prev_needed = p_no_prev < 0.5 * p_full
-    larger = policy.fear_term >= policy.prevention
+    fear_term, prev_term, base = policy.fear_term[sel], policy.prevention[sel], policy.base[sel]
+    fear, prev = lam * fear_term, lam * prev_term
+    p_full = logistic(z)
+    p_base = logistic(z - fear - prev)
+    fear_needed = logistic(z - fear) < 0.5 * p_full
+    prev_needed = logistic(z - prev) < 0.5 * p_full
+    larger = fear_term >= prev_term
     preempt = (fear_needed & ~prev_needed) | ((fear_needed == prev_needed) & larger)
-    cause = np.select(
-        [policy.base > 0, p_base >= 0.5 * p_full, preempt],
+    out[sel] = np.select(
+        [base > 0, p_base >= 0.5 * p_full, preempt],
         [Cause.PREDATION, Cause.INADVERTENT, Cause.PREEMPTION],
         default=Cause.PREVENTION)
-    return np.where(fin, cause, Cause.NONE).astype(np.int8)
+    return out
 
 
 def choose_wars(policy: WarPolicy, u: F8) -> tuple[B1, B1, B1, NDArray[np.int8]]:
@@ -524,5 +591,4 @@ def choose_wars(policy: WarPolicy, u: F8) -> tuple[B1, B1, B1, NDArray[np.int8]]
         lower = np.arange(n)[:, None] < np.arange(n)[None, :]
         keep = (policy.index > zt) | ((policy.index == zt) & lower[None])
         starts &= ~mutual | keep
-    cause = np.where(starts, classify_causes(policy), Cause.NONE).astype(np.int8)
-    return attacks, starts, disputes, cause
+    return attacks, starts, disputes, classify_causes(policy, starts)

@@ -12,7 +12,7 @@ log-likelihood ratio of what it perceived (:mod:`herz.world.perception`):
     l_ij += log N(u~_ij; A_d u_hat^G_j, Sigma^G) - log N(u~_ij; A_d u_hat^S_j, Sigma^S),
 
 Sigma^theta = s_p^2 I + s_m^2 a_theta a_theta^T: the perception noise s_p =
-sigma B Y_j plus j's domestic spending shock s_m = dt sigma_m B Y_j along the
+sigma Y_j / Y_ref plus j's domestic spending shock s_m = dt sigma_m Y_j / Y_ref along the
 direction a_theta = A_d (q_theta, 1 - q_theta) in which the type splits it.
 Without the shock this is Kydd's update with DESIGN's formula
 (|u~ - u_hat^S|^2 - |u~ - u_hat^G|^2) / (2 sigma^2); for a true seeker each
@@ -168,10 +168,11 @@ def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, a
                 a_g0 = 1.0 - d * (1.0 - q_g[w, j])
                 a_g1 = d * (1.0 - q_g[w, j])
                 cap_j = budget * output[w, j]
+                size_j = output[w, j] / ybar
                 sc = noise_scale[w, i, j] if has_scale else 1.0
-                s_p = max(sigma * sc, 1e-300) * cap_j
+                s_p = max(sigma * sc, 1e-300) * size_j
                 s2 = s_p * s_p
-                sm = sigma_m * cap_j
+                sm = sigma_m * size_j
                 q = sm * sm
                 # j's pressure with i's own term seen through nu_ij (and the bias)
                 wji = weight[w, j, i] if has_weight else 1.0
@@ -186,9 +187,8 @@ def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, a
                 base = press[w, j]
                 if nj > 0.0:
                     base = base + wji * shj * (f_nu - f_true) * threat[w, i] / nj
-                sz_j = output[w, j] / ybar
-                gb_j = greed_build * sz_j
-                t_s = kappa[j] * base + grievance[j] * sz_j
+                gb_j = greed_build * size_j
+                t_s = kappa[j] * base + grievance[j] * size_j
                 o0 = observed[w, i, j, 0]
                 o1 = observed[w, i, j, 1]
                 # the unbiased (shadow) filters: one per type hypothesis
@@ -231,12 +231,12 @@ def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, a
                 # nu: what j learns about i from i's true purchases, in expectation over
                 # j's perception noise, with j's filters of i proxied by i's own spending
                 cap_i = budget * output[w, i]
-                sc2 = noise_scale[w, j, i] if has_scale else 1.0
-                sp2 = max(sigma * sc2, 1e-300) * cap_i
-                s22 = sp2 * sp2
-                sm2 = dt * sigma_m * cap_i
-                v2 = sm2 * sm2
                 sz_i = output[w, i] / ybar
+                sc2 = noise_scale[w, j, i] if has_scale else 1.0
+                sp2 = max(sigma * sc2, 1e-300) * sz_i
+                s22 = sp2 * sp2
+                sm2 = dt * sigma_m * sz_i
+                v2 = sm2 * sm2
                 ti = kappa[i] * press[w, i] + grievance[i] * sz_i
                 mi_s = _predict(spending_prev[w, i], ti, inert, cap_i)
                 mi_g = _predict(spending_prev[w, i], ti + greed_build * sz_i, inert, cap_i)

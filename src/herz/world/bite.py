@@ -134,8 +134,8 @@ def _column(frame: pd.DataFrame, field: str, spec: str) -> NDArray[np.float64]:
         raise ParameterError(field, spec, "must be a column of the per-world frame "
                              "(or COLUMN=VALUE): " + ", ".join(map(str, frame.columns)))
     if level:
-        return (frame[col].astype(str) == level).to_numpy(float)
-    return frame[col].to_numpy(float)
+        return np.asarray((frame[col].astype(str) == level).to_numpy(), dtype=np.float64)
+    return np.asarray(frame[col].to_numpy(float), dtype=np.float64)
 
 
 def bite_test(params: WorldParams | Mapping[str, Any] | None, on: Mapping[str, Any],

@@ -9,7 +9,7 @@ reaction to anyone (so that a type is not revealed at once, and the record's
 weak Granger patterns are possible):
 
     m*_i   = kappa_i P_i + (g_i + greedy_i * greed_build) Y_i / Y_ref
-    m_i   <- clip(m_i + alpha (m*_i - m_i) + sigma_m B Y_i xi_i, 0, B Y_i)
+    m_i   <- clip(m_i + alpha (m*_i - m_i) + sigma_m (Y_i / Y_ref) xi_i, 0, B Y_i)
     P_i    = sum_j w_ij f_ij T_ij / sum_j w_ij       (``mean``; ``sum`` drops the division)
     f_ij   = (f_S + (1 - f_S) mu_ij) (1 - identity_threat_weight s_ij) (1 - cut I_ij)
     T_ij   = (O_j + (1 - d) D_j) shield_ij           (public lagged stocks)
@@ -250,7 +250,7 @@ def update_arms(state: WorldState, params: WorldParams, p: Pressure,
     if params.spending_shock > 0.0:
         xi = np.empty_like(m)
         _shock(state, xi)
-        m += params.spending_shock * cap * xi
+        m += params.spending_shock * (state.output / reference_output(params)) * xi
     np.clip(m, 0.0, cap, out=m)
     m *= state.alive
     q_s, q_g = offense_shares(params)

@@ -23,7 +23,11 @@ year by year after a burn-in, and what happens to it is a sequence of events:
   level 3, the lowest militarised level it models, so that reading would leave
   only war, which ends a spell anyway: herz asks for no dispute at all, the
   stricter rule), both states' spending growth
-  within +-``exit_growth_band``, both below ``exit_cap_share`` of their budget
+  within +-``exit_growth_band`` of the growth of their budget cap B Y (DESIGN
+  says within +-2%; in a world whose output grows 2% a year, 3% for the
+  fastest, a state that holds its military burden steady raises its spending
+  with its output, which is not arming: herz measures the burden's growth),
+  both below ``exit_cap_share`` of their budget
   cap (a race held at the ceiling is not an exit) and trust at least
   max(pre-entry trust, ``exit_trust``), pre-entry trust being the trust at
   the start of the entry window (year t_e - k). The exit's route is
@@ -289,6 +293,7 @@ class EpisodeDetector:
         self.t = -1
         # per state
         self._spend_prev = np.zeros((w, self.n))
+        self._cap_prev = np.zeros((w, self.n))
         self._run_up = np.zeros((w, self.n), dtype=np.uint8)
         self._alive_burn: NDArray[np.bool_] | None = None
         self._alive0: NDArray[np.bool_] | None = None
@@ -311,7 +316,7 @@ class EpisodeDetector:
     @property
     def nbytes(self) -> int:
         """Bytes held by the detector's per-pair and per-state arrays."""
-        arrays = (self._spend_prev, self._run_up, self._alive_last, self._trust_ring,
+        arrays = (self._spend_prev, self._cap_prev, self._run_up, self._alive_last, self._trust_ring,
                   self._since_cond, self._spell_start, self._pre_trust, self._calm)
         return int(sum(a.nbytes for a in arrays))
 
@@ -390,9 +395,15 @@ class EpisodeDetector:
         up = (growth >= r.race_growth) & alive_ & (t > 0)
         self._run_up = np.where(up, np.minimum(self._run_up.astype(np.int16) + 1, 255),
                                 0).astype(np.uint8)
-        calm_state = ((np.abs(growth) <= r.exit_growth_band) & (spend < r.exit_cap_share * cap_)
-                      & (t > 0))
+        # calm spending: its growth within the band around the growth of the cap B Y (a state
+        # that holds its burden while its economy grows is not arming), and below the cap
+        cprev = self._cap_prev
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cap_growth = np.where(cprev > 0, cap_ / np.where(cprev > 0, cprev, 1.0) - 1.0, 0.0)
+        calm_state = ((np.abs(growth - cap_growth) <= r.exit_growth_band)
+                      & (spend < r.exit_cap_share * cap_) & (t > 0))
         self._spend_prev = spend.copy()
+        self._cap_prev = cap_.copy()
 
         mu_ij, mu_ji = self._pair(mu)
         trust = (1.0 - 0.5 * (mu_ij + mu_ji)).astype(np.float32)

@@ -35,12 +35,14 @@ difference models of relative success. *Public Choice* 63(2): 101-112.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from herz.world.bargaining import contest_success
 from herz.world.params import WorldParams
 
-__all__ = ["GameClass", "classify_game", "contest_success", "offense_share", "one_shot_game"]
+__all__ = ["GameClass", "classify_game", "contest_success", "jervis_payoffs", "offense_share",
+           "one_shot_game"]
 
 GameClass = Literal["prisoners_dilemma", "stag_hunt", "harmony", "chicken"]
 
@@ -77,6 +79,28 @@ def one_shot_game(params: WorldParams, arms_cost: float, valuation: float | None
     dc = (p * v - c - k) if attacks else -k
     cd = (-p * loss - c) if attacks else 0.0
     return {"CC": 0.0, "DC": dc, "CD": cd, "DD": -k, "p": p}
+
+
+def jervis_payoffs(params: WorldParams | Mapping[str, Any]) -> dict[str, float]:
+    """Jervis's gain v, loss L and cost of arming k at the world's own payoffs.
+
+    In shares of a state's yearly output: v = ``war_transfer`` (what a conquest
+    takes, at face value), L = ``war_transfer`` + ``war_cost_share`` (what losing
+    costs: the transfer and the fighting), k = ``budget_share`` (a year's arms
+    budget spent on a build-up). The keyword arguments of
+    :func:`herz.models.jervis.security_game`; ``params`` may be a stored
+    parameter dict (missing keys take the defaults).
+    """
+    if isinstance(params, WorldParams):
+        get = params.__getattribute__
+    else:
+        base = WorldParams()
+
+        def get(name: str) -> Any:
+            return params.get(name, getattr(base, name))
+
+    tau, c, b = float(get("war_transfer")), float(get("war_cost_share")), float(get("budget_share"))
+    return {"gain": tau, "loss": tau + c, "cost": b}
 
 
 def classify_game(payoffs: dict[str, float]) -> GameClass:

@@ -1,44 +1,30 @@
-"""Outcome of each world: Booth and Wheeler's logics, with the measures behind them.
+"""Outcome of each world over its whole trajectory (DESIGN.md section 3).
 
-Each world is classified over the last ``outcome_window`` share of the run, in
-this order of precedence:
+Version 1 classified a world once, over the last quarter of its run: a war at
+any time overrode everything after it, 69% of worlds "escaped at year 0"
+(their dynamics were settled before anything was measured: they never had a
+dilemma), and an arms race held at the budget ceiling counted as mitigated.
+Version 2 follows every pair of security seekers year by year after a burn-in
+(:mod:`herz.world.episodes`): when it enters the dilemma (a mutual arms race
+while mutual trust falls), whether and by which route it exits (mitigated, or
+transcended when institutions and identity carry the exit), and which
+competing outcome ends it instead (war between the two, by cause; predation on
+a member; a member's death), with spells still running at the horizon
+censored, not counted as fatalism.
 
-- ``war``: any war occurred (its step and dyad are reported);
-- ``transcended`` (transcender): security communities cover at least
-  ``transcended_coverage`` of the states at the end and arms did not grow over
-  the window;
-- ``spiral`` (fatalist): arms rose relative to the start (end / start >=
-  ``spiral_arms_ratio``, or a runaway) while mean trust among security seekers
-  fell by at least ``spiral_trust_drop``;
-- ``mitigated`` (mitigator): arms bounded (no runaway and growth over the window
-  at most ``bounded_growth``), no war, no covering community;
-- ``unresolved``: none of these (arms still growing without a fall in trust,
-  or rising at the end of the run); the share of such worlds says the run was
-  too short to judge.
-
-The measures keep Booth and Wheeler's two halves of the dilemma apart: the
-dilemma of interpretation shows in ``trust_start``, ``trust_end`` and
-``trust_change`` (what perception and belief update made of the others), the
-dilemma of response in ``arms_ratio``, ``arms_growth``, ``n_wars`` and
-``runaway`` (what states did about it).
-
-Measures of the later mechanisms: ``n_greedy_end`` and ``motive_changes``
-(motive drift; ``n_greedy`` counts greedy states at the start),
-``war_years`` (years of war fought, summed over wars), ``mean_war_duration``
-(mean length in years of the wars that ended; NaN if none did) and
-``wars_ongoing`` (wars still being fought at the end). With one-step wars
-``mean_war_duration`` is ``dt`` and ``war_years`` is ``n_wars * dt``.
-
-"Escape" is mitigated or transcended. Trust is the mean of 1 - mu[i, j] over
-ordered pairs of security seekers (over all pairs when fewer than two states
-are security seekers). The time to escape is the first step from which the
-mean arsenal never again exceeds its level then by more than
-``bounded_growth`` (NaN for worlds that did not escape).
+:class:`TrajectoryTracker` is what :func:`herz.world.simulate` runs: online,
+one update per step, no full trajectories needed. Its per-world columns
+(:data:`TRAJECTORY_COLUMNS`, meanings in
+:data:`herz.world.episodes.WORLD_COLUMN_DOCS`) and the per-spell table
+(``simulate(..., pairs=True)``) are the outcomes; ``outcome`` is a summary
+label of the world's first spell (:class:`Outcome`), kept for tables that
+want one word per world.
 
 References
 ----------
 Booth, K. and Wheeler, N. J. (2008). *The Security Dilemma: Fear, Cooperation
-and Trust in World Politics*. Palgrave Macmillan.
+and Trust in World Politics*. Palgrave Macmillan (fatalist, mitigator and
+transcender logics).
 """
 
 from __future__ import annotations
@@ -48,12 +34,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
 from herz.world.episodes import WORLD_COLUMNS, EpisodeDetector, EpisodeResult, EpisodeRule
 from herz.world.params import WorldParams
 
-__all__ = ["OUTCOME_COLUMNS", "TRAJECTORY_COLUMNS", "Outcome", "TrajectoryTracker", "observe"]
+__all__ = ["OUTCOME_COLUMNS", "TRAJECTORY_COLUMNS", "Outcome", "TrajectoryTracker", "observe",
+           "trajectory_inputs"]
 
 
 class Outcome(enum.StrEnum):
@@ -65,12 +51,11 @@ class Outcome(enum.StrEnum):
     a member or a member's death ended it; also a world that never entered but
     had a war), ``unresolved`` (still in the dilemma at the horizon: censoring,
     not fatalism) and ``no_dilemma`` (no pair entered after burn-in and no war:
-    nothing to escape from; set aside, never counted as an escape). ``spiral``
-    is the version 1 label of :func:`classify`.
+    nothing to escape from; set aside, never counted as an escape). Version 1's
+    ``spiral`` label is gone: a spiral still running at the horizon is censored.
     """
 
     WAR = "war"
-    SPIRAL = "spiral"
     MITIGATED = "mitigated"
     TRANSCENDED = "transcended"
     UNRESOLVED = "unresolved"
@@ -158,3 +143,33 @@ class TrajectoryTracker:
     def pair_frame(self) -> pd.DataFrame:
         """Per seeker-pair spell table (``world`` = position in the batch)."""
         return self.result().spells
+
+
+def trajectory_inputs(paths: Any, params: WorldParams) -> dict[str, Any]:
+    """The episode detector's inputs from ``simulate(..., trajectories=True)``'s Dataset.
+
+    For the offline detector (:func:`herz.world.episodes.detect_episodes`, and
+    the sensitivity over k, x and m): the cap is ``budget_share`` times output,
+    seekers are the states not greedy (fixed over the run when the Dataset
+    holds types per world only), institutions 1 for two members of one
+    community. Wars and disputes enter only if the Dataset stores them
+    (``war_cause``: cause of the wars started each step; ``disputes``;
+    ``at_war_pairs``); without them the offline run sees no competing war.
+    """
+    def arr(name: str) -> Any:
+        v = paths[name]
+        return np.asarray(getattr(v, "values", v))
+
+    com = arr("community")
+    inst = ((com[..., :, None] == com[..., None, :]) & (com[..., :, None] >= 0)).astype(float)
+    out: dict[str, Any] = {
+        "spending": arr("spending"), "cap": params.budget_share * arr("output"),
+        "mistrust": arr("mistrust"), "seeker": ~arr("greedy").astype(bool),
+        "alive": arr("alive"), "identity": arr("identity"), "institutions": inst,
+    }
+    names = getattr(paths, "data_vars", paths)
+    for src, dst in (("war_cause", "war_cause"), ("disputes", "dispute"),
+                     ("at_war_pairs", "at_war"), ("relevant", "relevant")):
+        if src in names:
+            out[dst] = arr(src)
+    return out

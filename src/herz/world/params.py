@@ -231,10 +231,11 @@ class WorldParams:
     spending_inertia: float = field(default=0.5, metadata=_meta(
         "share alpha of the gap to the target spending closed in a year (domestic politics)",
         "share per year", 0.0, 1.0, "DESIGN.md 2.4; Ostrom 1978 (budget inertia)", lo_open=True))
-    spending_shock: float = field(default=0.02, metadata=_meta(
-        "sd sigma_m of the yearly domestic spending shock, as a share of the budget cap B Y",
-        "share", 0.0, 1.0, "DESIGN.md 2.4 (domestic politics; keeps types from being "
-        "revealed at once)"))
+    spending_shock: float = field(default=0.0005, metadata=_meta(
+        "sd sigma_m of the yearly domestic spending shock at the reference output (mean "
+        "initial_output), growing with the state's output (about 0.5% of a seeker's spending: "
+        "calm states hold spending within the exit band)", "arms units per year", 0.0, 10.0,
+        "DESIGN.md 2.4 (domestic politics; keeps types from being revealed at once)"))
     offense_share_distinguishability: float = field(default=0.5, metadata=_meta(
         "zeta in q_S = (1 - zeta d)/(1 + delta^eta): how far distinguishability lets seekers "
         "buy defence", "share", 0.0, 1.0, "Glaser & Kaufmann 1998; DESIGN.md 2.4"))
@@ -294,8 +295,9 @@ class WorldParams:
         "offense-defense distinguishability d: share of defence not read as offence",
         "0 (every shield a sword) .. 1", 0.0, 1.0, "Jervis 1978; Tang 2009"))
     perception_noise: float = field(default=0.1, metadata=_meta(
-        "lognormal sd of the perceived threat", "log units", 0.0, 5.0,
-        "Jervis 1976 (misperception); MODELS.md 2.3"))
+        "sd sigma of the noise on each perceived yearly change (offence, defence) at the "
+        "reference output (mean initial_output), growing with the observed state's output",
+        "arms units per year", 0.0, 5.0, "Jervis 1976 (misperception); DESIGN.md 2.1"))
     perspective_taking: float = field(default=0.0, metadata=_meta(
         "share of misperception removed by perspective-taking (backfires under identity "
         "threat)", "share", 0.0, 1.0, "Kertzer, Brutger & Quek 2024"))

@@ -4,12 +4,13 @@ What i sees of j each year are j's purchases u_j = (dO_j, dD_j) (the yearly
 changes of :mod:`herz.world.economy`), read through distinguishability d and
 blurred by noise that is drawn afresh every year:
 
-    u~_ij = A_d u_j + sigma_ij B Y_j eps_ij,     A_d = [[1, 1 - d], [0, d]],
+    u~_ij = A_d u_j + sigma_ij (Y_j / Y_ref) eps_ij,     A_d = [[1, 1 - d], [0, d]],
 
 so a share 1 - d of new defence is read as offence (at d = 0 every shield
 looks like a sword; at d = 1 defence is seen for what it is; Jervis 1978). The
-noise is scaled by the observed state's budget cap B Y_j (big states' changes
-are as hard to read, relative to their size, as small ones'), and sigma_ij is
+noise is in arms units per year at the reference output Y_ref (the mean of
+``initial_output``) and grows with the observed state's output (big states'
+changes are as hard to read, relative to their size, as small ones'), and sigma_ij is
 ``perception_noise`` times what verified arms control (``verification``) and
 mature institutions of a common community (``community_noise_cut``) leave of
 it. eps_ij = (draw label_i N + label_j of ``Stream.PERCEPTION``, the same draw
@@ -87,7 +88,8 @@ def observe(state: WorldState, params: WorldParams,
         z = state.extra.get("perception_z")
         if z is None or z.shape != (w, n, n):
             z = state.extra["perception_z"] = np.empty((w, n, n))
-        sd = sigma * params.budget_share * state.output[:, None, :]  # (W, 1, N): scale of j
+        yref = float(np.mean(params.per_state("initial_output")))
+        sd = sigma * state.output[:, None, :] / yref  # (W, 1, N): the size of j
         if scale is not None:
             sd = sd * scale
         for c, stream in enumerate((Stream.PERCEPTION, Stream.PERCEPTION_DEFENCE)):

@@ -11,7 +11,7 @@ so that no per-pair path is kept): one row per world with the columns of
 :data:`WORLD_COLUMNS`, and with ``pairs=True`` also the table of seeker-pair
 spells.
 
-Memory grows as W x N^2 (about ``BYTES_PER_DYAD`` = 200 bytes per world and
+Memory grows as W x N^2 (about ``BYTES_PER_DYAD`` = 480 bytes per world and
 ordered pair, state plus step temporaries); worlds run in batches of
 ``batch_size`` (default: as many as fit in ``memory_budget`` bytes, 512 MiB).
 Full trajectories add 24 bytes per world, step and ordered pair.
@@ -192,7 +192,7 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
         Also return the per seeker-pair spell table
         (:data:`herz.world.episodes.SPELL_COLUMNS`; ``world`` is the world index).
     batch_size : int, optional
-        Worlds advanced together (memory about batch_size * N^2 * 200 bytes).
+        Worlds advanced together (memory about batch_size * N^2 * 480 bytes).
 
     Returns
     -------

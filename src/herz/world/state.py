@@ -5,11 +5,12 @@ beliefs as log-odds with an unbiased shadow and a second-order belief; wars in
 progress; alive flags; politically relevant pairs.
 
 Memory: the pairwise arrays dominate. A batch holds about ten float64 pairwise
-arrays (beliefs, shadow beliefs, second-order beliefs, informativeness,
-identities, routine age, status quo, war start, threat weights with geography)
-and a handful of boolean ones, and a step allocates about eight float64
-temporaries of the same shape, so a batch of W worlds of N states needs about
-``W * N**2 * 200`` bytes (W = 100, N = 193: about 0.75 GB). :func:`herz.world.simulate` runs worlds in
+arrays (beliefs, shadow and second-order beliefs, informativeness, identities,
+routine age, status quo, war start, threat weights with geography), four
+(W, N, N, 2) spending filters and a handful of boolean ones, and the war's step
+allocates some twenty float64 temporaries of the same shape: measured, about
+470 bytes per world and ordered pair at N = 193 (:data:`BYTES_PER_DYAD`; W = 28,
+N = 193: about 0.5 GB). :func:`herz.world.simulate` runs worlds in
 batches of ``batch_size`` to bound it. Asymmetric buffers (``buffer_depth`` or
 ``buffer_asymmetry``) add one more float64 pairwise array, ``shield``.
 
@@ -47,8 +48,9 @@ from herz.world.params import Geography, WorldParams
 __all__ = ["BYTES_PER_DYAD", "COUNTS", "WorldState", "buffer_depths", "buffer_shield",
            "initial_state", "logit"]
 
-#: Bytes of memory per world per ordered pair of states, state plus step temporaries.
-BYTES_PER_DYAD = 200
+#: Bytes of memory per world per ordered pair of states, state plus step temporaries
+#: (measured peak at N = 193 with the default mechanisms, war included).
+BYTES_PER_DYAD = 480
 
 #: Per-world counters kept in ``WorldState.counts`` (all int64, shape (W,)).
 COUNTS: tuple[str, ...] = (

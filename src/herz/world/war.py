@@ -20,7 +20,9 @@ order), status quo, wars in progress) and, in this order:
    (:mod:`herz.world.consequences`; ``Stream.WAR_END`` and ``Stream.WAR_WINNER``
    per pair [attacker, defender], ``Stream.REGIME`` and ``Stream.REGIME_TYPE``
    per state): destruction, ends, transfers, regime change, deaths, weariness;
-7. peaceful change: the status quo moves toward the bargaining point.
+7. peaceful change: the status quo moves toward the bargaining point;
+8. spending is capped at ``budget_share`` times the output the war left (0 for
+   the dead).
 
 Every uniform is drawn each step whether or not it is used (a draw is a pure
 function of world key, stream, step and labels), so switching a mechanism
@@ -235,6 +237,10 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
 
     # write the state
     state.offense, state.defense, state.output = fight.offense, fight.defense, fight.output
+    # the budget cap B Y binds on the output the war left (dead states spend nothing)
+    state.spending = np.where(fight.alive, np.minimum(state.spending,
+                                                      float(params.budget_share) * fight.output),
+                              0.0)
     state.greedy = fight.greedy
     state.alive = fight.alive
     state.war_weariness = fight.weariness
