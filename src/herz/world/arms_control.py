@@ -6,8 +6,8 @@ substitutes for trust in three ways.
 
 **Cheating.** A greedy party may cheat: buy offence as if there were no treaty
 (the excess is its yearly offence purchase, dt q_G m_j). Monitoring detects it
-with probability pi_d = 1 - exp(-v excess / sigma_j), sigma_j = sigma B Y_j the
-perception noise of one component of j's purchases. Cheating pays a greedy
+with probability pi_d = 1 - exp(-v excess / sigma_j), sigma_j = sigma Y_j / Y_ref
+the perception noise of one component of j's purchases. Cheating pays a greedy
 state (one year's gain t_U - 1 over keeping the treaty, in Kydd's units: 1 a
 year of cooperation, ``greedy_temptation`` t_U for exploiting it) iff the gain
 exceeds pi_d L, with L = delta / (1 - delta) the discounted treaty a detected
@@ -62,7 +62,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from herz.world.beliefs import belief_limit
-from herz.world.economy import offense_shares
+from herz.world.economy import offense_shares, reference_output
 from herz.world.noise import Stream
 from herz.world.params import WorldParams
 from herz.world.perception import MIN_NOISE
@@ -142,7 +142,7 @@ class TreatyStep:
 
 def _sigma(state: WorldState, params: WorldParams) -> F8:
     sigma = params.perception_noise if params.mechanisms.perception else 0.0
-    return np.asarray(max(sigma, MIN_NOISE) * params.budget_share * state.output)
+    return np.asarray(max(sigma, MIN_NOISE) * state.output / reference_output(params))
 
 
 def treaty_step(state: WorldState, params: WorldParams) -> TreatyStep:

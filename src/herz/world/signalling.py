@@ -248,7 +248,12 @@ def _equilibrium_kernel(mu, vs, vg, cost, spread, ok, order, iterations, bisecti
                         hi = mid
                     else:
                         lo = mid
-                m = 1.0 / (1.0 + math.exp(-0.5 * (lo + hi)))
+                if lo <= -_LOGIT_SPAN:
+                    m = 0.0  # nobody mimics even when nobody else does
+                elif hi >= _LOGIT_SPAN:
+                    m = 1.0
+                else:
+                    m = 1.0 / (1.0 + math.exp(-0.5 * (lo + hi)))
                 new = _rate1(_benefit1(mu, vs, w, j, m, p, order), c, spread)
                 done = abs(new - p) <= 1e-10
                 p = new
