@@ -99,8 +99,8 @@ def test_receivers_posterior_is_the_greedy_share_among_actual_senders(cost):
     mistrust, v_s, v_g = _one_receiver(mu, 0.8, p)
     eq = _eq(mistrust, v_s, v_g, cost, p.signal_cost_spread)
     # the senders' benefits at the equilibrium posterior, and their own cost draws
-    b_s = float(((mu - eq.posterior[0, 0, 1]) * v_s[0, 0, 1]))
-    b_g = float(((mu - eq.posterior[0, 0, 1]) * v_g[0, 0, 1]))
+    b_s = float((mu - eq.posterior[0, 0, 1]) * v_s[0, 0, 1])
+    b_g = float((mu - eq.posterior[0, 0, 1]) * v_g[0, 0, 1])
     rng = np.random.default_rng(18)
     k = 400_000
     greedy = rng.random(k) < mu

@@ -1,7 +1,8 @@
 """Arms control with verification (DESIGN.md 2.8; issue 18).
 
-A treaty between i and j caps both parties' offence: a party that keeps it buys
-no new offence (its spending goes to defence). Verification v (``verification``)
+A treaty between i and j caps both parties' offence at its level: a party that
+keeps it buys offence only to replace depreciation (the rest of its spending
+goes to defence; :func:`purchase_shares`). Verification v (``verification``)
 substitutes for trust in three ways.
 
 **Cheating.** A greedy party may cheat: buy offence as if there were no treaty
@@ -216,18 +217,24 @@ def monitor(state: WorldState, params: WorldParams, tr: TreatyStep, *, learn: bo
 
 
 def purchase_shares(state: WorldState, params: WorldParams, window: B1,
-                    tr: TreatyStep | None) -> tuple[F8, F8, B1]:
-    """(q_S, q_G, capped), (W, N) each: public offence shares under each type, and who buys none.
+                    tr: TreatyStep | None) -> tuple[F8, F8]:
+    """(q_S, q_G), (W, N) each: the public offence share of each state's purchases by type.
 
-    A state in a signal window buys no offence whatever its type; a treaty
-    member keeps the cap unless it is greedy and cheating pays (then it buys
-    q_G, and observers know that a greedy member would).
+    A cap holds offence at its level: a state in a signal window (at its
+    post-cut level) or a treaty member may buy offence only to replace what
+    depreciates, a share at most q_cap = a O_j / m_j of its spending (public:
+    stocks and last year's spending). A greedy member for whom cheating pays
+    buys q_G (and observers know that a greedy member would). Call it before
+    the arms update (``state.spending`` is last year's).
     """
     q_s0, q_g0 = offense_shares(params)
     member = np.zeros(window.shape, dtype=bool) if tr is None else tr.treaty.any(axis=2)
     would = np.zeros(window.shape, dtype=bool) if tr is None else tr.would_cheat
-    q_s = np.where(window | member, 0.0, q_s0)
-    q_g = np.where(window | (member & ~would), 0.0, q_g0)
-    capped = window | (member & ~(state.greedy & would))
-    return np.asarray(q_s), np.asarray(q_g), np.asarray(capped)
-
+    fatigue = np.asarray(params.per_state("fatigue"))
+    m = state.spending
+    q_cap = np.divide(fatigue * state.offense, m, out=np.zeros_like(m), where=m > 0)
+    capped_s = window | member
+    capped_g = window | (member & ~would)
+    q_s = np.where(capped_s, np.minimum(q_s0, q_cap), q_s0)
+    q_g = np.where(capped_g, np.minimum(q_g0, q_cap), q_g0)
+    return np.asarray(q_s), np.asarray(q_g)

@@ -87,20 +87,18 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
     grow_output(state, params)
 
     # 2. signals and arms control (issue 18), on the state at t
-    capped = shares = sig = tr = None
+    shares = sig = tr = None
     if mech.signalling:
         sig = _signals.signal_step(state, params, press)
     if mech.arms_control:
         tr = _treaties.treaty_step(state, params)
     if sig is not None or tr is not None:
-        q_s, q_g, capped = _treaties.purchase_shares(state, params,
-                                                     _signals.window_open(state), tr)
-        shares = (q_s, q_g)
+        shares = _treaties.purchase_shares(state, params, _signals.window_open(state), tr)
     signals, treaty = state.signals, state.arms_control
 
     # 3. arms policy
     if mech.arms_policy:
-        update_arms(state, params, press, capped)
+        update_arms(state, params, press, shares=shares)
     else:
         state.added[...] = 0.0
 
