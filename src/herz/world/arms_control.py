@@ -97,12 +97,14 @@ TREATY_DETECTED = "treaty.n_detected"
 
 
 def detection_probability(verification: ArrayLike, excess: ArrayLike, sigma: ArrayLike) -> F8:
-    """pi_d = 1 - exp(-v excess / sigma): chance that a year's cheating is detected."""
+    """pi_d = 1 - exp(-v excess / sigma): chance that a year's cheating is detected.
+
+    Where ``sigma`` is 0 (a dead state: no output, no purchases) it is 0.
+    """
     v = np.asarray(verification, dtype=float)
     x = np.asarray(excess, dtype=float)
     s = np.asarray(sigma, dtype=float)
-    ratio = np.divide(x, s, out=np.full(np.broadcast_shapes(x.shape, s.shape), np.inf),
-                      where=s > 0)
+    ratio = np.divide(x, s, out=np.zeros(np.broadcast_shapes(x.shape, s.shape)), where=s > 0)
     return np.asarray(-np.expm1(-v * ratio))
 
 
