@@ -15,17 +15,20 @@ window.
 i aim arms at j: by the arms policy (:mod:`herz.world.economy`) i's target
 spending rises by R_ij = kappa_i (f_ij(mu = 1) - f_ij(mu = 0)) w_ij T_j /
 norm_i per unit of mu_ij (arms units a year; spending is paid out of output,
-so output units). R is the unit of Kydd's cooperation payoff: trust that ends
-this is worth, to each type of sender j, per unit of mu_ij removed,
+so output units); and it makes i fear j, so i is likelier to strike j first:
+by the war policy (:mod:`herz.world.bargaining`) j's expected yearly loss from
+that rises by W_ij per unit of mu_ij (:func:`war_unit`, from last year's war
+policy). R + W is the unit of Kydd's cooperation payoff: trust that ends this
+is worth, to each type of sender j, per unit of mu_ij removed,
 
-    V^S_ij = R_ij max(pi_ji / (1 - delta) - (1 - pi_ji) c, pi_ji t_T)   (a lasting peace)
-    V^G_ij = R_ij pi_ji t_U                                            (exploited once)
+    V^S_ij = (R + W)_ij max(pi_ji / (1 - delta) - (1 - pi_ji) c, pi_ji t_T)   (a lasting peace)
+    V^G_ij = (R + W)_ij pi_ji t_U                                            (exploited once)
 
 with pi_ji = 1 - mu_ji the sender's trust in the receiver, delta
 ``shadow_of_future``, c ``exploitation_cost``, t_T ``seeker_temptation`` and
 t_U ``greedy_temptation``: the corrected reassurance model of MODELS.md 3.4
 (committed exploiter, r_U = 0; :func:`herz.models.kydd.reassurance`) with the
-world's R as its unit. The benefit of a signal is the trust it buys:
+world's R + W as its unit. The benefit of a signal is the trust it buys:
 B_theta(mu') = sum_i (mu_ij - mu'_ij) V^theta_ij.
 
 **Equilibrium.** Costs vary (domestic politics): a state of type theta pays
@@ -48,8 +51,8 @@ the rate that makes them indifferent (semi-separation, pooling as C -> 0);
 above it nobody sends (tests/world/test_signals.py).
 
 Limits (a bias toward signalling): the sender does not price the window's
-extra risk of war into its cost (the war module plays it out), and values
-trust by the arms it stops, not by the wars it prevents.
+extra risk of war into its cost (the war module plays it out); the war part
+of the value of trust is last year's policy, linearised in mu.
 
 References
 ----------
@@ -78,6 +81,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from herz.world._dual import dual
+from herz.world.bargaining import pair_contests, pair_mask
 from herz.world.beliefs import SIGNAL_SEPARATING, belief_limit
 from herz.world.economy import Pressure, fear
 from herz.world.noise import Stream, fill_normal
@@ -88,18 +92,22 @@ __all__ = [
     "SIGNAL_WINDOW",
     "SignalStep",
     "posterior",
+    "remember_war_policy",
     "sender_benefit",
     "signal_equilibrium",
     "signal_evidence",
     "signal_step",
     "trust_unit",
     "trust_values",
+    "war_unit",
     "window_open",
 ]
 
 F8 = NDArray[np.float64]
 B1 = NDArray[np.bool_]
 
+#: Keys of last year's war policy kept for the value of trust: P(i attacks j), a^G_ji - a^S_ji.
+WAR_ATTACK, WAR_GAP = "signals.war_p_attack", "signals.war_fear_gap"
 #: Key of the (W, N) array of years left in each state's signal window in ``state.mech``.
 SIGNAL_WINDOW = "signals.window"
 #: Keys of this step's signals: sent (W, N) bool, mimicry and seeker rates (W, N).
@@ -132,12 +140,49 @@ def trust_unit(state: WorldState, params: WorldParams, press: Pressure) -> F8:
     return np.asarray(np.where(live, np.maximum(r, 0.0), 0.0))
 
 
+def remember_war_policy(state: WorldState, p_attack: F8, a_greedy: F8, a_seeker: F8) -> None:
+    """Keep this year's war policy for next year's value of trust (``state.mech``).
+
+    ``p_attack`` [i, j]: P(i attacks j); ``a_greedy``, ``a_seeker`` [j, i]: P(j attacks i | j's
+    type) as i predicts it (:class:`herz.world.war.WarStep`). Stored: P(i attacks j) and
+    a^G_ji - a^S_ji as [i, j].
+    """
+    state.mech[WAR_ATTACK] = np.array(p_attack, dtype=float)
+    state.mech[WAR_GAP] = np.swapaxes(np.asarray(a_greedy) - np.asarray(a_seeker), 1, 2).copy()
+
+
+def war_unit(state: WorldState, params: WorldParams) -> F8:
+    """W[w, i, j]: j's expected yearly war loss from i per unit of i's mistrust mu_ij.
+
+    i's mistrust of j is fear of j (:mod:`herz.world.bargaining`): with fear
+    h_ij = mu_ij a^G_ji + (1 - mu_ij) a^S_ji in i's war index, dP(i attacks
+    j)/dmu_ij = P (1 - P) lambda l_ij (a^G_ji - a^S_ji), l_ij = (1 - p^s_ij) tau + c,
+    and a strike costs j L_j = (p^f_ij tau + c) Y_j. From last year's policy
+    (public, lagged; :func:`remember_war_policy`) and this year's contests; 0
+    before the first war decision and where the derivative is negative.
+    """
+    pa = state.mech.get(WAR_ATTACK)
+    gap = state.mech.get(WAR_GAP)
+    w, n = state.worlds, state.n_states
+    if pa is None or gap is None or pa.shape != (w, n, n):
+        return np.zeros((w, n, n))
+    mask = pair_mask(state.alive, state.relevant)
+    ct = pair_contests(state.offense, state.defense, mask,
+                       balance=float(params.offense_defense_balance),
+                       first_strike=float(params.first_strike_advantage),
+                       exponent=float(params.contest_exponent))
+    tau, c = float(params.war_transfer), float(params.war_cost_share)
+    slope = pa * (1.0 - pa) * float(params.war_rationality) * ((1.0 - ct.p_second) * tau + c)
+    loss = (ct.p_first * tau + c) * state.output[:, None, :]
+    return np.asarray(np.where(mask, np.maximum(slope * gap * loss, 0.0), 0.0))
+
+
 def trust_values(unit: F8, trust_in_receiver: F8, params: WorldParams) -> tuple[F8, F8]:
     """(V^S, V^G)[w, i, j]: what receiver i's trust (per unit of mu_ij) is worth to sender j.
 
-    ``unit`` is :func:`trust_unit`'s R; ``trust_in_receiver``[w, i, j] =
+    ``unit`` is R + W (:func:`trust_unit`, :func:`war_unit`); ``trust_in_receiver``[w, i, j] =
     1 - mu_ji, the sender's trust in the receiver. Kydd's values of being
-    trusted (MODELS.md 3.4, corrected, committed exploiter) in units of R.
+    trusted (MODELS.md 3.4, corrected, committed exploiter) in units of R + W.
     """
     pi = np.asarray(trust_in_receiver, dtype=float)
     d, c = params.shadow_of_future, params.exploitation_cost
@@ -325,7 +370,7 @@ def signal_step(state: WorldState, params: WorldParams, press: Pressure) -> Sign
     mu = state.mistrust
     live = state.alive[:, :, None] & state.alive[:, None, :] & ~np.eye(n, dtype=bool)
     mu = np.where(live, mu, 0.0)
-    unit = trust_unit(state, params, press)
+    unit = trust_unit(state, params, press) + war_unit(state, params)
     v_s, v_g = trust_values(unit, 1.0 - np.swapaxes(mu, 1, 2), params)
     eq = signal_equilibrium(mu, v_s, v_g, cost, params.signal_cost_spread, eligible=eligible,
                             labels=state.label)

@@ -124,6 +124,9 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
         if result.regime_changed.any():
             # a new regime's type was redrawn: what others believed of it starts again
             reset_beliefs_about(state, params, result.regime_changed)
+        if mech.signalling:
+            _signals.remember_war_policy(state, result.p_attack, result.a_greedy,
+                                         result.a_seeker)
 
     # 7. identity, communities and motive drift (v1 forms)
     s_new = state.identity
