@@ -101,6 +101,7 @@ def test_arms_control_passes_the_bite_test_and_does_not_settle_the_dilemma_at_on
     res = bite_test(base, {"mechanisms.arms_control": True}, {"mechanisms.arms_control": False},
                     "war_years", worlds=200, steps=100, seed=4)
     assert res.high < -0.5, res  # treaties that hold offence end predation
+    assert res.early_ok, res  # the harness's spell-level rule: <= 5% at t <= 2 in both arms
     p = {**RACING, **MEDIUM, "p_greedy": 0.1, "mechanisms": {"arms_control": True}}
     frame, pairs = simulate(p, worlds=300, steps=130, seed=5, pairs=True)
     fresh = pairs[~pairs["at_start"]]

@@ -101,6 +101,11 @@ def test_signals_pass_the_bite_test_and_do_not_settle_the_dilemma_at_once():
                     {"mechanisms.signalling": False, "signal_cost": 0.1}, "exit_within_h",
                     worlds=800, steps=100, seed=2, runner=_runner_with_exit_column)
     assert res.significant and res.difference > 0.03, res
+    # the harness's own spell-level rule (its default runner): <= 5% at t <= 2 in both arms
+    early = bite_test(BASE, {"mechanisms.signalling": True, "signal_cost": 0.1},
+                      {"mechanisms.signalling": False, "signal_cost": 0.1}, "exited",
+                      worlds=200, steps=100, seed=4)
+    assert early.early_ok, early
     # DESIGN rule 2, measured on the spells as the world team does (MEDIUM thresholds)
     p = {**RACING, **MEDIUM, "p_greedy": 0.1, "signal_cost": 0.1,
          "mechanisms": {"signalling": True}}
