@@ -21,6 +21,7 @@ from herz.world.arms_control import (
 from herz.world.bite import bite_test
 from herz.world.economy import offense_shares, reference_output
 from herz.world.noise import world_keys
+from tests.world.test_signals_world import calibration_table
 
 RACING = {"n_states": 5, "offense_defense_balance": 0.5, "distinguishability": 0.2}
 MEDIUM = {"race_growth": 0.02, "entry_trust_fall": 0.0, "exit_growth_band": 0.2,
@@ -117,3 +118,11 @@ def test_arms_control_passes_the_bite_test_and_does_not_settle_the_dilemma_at_on
         return float((df["exited"] & (df["time_to_entry"] + df["time_to_exit"] <= 2)).mean())
 
     assert settled(frame) <= settled(base) + 0.02, (settled(frame), settled(base))
+
+
+def test_beliefs_stay_calibrated_with_treaties_alarms_and_cheating():
+    """Correct specification with treaties (weak verification: greedy members cheat)."""
+    rows = calibration_table("arms_control", verification=0.03)
+    assert len(rows) >= 8
+    for mean_mu, share, count in rows:
+        assert abs(share - mean_mu) < 0.03, (mean_mu, share, count)
