@@ -2,8 +2,10 @@
 
 A signal is a chosen, binding cut of offence. The sender scraps offence worth
 C_j = ``signal_cost`` B Y_j (a share of its budget cap, in output units: the
-signal is paid in real capability) and buys no offence for ``signal_interval``
-= T_s years; rebuilding early would be observable reneging, so the cut binds
+signal is paid in real capability) and for ``signal_interval`` = T_s years
+holds offence at the post-cut level, buying offence only to replace what
+depreciates (:func:`herz.world.arms_control.purchase_shares`); rebuilding
+early would be observable reneging, so the cut binds
 (both types keep it: a state that reneged would reveal itself greedy and lose
 what it paid for). The cut is real: the war's contests see the lower offence
 (a lower first-strike chance and bargaining power: the status quo moves
@@ -50,9 +52,11 @@ and greedy states do not (m -> 0, mu' -> 0); below it greedy states mimic at
 the rate that makes them indifferent (semi-separation, pooling as C -> 0);
 above it nobody sends (tests/world/test_signals.py).
 
-Limits (a bias toward signalling): the sender does not price the window's
-extra risk of war into its cost (the war module plays it out); the war part
-of the value of trust is last year's policy, linearised in mu.
+Limits: the sender does not price the window's effects into its cost (the
+war module plays them out: the signaller's status quo share falls, and it is
+attacked less, since an offence cut leaves the defence that meets a first
+strike whole and lowers the others' fear); the war part of the value of trust
+is last year's policy, linearised in mu.
 
 References
 ----------
