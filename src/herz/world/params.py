@@ -322,8 +322,8 @@ class WorldParams:
         "largest share of its offence a signal may scrap (a dearer signal cannot be sent)",
         "share", 0.0, 1.0, "Kydd 2005 (Gorbachev's unilateral cuts)"))
     signal_interval: int = field(default=5, metadata=_meta(
-        "T_s: years a signal binds (no offence bought; rebuilding early is observable "
-        "reneging); a state signals again only after its window", "years", 1, 1000,
+        "T_s: years a signal binds (offence held at the post-cut level; rebuilding early is "
+        "observable reneging); a state signals again only after its window", "years", 1, 1000,
         "DESIGN.md 2.7; Kydd 2005"))
     signal_cost_spread: float = field(default=0.5, metadata=_meta(
         "s: sd of the log cost heterogeneity z of signals (s -> 0: Kydd's homogeneous "
