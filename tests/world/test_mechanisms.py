@@ -1,9 +1,8 @@
 """Unit tests of each mechanism of the lead's part on hand-computed cases.
 
 Economy and arms policy (DESIGN 2.4), perception of yearly changes (2.1), the
-attack and restraint evidence (2.2), and the v1 signalling functions kept on
-the v2 state (identity and communities: tests/world/test_identity*.py,
-test_communit*.py).
+attack and restraint evidence (2.2). Signals and arms control: test_signals*.py,
+test_arms_control*.py; identity and communities: test_identity*.py, test_communit*.py.
 """
 
 import numpy as np
@@ -11,8 +10,6 @@ import pytest
 
 from herz.world import Mechanisms, WorldParams, initial_state, step
 from herz.world.beliefs import (
-    SIGNAL_POOLING,
-    SIGNAL_SEPARATING,
     bayes,
     prior_logodds,
     reset_beliefs_about,
@@ -30,7 +27,6 @@ from herz.world.economy import (
 from herz.world.noise import Stream, draw_generator, world_keys
 from herz.world.params import ThreatAggregation
 from herz.world.perception import observe, perceived_mean
-from herz.world.signalling import arms_control, decide_signals, signal_values
 from herz.world.state import logit
 
 
@@ -221,35 +217,5 @@ def test_beliefs_do_not_move_about_or_for_the_dead(make_state):
     np.testing.assert_array_equal(s.logodds[:, :, 2], before[:, :, 2])
     np.testing.assert_array_equal(s.logodds[:, 2, :], before[:, 2, :])
     assert not np.array_equal(s.logodds[:, 0, 1], before[:, 0, 1])
-
-
-# ---------------------------------------------------------------- signalling (v1 form)
-def test_signal_values_and_decisions(quiet, make_state):
-    p = quiet.replace(n_states=3, shadow_of_future=0.5, exploitation_cost=1.0,
-                      greedy_temptation=2.0, signal_cost=1.0, signal_interval=5)
-    g_t, g_u = signal_values(0.5, p)
-    assert g_t == pytest.approx(0.5 / 0.5 - 0.5)  # 0.5
-    assert g_u == pytest.approx(1.0)
-    s = make_state(p, greedy=[[False, True, False]])
-    mu = np.array([[[0, 0.1, 0.5], [0.1, 0, 0.1], [0.5, 0.5, 0]]])
-    # trust 0.9: G_T = 1.8 - 0.1 = 1.7, G_U = 1.8: m = 1 < G_U -> pooling (greedy mimics)
-    # trust 0.5: G_T = 0.5 < m -> nobody sends
-    s.t = 5
-    codes, _sent = decide_signals(s, p, mu)
-    assert codes[0, 0, 1] == SIGNAL_POOLING and codes[0, 1, 0] == SIGNAL_POOLING
-    assert codes[0, 0, 2] == 0 and codes[0, 2, 0] == 0
-    p3 = p.replace(signal_cost=1.5, greedy_temptation=1.5)  # 1.35 <= 1.5 <= 1.7: separating
-    codes3, sent3 = decide_signals(s, p3, mu)
-    assert codes3[0, 0, 1] == SIGNAL_SEPARATING and codes3[0, 1, 0] == 0  # greedy 1 silent
-    assert sent3[0].tolist() == [True, False, False]
-    s.t = 6
-    assert not decide_signals(s, p3, mu)[0].any()  # not a signalling round
-
-
-def test_arms_control_needs_mutual_trust():
-    p = WorldParams(arms_control_trust=0.8)
-    mu = np.array([[[0, 0.1, 0.1], [0.15, 0, 0.5], [0.1, 0.1, 0]]])
-    ac = arms_control(mu, p)
-    assert ac[0, 0, 1] and ac[0, 1, 0] and ac[0, 0, 2] and not ac[0, 1, 2]
 
 

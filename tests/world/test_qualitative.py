@@ -72,26 +72,6 @@ def _trust_by_type(p: WorldParams, seed: int, steps: int = 100):
     return trust[ss].mean(), trust[sg].mean()
 
 
-def test_costly_signals_reassure_security_seekers_but_not_about_greedy_states():
-    """Kydd (2000, 2005): a signal above the separating threshold only security seekers send.
-
-    Arms teach nothing here (greedy states build like seekers), so without signals
-    trust stays at the prior 0.7; with them, seekers trust each other fully and
-    trust in greedy states does not move. (v1 form of signalling, issue 18 rebuilds
-    it: the absence of a signal is not yet read as evidence, and arms control is
-    kept out of the test because the observers' model does not know its offence cap.)
-    """
-    p = WorldParams(n_states=8, p_greedy=0.3, perception_noise=0.2, mechanisms=CORE,
-                    greedy_temptation=1.5, signal_cost=2.0, arms_control_trust=1.0,
-                    greed_build=0.0, greedy_offense_premium=0.0)
-    # m = 2 > pi * t_U for every trust pi <= 1: greedy types never mimic
-    ss_off, sg_off = _trust_by_type(p, seed=5)
-    sig = p.replace(mechanisms=Mechanisms(**{**CORE.__dict__, "signalling": True}))
-    ss_on, sg_on = _trust_by_type(sig, seed=5)
-    assert ss_on - ss_off > 0.25  # trust between security seekers rises
-    assert abs(sg_on - sg_off) < 0.02  # trust in greedy states does not
-
-
 def test_friendly_identity_lowers_perceived_threat():
     """Wendt (1992): the same arms threaten less between friends."""
     mu = np.full((1, 2, 2), 0.5)

@@ -13,13 +13,15 @@ correct beliefs, bias     :mod:`herz.world.beliefs`         Kydd 1997, 2005; Jer
 offense-defense balance   :mod:`herz.world.offense_defense` Jervis 1978; Hirshleifer 1989
 war with bargaining       :mod:`herz.world.bargaining`      Fearon 1995; Powell 2006; Schelling 1960
 war's consequences        :mod:`herz.world.consequences`    DESIGN.md 2.6
-signalling (v1 form)      :mod:`herz.world.signalling`      Kydd 2000; Montgomery 2006
+costly signals            :mod:`herz.world.signalling`      Kydd 2000, 2005; Montgomery 2006
+arms control              :mod:`herz.world.arms_control`    Schelling & Halperin 1961; Kydd 2005
 identity (v1 form)        :mod:`herz.world.identity`        Wendt 1992, 1999; Mitzen 2006
 communities (v1 form)     :mod:`herz.world.community`       Adler & Barnett 1998
 ========================  ================================  =========================================
 
-Signalling, identity and communities keep their version 1 forms on the new
-state and are off by default (issues 18 and 19 rebuild them); the
+Costly signals and arms control (issue 18) are switches of their own, off by
+default; identity and communities keep their version 1 forms on the new state
+and are off by default (issue 19 rebuilds them); the
 misperception bias is a switch of its own (``mechanisms.misperception``).
 Buffer zones (:mod:`herz.world.state`) and motive drift
 (:mod:`herz.world.identity`) are neutral at their defaults.

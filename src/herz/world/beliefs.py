@@ -169,10 +169,6 @@ def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, a
                   l_out, shadow_out, nu_out, info_out, filt_out, filt_var_out, sfilt_out,
                   sfilt_var_out):  # pragma: no cover - compiled
     n_worlds, n = alive.shape
-    a_s0 = 1.0 - d * (1.0 - q_s)
-    a_s1 = d * (1.0 - q_s)
-    a_g0 = 1.0 - d * (1.0 - q_g)
-    a_g1 = d * (1.0 - q_g)
     for w in nb.prange(n_worlds):
         for i in range(n):
             have_inc = False
@@ -189,6 +185,12 @@ def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, a
                         sfilt_out[w, i, j, k] = sfilt[w, i, j, k]
                         sfilt_var_out[w, i, j, k] = sfilt_var[w, i, j, k]
                     continue
+                # offence shares of j's purchases under each type (q_s, q_g: (W, N); a
+                # capped state buys no offence: signals and arms control, issue 18)
+                a_s0 = 1.0 - d * (1.0 - q_s[w, j])
+                a_s1 = d * (1.0 - q_s[w, j])
+                a_g0 = 1.0 - d * (1.0 - q_g[w, j])
+                a_g1 = d * (1.0 - q_g[w, j])
                 cap_j = budget * output[w, j]
                 size_j = output[w, j] / ybar
                 sc = noise_scale[w, i, j] if has_scale else 1.0
@@ -256,7 +258,8 @@ def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, a
                     inc = _nu_increment(w, i, noise_scale[w, j, i] if has_scale else 1.0,
                                         sigma, sigma_m, dt, d, budget, ybar, inert, output,
                                         kappa, press, grievance, greed_build, spending_prev,
-                                        added, a_s0, a_s1, a_g0, a_g1)
+                                        added, 1.0 - d * (1.0 - q_s[w, i]), d * (1.0 - q_s[w, i]),
+                                        1.0 - d * (1.0 - q_g[w, i]), d * (1.0 - q_g[w, i]))
                     have_inc = True
                 nu_out[w, i, j] = min(max(nu[w, i, j] + inc, -lim), lim)
 
@@ -278,7 +281,9 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
                    spending_prev: NDArray[np.float64], press: Pressure,
                    threat: NDArray[np.float64], offense_old: NDArray[np.float64],
                    inst: NDArray[np.float64] | None = None,
-                   scale: NDArray[np.float64] | None = None) -> None:
+                   scale: NDArray[np.float64] | None = None,
+                   shares: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
+                   ) -> None:
     """Update l, l*, nu, I and the spending filters from this year's perceptions, in place.
 
     ``observed`` is :func:`herz.world.perception.observe`'s (W, N, N, 2);
@@ -286,11 +291,17 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
     the public state at t on which every prediction is made; ``state.added``
     and ``state.output`` hold this step's purchases and output. The new
     arrays are written into alternating buffers (copy them to keep them
-    across steps).
+    across steps). ``shares`` = (q_S, q_G), (W, N) each: the offence share of
+    each state's purchases if it is a seeker / greedy, as everyone knows it
+    (default: :func:`herz.world.economy.offense_shares` for every state; a
+    state under a signal's cap or a kept treaty buys none, issue 18).
     """
     sigma = params.perception_noise if params.mechanisms.perception else 0.0
     sigma = max(sigma, MIN_NOISE)
-    q_s, q_g = offense_shares(params)
+    if shares is None:
+        qs0, qg0 = offense_shares(params)
+        shares = (np.full(state.alive.shape, qs0), np.full(state.alive.shape, qg0))
+    q_s, q_g = (np.ascontiguousarray(q, dtype=float) for q in shares)
     use_bias = bool(params.mechanisms.misperception and params.misperception_bias > 0.0)
     l_out, sh_out, nu_out, info_out = _buffers(state, "beliefs", state.logodds, 4)
     f_out, fv_out, sf_out, sfv_out = _buffers(state, "filters", state.expected_spending, 4)

@@ -235,13 +235,16 @@ def target_spending(state: WorldState, params: WorldParams, p: Pressure) -> NDAr
 
 
 def update_arms(state: WorldState, params: WorldParams, p: Pressure,
-                offense_capped: NDArray[np.bool_] | None = None) -> None:
+                offense_capped: NDArray[np.bool_] | None = None,
+                shares: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None) -> None:
     """Spending, purchases and stocks of step t -> t + 1, in place (output already grown).
 
     Writes ``spending``, ``added`` (the purchases u = dt (q m, (1 - q) m)),
     ``offense`` and ``defense``. The domestic shock of state i is draw
     ``label_i`` of ``Stream.SPENDING_SHOCK`` at this step. Parties to arms
-    control (``offense_capped``) buy no offence.
+    control (``offense_capped``) buy no offence. ``shares`` = (q_S, q_G), (W, N)
+    each, replaces the offence shares of :func:`offense_shares` state by state
+    (caps of signals and treaties, :func:`herz.world.arms_control.purchase_shares`).
     """
     dt = params.dt
     cap = params.budget_share * state.output
@@ -253,7 +256,7 @@ def update_arms(state: WorldState, params: WorldParams, p: Pressure,
         m += params.spending_shock * (state.output / reference_output(params)) * xi
     np.clip(m, 0.0, cap, out=m)
     m *= state.alive
-    q_s, q_g = offense_shares(params)
+    q_s, q_g = offense_shares(params) if shares is None else shares
     q = np.where(state.greedy, q_g, q_s)
     if offense_capped is not None:
         q = np.where(offense_capped, 0.0, q)

@@ -112,8 +112,9 @@ EVENT_WEIGHTS: dict[str, float] = {
     "cheating": -1.0,
 }
 #: Keys of the signals and arms-control mechanisms' events in ``state.mech`` (issue 18).
+#: ``treaty.true_alarms`` [i, j]: i's alarm about j, who cheated (detected cheating by j).
 SIGNALS_SENT, TREATY_KEPT, TREATY_CHEATING = ("signals.sent", "treaty.kept",
-                                              "treaty.cheating_detected")
+                                              "treaty.true_alarms")
 
 
 def drifting(params: WorldParams) -> bool:
@@ -194,7 +195,7 @@ def identity_events(state: WorldState, params: WorldParams, *,
     elif signals is not None and signals.any():
         add(np.swapaxes(signals != 0, 1, 2), EVENT_WEIGHTS["signal"])
     kept = _mech_bool(state, TREATY_KEPT, shape)
-    if kept is None and treaty is not None and params.mechanisms.signalling:
+    if kept is None and treaty is not None and params.mechanisms.arms_control:
         kept = np.asarray(treaty, dtype=bool)
     if kept is not None:
         add(kept, EVENT_WEIGHTS["treaty_kept"] * params.dt)

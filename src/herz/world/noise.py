@@ -89,6 +89,10 @@ class Stream(enum.IntEnum):
 
     # --- trajectory outcomes (world-outcomes): 30-39
 
+    # --- signals and arms control (issue 18): 40-49
+    SIGNAL_COST = 40
+    TREATY_ALARM = 41
+
     # --- identity and communities (issue 19): 50-59
     IDENTITY = 50
 

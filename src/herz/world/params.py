@@ -124,9 +124,13 @@ class Mechanisms:
         "offense-defense balance shapes security seekers' offense share of new arms", "switch",
         source="Jervis 1978; Glaser & Kaufmann 1998"))
     signalling: bool = field(default=False, metadata=_meta(
-        "costly signals (unilateral offense cuts) and verified arms control (v1 form on the "
-        "v2 state; issue 18 rebuilds it)", "switch",
-        source="Kydd 2000, 2005; Montgomery 2006"))
+        "costly signals: a binding cut of offence for signal_interval years, sent by a type "
+        "when the trust it buys is worth its cost; greedy mimicry in equilibrium (issue 18)",
+        "switch", source="Kydd 2000, 2005; Montgomery 2006; DESIGN.md 2.7"))
+    arms_control: bool = field(default=False, metadata=_meta(
+        "arms control with verification: treaties capping offence, signed when both gain "
+        "under current beliefs; cheating, detection, false alarms (issue 18)", "switch",
+        source="Schelling & Halperin 1961; Kydd 2005; DESIGN.md 2.8"))
     war: bool = field(default=True, metadata=_meta(
         "attack when war beats peace; contest-function outcomes", "switch",
         source="Fearon 1995; Jervis 1978; Van Evera 1998"))
@@ -309,31 +313,47 @@ class WorldParams:
         "extra weight (1 + f) of the attacker's offense when it moves first", "share", 0.0,
         None, "Fearon 1995; Van Evera 1998"))
 
-    # --- signalling and arms control (Kydd, Montgomery)
-    signal_cost: float = field(default=1.0, metadata=_meta(
-        "cost m of a costly signal", "payoff units", 0.0, None, "Kydd 2000, 2005"))
-    signal_offense_cut: float = field(default=0.1, metadata=_meta(
-        "share of its offense a signaller scraps (the physical signal)", "share", 0.0, 1.0,
-        "Kydd 2005 (Gorbachev's unilateral cuts)"))
-    signal_interval: int = field(default=10, metadata=_meta(
-        "years between signalling rounds", "years", 1, None, "herz design"))
+    # --- signals and arms control (issue 18)
+    signal_cost: float = field(default=0.03, metadata=_meta(
+        "cost C of a costly signal: the offence the signaller scraps, as a share of its "
+        "budget cap B Y (output units; greedy and seeker costs C e^z, z ~ N(0, s^2))",
+        "share of B Y", 0.0, None, "Kydd 2000, 2005; DESIGN.md 2.7"))
+    signal_offense_cut: float = field(default=1.0, metadata=_meta(
+        "largest share of its offence a signal may scrap (a dearer signal cannot be sent)",
+        "share", 0.0, 1.0, "Kydd 2005 (Gorbachev's unilateral cuts)"))
+    signal_interval: int = field(default=5, metadata=_meta(
+        "T_s: years a signal binds (offence held at the post-cut level; rebuilding early is "
+        "observable reneging); a state signals again only after its window", "years", 1, 1000,
+        "DESIGN.md 2.7; Kydd 2005"))
+    signal_cost_spread: float = field(default=0.5, metadata=_meta(
+        "s: sd of the log cost heterogeneity z of signals (s -> 0: Kydd's homogeneous "
+        "costs and separating interval)", "log units", 0.0, 10.0, "DESIGN.md 2.7"))
     greedy_temptation: float = field(default=1.5, metadata=_meta(
-        "temptation t_U of an untrustworthy type (> 1)", "payoff units", 1.0, None,
-        "Kydd 2005 (MODELS.md 3.2)", lo_open=True))
+        "temptation t_U of an untrustworthy type (> 1): a greedy state's one-year value of "
+        "exploiting trust, and of cheating on a treaty, per unit of cooperation",
+        "payoff units", 1.0, None, "Kydd 2005 (MODELS.md 3.2, 3.4)", lo_open=True))
     seeker_temptation: float = field(default=0.5, metadata=_meta(
         "temptation t_T of a trustworthy type (< 1)", "payoff units", 0.0, 1.0,
-        "Kydd 2005 (MODELS.md 3.2)", hi_open=True))
+        "Kydd 2005 (MODELS.md 3.2, 3.4)", hi_open=True))
     exploitation_cost: float = field(default=1.0, metadata=_meta(
-        "cost c of being exploited", "payoff units", 0.0, None, "Kydd 2005 (MODELS.md 3.2)"))
+        "cost c of being exploited, per unit of cooperation", "payoff units", 0.0, None,
+        "Kydd 2005 (MODELS.md 3.2)"))
     shadow_of_future: float = field(default=0.9, metadata=_meta(
-        "discount factor of the continuing relationship", "per year", 0.0, 1.0,
+        "discount factor delta of the continuing relationship", "per year", 0.0, 1.0,
         "Kydd 2000; Axelrod 1984", hi_open=True))
-    arms_control_trust: float = field(default=0.8, metadata=_meta(
-        "mutual trust at which two states sign verified arms control", "probability", 0.0,
-        1.0, "Kydd 2005; Glaser 1997"))
     verification: float = field(default=0.5, metadata=_meta(
-        "share of perception noise removed between parties to arms control", "share", 0.0,
-        1.0, "DESIGN.md section 2"))
+        "v: verification of arms control; cuts the parties' perception noise to (1 - v) "
+        "sigma and detects cheating with probability 1 - exp(-v excess / sigma)", "share",
+        0.0, 1.0, "DESIGN.md 2.8; Schelling & Halperin 1961"))
+    treaty_cost: float = field(default=0.2, metadata=_meta(
+        "k: yearly cost of a treaty to each party (intrusion, forgone options), per unit of "
+        "cooperation", "payoff units", 0.0, None, "DESIGN.md 2.8 (herz design)"))
+    false_alarm: float = field(default=0.05, metadata=_meta(
+        "alpha_0: yearly false-alarm rate of unverified monitoring; alpha(v) = alpha_0 (1 - v)",
+        "probability per year", 0.0, 1.0, "DESIGN.md 2.8 (false alarms end treaties)"))
+    treaty_cooldown: int = field(default=5, metadata=_meta(
+        "years after an alarm before the pair may sign again", "years", 0, 1000,
+        "DESIGN.md 2.8 (herz design)"))
 
     # --- identity and ontological security (Wendt, Mitzen)
     culture: Culture = field(default=Culture.LOCKEAN, metadata=_meta(

@@ -57,7 +57,7 @@ def noise_scale(state: WorldState, params: WorldParams,
                 inst: NDArray[np.float64] | None = None) -> NDArray[np.float64] | None:
     """What verification and institutions leave of the noise, (W, N, N), or None (all ones)."""
     scale: NDArray[np.float64] | None = None
-    if params.mechanisms.signalling and state.arms_control.any():
+    if params.mechanisms.arms_control and state.arms_control.any():
         scale = np.asarray(1.0 - params.verification * state.arms_control, dtype=float)
     if inst is not None:
         cut = 1.0 - params.community_noise_cut * inst

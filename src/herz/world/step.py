@@ -5,11 +5,14 @@ of a step is made on the public state at its start (stocks, output, last
 year's spending, beliefs at t); what the step produces is observed within it:
 
 1. ``economy``: output grows (:mod:`herz.world.economy`).
-2. ``signalling`` (v1 form, off by default): costly signals and arms control.
+2. ``signalling`` and ``arms_control`` (issue 18, off by default): costly
+   signals (a binding cut of offence, :mod:`herz.world.signalling`) and
+   treaties (:mod:`herz.world.arms_control`), decided on the state at t.
 3. ``arms_policy``: spending moves toward its target; purchases and stocks.
 4. ``perception``: every state perceives every other's purchases with noise.
 5. ``belief_update``: the correctly specified update of l, l*, nu and I
-   (:mod:`herz.world.beliefs`).
+   (:mod:`herz.world.beliefs`), then the evidence of this year's signals and
+   silences and of the treaties' alarms (which also end treaties).
 6. ``war``: the war decision with bargaining and its consequences
    (:func:`herz.world.war.war_step`), then the attack and restraint evidence
    of the same policy added to the beliefs.
@@ -33,8 +36,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from herz.world import arms_control as _treaties
+from herz.world import signalling as _signals
 from herz.world import war as _war
-from herz.world.beliefs import belief_limit, reset_beliefs_about, update_beliefs, war_evidence
+from herz.world.beliefs import reset_beliefs_about, update_beliefs, war_evidence
 from herz.world.community import (
     INSTITUTIONS,
     bloc_pressure,
@@ -56,15 +61,14 @@ from herz.world.identity import (
 )
 from herz.world.params import UpdateOrder, WorldParams
 from herz.world.perception import institution_strength, noise_scale, observe
-from herz.world.signalling import arms_control, decide_signals
 from herz.world.state import WorldState
 
 __all__ = ["ORDER", "step"]
 
 #: The order in which mechanisms run within a step (recorded with every result).
 ORDER: tuple[str, ...] = (
-    "economy", "signalling", "arms_policy", "perception", "belief_update", "war", "identity",
-    "community",
+    "economy", "signalling", "arms_control", "arms_policy", "perception", "belief_update", "war",
+    "identity", "community",
 )
 
 
@@ -104,22 +108,19 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
     # 1. economy
     grow_output(state, params)
 
-    # 2. signalling and arms control (v1 form)
-    capped = None
+    # 2. signals and arms control (issue 18), on the state at t
+    shares = sig = tr = None
     if mech.signalling:
-        mu = state.mistrust
-        signals, sent = decide_signals(state, params, mu)
-        treaty = arms_control(mu, params)
-        if sent.any():
-            state.offense = state.offense * np.where(sent, 1.0 - params.signal_offense_cut, 1.0)
-        capped = np.asarray(treaty.any(axis=2))
-    else:
-        signals = np.zeros_like(state.signals)
-        treaty = state.arms_control
+        sig = _signals.signal_step(state, params, press)
+    if mech.arms_control:
+        tr = _treaties.treaty_step(state, params)
+    if sig is not None or tr is not None:
+        shares = _treaties.purchase_shares(state, params, _signals.window_open(state), tr)
+    signals = state.signals
 
     # 3. arms policy
     if mech.arms_policy:
-        update_arms(state, params, press, capped)
+        update_arms(state, params, press, shares=shares)
     else:
         state.added[...] = 0.0
 
@@ -127,14 +128,13 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
     if mech.belief_update and mech.arms_policy:
         scale = noise_scale(state, params, inst)
         obs = observe(state, params, scale, out=_observed_buffer(state))
-        update_beliefs(state, params, obs, spending_prev, press, threat, offense_old, inst, scale)
+        update_beliefs(state, params, obs, spending_prev, press, threat, offense_old, inst, scale,
+                       shares)
     rise = state.logodds - l_old if mech.identity or mech.community else None
-    if mech.belief_update and signals.any():
-        # a separating signal is sent by seekers only: Bayes' rule takes mistrust to its floor
-        sep = np.swapaxes(signals == 1, 1, 2)  # [i, j]: j sent i a separating signal
-        lim = belief_limit(params)
-        state.logodds = np.where(sep, -lim, state.logodds)
-        state.logodds_shadow = np.where(sep, -lim, state.logodds_shadow)
+    if sig is not None and mech.belief_update:
+        _signals.signal_evidence(state, params, sig)
+    if tr is not None:
+        _treaties.monitor(state, params, tr, learn=mech.belief_update)
 
     # 6. war: decision with bargaining, consequences, then its evidence
     state.attacks = np.zeros_like(state.attacks)
@@ -149,6 +149,9 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
         if result.regime_changed.any():
             # a new regime's type was redrawn: what others believed of it starts again
             reset_beliefs_about(state, params, result.regime_changed)
+        if mech.signalling:
+            _signals.remember_war_policy(state, result.p_attack, result.a_greedy,
+                                         result.a_seeker)
 
     # 7. identity and communities: this year's events (issue 19)
     s_new = state.identity
@@ -157,7 +160,8 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
         if mech.community:
             defector, seen = defections(state.attacks, state.community, params)
         events, happened = identity_events(state, params, perceived_rise=rise,
-                                           p_attack=p_attack, signals=signals, treaty=treaty,
+                                           p_attack=p_attack, signals=signals,
+                                           treaty=state.arms_control,  # in force after monitoring
                                            defection=seen)
         cooperative = happened & (events > 0)
         if mech.community:  # institutions are kept agreements
@@ -178,8 +182,6 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
     if drifting(params):
         state.greedy = drift_motives(state, params, s_new if seq else state.identity)
     state.identity = s_new
-    state.signals = signals
-    state.arms_control = treaty if mech.signalling else state.arms_control
 
     reached = ((state.offense >= params.runaway_level)
                | (state.defense >= params.runaway_level)).any(axis=1)
