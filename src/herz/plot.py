@@ -76,7 +76,8 @@ def dyad_series(years: np.ndarray, a: np.ndarray, b: np.ndarray, names: tuple[st
 
 #: Colours of the world's outcomes (Okabe-Ito), used by every escape-map figure.
 OUTCOME_COLOURS = {"war": OKABE_ITO[5], "spiral": OKABE_ITO[0], "mitigated": OKABE_ITO[4],
-                   "transcended": OKABE_ITO[2], "unresolved": "#999999"}
+                   "transcended": OKABE_ITO[2], "unresolved": "#999999",
+                   "no_dilemma": "#cccccc"}
 
 
 def jervis_class_map(odb_grid, dist_grid, *, war_gain: float = DEFAULT_WAR_GAIN,
@@ -121,8 +122,10 @@ def jervis_class_map(odb_grid, dist_grid, *, war_gain: float = DEFAULT_WAR_GAIN,
 def _game_boundaries(ax, params, d_values, odb_lim):
     """Draw Jervis's class boundaries (PD | stag hunt | harmony) on a balance x d plane."""
     from herz.models import jervis
+    from herz.world.offense_defense import jervis_payoffs
 
-    v, big_l, k = float(params["war_gain"]), float(params["war_loss"]), float(params["arms_cost"])
+    pay = jervis_payoffs(params)
+    v, big_l, k = pay["gain"], pay["loss"], pay["cost"]
     if not (v > 0 and big_l >= v and k > 0):
         return
     d = np.linspace(0.0, 1.0, 201)
@@ -202,7 +205,7 @@ def outcome_trajectories(samples,
     """
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.0, 3.8), layout="constrained")
     styles = {"war": "-", "spiral": "--", "mitigated": "-.", "transcended": ":",
-              "unresolved": (0, (1, 1))}
+              "unresolved": (0, (1, 1)), "no_dilemma": (0, (3, 1, 1, 1))}
     for outcome, s in samples.items():
         ds = s["dataset"]
         t = ds["time"].values

@@ -18,8 +18,11 @@ from herz.data.loaders import MilexSeries
 from herz.errors import ParameterError
 from herz.world import simulate
 
-#: The known world: fatigue stays at the world's default 0.1, as in the default fit.
-TRUE = {"reaction": 0.2, "grievance": 0.03, "perception_noise": 0.15}
+#: The known world: fatigue stays at the world's default 0.1, as in the default fit. A
+#: growing race (effective reaction k fear (q + (1 - q)(1 - d)) = 0.4 * 0.5 * 0.69 > a = 0.1), so
+#: that k and g are identified apart (world v2: two known seekers fear each other at
+#: fear_floor 0.5; v1's k = 0.2 with fear 0.7 was the same kind of race).
+TRUE = {"reaction": 0.4, "grievance": 0.03, "spending_shock": 0.02}
 X0 = (1.0, 0.8)
 YEARS = 50
 #: Largest bootstrap interval accepted, as a share of the parameter's search range.
@@ -95,10 +98,12 @@ def test_counterfactual_direction_follows_the_theory(recovered) -> None:
     assert hi_d.scenario_outcomes.get(spiral, 0.0) <= hi_d.baseline_outcomes.get(spiral, 0.0) + 0.05
     # paired on common random numbers: the baseline bands are the same in both runs
     np.testing.assert_array_equal(hi_d.baseline, lo_d.baseline)
-    # Kydd: separating costly signals raise trust and slow the race
+    # Kydd: a costly signal reassures only where there is doubt. The calibrated dyad is two
+    # security seekers known as such (p_greedy = 0 and, in world v2, the correct prior), so
+    # trust is full with or without signals; the signal's offence cut cannot speed the race
     sig = cal.counterfactual(recovered, {"signal_cost": 1.0}, worlds=100, seed=1,
                              worlds_per_draw=0)
-    assert sig.trust_end[1] > sig.trust_end[0] + 0.1
+    assert sig.trust_end[0] > 0.999 and sig.trust_end[1] > 0.999
     assert np.all(sig.cumulative_ratio[1] <= 1.0 + tol)
 
 

@@ -121,7 +121,9 @@ def test_world_sweep_is_chunk_invariant(tmp_path: Path) -> None:
     ra, rb = all_rows(a.path), all_rows(b.path)
     pd.testing.assert_frame_equal(ra, rb)
     assert {"outcome", "distinguishability"} <= set(ra.columns)
-    assert set(ra["outcome"]) <= {"war", "spiral", "mitigated", "transcended", "unresolved"}
+    from herz.world import Outcome
+
+    assert set(ra["outcome"]) <= {o.value for o in Outcome}
 
 
 def test_a_preset_runs_small(tmp_path: Path) -> None:

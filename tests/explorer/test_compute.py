@@ -50,10 +50,10 @@ def test_every_bad_field_is_reported():
 
 
 def test_world_params_checks_against_base():
-    # a base whose war_loss < war_gain is refused by WorldParams itself, as a message
-    inputs, errors = compute.parse_inputs(SMALL, base={"war_gain": 3.0, "war_loss": 1.0})
+    # a base out of range is refused by WorldParams itself, as a message
+    inputs, errors = compute.parse_inputs(SMALL, base={"growth_rate": 0.9})
     assert inputs is None
-    assert errors[0].startswith("war_loss = 1.0:")
+    assert errors[0].startswith("growth_rate = 0.9:")
 
 
 def test_presets_fill_the_form():
@@ -125,7 +125,8 @@ def test_jervis_point_matches_the_model():
     assert jp["rho"] == 0.5
     assert jp["conquest_probability"] == pytest.approx(1 / 1.5)
     assert jp["world"] == 1
-    assert jp["game_class"] == jervis.game_class(0.5, 0.0, war_gain=1.0, war_loss=2.0,
+    # the world's own payoffs: v = tau = 0.2, L = tau + c = 0.25, k = B = 0.1
+    assert jp["game_class"] == jervis.game_class(0.5, 0.0, war_gain=0.2, war_loss=0.25,
                                                  arms_cost=0.1).value
     # defence dominant and distinguishable: world 4, and a high balance reaches harmony
     jp4 = compute.jervis_point(p.replace(offense_defense_balance=30.0, distinguishability=0.9))

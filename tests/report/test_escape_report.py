@@ -96,8 +96,7 @@ def test_report_is_self_contained_and_complete(tiny_map):
     assert "http://" not in html and "https://" not in html
     # the thresholds, provenance and verdict are there, with numbers
     an = tiny_map.analysis
-    for name in ("spiral_arms_ratio", "spiral_trust_drop", "bounded_growth",
-                 "transcended_coverage", "outcome_window"):
+    for name in ("burn_in", "race_growth", "entry_trust_fall", "exit_years", "exit_trust"):
         assert name in html
     assert an.map_manifest["scenario_hash"] in html
     assert str(an.map_scenario["seed"]) in html
@@ -115,7 +114,7 @@ def test_verdict_and_tables_are_consistent(tiny_map):
     r = an.rates
     assert (r["escape_count"] == r["mitigated_count"] + r["transcended_count"]).all()
     total = r[["war_count", "spiral_count", "mitigated_count", "transcended_count",
-               "unresolved_count"]].sum(axis=1)
+               "unresolved_count", "no_dilemma_count"]].sum(axis=1)
     assert (total == r["n"]).all()
     from herz.models.games import GameClass
 

@@ -1,14 +1,15 @@
-"""The public API: parameters, simulate, outcomes, the command line."""
+"""The public API: parameters, simulate (per-world frame, spells, trajectories), the command line."""
 
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import herz
 from herz.errors import ParameterError
 from herz.world import Mechanisms, Outcome, WorldParams, params_table, simulate
-from herz.world.outcomes import OUTCOME_COLUMNS, classify
+from herz.world.simulate import WORLD_COLUMNS
 
 
 def test_params_round_trip_and_validation():
@@ -29,8 +30,12 @@ def test_params_round_trip_and_validation():
         WorldParams.from_dict({"alpha": 1})
     with pytest.raises(ParameterError, match=r"mechanisms\.telepathy"):
         WorldParams.from_dict({"mechanisms": {"telepathy": True}})
-    with pytest.raises(ParameterError, match="war_loss"):
-        WorldParams(war_gain=3.0, war_loss=2.0)
+    with pytest.raises(ParameterError, match="prior_bias"):
+        WorldParams(prior_bias=50.0)
+    for removed in ("initial_trust", "arms_budget", "build_prob_greedy", "attack_evidence",
+                    "war_gain", "war_duration", "outcome_window"):
+        with pytest.raises(ParameterError, match="not a world parameter"):
+            WorldParams.from_dict({removed: 1.0})
 
 
 def test_params_table_documents_every_field():
@@ -46,23 +51,42 @@ def test_params_table_documents_every_field():
 
 def test_simulate_frame_and_provenance():
     df = simulate(WorldParams(n_states=4), worlds=12, steps=40, seed=3)
-    assert list(df.columns) == list(OUTCOME_COLUMNS)
+    assert list(df.columns) == list(WORLD_COLUMNS)
     assert df["world"].tolist() == list(range(12))
     assert set(df["outcome"]) <= {o.value for o in Outcome}
     assert df.attrs["seed"] == {"entropy": "3", "spawn_key": []}
     assert df.attrs["herz_version"] == herz.__version__
     assert df.attrs["params"]["n_states"] == 4
-    assert df.attrs["mechanism_order"][0] == "perception"
+    assert df.attrs["mechanism_order"][0] == "economy"
+    assert df.attrs["burn_in"] == 30
     again = simulate(WorldParams(n_states=4), worlds=12, steps=40, seed=3)
     assert df.equals(again)
     assert herz.simulate is simulate
     assert simulate(WorldParams(n_states=4), worlds=12, steps=40, rng=3).equals(df)
+    with pytest.raises(ParameterError, match=r"seed.*rng|rng.*seed"):
+        simulate(WorldParams(n_states=4), worlds=2, steps=5, seed=3, rng=3)
+
+
+def test_simulate_pairs_table():
+    p = WorldParams(n_states=4, p_greedy=0.0, burn_in=5)
+    df, spells = simulate(p, worlds=6, steps=60, seed=2, world_offset=10, pairs=True)
+    assert df["world"].tolist() == list(range(10, 16))
+    assert {"world", "i", "j", "route", "end"} <= set(spells.columns)
+    if len(spells):
+        assert spells["world"].between(10, 15).all()
+        assert (spells["i"] < spells["j"]).all() or (spells["i"] != spells["j"]).all()
+    # the same worlds alone give the same spells
+    _, alone = simulate(p, worlds=1, steps=60, seed=2, world_offset=12, pairs=True)
+    mine = spells[spells["world"] == 12].reset_index(drop=True)
+    pd.testing.assert_frame_equal(mine, alone.reset_index(drop=True), check_dtype=False)
 
 
 def test_trajectories_dataset():
     ds = simulate(WorldParams(n_states=3), worlds=4, steps=10, seed=1, trajectories=True)
     assert ds["offense"].dims == ("world", "step", "state")
     assert ds["mistrust"].dims == ("world", "step", "state", "other")
+    assert ds["output"].dims == ("world", "step", "state")
+    assert ds["mistrust_shadow"].dims == ("world", "step", "state", "other")
     assert ds.sizes["step"] == 11 and ds.sizes["world"] == 4
     assert json.loads(ds.attrs["params"])["n_states"] == 3
     assert "outcome" in ds and ds.attrs["herz_version"] == herz.__version__
@@ -78,35 +102,8 @@ def test_simulate_rejects_bad_arguments():
         simulate(worlds=0)
     with pytest.raises(ParameterError, match="seed"):
         simulate(worlds=1, steps=1, seed="x")  # type: ignore[arg-type]
-    with pytest.raises(ParameterError, match="seed"):
+    with pytest.raises(ParameterError, match="rng"):
         simulate(worlds=1, steps=1, rng=np.random.default_rng(1))  # type: ignore[arg-type]
-
-
-def _classify(arms, trust, cov=None, wars=0, runaway=-1, **kw):
-    p = WorldParams(**kw)
-    arms = np.atleast_2d(np.asarray(arms, float))
-    trust = np.atleast_2d(np.asarray(trust, float))
-    cov = np.zeros_like(arms) if cov is None else np.atleast_2d(np.asarray(cov, float))
-    return classify(p, arms, trust, cov, np.array([wars]), np.array([runaway])).iloc[0]
-
-
-def test_outcome_classification_by_hand():
-    flat = [1.0] * 9
-    assert _classify(flat, [0.6] * 9, wars=1)["outcome"] == "war"
-    assert _classify(flat, [0.6] * 9)["outcome"] == "mitigated"
-    rising = [1, 1.2, 1.4, 1.6, 1.8, 2.0, 2.2, 2.4, 2.6]
-    assert _classify(rising, np.linspace(0.6, 0.3, 9))["outcome"] == "spiral"
-    assert _classify(rising, [0.6] * 9)["outcome"] == "unresolved"  # trust did not fall
-    settling = [1, 1.5, 2.0, 2.0, 1.9, 1.8, 1.8, 1.8, 1.8]
-    row = _classify(settling, [0.6] * 9, cov=[0, 0, 0.5, 0.5, 0.8, 0.8, 0.8, 0.8, 0.8])
-    assert row["outcome"] == "transcended" and row["escaped"]
-    # from step 2 the arsenal never again exceeds 1.05 times its level then
-    assert row["time_to_escape"] == 2.0
-    # thresholds are parameters
-    assert _classify(rising, np.linspace(0.6, 0.3, 9), spiral_arms_ratio=3.0)["outcome"] \
-        == "unresolved"
-    assert _classify(flat, [0.6] * 9, cov=[0.4] * 9, transcended_coverage=0.3)["outcome"] \
-        == "transcended"
 
 
 def _cli(args, capsys):

@@ -44,7 +44,7 @@ def test_drift_flips_exactly_the_states_whose_draw_is_below_their_rate(make_stat
     flip = np.where(greedy, u < 0.3, u < 0.6)
     new = drift_motives(s, p, s.identity)
     np.testing.assert_array_equal(new, greedy ^ flip)
-    np.testing.assert_array_equal(s.motive_changes, flip.sum(axis=1))
+    np.testing.assert_array_equal(s.counts["motive_changes"], flip.sum(axis=1))
     assert flip.any() and not flip.all()  # the case tests something
 
 
@@ -53,7 +53,7 @@ def test_certain_drift_converts_every_greedy_state(make_state):
     s = make_state(p, worlds=3, greedy=[[True, False, True, False]])
     new = drift_motives(s, p, s.identity)
     assert not new.any()
-    assert s.motive_changes.tolist() == [2, 2, 2]
+    assert s.counts["motive_changes"].tolist() == [2, 2, 2]
 
 
 def test_motives_act_from_the_next_step_and_are_recorded():
@@ -69,7 +69,8 @@ def test_motives_act_from_the_next_step_and_are_recorded():
 
 
 def test_zero_rates_leave_everything_as_before_even_with_identity_weight():
-    p = WorldParams(n_states=5, p_greedy=0.3)
+    # war off: defeat can redraw a regime's type and kill states, which is no drift
+    p = WorldParams(n_states=5, p_greedy=0.3, mechanisms={"war": False})
     a = simulate(p, worlds=20, steps=40, seed=6)
     b = simulate(p.replace(motive_drift_identity=1.0), worlds=20, steps=40, seed=6)
     assert a.equals(b)
@@ -91,35 +92,41 @@ def test_long_run_share_of_greedy_states_is_g_over_g_plus_s():
 
 
 # ---------------------------------------------------------------- what the literature predicts
-def test_drift_toward_security_seekers_raises_escape():
-    """Yoder and Haynes (2024), as MODELS.md 6's stand-in: if greed wears off, escape is likelier.
+def test_drift_toward_security_seekers_makes_war_rarer():
+    """Yoder and Haynes (2024), as MODELS.md 6's stand-in: if greed wears off, peace is likelier.
 
-    Six states, 30 % greedy at the start. Escape measured 0.10 with fixed motives
-    and 0.24 when greedy states turn into security seekers at 5 % a year;
-    tolerance: a rise of at least 0.07 (binomial sd at n = 300 <= 0.03, paired).
+    Six states, 30 % greedy at the start, 100 years. Share of worlds with a war
+    measured 0.65 with fixed motives and 0.17 when greedy states turn into
+    security seekers at 5 % a year (wars per world 1.84 -> 0.25); tolerance: a
+    fall of at least 0.3 (binomial sd at n = 300 <= 0.03, paired). (v1 asserted a
+    rise of escape; in v2 escape needs an entry into the dilemma first, which
+    these worlds rarely have, so the measured outcome is war.)
     """
     p = WorldParams(n_states=6, p_greedy=0.3)
     fixed = simulate(p, worlds=WORLDS, steps=100, seed=9)
     tamed = simulate(p.replace(motive_drift_to_seeker=0.05), worlds=WORLDS, steps=100, seed=9)
-    assert tamed["escaped"].mean() - fixed["escaped"].mean() > 0.07
-    assert (tamed["n_wars"] > 0).mean() < (fixed["n_wars"] > 0).mean()
+    assert (fixed["n_wars"] > 0).mean() - (tamed["n_wars"] > 0).mean() > 0.3
     assert tamed["n_greedy_end"].mean() < 0.1 * fixed["n_greedy_end"].mean()
 
 
-def test_drift_toward_greed_lowers_escape():
-    p = WorldParams(n_states=6, p_greedy=0.1, mechanisms={"war": False})
+def test_drift_toward_greed_makes_war_common():
+    """Measured: worlds with a war 0.25 with fixed motives (10 % greedy), 1.0 when seekers
+    turn greedy at 5 % a year; tolerance: a rise of at least 0.4."""
+    p = WorldParams(n_states=6, p_greedy=0.1)
     fixed = simulate(p, worlds=WORLDS, steps=100, seed=9)
     souring = simulate(p.replace(motive_drift_to_greedy=0.05), worlds=WORLDS, steps=100, seed=9)
-    assert souring["escaped"].mean() < fixed["escaped"].mean() - 0.05
+    assert (souring["n_wars"] > 0).mean() - (fixed["n_wars"] > 0).mean() > 0.4
 
 
 def test_friendship_tames_greed_when_drift_follows_identity():
     """Wendt (1999): identities shape interests. With symmetric drift rates and identity
-    weight 1, a Kantian world ends with far fewer greedy states than a Hobbesian one
-    (measured 1.3 against 4.7 of 6); tolerance: at least 2 fewer on average.
+    weight 1, a Kantian world ends with fewer greedy states than a Hobbesian one
+    (measured 1.08 against 2.39 of 6, identities held at the culture's value; v1, with
+    its identity dynamics, 1.3 against 4.7); tolerance: at least 0.9 fewer on average
+    (sd of the difference about 0.1).
     """
     base = WorldParams(n_states=6, p_greedy=0.3, motive_drift_to_seeker=0.02,
                        motive_drift_to_greedy=0.02, motive_drift_identity=1.0)
     kant = simulate(base.replace(culture="kantian"), worlds=WORLDS, steps=100, seed=9)
     hobbes = simulate(base.replace(culture="hobbesian"), worlds=WORLDS, steps=100, seed=9)
-    assert hobbes["n_greedy_end"].mean() - kant["n_greedy_end"].mean() > 2.0
+    assert hobbes["n_greedy_end"].mean() - kant["n_greedy_end"].mean() > 0.9

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from herz.world import Mechanisms, WorldParams, initial_state, run_batch, simulate
-from herz.world.arms import fear
+from herz.world.economy import fear
 from herz.world.noise import world_keys
 
 WORLDS = 300
@@ -23,31 +23,42 @@ def only(**on):
 CORE = only(perception=True, belief_update=True, arms_policy=True, offense_defense=True)
 
 
-def test_noise_without_signalling_makes_security_seekers_spiral():
-    """Jervis (1976), Kydd (1997): misread build-ups raise mistrust among security seekers."""
-    p = WorldParams(n_states=6, p_greedy=0.0, mechanisms=CORE)
-    noisy = simulate(p.replace(perception_noise=0.2), worlds=WORLDS, steps=100, seed=11)
-    clear = simulate(p.replace(perception_noise=0.0), worlds=WORLDS, steps=100, seed=11)
-    # with noise mean trust falls from 0.6 by more than 0.3; without it, it rises
-    assert noisy["trust_change"].mean() < -0.3
-    assert clear["trust_change"].mean() > 0.2
-    assert (noisy["outcome"] == "spiral").mean() > 0.8
-    assert (clear["outcome"] == "spiral").mean() == 0.0
+def test_correct_beliefs_do_not_spiral_but_the_bias_does():
+    """Kydd (1997) against Jervis (1976): rational learners read seekers right; biased ones not.
+
+    v1's noise-driven spiral among security seekers came from mis-specified
+    likelihoods (DESIGN.md 0). With correct beliefs trust between seekers rises
+    from the prior 0.8 (measured 0.935 after 100 years); with the misperception
+    bias the psychological part l - l* is positive (measured 0.41 log-odds,
+    beta = 0.8) and the rational part unchanged.
+    """
+    p = WorldParams(n_states=6, p_greedy=0.2, mechanisms=CORE, perception_noise=0.2)
+    ss, sg = _trust_by_type(p, seed=11)
+    assert ss > 0.9 and sg < 0.35  # from the prior 0.8: measured 0.935 and 0.244
+    plain = simulate(p, worlds=WORLDS, steps=100, seed=12)
+    assert (plain["psychological_spiral"].fillna(0.0) == 0.0).all()
+    biased = p.replace(mechanisms=Mechanisms(**{**CORE.__dict__, "misperception": True}),
+                       misperception_bias=0.8)
+    df = simulate(biased, worlds=WORLDS, steps=100, seed=12)
+    assert df["psychological_spiral"].mean() > 0.2
+    assert (df["trust_end"] <= df["trust_shadow_end"] + 1e-12).mean() > 0.9
 
 
 @pytest.mark.parametrize(("change", "value"), [("distinguishability", 1.0),
                                                 ("offense_defense_balance", 3.0)])
-def test_distinguishability_and_defense_advantage_lower_the_spiral_rate(change, value):
-    """Jervis (1978), Glaser (1997): distinguishable postures or defence dominance mitigate."""
-    p = WorldParams(n_states=6, p_greedy=0.0, mechanisms=CORE, perception_noise=0.15,
-                    distinguishability=0.5, offense_defense_balance=1.0)
+def test_distinguishability_and_defense_advantage_shrink_the_psychological_spiral(change, value):
+    """Jervis (1978), Glaser (1997): distinguishable postures or defence dominance mitigate.
+
+    Seekers then buy less offence (q_S falls), so the arsenal an observer leaves out of
+    its prediction is smaller. Measured (beta = 0.8, 300 worlds): l - l* 0.41 at d = 0.5,
+    delta = 1; 0.28 at d = 1 and at delta = 3. Tolerance: below 0.85 times.
+    """
+    mech = Mechanisms(**{**CORE.__dict__, "misperception": True})
+    p = WorldParams(n_states=6, p_greedy=0.2, mechanisms=mech, perception_noise=0.15,
+                    distinguishability=0.5, offense_defense_balance=1.0, misperception_bias=0.8)
     low = simulate(p, worlds=WORLDS, steps=100, seed=12)
     high = simulate(p.replace(**{change: value}), worlds=WORLDS, steps=100, seed=12)
-    rate_low = (low["outcome"] == "spiral").mean()
-    rate_high = (high["outcome"] == "spiral").mean()
-    # tolerance: the spiral rate falls by at least 0.3 (binomial sd at n = 300 is <= 0.03)
-    assert rate_low - rate_high > 0.3
-    assert high["arms_ratio"].mean() < low["arms_ratio"].mean()
+    assert high["psychological_spiral"].mean() < 0.85 * low["psychological_spiral"].mean()
 
 
 def _trust_by_type(p: WorldParams, seed: int, steps: int = 100):
@@ -62,16 +73,23 @@ def _trust_by_type(p: WorldParams, seed: int, steps: int = 100):
 
 
 def test_costly_signals_reassure_security_seekers_but_not_about_greedy_states():
-    """Kydd (2000, 2005): a signal above the separating threshold only security seekers send."""
+    """Kydd (2000, 2005): a signal above the separating threshold only security seekers send.
+
+    Arms teach nothing here (greedy states build like seekers), so without signals
+    trust stays at the prior 0.7; with them, seekers trust each other fully and
+    trust in greedy states does not move. (v1 form of signalling, issue 18 rebuilds
+    it: the absence of a signal is not yet read as evidence, and arms control is
+    kept out of the test because the observers' model does not know its offence cap.)
+    """
     p = WorldParams(n_states=8, p_greedy=0.3, perception_noise=0.2, mechanisms=CORE,
-                    greedy_temptation=1.5, signal_cost=2.0)
+                    greedy_temptation=1.5, signal_cost=2.0, arms_control_trust=1.0,
+                    greed_build=0.0, greedy_offense_premium=0.0)
     # m = 2 > pi * t_U for every trust pi <= 1: greedy types never mimic
-    ss_off, _sg_off = _trust_by_type(p, seed=5)
+    ss_off, sg_off = _trust_by_type(p, seed=5)
     sig = p.replace(mechanisms=Mechanisms(**{**CORE.__dict__, "signalling": True}))
     ss_on, sg_on = _trust_by_type(sig, seed=5)
-    assert ss_on - ss_off > 0.5  # trust between security seekers rises
-    assert sg_on < 0.15  # trust in greedy states stays low
-    assert ss_on - sg_on > 0.7
+    assert ss_on - ss_off > 0.25  # trust between security seekers rises
+    assert abs(sg_on - sg_off) < 0.02  # trust in greedy states does not
 
 
 def test_friendly_identity_lowers_perceived_threat():

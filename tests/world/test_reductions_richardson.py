@@ -14,17 +14,22 @@ from herz.world.noise import world_keys
 RICH = rm.RichardsonParams(k=0.3, l=0.2, a=0.4, b=0.5, g=1.0, h=2.0)  # MODELS.md RICH-1
 
 
-def _world(dt: float, x0: float, y0: float, fear_floor: float = 1.0, trust: float = 0.6,
+def _world(dt: float, x0: float, y0: float, fear_floor: float = 1.0, mistrust: float = 0.4,
            offense_defense: bool = False, order: str = "simultaneous") -> WorldParams:
-    # fear = fear_floor + (1 - fear_floor) * mu; with fear_floor = 1 the weight is 1
+    # fear = fear_floor + (1 - fear_floor) * mu; with fear_floor = 1 the weight is 1.
+    # Spending closes its gap at once (inertia 1), without shock or budget cap: the arsenal
+    # x = O + D then follows x' = (1 - a dt) x + dt (k fear y + g), Richardson's map.
+    # mu = p_greedy (the correct prior); greedy states build nothing extra (greed_build 0).
     return WorldParams(
         n_states=2, dt=dt, update_order=order,
         mechanisms=Mechanisms(perception=False, belief_update=False, arms_policy=True,
                               offense_defense=offense_defense, signalling=False, war=False,
                               identity=False, community=False),
         initial_arms=(x0, y0), initial_arms_spread=0.0, reaction=(RICH.k, RICH.l),
-        fatigue=(RICH.a, RICH.b), grievance=(RICH.g, RICH.h), greed_build=0.0, p_greedy=0.0,
-        fear_floor=fear_floor, initial_trust=trust, arms_budget=1e9, distinguishability=0.0,
+        fatigue=(RICH.a, RICH.b), grievance=(RICH.g, RICH.h), greed_build=0.0,
+        p_greedy=mistrust, fear_floor=fear_floor, budget_share=1e9, distinguishability=0.0,
+        spending_inertia=1.0, spending_shock=0.0, output_spread=0.0, growth_rate=0.0,
+        growth_spread=0.0,
     )
 
 
@@ -51,8 +56,8 @@ def test_discrete_map_equals_richardson(order, offense_defense):
 
 
 def test_fixed_beliefs_scale_the_reaction_coefficient():
-    # fear = 0.5 + 0.5 * mu with mu = 1 - trust = 0.4 -> 0.7: k_eff = 0.7 k
-    p = _world(0.5, 2.0, 5.0, fear_floor=0.5, trust=0.6)
+    # fear = 0.5 + 0.5 * mu with mu = 0.4 -> 0.7: k_eff = 0.7 k
+    p = _world(0.5, 2.0, 5.0, fear_floor=0.5, mistrust=0.4)
     got = _run(p, 30)
     ref = rm.discrete_map(
         rm.RichardsonParams(k=0.7 * RICH.k, l=0.7 * RICH.l, a=RICH.a, b=RICH.b, g=RICH.g,

@@ -136,8 +136,10 @@ def test_the_step_reads_each_scheduled_parameter_at_its_step(name):
     for t in range(12):
         step(a, p)
         step(b, base.replace(**{name: sch.value_at(t, lo)}))
-    for arr in ("offense", "defense", "mistrust", "identity", "n_wars"):
+    for arr in ("offense", "defense", "output", "spending", "logodds", "identity", "at_war"):
         np.testing.assert_array_equal(getattr(a, arr), getattr(b, arr), err_msg=arr)
+    for k in a.counts:
+        np.testing.assert_array_equal(a.counts[k], b.counts[k], err_msg=k)
 
 
 def test_a_schedule_draws_no_random_numbers():
@@ -154,11 +156,11 @@ def test_a_schedule_draws_no_random_numbers():
 
 
 def test_initial_state_uses_the_values_at_step_zero():
-    p = WorldParams(n_states=3, distinguishability=0.0,
-                    schedules={"distinguishability": Schedule.step(at=0, to=1.0)})
+    p = WorldParams(n_states=3, budget_share=0.1,
+                    schedules={"budget_share": Schedule.step(at=0, to=0.001)})
     s = initial_state(p, world_keys(1, 2))
-    # with d = 1 defence threatens no one: the first view is offence only
-    np.testing.assert_allclose(s.last_threat[:, 0, 1], s.offense[:, 1])
+    # spending starts within the budget cap in force at step 0
+    np.testing.assert_allclose(s.spending, 0.001 * s.output)
 
 
 # ---------------------------------------------------------------- scenarios
@@ -226,13 +228,14 @@ def test_herz_run_reads_schedules(tmp_path, capsys):
 
 
 # ---------------------------------------------------------------- what the literature predicts
-def test_a_shift_to_defense_advantage_at_step_50_stops_the_spiral_after_it():
-    """Jervis (1978): when defence has the advantage, security seekers can be secure.
+def test_a_shift_to_defense_advantage_at_step_50_halves_offence_after_it():
+    """Jervis (1978): when defence has the advantage, security seekers buy defence.
 
     Before step 50 the two runs are the same worlds with the same draws (a
-    schedule draws nothing), so the paths agree exactly; after the shift the
-    spiral stops. Tolerances: the spiral rate falls by at least 0.5 (binomial sd
-    at n = 300 is <= 0.03) and arms grow at least 20 % less over steps 50-150.
+    schedule draws nothing), so the paths agree exactly; after the shift to
+    delta = 3 seekers' offence share falls (q_S = (1 - zeta d)/(1 + delta)) and so
+    does the offence they hold: measured 1.24 against 0.60 at step 150 (300
+    worlds, no greedy state); tolerance: below 0.7 times.
     """
     p = WorldParams(n_states=6, p_greedy=0.0, mechanisms=CORE, perception_noise=0.15)
     shift = p.replace(schedules={"offense_defense_balance": Schedule.step(at=50, to=3.0)})
@@ -240,19 +243,16 @@ def test_a_shift_to_defense_advantage_at_step_50_stops_the_spiral_after_it():
     b = simulate(shift, worlds=WORLDS, steps=150, seed=12, trajectories=True)
     arms_a, arms_b = a["arms_mean"].values, b["arms_mean"].values
     np.testing.assert_array_equal(arms_a[:, :51], arms_b[:, :51])
-    growth_a = (arms_a[:, 150] / arms_a[:, 50]).mean()
-    growth_b = (arms_b[:, 150] / arms_b[:, 50]).mean()
-    assert growth_b < growth_a - 0.2
-    spiral_a = (a["outcome"].values == "spiral").mean()
-    spiral_b = (b["outcome"].values == "spiral").mean()
-    assert spiral_a - spiral_b > 0.5
+    off_a = a["offense"].values[:, 150].mean()
+    off_b = b["offense"].values[:, 150].mean()
+    assert off_b < 0.7 * off_a
 
 
 def test_a_shift_to_defense_advantage_lowers_war_after_it():
     """Jervis (1978), Van Evera (1998): defence dominance makes conquest, so war, rarer.
 
     Tolerance: wars started in steps 51-150 fall by at least a fifth (measured:
-    a third); before the shift the runs agree exactly.
+    815 -> 4 in 300 worlds; v1: by a third); before the shift the runs agree exactly.
     """
     p = WorldParams(n_states=6, p_greedy=0.2, offense_defense_balance=1.0)
     shift = p.replace(schedules={"offense_defense_balance": Schedule.step(at=50, to=4.0)})

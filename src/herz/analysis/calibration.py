@@ -30,7 +30,9 @@ Fitted parameters (one value for both states; :data:`DEFAULT_FIT`):
 
 - ``reaction``: Richardson's k, arms added per unit of perceived threat;
 - ``grievance``: Richardson's g, in scaled units per year;
-- ``perception_noise``: the lognormal sd of the perceived threat.
+- ``spending_shock``: the sd of the yearly domestic spending shock (world v2; in v1 the
+  third parameter was ``perception_noise``, which in v2 only moves beliefs, and beliefs
+  between two states known to be security seekers do not move).
 
 ``fatigue`` (Richardson's a) stays at the world's default 0.1 unless asked for
 (``fit=FITTABLE``): growth moments of two co-trending series do not separate k
@@ -40,7 +42,7 @@ k = 0.08, a = 0.02 with the moments matched about as well).
 ``reaction`` is identified only as the effective reaction
 k * fear * (q + (1 - q)(1 - d)) (fear from the beliefs, q the offensive share
 of new arms, d distinguishability): the fitted k is conditional on the
-defaults of ``fear_floor``, ``initial_trust``, the belief likelihoods,
+defaults of ``fear_floor``, ``prior_bias``, the belief model,
 ``distinguishability`` and ``offense_defense_balance``. That is also what
 makes a counterfactual on d meaningful: it changes the perceived threat with
 k held at its calibrated value.
@@ -153,10 +155,10 @@ CALIBRATION_MECHANISMS = Mechanisms(
     signalling=False, war=False, identity=False, community=False)
 
 #: The parameters that can be fitted, in order.
-FITTABLE: tuple[str, ...] = ("reaction", "fatigue", "grievance", "perception_noise")
+FITTABLE: tuple[str, ...] = ("reaction", "fatigue", "grievance", "spending_shock")
 #: The parameters fitted by default; fatigue stays at the world's default 0.1 (see the module
 #: docstring on identification).
-DEFAULT_FIT: tuple[str, ...] = ("reaction", "grievance", "perception_noise")
+DEFAULT_FIT: tuple[str, ...] = ("reaction", "grievance", "spending_shock")
 #: Fewest years of data for a calibration.
 MIN_YEARS = 12
 #: Simulated dyads at the estimate for the moments' covariance of the J test.
@@ -170,7 +172,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "reaction": (0.0, 1.0),
     "fatigue": (0.0, 1.0),
     "grievance": (-0.5, 0.5),
-    "perception_noise": (0.0, 1.0),
+    "spending_shock": (0.0, 1.0),
 }
 
 #: The moments matched, in order (A and B are the dyad's first and second state).
@@ -184,7 +186,7 @@ MOMENT_NAMES: tuple[str, ...] = (
 COUNTERFACTUAL_KEYS: tuple[str, ...] = (
     "distinguishability", "perception_noise", "perspective_taking", "signal_cost",
     "signal_offense_cut", "signal_interval", "verification", "arms_control_trust",
-    "initial_trust", "fear_floor", "offense_defense_balance", "reaction", "fatigue",
+    "prior_bias", "fear_floor", "offense_defense_balance", "reaction", "fatigue",
     "grievance", "signalling", "belief_update", "perception",
 )
 _SWITCHES = ("signalling", "belief_update", "perception")
@@ -267,7 +269,10 @@ def calibrated_world(x0: tuple[float, float], theta: dict[str, float] | None = N
     """
     kw: dict[str, Any] = {
         "n_states": 2, "initial_arms": tuple(float(v) for v in x0), "initial_arms_spread": 0.0,
-        "p_greedy": 0.0, "arms_budget": 1e6, "mechanisms": CALIBRATION_MECHANISMS,
+        "p_greedy": 0.0, "budget_share": 1e6, "mechanisms": CALIBRATION_MECHANISMS,
+        # world v2: Richardson's map as in v1 (spending at its target each year, constant
+        # output); the domestic shock is the fitted noise
+        "spending_inertia": 1.0, "growth_rate": 0.0, "growth_spread": 0.0, "output_spread": 0.0,
     }
     kw.update(theta or {})
     kw.update(changes)

@@ -430,8 +430,8 @@ def jervis_overlay(rates: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFra
     """Add Jervis's game class and world (1-4) at each point of ``rates``.
 
     The world's distinguishability d is the Jervis model's (Jervis's rho is
-    (1 + d) / 2, see :mod:`herz.models.jervis`), and so are ``war_gain``,
-    ``war_loss`` and ``arms_cost``.
+    (1 + d) / 2, see :mod:`herz.models.jervis`); the game's gain, loss and
+    cost of arming are the world's own (:func:`herz.world.offense_defense.jervis_payoffs`).
     """
     from herz.models import jervis
 
@@ -439,7 +439,10 @@ def jervis_overlay(rates: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFra
     odb = out.get("offense_defense_balance",
                   pd.Series(params["offense_defense_balance"], index=out.index))
     d = out.get("distinguishability", pd.Series(params["distinguishability"], index=out.index))
-    v, big_l, k = float(params["war_gain"]), float(params["war_loss"]), float(params["arms_cost"])
+    from herz.world.offense_defense import jervis_payoffs
+
+    pay = jervis_payoffs(params)
+    v, big_l, k = pay["gain"], pay["loss"], pay["cost"]
     classes, worlds = [], []
     for delta, dd in zip(odb.astype(float), d.astype(float), strict=True):
         if v > 0 and big_l >= v and k > 0 and delta > 0:
@@ -516,7 +519,7 @@ def _trajectories(results: pd.DataFrame, rates: pd.DataFrame, manifest: dict[str
 
     seed = int(manifest["scenario"]["seed"])
     out: dict[str, Any] = {}
-    for outcome in ("war", "spiral", "mitigated", "transcended", "unresolved"):
+    for outcome in ("war", "spiral", "mitigated", "transcended", "unresolved", "no_dilemma"):
         sub = results[results["outcome"] == outcome]
         if sub.empty:
             continue

@@ -36,8 +36,9 @@ from herz.analysis.intervals import IntervalMethod, proportion_interval
 
 __all__ = ["LOGICS", "OUTCOMES", "RATES", "logic_shares", "outcome_rates"]
 
-#: Outcome labels of the world (herz.world.Outcome values).
-OUTCOMES = ("war", "spiral", "mitigated", "transcended", "unresolved")
+#: Outcome labels of the world (herz.world.Outcome values; world v2 adds no_dilemma: no pair
+#: of security seekers entered the dilemma after burn-in and no war; v2 never labels spiral).
+OUTCOMES = ("war", "spiral", "mitigated", "transcended", "unresolved", "no_dilemma")
 #: Rates reported per point: name -> the outcomes it counts.
 RATES: dict[str, tuple[str, ...]] = {
     "escape": ("mitigated", "transcended"),
@@ -46,6 +47,7 @@ RATES: dict[str, tuple[str, ...]] = {
     "mitigated": ("mitigated",),
     "transcended": ("transcended",),
     "unresolved": ("unresolved",),
+    "no_dilemma": ("no_dilemma",),
 }
 #: Booth and Wheeler's logics: name -> the outcomes that count for it.
 LOGICS: dict[str, tuple[str, ...]] = {
@@ -53,6 +55,7 @@ LOGICS: dict[str, tuple[str, ...]] = {
     "mitigator": ("mitigated",),
     "transcender": ("transcended",),
     "unresolved": ("unresolved",),
+    "no_dilemma": ("no_dilemma",),
 }
 
 

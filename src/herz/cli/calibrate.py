@@ -55,9 +55,9 @@ def calibrate(
     bootstrap: int = typer.Option(50, "--bootstrap", help="Parametric-bootstrap replicates."),
     seed: int = typer.Option(0, "--seed", help="Root seed of the fit, bootstrap and runs."),
     counterfactual: list[str] | None = COUNTERFACTUAL,
-    fit: str = typer.Option("reaction,grievance,perception_noise", "--fit",
+    fit: str = typer.Option("reaction,grievance,spending_shock", "--fit",
                             help="Fitted parameters, among reaction, fatigue, grievance, "
-                            "perception_noise."),
+                            "spending_shock."),
     refit: str = typer.Option("kstep", "--refit", help="Bootstrap refits: kstep (3 "
                               "Gauss-Newton steps) or full (Nelder-Mead)."),
     level: float = typer.Option(0.95, "--level", help="Coverage of the intervals."),

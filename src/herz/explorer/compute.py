@@ -291,7 +291,7 @@ def run_worlds(inputs: ExplorerInputs, base: Mapping[str, Any] | None = None, *,
     return RunResult(out, samples, p, inputs, attrs)
 
 
-OUTCOME_ORDER = ("war", "spiral", "unresolved", "mitigated", "transcended")
+OUTCOME_ORDER = ("war", "unresolved", "no_dilemma", "mitigated", "transcended")
 
 
 def outcome_shares(outcomes: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
@@ -323,20 +323,24 @@ def jervis_point(params: Any) -> dict[str, Any]:
 
     The world's distinguishability d (share of defence not read as offence)
     is the d of :mod:`herz.models.jervis` (Jervis's rho = (1 + d) / 2);
-    the payoffs use the world's ``war_gain`` (v), ``war_loss`` (L) and
-    ``arms_cost`` (k). Returns the game class, the ordering, the cooperation
-    threshold q* (None in a prisoner's dilemma), the conquest probability, the
-    payoffs and Jervis's world (1-4, with rho >= 0.75 read as distinguishable).
+    the payoffs are the world's own
+    (:func:`herz.world.offense_defense.jervis_payoffs`: v = war_transfer,
+    L = war_transfer + war_cost_share, k = budget_share). Returns the game class,
+    the ordering, the cooperation threshold q* (None in a prisoner's dilemma), the
+    conquest probability, the payoffs and Jervis's world (1-4, with rho >= 0.75
+    read as distinguishable).
     """
     from herz.models import jervis
 
     delta = float(params.offense_defense_balance)
     d = float(params.distinguishability)
     rho = jervis.rho(d)
-    kw = {"war_gain": float(params.war_gain), "war_loss": float(params.war_loss),
-          "arms_cost": float(params.arms_cost)}
+    from herz.world.offense_defense import jervis_payoffs
+
+    pay = jervis_payoffs(params)
+    kw = {"war_gain": pay["gain"], "war_loss": pay["loss"], "arms_cost": pay["cost"]}
     if kw["war_gain"] <= 0 or kw["arms_cost"] <= 0:
-        raise ParameterError("war_gain/arms_cost", (kw["war_gain"], kw["arms_cost"]),
+        raise ParameterError("war_transfer/budget_share", (kw["war_gain"], kw["arms_cost"]),
                              "must both be > 0 for Jervis's game")
     cls = jervis.classification(delta, d, **kw)
     game = jervis.security_game(delta, d, **kw)

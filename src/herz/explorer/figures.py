@@ -21,7 +21,7 @@ __all__ = ["escape_map_figure", "network_figure", "outcomes_figure", "trajectori
 
 OUTCOME_COLOURS = {
     "war": "#000000", "spiral": "#D55E00", "unresolved": "#999999", "mitigated": "#56B4E9",
-    "transcended": "#009E73", "escape": "#0072B2",
+    "transcended": "#009E73", "escape": "#0072B2", "no_dilemma": "#CCCCCC",
 }
 
 

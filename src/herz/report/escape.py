@@ -44,8 +44,9 @@ SECTIONS = (
     ("provenance", "Provenance"),
 )
 
-THRESHOLDS = ("outcome_window", "spiral_arms_ratio", "spiral_trust_drop", "bounded_growth",
-              "transcended_coverage")
+THRESHOLDS = ("burn_in", "race_years", "race_growth", "entry_trust_fall", "exit_years",
+              "exit_growth_band", "exit_cap_share", "exit_trust", "transcended_institutions",
+              "transcended_identity", "durable_years")
 
 
 def _pct(p: float, digits: int = 0) -> str:
@@ -132,10 +133,10 @@ def render(an: EscapeAnalysis) -> tuple[str, dict[str, bytes]]:
     # ---------------------------------------------------------------- scenario
     on = [k for k, val in an.mechanisms.items() if val]
     off = [k for k, val in an.mechanisms.items() if not val]
-    base_rows = [[k, an.params[k]] for k in ("n_states", "culture", "p_greedy", "initial_trust",
+    base_rows = [[k, an.params[k]] for k in ("n_states", "culture", "p_greedy", "prior_bias",
                                              "perception_noise", "signal_cost",
                                              "identity_plasticity", "ontological_security",
-                                             "war_gain", "war_loss", "war_cost", "arms_cost",
+                                             "war_transfer", "war_cost_share", "budget_share",
                                              "reaction", "fatigue") if k in an.params]
     parts.append(_section("scenario", (
         f"<p>{e(str(sc.get('name')))}: {e(str(sc.get('description', '')))}. The world of "
@@ -357,13 +358,17 @@ def render(an: EscapeAnalysis) -> tuple[str, dict[str, bytes]]:
     trows = [[r["name"], r["value"], r["unit"], r["meaning"], r["source"]]
              for r in params_table(wp) if r["name"] in THRESHOLDS]
     parts.append(_section("thresholds", (
-        "<p>Each world is classified over the last <code>outcome_window</code> of its run "
-        "(herz.world.outcomes), in this order: war (any war), transcended (communities cover at "
-        "least <code>transcended_coverage</code> of the states and arms did not grow), spiral "
-        "(arms end/start ≥ <code>spiral_arms_ratio</code> or runaway, and trust among security "
-        "seekers fell by at least <code>spiral_trust_drop</code>), mitigated (no runaway and "
-        "growth over the window ≤ <code>bounded_growth</code>), else unresolved. Escape = "
-        "mitigated or transcended.</p>"
+        "<p>Outcomes are measured over the whole trajectory after a burn-in of "
+        "<code>burn_in</code> years (herz.world.outcomes, DESIGN section 3): a pair of security "
+        "seekers enters the dilemma with a race (both spend at least <code>race_growth</code> "
+        "more a year for <code>race_years</code> years) and a fall of mutual trust of at least "
+        "<code>entry_trust_fall</code>; it exits after <code>exit_years</code> calm years "
+        "(spending growth within <code>exit_growth_band</code>, below "
+        "<code>exit_cap_share</code> of the budget cap, trust at least "
+        "<code>exit_trust</code>), transcended if institutions and identity exceed their "
+        "thresholds, else mitigated. A world's label is that of its first spell: mitigated, "
+        "transcended, war, unresolved (still in at the horizon: censoring) or no_dilemma. "
+        "Escape = mitigated or transcended.</p>"
         + table_html(["threshold", "value", "unit", "meaning", "source"], trows))))
 
     # ---------------------------------------------------------------- provenance

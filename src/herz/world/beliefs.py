@@ -1,18 +1,51 @@
-"""Mechanism 2, belief update: Bayes' rule on what i observes of j.
+"""Beliefs, correctly specified (DESIGN.md 2.2), and the misperception bias (2.3).
 
-mu[i, j] is i's probability that j is greedy (trust is 1 - mu). Each step i
-observes whether j built up (perception), whether j sent it a costly signal,
-and whether j attacked anyone. Under "j is greedy" a build-up is seen with
-probability ``build_prob_greedy`` (beta_U), under "j is a security seeker"
-with ``build_prob_seeker`` (beta_T < beta_U), so every observed build
-multiplies the odds that j is greedy by beta_U / beta_T and every observed
-restraint by (1 - beta_U) / (1 - beta_T): Kydd's rational spiral. A signal
-that only security seekers send (separating) drives mu to its floor, a
-pooling signal teaches nothing; an attack multiplies the odds by
-``attack_evidence``. Beliefs stay in [belief_floor, 1 - belief_floor].
+l_ij is i's log-odds that j is greedy (mu_ij = Lambda(l_ij)). Each year i
+predicts what j would buy if it were a security seeker and if it were greedy,
+u_hat^S_j and u_hat^G_j, from the world's own arms policy
+(:mod:`herz.world.economy`) and the public lagged state (stocks, output,
+last year's spending, j's beliefs about third parties), with one exception:
+for j's belief about i itself, i uses its second-order belief nu_ij (what i
+thinks j believes about i; level 1). It then updates with the exact Gaussian
+log-likelihood ratio of what it perceived (:mod:`herz.world.perception`):
 
-Noise makes security seekers misread each other: a perceived build-up that is
-only noise counts as evidence of greed (Jervis's spiral model).
+    l_ij += log N(u~_ij; A_d u_hat^G_j, Sigma^G) - log N(u~_ij; A_d u_hat^S_j, Sigma^S),
+
+Sigma^theta = s_p^2 I + s_m^2 a_theta a_theta^T: the perception noise s_p =
+sigma Y_j / Y_ref plus j's domestic spending shock s_m = dt sigma_m Y_j / Y_ref along the
+direction a_theta = A_d (q_theta, 1 - q_theta) in which the type splits it.
+Without the shock this is Kydd's update with DESIGN's formula
+(|u~ - u_hat^S|^2 - |u~ - u_hat^G|^2) / (2 sigma^2); for a true seeker each
+year's increment is normal with mean -Delta^2/2 and variance Delta^2, Delta =
+|u_hat^G - u_hat^S| / sigma. Because the likelihoods are the ones that
+generated the data, the belief is a martingale: averaged over both types
+E[mu_T] = mu_0 = p_greedy, and among pairs with mu in a bin the greedy share
+matches the bin (calibration).
+
+Attacks and restraint (:func:`war_evidence`): after the war decision i adds
+log(a^G_ji / a^S_ji) if j attacked it and log((1 - a^G_ji) / (1 - a^S_ji))
+otherwise, with the attack probabilities of the war policy itself (not v1's
+fixed evidence weight of 20).
+
+Second-order belief nu_ij: i updates it with the expected log-likelihood
+ratio that its own true purchases give j (the noise-free perception plus the
+expected noise term), and with its own attack or restraint.
+
+Motive informativeness I_ij = |u_hat^G_j - u_hat^S_j|^2 in the metric of
+Sigma^S (Glaser 1997's information about motives, distinct from d) is kept
+per pair (``state.informativeness``).
+
+Misperception bias (Jervis 1976, ch. 3; ``mechanisms.misperception``): when
+predicting j's build i counts its own offence at (1 - beta_ij) O_i, so a
+seeker's reaction to i reads as greed. beta_ij = beta (1 - PT) when i's
+identity toward j is at least ``identity_threat_threshold`` and beta (1 + PT)
+otherwise (perspective-taking and its backfire, Kertzer, Brutger and Quek
+2024). The unbiased shadow belief l*_ij runs alongside with beta = 0: l* is the
+rational spiral, l - l* the psychological one. Without the bias l* = l.
+
+Limits, stated as a bias toward escape: no uncertainty beyond the second
+order (nu); i's level-1 proxy for j's belief about i; the clip of spending at
+0 and at the budget cap is left out of the likelihood.
 
 References
 ----------
@@ -20,21 +53,32 @@ Kydd, A. (1997). Game theory and the spiral model. *World Politics* 49(3):
 371-400. doi:10.1353/wp.1997.0012.
 
 Kydd, A. H. (2005). *Trust and Mistrust in International Relations*.
-Princeton University Press. ch. 2.
+Princeton University Press.
+
+Glaser, C. L. (1997). The security dilemma revisited. *World Politics* 50(1):
+171-201. doi:10.1017/S0043887100014763.
 
 Jervis, R. (1976). *Perception and Misperception in International Politics*.
 Princeton University Press. ch. 3.
+
+Kertzer, J. D., Brutger, R. and Quek, K. (2024). Perspective-taking and security
+dilemma thinking. *World Politics* 76(2). doi:10.1353/wp.2024.a924509.
 """
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-from herz.world._kernels import beliefs_kernel
+from herz.world._dual import dual
+from herz.world.economy import Pressure, fear_weight, inertia, offense_shares, reference_output
 from herz.world.params import WorldParams
+from herz.world.perception import MIN_NOISE
+from herz.world.state import WorldState, logit
 
-__all__ = ["SIGNAL_NONE", "SIGNAL_POOLING", "SIGNAL_SEPARATING", "bayes", "update_beliefs"]
+__all__ = ["SIGNAL_NONE", "SIGNAL_POOLING", "SIGNAL_SEPARATING", "bayes", "belief_limit",
+           "prior_logodds", "reset_beliefs_about", "update_beliefs", "war_evidence"]
 
 #: Codes of the ``signals`` array: no signal, an informative (separating) one, a pooling one.
 SIGNAL_NONE, SIGNAL_SEPARATING, SIGNAL_POOLING = 0, 1, 2
@@ -43,8 +87,6 @@ SIGNAL_NONE, SIGNAL_SEPARATING, SIGNAL_POOLING = 0, 1, 2
 def bayes(mu: NDArray[np.float64] | float, likelihood_ratio: NDArray[np.float64] | float
           ) -> NDArray[np.float64]:
     """Posterior probability of "greedy" from prior ``mu`` and a likelihood ratio.
-
-    The ratio is P(observation | greedy) / P(observation | seeker).
 
     mu' = mu * LR / (mu * LR + 1 - mu); an infinite ratio gives 1, a zero ratio 0.
     """
@@ -55,24 +97,264 @@ def bayes(mu: NDArray[np.float64] | float, likelihood_ratio: NDArray[np.float64]
     return np.asarray(np.where(np.isinf(lr), 1.0, post), dtype=float)
 
 
-def update_beliefs(mistrust: NDArray[np.float64], built: NDArray[np.bool_],
-                   signals: NDArray[np.int8], attacks: NDArray[np.bool_],
-                   params: WorldParams) -> NDArray[np.float64]:
-    """Return the updated beliefs mu[i, j] after one step of observation.
+def belief_limit(params: WorldParams) -> float:
+    """Largest |log-odds| a belief may reach: logit(1 - belief_floor)."""
+    return logit(1.0 - params.belief_floor)
 
-    ``built[i, j]``: i saw j build up; ``signals[j, i]``: code of the signal j
-    sent i (see :data:`SIGNAL_SEPARATING`); ``attacks[j, k]``: j attacked k.
+
+@nb.njit(inline="always")
+def _loglik(r0, r1, a0, a1, s2, v):  # pragma: no cover - compiled
+    """The log-density N(r; 0, s2 I + v a a^T) up to the constant -log(2 pi s2), and its trace term."""
+    aa = a0 * a0 + a1 * a1
+    c = v / (s2 + v * aa) if v > 0.0 else 0.0
+    ar = a0 * r0 + a1 * r1
+    quad = (r0 * r0 + r1 * r1 - c * ar * ar) / s2
+    logdet = np.log1p(v * aa / s2) if v > 0.0 else 0.0
+    return -0.5 * quad - 0.5 * logdet, 2.0 - c * aa
+
+
+@nb.njit(inline="always")
+def _predict(m_prev, target, inert, cap):  # pragma: no cover - compiled
+    m = m_prev + inert * (target - m_prev)
+    return min(max(m, 0.0), cap)
+
+
+@nb.njit(inline="always")
+def _kalman(m_prev, p_prev, target, inert, q, cap, h0, h1, o0, o1, s2):  # pragma: no cover
+    """One step of i's filter of j's spending under one type hypothesis.
+
+    Spending follows m' = m + inert (target - m) + shock (variance q); i sees
+    h m' + noise (variance s2 per component). Returns the predictive
+    log-likelihood of the observation (o0, o1), the predicted perceived mean,
+    and the filtered mean and variance.
     """
-    bu, bt = params.build_prob_greedy, params.build_prob_seeker
-    has_sig = bool(signals.any())
-    has_att = bool(attacks.any())
-    attacker = np.asarray(attacks.any(axis=2)) if has_att else _NO_ATTACKER
-    out = np.empty_like(mistrust)
-    beliefs_kernel(mistrust, built, signals if has_sig else _NO_SIGNAL, has_sig, attacker,
-                   has_att, bu / bt, (1.0 - bu) / (1.0 - bt), float(params.attack_evidence),
-                   float(params.belief_floor), out)
-    return out
+    m = _predict(m_prev, target, inert, cap)
+    pv = (1.0 - inert) * (1.0 - inert) * p_prev + q
+    ll, _ = _loglik(o0 - h0 * m, o1 - h1 * m, h0, h1, s2, pv)
+    hh = h0 * h0 + h1 * h1
+    denom = s2 + pv * hh
+    m_post = m + pv * (h0 * (o0 - h0 * m) + h1 * (o1 - h1 * m)) / denom
+    p_post = pv * s2 / denom
+    return ll, h0 * m, h1 * m, m_post, p_post, pv
 
 
-_NO_SIGNAL = np.zeros((1, 1, 1), dtype=np.int8)
-_NO_ATTACKER = np.zeros((1, 1), dtype=np.bool_)
+@dual
+def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, added, press,
+                  norm, threat, offense_old, weight, has_weight, shield, has_shield, identity,
+                  inst, has_inst, noise_scale, has_scale, kappa, grievance, greed_build, ybar, inert,
+                  budget, sigma, sigma_m, dt, d, q_s, q_g, fear_floor, realism, identity_weight,
+                  threat_cut, beta, pt, s_thr, use_bias, lim, filt, filt_var, sfilt, sfilt_var,
+                  l_out, shadow_out, nu_out, info_out, filt_out, filt_var_out, sfilt_out,
+                  sfilt_var_out):  # pragma: no cover - compiled
+    n_worlds, n = alive.shape
+    a_s0 = 1.0 - d * (1.0 - q_s)
+    a_s1 = d * (1.0 - q_s)
+    a_g0 = 1.0 - d * (1.0 - q_g)
+    a_g1 = d * (1.0 - q_g)
+    for w in nb.prange(n_worlds):
+        for i in range(n):
+            for j in range(n):
+                if i == j or not alive[w, i] or not alive[w, j]:
+                    l_out[w, i, j] = logodds[w, i, j]
+                    shadow_out[w, i, j] = shadow[w, i, j]
+                    nu_out[w, i, j] = nu[w, i, j]
+                    info_out[w, i, j] = 0.0
+                    for k in range(2):
+                        filt_out[w, i, j, k] = filt[w, i, j, k]
+                        filt_var_out[w, i, j, k] = filt_var[w, i, j, k]
+                        sfilt_out[w, i, j, k] = sfilt[w, i, j, k]
+                        sfilt_var_out[w, i, j, k] = sfilt_var[w, i, j, k]
+                    continue
+                cap_j = budget * output[w, j]
+                size_j = output[w, j] / ybar
+                sc = noise_scale[w, i, j] if has_scale else 1.0
+                s_p = max(sigma * sc, 1e-300) * size_j
+                s2 = s_p * s_p
+                sm = sigma_m * size_j
+                q = sm * sm
+                # j's pressure with i's own term seen through nu_ij (and the bias)
+                wji = weight[w, j, i] if has_weight else 1.0
+                shj = shield[w, j, i] if has_shield else 1.0
+                ins = inst[w, j, i] if has_inst else 0.0
+                cut = threat_cut if has_inst else 0.0
+                f_true = fear_weight(logodds[w, j, i], identity[w, j, i], ins, fear_floor,
+                                     realism, identity_weight, cut)
+                f_nu = fear_weight(nu[w, i, j], identity[w, j, i], ins, fear_floor, realism,
+                                   identity_weight, cut)
+                nj = norm[w, j]
+                base = press[w, j]
+                if nj > 0.0:
+                    base = base + wji * shj * (f_nu - f_true) * threat[w, i] / nj
+                gb_j = greed_build * size_j
+                t_s = kappa[j] * base + grievance[j] * size_j
+                o0 = observed[w, i, j, 0]
+                o1 = observed[w, i, j, 1]
+                # the unbiased (shadow) filters: one per type hypothesis
+                ll_s, ps0, ps1, ms, vs, pvs = _kalman(
+                    sfilt[w, i, j, 0], sfilt_var[w, i, j, 0], t_s, inert, q, cap_j,
+                    dt * a_s0, dt * a_s1, o0, o1, s2)
+                ll_g, pg0, pg1, mg, vg, _ = _kalman(
+                    sfilt[w, i, j, 1], sfilt_var[w, i, j, 1], t_s + gb_j, inert, q,
+                    cap_j, dt * a_g0, dt * a_g1, o0, o1, s2)
+                # informativeness: the two predictions' distance in the seeker's metric
+                info, _ = _loglik(pg0 - ps0, pg1 - ps1, dt * a_s0, dt * a_s1, s2, pvs)
+                aa = dt * dt * (a_s0 * a_s0 + a_s1 * a_s1)
+                info_out[w, i, j] = -2.0 * info - (np.log1p(pvs * aa / s2) if pvs > 0.0
+                                                   else 0.0)
+                sh_new = min(max(shadow[w, i, j] + ll_g - ll_s, -lim), lim)
+                shadow_out[w, i, j] = sh_new
+                sfilt_out[w, i, j, 0] = ms
+                sfilt_out[w, i, j, 1] = mg
+                sfilt_var_out[w, i, j, 0] = vs
+                sfilt_var_out[w, i, j, 1] = vg
+                if use_bias:
+                    b = beta * (1.0 - pt) if identity[w, i, j] >= s_thr else beta * (1.0 + pt)
+                    b = min(b, 1.0)
+                    t_b = t_s
+                    if nj > 0.0:
+                        t_b = t_s - kappa[j] * wji * shj * f_nu * b * offense_old[w, i] / nj
+                    lb_s, _, _, mbs, vbs, _ = _kalman(
+                        filt[w, i, j, 0], filt_var[w, i, j, 0], t_b, inert, q, cap_j,
+                        dt * a_s0, dt * a_s1, o0, o1, s2)
+                    lb_g, _, _, mbg, vbg, _ = _kalman(
+                        filt[w, i, j, 1], filt_var[w, i, j, 1], t_b + gb_j, inert, q,
+                        cap_j, dt * a_g0, dt * a_g1, o0, o1, s2)
+                    l_out[w, i, j] = min(max(logodds[w, i, j] + lb_g - lb_s, -lim), lim)
+                    filt_out[w, i, j, 0] = mbs
+                    filt_out[w, i, j, 1] = mbg
+                    filt_var_out[w, i, j, 0] = vbs
+                    filt_var_out[w, i, j, 1] = vbg
+                else:
+                    l_out[w, i, j] = sh_new
+                # nu: what j learns about i from i's true purchases, in expectation over
+                # j's perception noise, with j's filters of i proxied by i's own spending
+                cap_i = budget * output[w, i]
+                sz_i = output[w, i] / ybar
+                sc2 = noise_scale[w, j, i] if has_scale else 1.0
+                sp2 = max(sigma * sc2, 1e-300) * sz_i
+                s22 = sp2 * sp2
+                sm2 = dt * sigma_m * sz_i
+                v2 = sm2 * sm2
+                ti = kappa[i] * press[w, i] + grievance[i] * sz_i
+                mi_s = _predict(spending_prev[w, i], ti, inert, cap_i)
+                mi_g = _predict(spending_prev[w, i], ti + greed_build * sz_i, inert, cap_i)
+                x0 = added[w, i, 0] + (1.0 - d) * added[w, i, 1]
+                x1 = d * added[w, i, 1]
+                e_s, tr_s = _loglik(x0 - dt * mi_s * a_s0, x1 - dt * mi_s * a_s1, a_s0,
+                                    a_s1, s22, v2)
+                e_g, tr_g = _loglik(x0 - dt * mi_g * a_g0, x1 - dt * mi_g * a_g1, a_g0,
+                                    a_g1, s22, v2)
+                inc = (e_g - 0.5 * tr_g) - (e_s - 0.5 * tr_s)
+                nu_out[w, i, j] = min(max(nu[w, i, j] + inc, -lim), lim)
+
+
+def _buffers(state: WorldState, name: str, like: NDArray[np.float64], count: int
+             ) -> tuple[NDArray[np.float64], ...]:
+    """``count`` output arrays shaped like ``like`` that do not overlap it (double buffering)."""
+    bufs = state.extra.get(name)
+    if bufs is None or bufs.shape[2:] != like.shape or bufs.shape[1] != count:
+        bufs = state.extra[name] = np.empty((2, count, *like.shape))
+    k = 1 if np.shares_memory(bufs[0], like) else 0
+    return tuple(bufs[k])
+
+
+_ONE3 = np.ones((1, 1, 1))
+
+
+def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.float64],
+                   spending_prev: NDArray[np.float64], press: Pressure,
+                   threat: NDArray[np.float64], offense_old: NDArray[np.float64],
+                   inst: NDArray[np.float64] | None = None,
+                   scale: NDArray[np.float64] | None = None) -> None:
+    """Update l, l*, nu, I and the spending filters from this year's perceptions, in place.
+
+    ``observed`` is :func:`herz.world.perception.observe`'s (W, N, N, 2);
+    ``spending_prev``, ``press``, ``threat`` (T_j) and ``offense_old`` are
+    the public state at t on which every prediction is made; ``state.added``
+    and ``state.output`` hold this step's purchases and output. The new
+    arrays are written into alternating buffers (copy them to keep them
+    across steps).
+    """
+    sigma = params.perception_noise if params.mechanisms.perception else 0.0
+    sigma = max(sigma, MIN_NOISE)
+    q_s, q_g = offense_shares(params)
+    use_bias = bool(params.mechanisms.misperception and params.misperception_bias > 0.0)
+    l_out, sh_out, nu_out, info_out = _buffers(state, "beliefs", state.logodds, 4)
+    f_out, fv_out, sf_out, sfv_out = _buffers(state, "filters", state.expected_spending, 4)
+    if not use_bias:
+        sh_out, sf_out, sfv_out = l_out, f_out, fv_out
+    belief_kernel(
+        np.ascontiguousarray(observed), state.logodds, state.logodds_shadow, state.second_order,
+        state.alive, spending_prev, state.output, state.added, press.value, press.norm,
+        np.ascontiguousarray(threat), offense_old,
+        _ONE3 if state.weight is None else state.weight, state.weight is not None,
+        _ONE3 if state.shield is None else state.shield, state.shield is not None,
+        state.identity, _ONE3 if inst is None else inst, inst is not None,
+        _ONE3 if scale is None else scale, scale is not None,
+        np.asarray(params.per_state("reaction")), np.asarray(params.per_state("grievance")),
+        float(params.greed_build), reference_output(params), inertia(params), float(params.budget_share), float(sigma),
+        float(params.spending_shock), float(params.dt), float(params.distinguishability),
+        q_s, q_g, float(params.fear_floor), bool(params.offensive_realism),
+        float(params.identity_threat_weight), float(params.community_threat_cut),
+        float(params.misperception_bias), float(params.perspective_taking),
+        float(params.identity_threat_threshold), use_bias, belief_limit(params),
+        state.expected_spending, state.expected_spending_var,
+        state.expected_spending_shadow, state.expected_spending_shadow_var,
+        l_out, sh_out, nu_out, info_out, f_out, fv_out, sf_out, sfv_out)
+    state.logodds, state.logodds_shadow = l_out, sh_out
+    state.second_order = nu_out
+    state.informativeness = info_out
+    state.expected_spending, state.expected_spending_var = f_out, fv_out
+    state.expected_spending_shadow, state.expected_spending_shadow_var = sf_out, sfv_out
+
+
+def war_evidence(state: WorldState, params: WorldParams, a_greedy: NDArray[np.float64],
+                 a_seeker: NDArray[np.float64], attacks: NDArray[np.bool_]) -> None:
+    """Add the attack or restraint evidence of this step's war decisions to l, l* and nu.
+
+    ``a_greedy[w, j, i]`` / ``a_seeker[w, j, i]``: probability that j attacks
+    i this step if j is greedy / a seeker, under the policy used for the draw;
+    ``attacks[w, j, i]``: j attacked i. i adds to l_ij the log-likelihood ratio
+    of what j did to it; i adds to nu_ij that of what it did to j. Pairs with a
+    dead member learn nothing.
+    """
+    lim = belief_limit(params)
+    eps = 1e-300
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ag = np.clip(a_greedy, 0.0, 1.0)
+        as_ = np.clip(a_seeker, 0.0, 1.0)
+        lr_att = np.log(np.maximum(ag, eps)) - np.log(np.maximum(as_, eps))
+        lr_res = np.log1p(-np.minimum(ag, 1.0 - 1e-16)) - np.log1p(-np.minimum(as_, 1.0 - 1e-16))
+        ev = np.where(attacks, lr_att, lr_res)  # [j, i]: evidence about j
+    ev = np.nan_to_num(ev, nan=0.0, posinf=lim, neginf=-lim)
+    both = state.alive[:, :, None] & state.alive[:, None, :]
+    ev = np.where(both, ev, 0.0)
+    idx = np.arange(state.n_states)
+    ev[:, idx, idx] = 0.0
+    about = np.swapaxes(ev, 1, 2)  # [i, j]: evidence i gets about j
+    shared = state.logodds_shadow is state.logodds
+    state.logodds = np.clip(state.logodds + about, -lim, lim)
+    state.logodds_shadow = state.logodds if shared else np.clip(
+        state.logodds_shadow + about, -lim, lim)
+    state.second_order = np.clip(state.second_order + ev, -lim, lim)
+
+
+def prior_logodds(params: WorldParams) -> float:
+    """The prior l_0 = logit(p_greedy) + prior_bias, within the belief limit."""
+    lim = belief_limit(params)
+    return min(max(logit(params.p_greedy) + params.prior_bias, -lim), lim)
+
+
+def reset_beliefs_about(state: WorldState, params: WorldParams,
+                        changed: NDArray[np.bool_]) -> None:
+    """Everyone's belief (and shadow belief) about a state whose type was redrawn: the prior.
+
+    A regime change after defeat redraws the loser's type with probability
+    p_greedy (:mod:`herz.world.consequences`), so the correct belief about the
+    new regime is the prior again; ``changed`` is (W, N).
+    """
+    cols = changed[:, None, :] & ~np.eye(state.n_states, dtype=bool)
+    l0 = prior_logodds(params)
+    shared = state.logodds_shadow is state.logodds
+    state.logodds = np.where(cols, l0, state.logodds)
+    state.logodds_shadow = state.logodds if shared else np.where(cols, l0, state.logodds_shadow)

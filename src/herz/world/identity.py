@@ -87,7 +87,7 @@ def drift_rates(identity: NDArray[np.float64] | None, params: WorldParams, n: in
 
 def drift_motives(state: WorldState, params: WorldParams, identity: NDArray[np.float64]
                   ) -> NDArray[np.bool_]:
-    """Motives after this step's drift, (W, N); counts changes in ``state.motive_changes``.
+    """Motives after this step's drift, (W, N); counts changes in ``state.counts["motive_changes"]``.
 
     See the module docstring. ``identity`` is the identity the drift reads
     (the step's start in simultaneous update, its result in sequential).
@@ -96,7 +96,7 @@ def drift_motives(state: WorldState, params: WorldParams, identity: NDArray[np.f
     u = np.empty((state.worlds, state.n_states))
     fill_uniform_at(state.keys, Stream.MOTIVE_DRIFT, state.t, state.label, u)
     flip = np.where(state.greedy, u < to_s, u < to_g)
-    state.motive_changes += flip.sum(axis=1)
+    state.counts["motive_changes"] += flip.sum(axis=1)
     return state.greedy ^ flip
 
 

@@ -70,11 +70,24 @@ class Stream(enum.IntEnum):
     INIT_TYPES = 1
     INIT_ARMS = 2
     INIT_POSITIONS = 3
+    INIT_OUTPUT = 4
+    INIT_GROWTH = 5
     PERCEPTION = 10
     WAR_OUTCOME = 11
     MOTIVE_DRIFT = 12
     WAR_DURATION = 13
     SCHEDULE = 14
+    SPENDING_SHOCK = 15
+    PERCEPTION_DEFENCE = 16
+    # --- war v2 (world-war): 20-29
+    WAR_DECISION = 20
+    WAR_END = 21
+    WAR_WINNER = 22
+    BALANCING = 23
+    REGIME = 24
+    REGIME_TYPE = 25
+
+    # --- trajectory outcomes (world-outcomes): 30-39
 
 
 # Philox4x64-10 constants (Salmon et al. 2011; NumPy's philox.h).

@@ -1,9 +1,11 @@
 """Mechanism 4, the offense-defense balance: who wins a war, and what arms to buy.
 
 War outcomes follow a contest success function of the attacker's offense and
-the defender's defence: the attacker wins with probability
+the defender's defence (:func:`herz.world.bargaining.contest_success`, the
+world's one contest function, re-exported here): the attacker wins with
+probability
 
-    p = (1 + f) O_a / ((1 + f) O_a + delta * D_d),
+    p = ((1 + f) O_a)^g / (((1 + f) O_a)^g + (delta * D_d)^g),  g = 1 by default,
 
 where ``delta`` is the offense-defense balance (delta < 1 offense dominance,
 delta = 1 neutral, delta > 1 defence dominance: one unit of defence is worth
@@ -33,30 +35,16 @@ difference models of relative success. *Public Choice* 63(2): 101-112.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
-
+from herz.world.bargaining import contest_success
 from herz.world.params import WorldParams
 
-__all__ = ["GameClass", "classify_game", "contest_success", "offense_share", "one_shot_game"]
+__all__ = ["GameClass", "classify_game", "contest_success", "jervis_payoffs", "offense_share",
+           "one_shot_game"]
 
 GameClass = Literal["prisoners_dilemma", "stag_hunt", "harmony", "chicken"]
-
-
-def contest_success(attack_offense: ArrayLike, target_defense: ArrayLike, balance: float,
-                    first_strike: float = 0.0) -> NDArray[np.float64]:
-    """Probability that the attacker wins: (1+f) O / ((1+f) O + delta D).
-
-    An attacker without offence never wins; one facing no defence always does.
-    """
-    o = (1.0 + first_strike) * np.asarray(attack_offense, dtype=float)
-    d = balance * np.asarray(target_defense, dtype=float)
-    total = o + d
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.where(total > 0.0, o / np.where(total > 0.0, total, 1.0), 0.0)
-    return p
 
 
 def offense_share(balance: float) -> float:
@@ -64,27 +52,55 @@ def offense_share(balance: float) -> float:
     return 1.0 / (1.0 + balance)
 
 
-def one_shot_game(params: WorldParams) -> dict[str, float]:
+def one_shot_game(params: WorldParams, arms_cost: float, valuation: float | None = None
+                  ) -> dict[str, float]:
     """Payoffs of the one-shot arm / restrain game the world reduces to (row player).
 
-    Both states hold one unit of defence. "Arm" (D in Jervis's notation) adds
-    one unit of offence at cost ``arms_cost`` (k); "restrain" (C) adds none. If
-    exactly one arms, it attacks when war pays (p v > war_cost) and conquers
-    with the world's contest probability p = contest_success(1, 1, delta): the
-    winner gains ``war_gain`` (v), the conquered loses ``war_loss`` (L), both
-    pay ``war_cost``. If both arm, each deters the other (Jervis's DD). With
-    war_cost = 0 this is MODELS.md section 2.3: CC = 0, DC = p v - k,
-    CD = -p L, DD = -k.
+    Two states of equal output (1), each holding one unit of defence. "Arm" (D
+    in Jervis's notation) adds one unit of offence at cost ``arms_cost`` (k, a
+    share of output: the game's own cost, which the world spends year by year);
+    "restrain" (C) adds none. If exactly one arms, it attacks when war pays and
+    wins with the world's contest probability p = contest_success(1, 1, delta)
+    (first-strike advantage and decisiveness included): the winner gains the
+    transfer ``war_transfer`` valued at ``valuation`` (default
+    ``greedy_value``: v = omega tau), the loser loses it (L = tau), both pay
+    ``war_cost_share`` (c). If both arm, each deters the other (Jervis's DD).
+    With c = 0 this is MODELS.md section 2.3: CC = 0, DC = p v - k, CD = -p L,
+    DD = -k.
 
     Returns a dict with keys CC, DC, CD, DD (own move first) and p.
     """
     p = float(contest_success(1.0, 1.0, params.offense_defense_balance,
-                              params.first_strike_advantage))
-    v, loss, k, c = params.war_gain, params.war_loss, params.arms_cost, params.war_cost
+                              params.first_strike_advantage, exponent=params.contest_exponent))
+    omega = params.greedy_value if valuation is None else float(valuation)
+    v, loss, c = omega * params.war_transfer, params.war_transfer, params.war_cost_share
+    k = float(arms_cost)
     attacks = p * v - c > 0.0
     dc = (p * v - c - k) if attacks else -k
     cd = (-p * loss - c) if attacks else 0.0
     return {"CC": 0.0, "DC": dc, "CD": cd, "DD": -k, "p": p}
+
+
+def jervis_payoffs(params: WorldParams | Mapping[str, Any]) -> dict[str, float]:
+    """Jervis's gain v, loss L and cost of arming k at the world's own payoffs.
+
+    In shares of a state's yearly output: v = ``war_transfer`` (what a conquest
+    takes, at face value), L = ``war_transfer`` + ``war_cost_share`` (what losing
+    costs: the transfer and the fighting), k = ``budget_share`` (a year's arms
+    budget spent on a build-up). The keyword arguments of
+    :func:`herz.models.jervis.security_game`; ``params`` may be a stored
+    parameter dict (missing keys take the defaults).
+    """
+    if isinstance(params, WorldParams):
+        get = params.__getattribute__
+    else:
+        base = WorldParams()
+
+        def get(name: str) -> Any:
+            return params.get(name, getattr(base, name))
+
+    tau, c, b = float(get("war_transfer")), float(get("war_cost_share")), float(get("budget_share"))
+    return {"gain": tau, "loss": tau + c, "cost": b}
 
 
 def classify_game(payoffs: dict[str, float]) -> GameClass:

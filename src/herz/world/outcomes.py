@@ -1,68 +1,65 @@
-"""Outcome of each world: Booth and Wheeler's logics, with the measures behind them.
+"""Outcome of each world over its whole trajectory (DESIGN.md section 3).
 
-Each world is classified over the last ``outcome_window`` share of the run, in
-this order of precedence:
+Version 1 classified a world once, over the last quarter of its run: a war at
+any time overrode everything after it, 69% of worlds "escaped at year 0"
+(their dynamics were settled before anything was measured: they never had a
+dilemma), and an arms race held at the budget ceiling counted as mitigated.
+Version 2 follows every pair of security seekers year by year after a burn-in
+(:mod:`herz.world.episodes`): when it enters the dilemma (a mutual arms race
+while mutual trust falls), whether and by which route it exits (mitigated, or
+transcended when institutions and identity carry the exit), and which
+competing outcome ends it instead (war between the two, by cause; predation on
+a member; a member's death), with spells still running at the horizon
+censored, not counted as fatalism.
 
-- ``war``: any war occurred (its step and dyad are reported);
-- ``transcended`` (transcender): security communities cover at least
-  ``transcended_coverage`` of the states at the end and arms did not grow over
-  the window;
-- ``spiral`` (fatalist): arms rose relative to the start (end / start >=
-  ``spiral_arms_ratio``, or a runaway) while mean trust among security seekers
-  fell by at least ``spiral_trust_drop``;
-- ``mitigated`` (mitigator): arms bounded (no runaway and growth over the window
-  at most ``bounded_growth``), no war, no covering community;
-- ``unresolved``: none of these (arms still growing without a fall in trust,
-  or rising at the end of the run); the share of such worlds says the run was
-  too short to judge.
-
-The measures keep Booth and Wheeler's two halves of the dilemma apart: the
-dilemma of interpretation shows in ``trust_start``, ``trust_end`` and
-``trust_change`` (what perception and belief update made of the others), the
-dilemma of response in ``arms_ratio``, ``arms_growth``, ``n_wars`` and
-``runaway`` (what states did about it).
-
-Measures of the later mechanisms: ``n_greedy_end`` and ``motive_changes``
-(motive drift; ``n_greedy`` counts greedy states at the start),
-``war_years`` (years of war fought, summed over wars), ``mean_war_duration``
-(mean length in years of the wars that ended; NaN if none did) and
-``wars_ongoing`` (wars still being fought at the end). With one-step wars
-``mean_war_duration`` is ``dt`` and ``war_years`` is ``n_wars * dt``.
-
-"Escape" is mitigated or transcended. Trust is the mean of 1 - mu[i, j] over
-ordered pairs of security seekers (over all pairs when fewer than two states
-are security seekers). The time to escape is the first step from which the
-mean arsenal never again exceeds its level then by more than
-``bounded_growth`` (NaN for worlds that did not escape).
+:class:`TrajectoryTracker` is what :func:`herz.world.simulate` runs: online,
+one update per step, no full trajectories needed. Its per-world columns
+(:data:`TRAJECTORY_COLUMNS`, meanings in
+:data:`herz.world.episodes.WORLD_COLUMN_DOCS`) and the per-spell table
+(``simulate(..., pairs=True)``) are the outcomes; ``outcome`` is a summary
+label of the world's first spell (:class:`Outcome`), kept for tables that
+want one word per world.
 
 References
 ----------
 Booth, K. and Wheeler, N. J. (2008). *The Security Dilemma: Fear, Cooperation
-and Trust in World Politics*. Palgrave Macmillan.
+and Trust in World Politics*. Palgrave Macmillan (fatalist, mitigator and
+transcender logics).
 """
 
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
-from herz.world._kernels import seeker_trust_kernel
+from herz.world.episodes import WORLD_COLUMNS, EpisodeDetector, EpisodeResult, EpisodeRule
 from herz.world.params import WorldParams
 
-__all__ = ["OUTCOME_COLUMNS", "Outcome", "classify", "seeker_trust"]
+__all__ = ["OUTCOME_COLUMNS", "TRAJECTORY_COLUMNS", "Outcome", "TrajectoryTracker", "observe",
+           "trajectory_inputs"]
 
 
 class Outcome(enum.StrEnum):
-    """Booth and Wheeler's classification of a world (plus ``unresolved``)."""
+    """Summary label of a world.
+
+    Version 2 (:class:`TrajectoryTracker`, DESIGN.md section 3) labels a world by
+    its first seeker-pair spell after burn-in: ``mitigated`` or ``transcended``
+    (it exited by that route), ``war`` (a war between the two, predation against
+    a member or a member's death ended it; also a world that never entered but
+    had a war), ``unresolved`` (still in the dilemma at the horizon: censoring,
+    not fatalism) and ``no_dilemma`` (no pair entered after burn-in and no war:
+    nothing to escape from; set aside, never counted as an escape). Version 1's
+    ``spiral`` label is gone: a spiral still running at the horizon is censored.
+    """
 
     WAR = "war"
-    SPIRAL = "spiral"
     MITIGATED = "mitigated"
     TRANSCENDED = "transcended"
     UNRESOLVED = "unresolved"
+    NO_DILEMMA = "no_dilemma"
 
     @property
     def escaped(self) -> bool:
@@ -70,58 +67,109 @@ class Outcome(enum.StrEnum):
         return self in (Outcome.MITIGATED, Outcome.TRANSCENDED)
 
 
-OUTCOME_COLUMNS = (
-    "world", "outcome", "escaped", "n_greedy", "arms_start", "arms_end", "arms_ratio",
-    "arms_growth", "trust_start", "trust_end", "trust_change", "n_wars", "first_war_step",
-    "first_war_attacker", "first_war_target", "community_coverage", "runaway", "runaway_step",
-    "time_to_escape", "n_greedy_end", "motive_changes", "war_years", "mean_war_duration",
-    "wars_ongoing",
+#: Per-world columns of the trajectory outcomes (DESIGN.md section 3).
+TRAJECTORY_COLUMNS = WORLD_COLUMNS
+
+#: Every column of :func:`herz.simulate`'s per-world frame: the trajectory outcomes, then
+#: descriptive measures of the world (what analysis treats as outcomes, not factors).
+OUTCOME_COLUMNS: tuple[str, ...] = (
+    "world", "outcome", "escaped", "path",
+    *[c for c in TRAJECTORY_COLUMNS if c not in ("world", "outcome", "escaped", "path")],
+    "n_wars", "first_war_step", "n_greedy", "n_greedy_end", "arms_start", "arms_end",
+    "arms_ratio", "output_start", "output_end", "trust_start", "trust_end", "trust_change",
+    "trust_shadow_end", "psychological_spiral", "informativeness", "motive_changes",
+    "runaway_step", "time_to_escape",
 )
 
 
-def seeker_trust(mistrust: NDArray[np.float64], greedy: NDArray[np.bool_]) -> NDArray[np.float64]:
-    """Mean trust 1 - mu[i, j] over ordered pairs of security seekers, (W,).
+def observe(state: Any, params: WorldParams) -> dict[str, Any]:
+    """What the episode detector reads from a version 2 state after a step.
 
-    Over all ordered pairs when a world has fewer than two security seekers.
+    Wars started this step carry the cause the war decision recorded; the
+    institution stock is ``state.mech["community.institutions"]`` when the
+    community mechanism keeps one, else 1 for two members of one community.
     """
-    out = np.empty(mistrust.shape[0])
-    seeker_trust_kernel(np.ascontiguousarray(mistrust), np.ascontiguousarray(greedy), out)
+    attacks = np.asarray(state.attacks, dtype=bool)
+    cause = np.where(attacks, np.asarray(state.war_cause), 0).astype(np.int8)
+    mech = getattr(state, "mech", {}) or {}
+    inst = mech.get("community.institutions")
+    if inst is None:
+        com = np.asarray(state.community)
+        inst = ((com[:, :, None] == com[:, None, :]) & (com[:, :, None] >= 0)).astype(float)
+    return {
+        "spending": state.spending, "cap": params.budget_share * np.asarray(state.output),
+        "mistrust": state.mistrust, "seeker": ~np.asarray(state.greedy, dtype=bool),
+        "alive": state.alive, "war_cause": cause, "dispute": state.disputes,
+        "at_war": state.at_war, "institutions": inst, "identity": state.identity,
+        "relevant": getattr(state, "relevant", None),
+    }
+
+
+class TrajectoryTracker:
+    """Online trajectory outcomes of a batch of worlds (DESIGN.md section 3).
+
+    Create it on the starting state (year 0), call :meth:`update` after every
+    step, then read :meth:`world_frame` (one row per world in batch order,
+    columns :data:`TRAJECTORY_COLUMNS`) and :meth:`pair_frame` (one row per
+    seeker-pair spell; ``world`` is the batch position). The rule's thresholds
+    are the parameters' (:meth:`herz.world.episodes.EpisodeRule.from_params`);
+    memory is about 24 bytes per unordered pair and world
+    (:class:`herz.world.episodes.EpisodeDetector`).
+    """
+
+    def __init__(self, params: WorldParams, state: Any, rule: EpisodeRule | None = None) -> None:
+        self.params = params
+        self.rule = rule if rule is not None else EpisodeRule.from_params(params)
+        self.detector = EpisodeDetector(state.worlds, state.n_states, self.rule)
+        self._result: EpisodeResult | None = None
+        self.update(state)
+
+    def update(self, state: Any) -> None:
+        """Read the state after one more step."""
+        if self._result is not None:
+            raise RuntimeError("the tracker has finished: its frames have been read")
+        self.detector.update(**observe(state, self.params))
+
+    def result(self) -> EpisodeResult:
+        """The detector's result (censoring open spells at the last year read)."""
+        if self._result is None:
+            self._result = self.detector.finish()
+        return self._result
+
+    def world_frame(self) -> pd.DataFrame:
+        """Per-world trajectory outcomes, in batch order."""
+        return self.result().worlds
+
+    def pair_frame(self) -> pd.DataFrame:
+        """Per seeker-pair spell table (``world`` = position in the batch)."""
+        return self.result().spells
+
+
+def trajectory_inputs(paths: Any, params: WorldParams) -> dict[str, Any]:
+    """The episode detector's inputs from ``simulate(..., trajectories=True)``'s Dataset.
+
+    For the offline detector (:func:`herz.world.episodes.detect_episodes`, and
+    the sensitivity over k, x and m): the cap is ``budget_share`` times output,
+    seekers are the states not greedy (fixed over the run when the Dataset
+    holds types per world only), institutions 1 for two members of one
+    community. Wars and disputes enter only if the Dataset stores them
+    (``war_cause``: cause of the wars started each step; ``disputes``;
+    ``at_war_pairs``); without them the offline run sees no competing war.
+    """
+    def arr(name: str) -> Any:
+        v = paths[name]
+        return np.asarray(getattr(v, "values", v))
+
+    com = arr("community")
+    inst = ((com[..., :, None] == com[..., None, :]) & (com[..., :, None] >= 0)).astype(float)
+    out: dict[str, Any] = {
+        "spending": arr("spending"), "cap": params.budget_share * arr("output"),
+        "mistrust": arr("mistrust"), "seeker": ~arr("greedy").astype(bool),
+        "alive": arr("alive"), "identity": arr("identity"), "institutions": inst,
+    }
+    names = getattr(paths, "data_vars", paths)
+    for src, dst in (("war_cause", "war_cause"), ("disputes", "dispute"),
+                     ("at_war_pairs", "at_war"), ("relevant", "relevant")):
+        if src in names:
+            out[dst] = arr(src)
     return out
-
-
-def classify(params: WorldParams, arms_mean: NDArray[np.float64], trust: NDArray[np.float64],
-             coverage: NDArray[np.float64], n_wars: NDArray[np.int64],
-             runaway_step: NDArray[np.int64]) -> pd.DataFrame:
-    """Classify worlds from their per-step series, (W, steps + 1) each."""
-    w, t1 = arms_mean.shape
-    steps = t1 - 1
-    t0 = max(0, min(steps - 1, int(np.floor(steps * (1.0 - params.outcome_window)))))
-    a0, a_end, a_win = arms_mean[:, 0], arms_mean[:, -1], arms_mean[:, t0]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(a0 > 0, a_end / np.where(a0 > 0, a0, 1.0), np.inf)
-        growth = np.where(a_win > 0, a_end / np.where(a_win > 0, a_win, 1.0) - 1.0,
-                          np.where(a_end > 0, np.inf, 0.0))
-    runaway = runaway_step >= 0
-    war = n_wars > 0
-    trust_change = trust[:, -1] - trust[:, 0]
-    rising = (ratio >= params.spiral_arms_ratio) | runaway
-    trust_fell = trust_change <= -params.spiral_trust_drop
-    bounded = ~runaway & (growth <= params.bounded_growth)
-    covered = coverage[:, -1] >= params.transcended_coverage
-    label = np.full(w, Outcome.UNRESOLVED.value, dtype=object)
-    label[bounded] = Outcome.MITIGATED.value
-    label[rising & trust_fell] = Outcome.SPIRAL.value
-    label[covered & (growth <= 0.0) & ~runaway] = Outcome.TRANSCENDED.value
-    label[war] = Outcome.WAR.value
-    escaped = np.isin(label, [Outcome.MITIGATED.value, Outcome.TRANSCENDED.value])
-    # time to escape: first t with max_{u >= t} A_u <= (1 + bounded_growth) A_t
-    suffix_max = np.maximum.accumulate(arms_mean[:, ::-1], axis=1)[:, ::-1]
-    settled = suffix_max <= (1.0 + params.bounded_growth) * arms_mean
-    first = np.where(settled.any(axis=1), settled.argmax(axis=1), -1)
-    tte = np.where(escaped & (first >= 0), first * params.dt, np.nan)
-    return pd.DataFrame({
-        "outcome": label, "escaped": escaped, "arms_start": a0, "arms_end": a_end,
-        "arms_ratio": ratio, "arms_growth": growth, "trust_start": trust[:, 0],
-        "trust_end": trust[:, -1], "trust_change": trust_change,
-        "community_coverage": coverage[:, -1], "runaway": runaway, "time_to_escape": tte,
-    })

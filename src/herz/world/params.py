@@ -124,17 +124,24 @@ class Mechanisms:
         "offense-defense balance shapes security seekers' offense share of new arms", "switch",
         source="Jervis 1978; Glaser & Kaufmann 1998"))
     signalling: bool = field(default=False, metadata=_meta(
-        "costly signals (unilateral offense cuts) and verified arms control", "switch",
+        "costly signals (unilateral offense cuts) and verified arms control (v1 form on the "
+        "v2 state; issue 18 rebuilds it)", "switch",
         source="Kydd 2000, 2005; Montgomery 2006"))
     war: bool = field(default=True, metadata=_meta(
         "attack when war beats peace; contest-function outcomes", "switch",
         source="Fearon 1995; Jervis 1978; Van Evera 1998"))
-    identity: bool = field(default=True, metadata=_meta(
-        "cooperative and hostile acts move identities, slowed by ontological security",
+    identity: bool = field(default=False, metadata=_meta(
+        "cooperative and hostile acts move identities, slowed by ontological security "
+        "(v1 form on the v2 state; issue 19 rebuilds it)",
         "switch", source="Wendt 1992, 1999; Mitzen 2006"))
-    community: bool = field(default=True, metadata=_meta(
-        "security communities: institutions, pooled defence, defection", "switch",
+    community: bool = field(default=False, metadata=_meta(
+        "security communities: institutions, pooled defence, defection (v1 form on the v2 "
+        "state; issue 19 rebuilds it)", "switch",
         source="Adler & Barnett 1998; Deutsch 1957"))
+    misperception: bool = field(default=False, metadata=_meta(
+        "misperception bias: i discounts its own arsenal when predicting a seeker's build "
+        "(the psychological spiral; an unbiased shadow belief is carried alongside)", "switch",
+        source="Jervis 1976 ch. 3 (blindness to one's own threat)"))
 
     def on(self) -> tuple[str, ...]:
         """Names of the switched-on mechanisms."""
@@ -200,9 +207,45 @@ class WorldParams:
     greed_build: float = field(default=0.05, metadata=_meta(
         "extra offense a greedy state builds for gain", "arms units per year", 0.0, None,
         "Glaser 1997; Kydd 1997 (greedy types)"))
-    arms_budget: float = field(default=1.0, metadata=_meta(
-        "most a state can add to its arsenal in a year (share of output times output)",
-        "arms units per year", 0.0, None, "herz design (economy)", lo_open=True))
+    budget_share: float = field(default=0.1, metadata=_meta(
+        "most a state can spend on arms in a year, as a share B of its output (cap B Y)",
+        "share of output", 0.0, None, "DESIGN.md 2.4; SIPRI military burden rarely above 0.1",
+        lo_open=True))
+    initial_output: PerState = field(default=10.0, metadata=_meta(
+        "starting output Y of each state (arms units per year at B = 1)", "output units",
+        0.0, None, "normalisation (budget cap B Y = 1 arms unit a year at the defaults)",
+        lo_open=True))
+    output_spread: float = field(default=0.2, metadata=_meta(
+        "relative spread of starting output (uniform, +- this share)", "share", 0.0, 1.0,
+        "herz design"))
+    growth_rate: PerState = field(default=0.02, metadata=_meta(
+        "mean yearly growth of output", "per year", -0.5, 0.5,
+        "Maddison Project (long-run growth about 2% a year)"))
+    growth_spread: float = field(default=0.01, metadata=_meta(
+        "spread of the states' growth rates (uniform, +- this much): power transitions",
+        "per year", 0.0, 0.5, "Organski & Kugler 1980; Gilpin 1981"))
+    spending_inertia: float = field(default=0.5, metadata=_meta(
+        "share alpha of the gap to the target spending closed in a year (domestic politics)",
+        "share per year", 0.0, 1.0, "DESIGN.md 2.4; Ostrom 1978 (budget inertia)", lo_open=True))
+    spending_shock: float = field(default=0.0005, metadata=_meta(
+        "sd sigma_m of the yearly domestic spending shock at the reference output (mean "
+        "initial_output), growing with the state's output (about 0.5% of a seeker's spending: "
+        "calm states hold spending within the exit band)", "arms units per year", 0.0, 10.0,
+        "DESIGN.md 2.4 (domestic politics; keeps types from being revealed at once)"))
+    offense_share_distinguishability: float = field(default=0.5, metadata=_meta(
+        "zeta in q_S = (1 - zeta d)/(1 + delta^eta): how far distinguishability lets seekers "
+        "buy defence", "share", 0.0, 1.0, "Glaser & Kaufmann 1998; DESIGN.md 2.4"))
+    offense_share_elasticity: float = field(default=1.0, metadata=_meta(
+        "eta in q_S = (1 - zeta d)/(1 + delta^eta): response of the offence share to the "
+        "balance", "exponent", 0.0, 5.0, "DESIGN.md 2.4 (eta = 1: the marginal worth 1/(1 + "
+        "delta) of v1)"))
+    greedy_offense_premium: float = field(default=0.3, metadata=_meta(
+        "dq: extra offence share of a greedy state's purchases, q_G = min(1, q_S + dq)",
+        "share", 0.0, 1.0, "Glaser 1997 (greedy states buy offence)"))
+    reach: float = field(default=1.5, metadata=_meta(
+        "largest distance at which a pair is politically relevant (geography plane; >= 1.42 "
+        "makes every pair relevant)", "unit-square lengths", 0.0, None,
+        "Lemke & Reed 2001 (politically relevant dyads); Boulding 1962", lo_open=True))
     threat_aggregation: ThreatAggregation = field(default=ThreatAggregation.MEAN, metadata=_meta(
         "how perceived threats add up", "mean | sum", source="Richardson 1960 (n nations)"))
     runaway_level: float = field(default=1e6, metadata=_meta(
@@ -213,27 +256,20 @@ class WorldParams:
     p_greedy: float = field(default=0.1, metadata=_meta(
         "probability that a state is greedy (revisionist)", "probability", 0.0, 1.0,
         "Glaser 1997; Kydd 1997"))
-    initial_trust: float = field(default=0.6, metadata=_meta(
-        "prior trust 1 - mu[i, j] that the other is a security seeker", "probability",
-        0.0, 1.0, "Kydd 2005"))
+    prior_bias: float = field(default=0.0, metadata=_meta(
+        "shift of the prior log-odds of greed: l_0 = logit(p_greedy) + prior_bias (0: "
+        "correct prior, mu_0 = p_greedy)", "log-odds", -20.0, 20.0,
+        "DESIGN.md 2 rule 1 (v1's mu_0 = 0.4 with p_greedy = 0.1 built in an escape)"))
     offensive_realism: bool = field(default=False, metadata=_meta(
         "every state acts as if all others were greedy (fear = 1)", "switch",
         source="Mearsheimer 2001 (fatalist limit)"))
-    build_prob_greedy: float = field(default=0.6, metadata=_meta(
-        "observer's likelihood that a greedy state is seen building in a year (beta_U)",
-        "probability", 0.0, 1.0, "Kydd 1997, 2005 (MODELS.md 3.3)", lo_open=True))
-    build_prob_seeker: float = field(default=0.25, metadata=_meta(
-        "observer's likelihood that a security seeker is seen building (beta_T)",
-        "probability", 0.0, 1.0, "Kydd 1997, 2005 (MODELS.md 3.3)", lo_open=True, hi_open=True))
-    build_threshold: float = field(default=0.02, metadata=_meta(
-        "relative growth of perceived threat that counts as a build-up", "share per year",
-        0.0, None, "herz design"))
-    attack_evidence: float = field(default=20.0, metadata=_meta(
-        "likelihood ratio greedy : seeker of an unprovoked attack", "ratio", 1.0, None,
-        "Kydd 2005 (conflict is evidence of untrustworthiness)"))
-    belief_floor: float = field(default=1e-4, metadata=_meta(
-        "beliefs stay in [floor, 1 - floor]: no dogmatic certainty", "probability", 0.0, 0.1,
-        "herz design"))
+    belief_floor: float = field(default=1e-9, metadata=_meta(
+        "beliefs stay in [floor, 1 - floor] (log-odds clipped): no dogmatic certainty",
+        "probability", 0.0, 0.1, "herz design", lo_open=True))
+    misperception_bias: float = field(default=0.3, metadata=_meta(
+        "beta: share of its own offence i leaves out when predicting a seeker's build "
+        "(only with mechanisms.misperception)", "share", 0.0, 1.0,
+        "Jervis 1976 ch. 3; DESIGN.md 2.3"))
     fear_floor: float = field(default=0.5, metadata=_meta(
         "weight of a perceived threat from a state believed surely benign", "share", 0.0, 1.0,
         "Glaser 1997 (capabilities matter even without bad intent)"))
@@ -255,8 +291,9 @@ class WorldParams:
         "offense-defense distinguishability d: share of defence not read as offence",
         "0 (every shield a sword) .. 1", 0.0, 1.0, "Jervis 1978; Tang 2009"))
     perception_noise: float = field(default=0.1, metadata=_meta(
-        "lognormal sd of the perceived threat", "log units", 0.0, 5.0,
-        "Jervis 1976 (misperception); MODELS.md 2.3"))
+        "sd sigma of the noise on each perceived yearly change (offence, defence) at the "
+        "reference output (mean initial_output), growing with the observed state's output",
+        "arms units per year", 0.0, 5.0, "Jervis 1976 (misperception); DESIGN.md 2.1"))
     perspective_taking: float = field(default=0.0, metadata=_meta(
         "share of misperception removed by perspective-taking (backfires under identity "
         "threat)", "share", 0.0, 1.0, "Kertzer, Brutger & Quek 2024"))
@@ -271,32 +308,6 @@ class WorldParams:
     first_strike_advantage: float = field(default=0.0, metadata=_meta(
         "extra weight (1 + f) of the attacker's offense when it moves first", "share", 0.0,
         None, "Fearon 1995; Van Evera 1998"))
-    war_gain: float = field(default=1.0, metadata=_meta(
-        "value of victory to the attacker (v)", "payoff units", 0.0, None, "Jervis 1978 "
-        "(MODELS.md 2.3)"))
-    war_loss: float = field(default=2.0, metadata=_meta(
-        "loss of the conquered (L >= v: sovereignty is worth more)", "payoff units", 0.0, None,
-        "Jervis 1978 (MODELS.md 2.3)"))
-    war_cost: float = field(default=0.7, metadata=_meta(
-        "cost of fighting to each side (c_A = c_B)", "payoff units", 0.0, None, "Fearon 1995"))
-    arms_cost: float = field(default=0.1, metadata=_meta(
-        "cost of arming in the one-shot arm / restrain game (k)", "payoff units", 0.0, None,
-        "Jervis 1978 (MODELS.md 2.3)"))
-    preemption_mistrust: float = field(default=0.9, metadata=_meta(
-        "mistrust above which a security seeker considers striking first", "probability",
-        0.0, 1.0, "Jervis 1978; Fearon 1995 (preemption)"))
-    war_destruction: float = field(default=0.3, metadata=_meta(
-        "share of both sides' arms destroyed by a war", "share", 0.0, 1.0, "herz design"))
-    defeat_loss: float = field(default=0.5, metadata=_meta(
-        "further share of the loser's arms lost", "share", 0.0, 1.0, "herz design"))
-    war_duration: float = field(default=1.0, metadata=_meta(
-        "expected length of a war (geometric: it ends each step with probability 1 / this); "
-        "war_destruction accrues per step of fighting (1: one-step wars)",
-        "steps", 1.0, 1e6, "Nilsson 2012 (duration independent of the balance)"))
-    war_cost_accrues: bool = field(default=False, metadata=_meta(
-        "attackers weigh war_cost per expected step of fighting (war_duration * war_cost) "
-        "instead of once (false: the short-war expectation)", "switch",
-        source="Nilsson 2012; Van Evera 1998 (short-war illusions)"))
 
     # --- signalling and arms control (Kydd, Montgomery)
     signal_cost: float = field(default=1.0, metadata=_meta(
@@ -337,8 +348,9 @@ class WorldParams:
         "how much identity scales perceived threat: factor 1 - weight * s", "share", 0.0, 1.0,
         "Wendt 1992 (anarchy is what states make of it)"))
     identity_war_weight: float = field(default=0.25, metadata=_meta(
-        "weight lambda = weight * s[i, j] of the other's payoff in i's war decision",
-        "share", 0.0, 1.0, "Wendt 1999; MODELS.md 7.5 (payoff transformation)"))
+        "log-odds of attacking j that i loses per unit of identity s[i, j] (war index "
+        "minus weight * s)", "log-odds per unit identity", 0.0, 10.0,
+        "Wendt 1999; DESIGN.md 2.9 (-lambda_w s in the war index)"))
     war_enmity: float = field(default=0.5, metadata=_meta(
         "drop of identity between belligerents after a war", "identity", 0.0, 2.0,
         "Wendt 1999"))
@@ -381,22 +393,114 @@ class WorldParams:
         "random asymmetric buffers: in each pair one side (drawn) gets depth uniform in "
         "[0, this], the other none", "e-folds", 0.0, 50.0, "Garver 2001 (herz design for large N)"))
 
-    # --- outcome classification (Booth & Wheeler)
-    outcome_window: float = field(default=0.25, metadata=_meta(
-        "last share of the run over which outcomes are judged", "share", 0.0, 1.0,
-        "herz design", lo_open=True))
-    spiral_arms_ratio: float = field(default=1.5, metadata=_meta(
-        "arms at the end over arms at the start that count as rising", "ratio", 1.0, None,
-        "Booth & Wheeler 2008 (fatalist logic)"))
-    spiral_trust_drop: float = field(default=0.05, metadata=_meta(
-        "fall of mean trust among security seekers that counts as a spiral",
-        "probability", 0.0, 1.0, "Booth & Wheeler 2008; Jervis 1976"))
-    bounded_growth: float = field(default=0.05, metadata=_meta(
-        "largest growth of arms over the outcome window that counts as bounded", "share",
-        0.0, None, "Booth & Wheeler 2008 (mitigator logic)"))
-    transcended_coverage: float = field(default=0.5, metadata=_meta(
-        "share of states inside security communities that counts as transcendence",
-        "share", 0.0, 1.0, "Booth & Wheeler 2008; Adler & Barnett 1998", lo_open=True))
+    # --- trajectory outcomes: burn-in (DESIGN.md section 3)
+    burn_in: int = field(default=30, metadata=_meta(
+        "years before trajectory outcomes are measured", "years", 0, 100000,
+        "DESIGN.md 2 rule 1 (start measuring after a burn-in of >= 30 years)"))
+
+    # --- war v2 (world-war)
+    contest_exponent: float = field(default=1.0, metadata=_meta(
+        "decisiveness g of the contest (phi O)^g / ((phi O)^g + (delta D)^g) (1: ratio form)",
+        "exponent", 0.0, 10.0, "Hirshleifer 1989; DESIGN.md 2.5", lo_open=True))
+    greedy_value: float = field(default=1.5, metadata=_meta(
+        "omega_G: weight a greedy state puts on gains (war's spoils, its share of the status "
+        "quo)", "weight", 0.0, 10.0, "DESIGN.md 2.5; Glaser 1997; Kydd 2005 (greedy types)"))
+    seeker_value: float = field(default=0.0, metadata=_meta(
+        "omega_S: weight a security seeker puts on gains (about 0: it values only not losing)",
+        "weight", 0.0, 10.0, "DESIGN.md 2.5; Glaser 1997 (security seekers)"))
+    war_transfer: float = field(default=0.2, metadata=_meta(
+        "tau: share of the loser's output the winner takes when a war ends (the stake)",
+        "share of output", 0.0, 1.0, "Fearon 1995 (the stake); DESIGN.md 2.5-2.6"))
+    war_cost_share: float = field(default=0.05, metadata=_meta(
+        "c: cost of a war to each side as a share of its own output, as foreseen",
+        "share of output", 0.0, 1.0, "Fearon 1995 (c_A, c_B)"))
+    war_rationality: float = field(default=50.0, metadata=_meta(
+        "lambda: slope of the logit P(attack) = Lambda(lambda (U^W - U^P)/Y + alpha_0) "
+        "(infinity: the deterministic rule)", "per share of output", 0.0, 1e9,
+        "McKelvey & Palfrey 1995 (quantal response); DESIGN.md 2.5"))
+    war_intercept: float = field(default=-4.0, metadata=_meta(
+        "alpha_0: log-odds of attacking at indifference (inadvertent wars, a tremble)",
+        "log-odds", -50.0, 50.0, "DESIGN.md 2.5; Schelling 1960 (war by accident)"))
+    dispute_cutpoint: float = field(default=2.5, metadata=_meta(
+        "kappa: lower cutpoint of the ordered logit, P(dispute or war) = Lambda(z + kappa)",
+        "log-odds", 0.0, 50.0, "DESIGN.md 2.5 (militarised disputes, COW MID)"))
+    fear_depth: int = field(default=2, metadata=_meta(
+        "level k of the fear of being attacked first: 0 no fear, 1 the other fears nobody, "
+        "2 the other fears me as I think it believes", "level", 0, 2,
+        "Schelling 1960 ch. 9 (reciprocal fear of surprise attack); DESIGN.md 2.5"))
+    peaceful_change: float = field(default=0.2, metadata=_meta(
+        "r: share of the way the status quo moves each year toward the bargaining point",
+        "share per year", 0.0, 1.0, "Powell 2006 (war when power shifts outrun change)"))
+    prevention_horizon: int = field(default=5, metadata=_meta(
+        "H: years ahead a state projects the fall of its power (0: no prevention term)",
+        "years", 0, 50, "Fearon 1995; Levy 1987 (preventive motivation)"))
+    prevention_discount: float = field(default=0.9, metadata=_meta(
+        "b: yearly discount of future losses of power in the prevention term", "per year",
+        0.0, 1.0, "Fearon 1995 (preventive war as a commitment problem)"))
+    war_end_base: float = field(default=0.4, metadata=_meta(
+        "h0: yearly hazard that an even war ends", "per year", 0.0, 1.0,
+        "Bennett & Stam 1996 (war duration)", lo_open=True))
+    war_end_slope: float = field(default=1.0, metadata=_meta(
+        "h1: extra yearly hazard per unit of |p - 1/2| (lopsided wars end sooner)", "per year",
+        0.0, 10.0, "Slantchev 2004; Bennett & Stam 1996"))
+    war_output_destruction: float = field(default=0.05, metadata=_meta(
+        "share of each participant's output destroyed per year of war", "share per year",
+        0.0, 1.0, "Organski & Kugler 1977 (costs of major wars)"))
+    war_arms_destruction: float = field(default=0.2, metadata=_meta(
+        "share of each participant's offence and defence destroyed per year of war",
+        "share per year", 0.0, 1.0, "DESIGN.md 2.6"))
+    death_threshold: float = field(default=0.1, metadata=_meta(
+        "y_min: a state dies when its output falls below this share of the mean output",
+        "share of mean output", 0.0, 1.0, "DESIGN.md 2.6; Fazal 2007 (state death)"))
+    war_weariness: float = field(default=1.0, metadata=_meta(
+        "psi: log-odds of attacking lost per unit of war-weariness W", "log-odds", 0.0, 50.0,
+        "Levy & Morgan 1986 (war-weariness hypothesis)"))
+    weariness_decay: float = field(default=0.8, metadata=_meta(
+        "rho: share of war-weariness kept each year, W <- rho W + 1[at war]", "per year",
+        0.0, 1.0, "Levy & Morgan 1986"))
+    regime_change: float = field(default=0.3, metadata=_meta(
+        "r_reg: probability that a war's loser has its regime (type) redrawn", "probability",
+        0.0, 1.0, "Bueno de Mesquita, Siverson & Woller 1992 (war and the fate of regimes)"))
+    balancing_rationality: float = field(default=2.0, metadata=_meta(
+        "lambda_b: slope of P(join the defender) = Lambda(alpha_b + lambda_b threat), threat "
+        "= mu Y_attacker / mean Y", "per unit of threat", 0.0, 1e3,
+        "Walt 1987 (balance of threat); checked against ATOP (Leeds et al. 2002)"))
+    balancing_intercept: float = field(default=-4.0, metadata=_meta(
+        "alpha_b: log-odds that a third party joins the defender at zero threat", "log-odds",
+        -50.0, 50.0, "Walt 1987 (balancing, not bandwagoning)"))
+
+    # --- trajectory outcomes (world-outcomes)
+    race_years: int = field(default=3, metadata=_meta(
+        "k: years in a row both states' spending must grow by race_growth to count as a race",
+        "years", 1, 50, "Wallace 1979; Diehl 1983; Gibler, Rider & Hutchison 2005 (mutual "
+        "military build-up); DESIGN.md 3"))
+    race_growth: float = field(default=0.08, metadata=_meta(
+        "g_r: least yearly spending growth of both states in a race", "share per year", 0.0,
+        None, "Diehl 1983; Gibler, Rider & Hutchison 2005 (8% a year)"))
+    entry_trust_fall: float = field(default=0.10, metadata=_meta(
+        "x: least fall of the pair's mean mutual trust over the race window at entry",
+        "probability", 0.0, 1.0, "DESIGN.md 3 (the dilemma of interpretation: Booth & "
+        "Wheeler 2008)"))
+    exit_years: int = field(default=10, metadata=_meta(
+        "m: consecutive calm years (no dispute, flat spending below the cap, trust back) of "
+        "an exit", "years", 1, 200, "DESIGN.md 3"))
+    exit_growth_band: float = field(default=0.02, metadata=_meta(
+        "largest absolute yearly spending growth of a calm year", "share per year", 0.0, None,
+        "DESIGN.md 3"))
+    exit_cap_share: float = field(default=0.95, metadata=_meta(
+        "spending must stay below this share of the budget cap B Y in a calm year (a race "
+        "held at the ceiling is no exit)", "share", 0.0, 1.0, "DESIGN.md 0 and 3"))
+    exit_trust: float = field(default=0.7, metadata=_meta(
+        "least mean mutual trust of a calm year (or the pre-entry trust if higher)",
+        "probability", 0.0, 1.0, "DESIGN.md 3"))
+    transcended_institutions: float = field(default=0.5, metadata=_meta(
+        "institution stock I at or above which an exit counts as transcendence", "share",
+        0.0, 1.0, "Adler & Barnett 1998; DESIGN.md 3"))
+    transcended_identity: float = field(default=0.5, metadata=_meta(
+        "identity s at or above which an exit counts as transcendence", "identity", -1.0, 1.0,
+        "Wendt 1999 (Kantian culture: s = 0.5); DESIGN.md 3"))
+    durable_years: int = field(default=20, metadata=_meta(
+        "years without re-entry that make an exit durable", "years", 1, 1000, "DESIGN.md 3"))
 
     # --- schedules (technology shocks)
     schedules: Mapping[str, Any] = field(default_factory=Schedules, metadata=_meta(
@@ -455,9 +559,6 @@ class WorldParams:
                 raise ParameterError(f.name, value, "must be a number") from None
             self._check_range(f, num)
             object.__setattr__(self, f.name, num)
-        if self.war_loss < self.war_gain:
-            raise ParameterError("war_loss", self.war_loss,
-                                 f"must be >= war_gain = {self.war_gain} (MODELS.md 2.3)")
         object.__setattr__(self, "buffer_depth", self._check_matrix("buffer_depth",
                                                                     self.buffer_depth))
         self._check_schedules()

@@ -63,8 +63,8 @@ SCHEDULABLE: tuple[str, ...] = (
     "perception_noise",
     "signal_cost",
     "verification",
-    "war_cost",
-    "arms_budget",
+    "war_cost_share",
+    "budget_share",
     "greed_build",
     "identity_plasticity",
 )

@@ -1,14 +1,20 @@
-"""Run many worlds: per-world outcomes as a DataFrame, trajectories as an xarray Dataset.
+"""Run many worlds: per-world trajectory outcomes as a DataFrame, paths as an xarray Dataset.
 
 World ``i`` of a design point is keyed by ``herz.rng.child_seed(seed, i)``
 (see :mod:`herz.world.noise`): asking for worlds i..j (``world_offset`` or
 ``world_indices``) gives bit-identical results to the same worlds inside a
 full batch, whatever the batch size.
 
-Memory grows as W x N^2 (about ``BYTES_PER_DYAD`` = 100 bytes per world and
+Outcomes are measured over the whole trajectory after the burn-in
+(DESIGN.md section 3; :class:`herz.world.outcomes.TrajectoryTracker`, online,
+so that no per-pair path is kept): one row per world with the columns of
+:data:`WORLD_COLUMNS`, and with ``pairs=True`` also the table of seeker-pair
+spells.
+
+Memory grows as W x N^2 (about ``BYTES_PER_DYAD`` = 480 bytes per world and
 ordered pair, state plus step temporaries); worlds run in batches of
 ``batch_size`` (default: as many as fit in ``memory_budget`` bytes, 512 MiB).
-Full trajectories add 16 bytes per world, step and ordered pair.
+Full trajectories add 24 bytes per world, step and ordered pair.
 """
 
 from __future__ import annotations
@@ -21,15 +27,19 @@ import pandas as pd
 
 from herz.errors import ParameterError
 from herz.world.noise import world_keys
-from herz.world.outcomes import OUTCOME_COLUMNS, classify, seeker_trust
+from herz.world.outcomes import OUTCOME_COLUMNS, TrajectoryTracker
 from herz.world.params import WorldParams
 from herz.world.state import BYTES_PER_DYAD, WorldState, initial_state
 from herz.world.step import ORDER, step
 
-__all__ = ["DEFAULT_MEMORY_BUDGET", "default_batch_size", "run_batch", "simulate"]
+__all__ = ["DEFAULT_MEMORY_BUDGET", "WORLD_COLUMNS", "default_batch_size", "run_batch",
+           "seeker_trust", "simulate"]
 
 #: Default memory budget of one batch, in bytes.
 DEFAULT_MEMORY_BUDGET = 512 * 2**20
+
+#: Columns of the per-world frame: the trajectory outcomes, then descriptive measures.
+WORLD_COLUMNS: tuple[str, ...] = OUTCOME_COLUMNS
 
 
 def default_batch_size(n_states: int, memory_budget: int = DEFAULT_MEMORY_BUDGET) -> int:
@@ -44,45 +54,83 @@ def _seed_record(seed: int | np.random.SeedSequence) -> dict[str, Any]:
     return {"entropy": str(int(seed)), "spawn_key": []}
 
 
-def run_batch(params: WorldParams, state: WorldState, steps: int, full: bool = False
-              ) -> dict[str, np.ndarray]:
+def seeker_trust(mistrust: np.ndarray, greedy: np.ndarray, alive: np.ndarray | None = None
+                 ) -> np.ndarray:
+    """Mean trust 1 - mu[i, j] over ordered pairs of living security seekers, (W,).
+
+    Over all ordered pairs of living states when a world has fewer than two
+    living seekers (NaN if it has fewer than two living states).
+    """
+    w, n = greedy.shape
+    live = np.ones((w, n), dtype=bool) if alive is None else alive
+    off = ~np.eye(n, dtype=bool)
+    trust = 1.0 - mistrust
+    seek = (~greedy) & live
+    both = seek[:, :, None] & seek[:, None, :] & off
+    pairs = live[:, :, None] & live[:, None, :] & off
+    cnt = both.sum(axis=(1, 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s_mean = (trust * both).sum(axis=(1, 2)) / cnt
+        a_mean = (trust * pairs).sum(axis=(1, 2)) / pairs.sum(axis=(1, 2))
+    return np.where(cnt > 0, s_mean, a_mean)
+
+
+def _seeker_mean(x: np.ndarray, greedy: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    """Mean of a pair array over ordered pairs of living seekers (NaN if none), (W,)."""
+    n = greedy.shape[1]
+    seek = (~greedy) & alive
+    both = seek[:, :, None] & seek[:, None, :] & ~np.eye(n, dtype=bool)
+    cnt = both.sum(axis=(1, 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(cnt > 0, (x * both).sum(axis=(1, 2)) / np.maximum(cnt, 1), np.nan)
+
+
+def run_batch(params: WorldParams, state: WorldState, steps: int, full: bool = False,
+              tracker: TrajectoryTracker | None = None) -> dict[str, np.ndarray]:
     """Advance ``state`` by ``steps`` steps; return per-step series (and full paths if ``full``).
 
-    Series: mean arsenal, community coverage, wars started, wars being fought
-    and greedy states every step; trust among security seekers at the first
-    and last step (every step with ``full``).
+    Series (W, steps + 1): mean arsenal, trust among living security seekers,
+    community coverage, wars started, wars in progress, greedy states and
+    living states. ``tracker``, if given, reads the state after every step.
     """
     w, n = state.worlds, state.n_states
     rec: dict[str, np.ndarray] = {
         "arms_mean": np.empty((w, steps + 1)),
-        "trust_seekers": np.full((w, steps + 1), np.nan),
+        "trust_seekers": np.empty((w, steps + 1)),
         "community_coverage": np.empty((w, steps + 1)),
         "wars": np.zeros((w, steps + 1), dtype=np.int64),
         "at_war": np.zeros((w, steps + 1), dtype=np.int64),
         "n_greedy": np.zeros((w, steps + 1), dtype=np.int64),
+        "n_alive": np.zeros((w, steps + 1), dtype=np.int64),
+        "first_war_step": np.full(w, -1, dtype=np.int64),
     }
     if full:
-        rec["offense"] = np.empty((w, steps + 1, n))
-        rec["defense"] = np.empty((w, steps + 1, n))
+        for name in ("offense", "defense", "output", "spending"):
+            rec[name] = np.empty((w, steps + 1, n))
+        rec["alive"] = np.empty((w, steps + 1, n), dtype=bool)
         rec["mistrust"] = np.empty((w, steps + 1, n, n))
+        rec["mistrust_shadow"] = np.empty((w, steps + 1, n, n))
         rec["identity"] = np.empty((w, steps + 1, n, n))
         rec["community"] = np.empty((w, steps + 1, n), dtype=np.int64)
 
-    wars_before = state.n_wars.copy()
-
     def record(t: int) -> None:
-        rec["arms_mean"][:, t] = state.arms().mean(axis=1)
-        if full or t in (0, steps):  # outcomes need trust at the start and the end only
-            rec["trust_seekers"][:, t] = seeker_trust(state.mistrust, state.greedy)
+        alive = state.alive
+        arms = state.arms() * alive
+        rec["arms_mean"][:, t] = arms.sum(axis=1) / np.maximum(alive.sum(axis=1), 1)
+        rec["trust_seekers"][:, t] = seeker_trust(state.mistrust, state.greedy, alive)
         rec["community_coverage"][:, t] = (state.community >= 0).mean(axis=1)
-        rec["wars"][:, t] = state.n_wars - wars_before
-        wars_before[:] = state.n_wars
-        rec["at_war"][:, t] = (state.war_target >= 0).sum(axis=1)
-        rec["n_greedy"][:, t] = state.greedy.sum(axis=1)
+        started = state.attacks.sum(axis=(1, 2))
+        rec["wars"][:, t] = started
+        first = (started > 0) & (rec["first_war_step"] < 0)
+        rec["first_war_step"][first] = t - 1  # the step in which the war started
+        rec["at_war"][:, t] = state.at_war.sum(axis=(1, 2)) // 2
+        rec["n_greedy"][:, t] = (state.greedy & alive).sum(axis=1)
+        rec["n_alive"][:, t] = alive.sum(axis=1)
         if full:
-            rec["offense"][:, t] = state.offense
-            rec["defense"][:, t] = state.defense
+            for name in ("offense", "defense", "output", "spending", "alive"):
+                rec[name][:, t] = getattr(state, name)
             rec["mistrust"][:, t] = state.mistrust
+            rec["mistrust_shadow"][:, t] = state.mistrust_shadow
             rec["identity"][:, t] = state.identity
             rec["community"][:, t] = state.community
 
@@ -90,31 +138,34 @@ def run_batch(params: WorldParams, state: WorldState, steps: int, full: bool = F
     for t in range(1, steps + 1):
         step(state, params)
         record(t)
+        if tracker is not None:
+            tracker.update(state)
     return rec
 
 
 @overload
 def simulate(params: WorldParams | dict[str, Any] | None = ..., worlds: int = ...,
-             steps: int = ..., seed: int | np.random.SeedSequence = ..., *,
+             steps: int = ..., seed: int | np.random.SeedSequence | None = ..., *,
              world_offset: int = ..., world_indices: Sequence[int] | None = ...,
-             trajectories: Literal[False] = ..., batch_size: int | None = ...,
+             trajectories: Literal[False] = ..., pairs: Literal[False] = ...,
+             batch_size: int | None = ...,
              rng: int | np.random.SeedSequence | None = ...) -> pd.DataFrame: ...
 
 
 @overload
 def simulate(params: WorldParams | dict[str, Any] | None = ..., worlds: int = ...,
-             steps: int = ..., seed: int | np.random.SeedSequence = ..., *,
+             steps: int = ..., seed: int | np.random.SeedSequence | None = ..., *,
              world_offset: int = ..., world_indices: Sequence[int] | None = ...,
-             trajectories: Literal[True], batch_size: int | None = ...,
+             trajectories: bool = ..., pairs: bool = ..., batch_size: int | None = ...,
              rng: int | np.random.SeedSequence | None = ...) -> Any: ...
 
 
 def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1000,
-             steps: int = 200, seed: int | np.random.SeedSequence = 0, *,
+             steps: int = 200, seed: int | np.random.SeedSequence | None = None, *,
              world_offset: int = 0, world_indices: Sequence[int] | None = None,
-             trajectories: bool = False, batch_size: int | None = None,
+             trajectories: bool = False, pairs: bool = False, batch_size: int | None = None,
              rng: int | np.random.SeedSequence | None = None) -> Any:
-    """Run ``worlds`` independent worlds for ``steps`` steps and classify each.
+    """Run ``worlds`` independent worlds for ``steps`` steps and measure their trajectories.
 
     Parameters
     ----------
@@ -124,10 +175,12 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
     worlds : int
         Number of worlds (ignored when ``world_indices`` is given).
     steps : int
-        Number of steps (years when dt = 1).
-    seed : int or numpy.random.SeedSequence
-        Root seed of the design point; world i is keyed by
-        ``herz.rng.child_seed(seed, i)``.
+        Number of steps (years when dt = 1), burn-in included.
+    seed, rng : int or numpy.random.SeedSequence, optional
+        Root seed of the design point (the same thing under herz's two usual
+        names: give one, not both; neither means 0); world i is keyed by
+        ``herz.rng.child_seed(seed, i)``. A ``numpy.random.Generator`` is
+        refused: worlds need a seed tree, not a shared stream.
     world_offset : int
         Index of the first world: worlds ``world_offset ... world_offset +
         worlds - 1`` are run (for chunked sweeps).
@@ -135,21 +188,23 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
         Explicit world indices (overrides ``worlds`` and ``world_offset``).
     trajectories : bool
         Also return the full paths (as an xarray Dataset).
+    pairs : bool
+        Also return the per seeker-pair spell table
+        (:data:`herz.world.episodes.SPELL_COLUMNS`; ``world`` is the world index).
     batch_size : int, optional
-        Worlds advanced together (memory about batch_size * N^2 * 100 bytes).
-    rng : int or numpy.random.SeedSequence, optional
-        The same as ``seed`` (herz's usual keyword); given, it takes precedence.
-        A ``numpy.random.Generator`` is refused: worlds need a seed tree, not a
-        shared stream.
+        Worlds advanced together (memory about batch_size * N^2 * 480 bytes).
 
     Returns
     -------
-    pandas.DataFrame with one row per world (columns :data:`OUTCOME_COLUMNS`)
-    and ``attrs`` holding the parameters, the seed, the update order and the
-    herz version; or, with ``trajectories=True``, an :class:`xarray.Dataset`
-    with the same per-world outcomes (dim ``world``), per-step series (dims
-    ``world, step``), stocks (``world, step, state``) and beliefs and identities
-    (``world, step, state, other``), with the same attributes.
+    pandas.DataFrame with one row per world (columns :data:`WORLD_COLUMNS`:
+    the trajectory outcomes of DESIGN.md section 3 measured after
+    ``params.burn_in``, then descriptive measures) and ``attrs`` holding the
+    parameters, the seed, the mechanism order and the herz version; or, with
+    ``trajectories=True``, an :class:`xarray.Dataset` with the same per-world
+    outcomes (dim ``world``), per-step series (``world, step``), stocks,
+    output and spending (``world, step, state``) and beliefs and identities
+    (``world, step, state, other``). With ``pairs=True`` the result is a
+    tuple ``(that, spells)``.
     """
     from herz import __version__
 
@@ -177,13 +232,18 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
         batch_size = default_batch_size(p.n_states)
     if batch_size < 1:
         raise ParameterError("batch_size", batch_size, "must be >= 1")
-    if rng is not None:
-        seed = rng
+    if seed is not None and rng is not None:
+        raise ParameterError("seed", seed, f"and rng ({rng!r}) were both given: give one of "
+                             "seed and rng, not both")
+    if seed is None:
+        seed = 0 if rng is None else rng
     if not isinstance(seed, int | np.integer | np.random.SeedSequence) or isinstance(seed, bool):
-        raise ParameterError("seed", seed, "must be an int or a numpy.random.SeedSequence")
+        raise ParameterError("seed" if rng is None else "rng", seed,
+                             "must be an int or a numpy.random.SeedSequence")
     seed_ = seed if isinstance(seed, np.random.SeedSequence) else int(seed)
 
     frames: list[pd.DataFrame] = []
+    spells: list[pd.DataFrame] = []
     paths: list[dict[str, np.ndarray]] = []
     for start in range(0, len(index), batch_size):
         idx = index[start:start + batch_size]
@@ -191,25 +251,45 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
             np.empty((0, 2), dtype=np.uint64)
         state = initial_state(p, keys, idx)
         greedy0 = state.greedy.copy()
-        rec = run_batch(p, state, int(steps), full=trajectories)
-        df = classify(p, rec["arms_mean"], rec["trust_seekers"], rec["community_coverage"],
-                      state.n_wars, state.runaway_step)
+        arms0 = (state.arms() * state.alive).sum(axis=1) / state.n_states
+        output0 = state.output.mean(axis=1)
+        tracker = TrajectoryTracker(p, state)
+        rec = run_batch(p, state, int(steps), full=trajectories, tracker=tracker)
+        df = tracker.world_frame().reset_index(drop=True)
         df.insert(0, "world", idx)
+        wars = [c for c in ("n_wars_predation", "n_wars_preemption", "n_wars_prevention",
+                            "n_wars_inadvertent") if c in df.columns]
+        df["n_wars"] = df[wars].sum(axis=1) if wars else 0
+        df["first_war_step"] = rec["first_war_step"]
         df["n_greedy"] = greedy0.sum(axis=1)
-        df["n_wars"] = state.n_wars
-        df["first_war_step"] = state.first_war_step
-        df["first_war_attacker"] = state.first_war_attacker
-        df["first_war_target"] = state.first_war_target
-        df["runaway_step"] = state.runaway_step
-        df["n_greedy_end"] = state.greedy.sum(axis=1)
-        df["motive_changes"] = state.motive_changes
-        df["war_years"] = state.war_steps * p.dt
+        df["n_greedy_end"] = (state.greedy & state.alive).sum(axis=1)
+        alive_n = np.maximum(state.alive.sum(axis=1), 1)
+        df["arms_start"] = arms0
+        df["arms_end"] = (state.arms() * state.alive).sum(axis=1) / alive_n
         with np.errstate(invalid="ignore", divide="ignore"):
-            df["mean_war_duration"] = np.where(
-                state.wars_ended > 0,
-                state.war_steps_ended / np.maximum(state.wars_ended, 1) * p.dt, np.nan)
-        df["wars_ongoing"] = (state.war_target >= 0).sum(axis=1)
-        frames.append(df[list(OUTCOME_COLUMNS)])
+            df["arms_ratio"] = np.where(arms0 > 0, df["arms_end"] / np.where(arms0 > 0, arms0, 1),
+                                        np.inf)
+        df["output_start"] = output0
+        df["output_end"] = (state.output * state.alive).sum(axis=1) / alive_n
+        df["trust_start"] = rec["trust_seekers"][:, 0]
+        df["trust_end"] = rec["trust_seekers"][:, -1]
+        df["trust_change"] = df["trust_end"] - df["trust_start"]
+        df["trust_shadow_end"] = seeker_trust(state.mistrust_shadow, state.greedy, state.alive)
+        # the psychological spiral: mistrust from the bias beyond the rational one
+        df["psychological_spiral"] = _seeker_mean(state.logodds - state.logodds_shadow,
+                                                  state.greedy, state.alive)
+        df["informativeness"] = _seeker_mean(state.informativeness, state.greedy, state.alive)
+        df["motive_changes"] = state.counts["motive_changes"]
+        df["runaway_step"] = state.runaway_step
+        if "time_to_exit" in df.columns and "escaped" in df.columns:
+            df["time_to_escape"] = np.where(df["escaped"].astype(bool), df["time_to_exit"],
+                                            np.nan)
+        frames.append(df[[c for c in WORLD_COLUMNS if c in df.columns]])
+        if pairs:
+            sp = tracker.pair_frame().copy()
+            if len(sp):
+                sp["world"] = idx[sp["world"].to_numpy(dtype=np.int64)]
+            spells.append(sp)
         if trajectories:
             rec["greedy"] = greedy0
             paths.append(rec)
@@ -218,13 +298,17 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
         "params": p.to_dict(), "seed": _seed_record(seed_), "herz_version": __version__,
         "update_order": p.update_order.value, "mechanism_order": list(ORDER),
         "mechanisms_on": list(p.mechanisms.on()), "steps": int(steps),
+        "burn_in": int(p.burn_in),
         "random_streams": ("numpy Philox per draw, key from herz.rng.child_seed(seed, world), "
                            "counter [0, draw, step, stream]"),
     }
     out.attrs.update(attrs)
-    if not trajectories:
-        return out
-    return _dataset(out, paths, p, attrs)
+    result: Any = out if not trajectories else _dataset(out, paths, p, attrs)
+    if not pairs:
+        return result
+    table = pd.concat(spells, ignore_index=True) if spells else pd.DataFrame()
+    table.attrs.update(attrs)
+    return result, table
 
 
 def _dataset(out: pd.DataFrame, paths: list[dict[str, np.ndarray]], p: WorldParams,
@@ -240,7 +324,11 @@ def _dataset(out: pd.DataFrame, paths: list[dict[str, np.ndarray]], p: WorldPara
     data: dict[str, Any] = {
         "offense": (("world", "step", "state"), cat["offense"]),
         "defense": (("world", "step", "state"), cat["defense"]),
+        "output": (("world", "step", "state"), cat["output"]),
+        "spending": (("world", "step", "state"), cat["spending"]),
+        "alive": (("world", "step", "state"), cat["alive"]),
         "mistrust": (("world", "step", "state", "other"), cat["mistrust"]),
+        "mistrust_shadow": (("world", "step", "state", "other"), cat["mistrust_shadow"]),
         "identity": (("world", "step", "state", "other"), cat["identity"]),
         "community": (("world", "step", "state"), cat["community"]),
         "greedy": (("world", "state"), cat["greedy"]),
@@ -250,8 +338,9 @@ def _dataset(out: pd.DataFrame, paths: list[dict[str, np.ndarray]], p: WorldPara
         "wars": (("world", "step"), cat["wars"]),
         "at_war": (("world", "step"), cat["at_war"]),
         "n_greedy_path": (("world", "step"), cat["n_greedy"]),
+        "n_alive_path": (("world", "step"), cat["n_alive"]),
     }
-    for col in OUTCOME_COLUMNS:
+    for col in out.columns:
         if col != "world":
             vals = out[col].to_numpy()
             data[col] = (("world",), vals.astype(str) if vals.dtype == object else vals)

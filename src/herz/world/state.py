@@ -1,11 +1,16 @@
 """State of a batch of worlds: arrays over (worlds, states) and (worlds, states, states).
 
-Memory: the pairwise arrays dominate. A batch holds five float64 pairwise
-arrays (beliefs, identities, last perceived threat, community age, threat
-weights when geography is on) and three boolean ones (signals, attacks, arms
-control), and a step allocates about six float64 temporaries of the same
-shape, so a batch of W worlds of N states needs about ``W * N**2 * 100`` bytes
-(W = 100, N = 193: about 0.4 GB). :func:`herz.world.simulate` runs worlds in
+Version 2 (DESIGN.md section 2): output, spending and stocks; private types;
+beliefs as log-odds with an unbiased shadow and a second-order belief; wars in
+progress; alive flags; politically relevant pairs.
+
+Memory: the pairwise arrays dominate. A batch holds about ten float64 pairwise
+arrays (beliefs, shadow and second-order beliefs, informativeness, identities,
+routine age, status quo, war start, threat weights with geography), four
+(W, N, N, 2) spending filters and a handful of boolean ones, and the war's step
+allocates some twenty float64 temporaries of the same shape: measured, about
+470 bytes per world and ordered pair at N = 193 (:data:`BYTES_PER_DYAD`; W = 28,
+N = 193: about 0.5 GB). :func:`herz.world.simulate` runs worlds in
 batches of ``batch_size`` to bound it. Asymmetric buffers (``buffer_depth`` or
 ``buffer_asymmetry``) add one more float64 pairwise array, ``shield``.
 
@@ -40,74 +45,100 @@ from numpy.typing import NDArray
 from herz.world.noise import Stream, fill_uniform
 from herz.world.params import Geography, WorldParams
 
-__all__ = ["BYTES_PER_DYAD", "WorldState", "buffer_depths", "buffer_shield", "initial_state"]
+__all__ = ["BYTES_PER_DYAD", "COUNTS", "WorldState", "buffer_depths", "buffer_shield",
+           "initial_state", "logit"]
 
-#: Bytes of memory per world per ordered pair of states, state plus step temporaries.
-BYTES_PER_DYAD = 100
+#: Bytes of memory per world per ordered pair of states, state plus step temporaries
+#: (measured peak at N = 193 with the default mechanisms, war included).
+BYTES_PER_DYAD = 480
+
+#: Per-world counters kept in ``WorldState.counts`` (all int64, shape (W,)).
+COUNTS: tuple[str, ...] = (
+    "n_wars_predation", "n_wars_preemption", "n_wars_prevention", "n_wars_inadvertent",
+    "n_disputes", "n_states_dead", "war_years", "motive_changes",
+)
+
+
+def logit(p: float) -> float:
+    """log(p / (1 - p)), with p clipped away from 0 and 1."""
+    q = min(max(float(p), 1e-15), 1.0 - 1e-15)
+    return float(np.log(q / (1.0 - q)))
 
 
 @dataclass
 class WorldState:
-    """The state of W worlds of N states at step ``t``.
+    """The state of W worlds of N states at step ``t`` (version 2, DESIGN.md section 2).
 
-    Attributes
-    ----------
-    offense, defense : (W, N) capability stocks O[i], D[i] >= 0 (arms units).
-    greedy : (W, N) private motive: True for greedy (revisionist) states.
-    mistrust : (W, N, N) mu[i, j], i's probability that j is greedy (trust = 1 - mu).
-    identity : (W, N, N) s[i, j] in [-1, 1], enmity (-1) to friendship (+1).
-    ontological_security : (W, N) rho[i] in [0, 1].
-    weight : (W, N, N) threat weight w[i, j] from geography, or None (all ones).
-    shield : (W, N, N) exp(-buffer depth) shielding i from j, or None (no buffers).
-    positions : (W, N, 2) positions in the unit square, or None.
-    last_threat : (W, N, N) threat i perceived from j last step.
-    signals : (W, N, N) code of the signal i sent j last step (see herz.world.beliefs).
-    attacks : (W, N, N) True where i attacked j last step.
-    arms_control : (W, N, N) True where i and j are parties to verified arms control.
-    community : (W, N) community label (lowest member index), -1 outside any.
-    community_age : (W, N, N) years i and j have been in one community.
-    n_wars, first_war_step, first_war_attacker, first_war_target : (W,) war record.
-    war_target : (W, N) the state i is fighting in a war it started, -1 if none
-        (only with ``war_duration`` > 1: one-step wars end in the step they start).
-    war_p : (W, N) i's chance of winning that war (the contest at its start).
-    war_start : (W, N) step at which that war started, -1 if none.
-    war_steps : (W,) steps of war fought, summed over wars.
-    wars_ended, war_steps_ended : (W,) wars that ended and their summed durations.
-    motive_changes : (W,) number of motive changes (motive drift).
-    runaway_step : (W,) first step an arsenal reached the runaway level, -1 if none.
-    keys : (W, 2) the counter-based random keys of the worlds.
-    label : (W, N) each state's label, which keys its random draws (its index at
-        the start; relabelling the states permutes labels with them).
-    world_index : (W,) index of each world in its design point.
+    Pair arrays are (W, N, N) and index [w, i, j] as "i about (or against) j";
+    their diagonal carries no meaning. Dead states (``alive`` False) are masked
+    in every mechanism. The table of fields with their meaning is
+    ``/docs``' world reference and the interfaces note; in short:
+
+    output, growth, spending : (W, N) output Y, its yearly growth rate, arms spending m.
+    offense, defense : (W, N) stocks O, D (arms units).
+    added : (W, N, 2) this step's purchases u = (dO, dD) (the yearly changes others perceive).
+    greedy, alive : (W, N) private type (True: greedy), existence.
+    logodds : (W, N, N) l[i, j], i's log-odds that j is greedy; ``mistrust`` = Lambda(l).
+    logodds_shadow : (W, N, N) l*, the same without the misperception bias.
+    second_order : (W, N, N) nu[i, j], log-odds i thinks j holds that i is greedy.
+    informativeness : (W, N, N) I[i, j] = |u^G_j - u^S_j|^2 in units of the noise.
+    expected_spending, expected_spending_var : (W, N, N, 2) i's filter (mean, variance) of
+        j's spending under the hypotheses [seeker, greedy]; ``*_shadow``: the unbiased
+        observer's (the same arrays without the misperception bias).
+    identity, routine_age, community, ontological_security : identities, years in a
+        common community, community labels, Mitzen's rho (v1 mechanisms).
+    status_quo : (W, N, N) x[i, j], i's share of the pair's status quo.
+    at_war, war_attacker, war_start, war_cause : wars in progress (symmetric flag, who
+        started it, step it started, its cause code).
+    war_weariness : (W, N) war-weariness W_i.
+    attacks, disputes, died : events of the last step.
+    relevant, weight, shield, positions : geography (politically relevant pairs, threat
+        weights or None, buffers or None, positions or None).
+    signals, arms_control : v1 signalling (off by default).
+    counts : per-world counters (:data:`COUNTS`).
+    mech : arrays owned by one mechanism module (keys ``"war.*"``, ``"outcomes.*"``).
+    runaway_step : (W,) first step a stock reached the runaway level, -1 if none.
+    keys, label, world_index : random keys, state labels (key the draws), world indices.
     extra : scratch buffers reused between steps (not part of the state).
     """
 
+    output: NDArray[np.float64]
+    growth: NDArray[np.float64]
+    spending: NDArray[np.float64]
     offense: NDArray[np.float64]
     defense: NDArray[np.float64]
+    added: NDArray[np.float64]
     greedy: NDArray[np.bool_]
-    mistrust: NDArray[np.float64]
+    alive: NDArray[np.bool_]
+    logodds: NDArray[np.float64]
+    logodds_shadow: NDArray[np.float64]
+    second_order: NDArray[np.float64]
+    informativeness: NDArray[np.float64]
+    expected_spending: NDArray[np.float64]
+    expected_spending_var: NDArray[np.float64]
+    expected_spending_shadow: NDArray[np.float64]
+    expected_spending_shadow_var: NDArray[np.float64]
     identity: NDArray[np.float64]
+    routine_age: NDArray[np.float64]
+    community: NDArray[np.int64]
     ontological_security: NDArray[np.float64]
+    status_quo: NDArray[np.float64]
+    at_war: NDArray[np.bool_]
+    war_attacker: NDArray[np.bool_]
+    war_start: NDArray[np.int64]
+    war_cause: NDArray[np.int8]
+    war_weariness: NDArray[np.float64]
+    attacks: NDArray[np.bool_]
+    disputes: NDArray[np.bool_]
+    died: NDArray[np.bool_]
+    relevant: NDArray[np.bool_]
     weight: NDArray[np.float64] | None
     shield: NDArray[np.float64] | None
     positions: NDArray[np.float64] | None
-    last_threat: NDArray[np.float64]
     signals: NDArray[np.int8]
-    attacks: NDArray[np.bool_]
     arms_control: NDArray[np.bool_]
-    community: NDArray[np.int64]
-    community_age: NDArray[np.float64]
-    n_wars: NDArray[np.int64]
-    first_war_step: NDArray[np.int64]
-    first_war_attacker: NDArray[np.int64]
-    first_war_target: NDArray[np.int64]
-    war_target: NDArray[np.int64]
-    war_p: NDArray[np.float64]
-    war_start: NDArray[np.int64]
-    war_steps: NDArray[np.int64]
-    wars_ended: NDArray[np.int64]
-    war_steps_ended: NDArray[np.int64]
-    motive_changes: NDArray[np.int64]
+    counts: dict[str, NDArray[np.int64]]
+    mech: dict[str, NDArray[Any]]
     runaway_step: NDArray[np.int64]
     keys: NDArray[np.uint64]
     label: NDArray[np.int64]
@@ -125,6 +156,21 @@ class WorldState:
         """Number of states N."""
         return int(self.offense.shape[1])
 
+    @property
+    def mistrust(self) -> NDArray[np.float64]:
+        """mu[i, j] = Lambda(l[i, j]), i's probability that j is greedy (a new array)."""
+        return _expit(self.logodds)
+
+    @property
+    def mistrust_shadow(self) -> NDArray[np.float64]:
+        """Lambda(l*): the unbiased (rational) mistrust."""
+        return _expit(self.logodds_shadow)
+
+    @property
+    def community_age(self) -> NDArray[np.float64]:
+        """v1 name of :attr:`routine_age`."""
+        return self.routine_age
+
     def arms(self) -> NDArray[np.float64]:
         """Total arsenal O + D per state, (W, N)."""
         return self.offense + self.defense
@@ -134,21 +180,42 @@ class WorldState:
         kw: dict[str, Any] = {}
         for name in self.__dataclass_fields__:
             v = getattr(self, name)
-            kw[name] = v.copy() if isinstance(v, np.ndarray) else v
+            if isinstance(v, np.ndarray):
+                kw[name] = v.copy()
+            elif isinstance(v, dict):
+                kw[name] = {k: a.copy() for k, a in v.items()}
+            else:
+                kw[name] = v
         kw["extra"] = {}  # scratch buffers are not shared between copies
         return WorldState(**kw)
+
+
+def _expit(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    out = np.empty_like(x)
+    np.negative(x, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
+    return out
 
 
 def initial_state(params: WorldParams, keys: NDArray[np.uint64],
                   world_index: NDArray[np.int64] | None = None) -> WorldState:
     """Draw the starting state of one world per row of ``keys``.
 
-    Motives are greedy with probability ``p_greedy``; arsenals are
-    ``initial_arms`` times a uniform factor in [1 - spread, 1 + spread], split by
-    ``initial_offense_share``; beliefs start at 1 - ``initial_trust``; identities
-    at the culture's value; positions (geography ``plane``) uniform in the unit
-    square; buffers as in the module docstring. Every draw comes from the
-    world's own stream. Scheduled parameters take their value at step 0.
+    Motives are greedy with probability ``p_greedy``; output is
+    ``initial_output`` times a uniform factor in [1 - output_spread, 1 +
+    output_spread] and grows at ``growth_rate`` +- ``growth_spread`` (uniform,
+    per state); arsenals are ``initial_arms`` times a uniform factor in [1 -
+    spread, 1 + spread], split by ``initial_offense_share``; spending starts at
+    the level that keeps the arsenal constant (fatigue times arsenal, within the
+    budget cap). Beliefs start at the correct prior, log-odds logit(p_greedy)
+    plus ``prior_bias`` (DESIGN.md section 2, rule 1), and so do the
+    second-order beliefs; identities at the culture's value; positions
+    (geography ``plane``) uniform in the unit square, pairs politically
+    relevant within ``reach``; buffers as in the module docstring. Every draw
+    comes from the world's own stream. Scheduled parameters take their value at
+    step 0.
     """
     params = params.at(0)
     w, n = keys.shape[0], params.n_states
@@ -160,38 +227,55 @@ def initial_state(params: WorldParams, keys: NDArray[np.uint64],
     arms = base * (1.0 + params.initial_arms_spread * (2.0 * u - 1.0))
     offense = arms * params.initial_offense_share
     defense = arms - offense
+    fill_uniform(keys, Stream.INIT_OUTPUT, 0, u)
+    output = np.asarray(params.per_state("initial_output")) * (
+        1.0 + params.output_spread * (2.0 * u - 1.0))
+    fill_uniform(keys, Stream.INIT_GROWTH, 0, u)
+    growth = np.asarray(params.per_state("growth_rate")) + params.growth_spread * (2.0 * u - 1.0)
+    fatigue = np.asarray(params.per_state("fatigue"))
+    spending = np.minimum(fatigue * arms, params.budget_share * output)
     off = ~np.eye(n, dtype=bool)
-    mistrust = np.where(off, 1.0 - params.initial_trust, 0.0) * np.ones((w, 1, 1))
-    floor = params.belief_floor
-    mistrust = np.where(off, np.clip(mistrust, floor, 1.0 - floor), 0.0)
+    l0 = logit(params.p_greedy) + params.prior_bias
+    lim = logit(1.0 - params.belief_floor)
+    l0 = min(max(l0, -lim), lim)
+    logodds = np.where(off, l0, 0.0) * np.ones((w, 1, 1))
     identity = np.where(off, params.culture.identity, 1.0) * np.ones((w, 1, 1))
     weight = positions = None
+    relevant = np.broadcast_to(off, (w, n, n)).copy()
     if params.geography is Geography.PLANE:
         positions = np.empty((w, n, 2))
         fill_uniform(keys, Stream.INIT_POSITIONS, 0, positions)
         dist = np.sqrt(((positions[:, :, None, :] - positions[:, None, :, :]) ** 2).sum(-1))
-        weight = np.exp(-dist / params.distance_scale) * off
+        relevant &= dist <= params.reach
+        weight = np.exp(-dist / params.distance_scale) * relevant
     shield = buffer_shield(params, keys)
-    threat = offense[:, None, :] + (1.0 - params.distinguishability) * defense[:, None, :]
-    last_threat = np.broadcast_to(threat, (w, n, n)) * off
     zeros_b = np.zeros((w, n, n), dtype=bool)
     neg = -np.ones(w, dtype=np.int64)
     return WorldState(
-        offense=offense, defense=defense, greedy=greedy, mistrust=mistrust, identity=identity,
+        output=output, growth=growth, spending=spending, offense=offense, defense=defense,
+        added=np.zeros((w, n, 2)), greedy=greedy, alive=np.ones((w, n), dtype=bool),
+        logodds=logodds, logodds_shadow=logodds.copy(), second_order=logodds.copy(),
+        informativeness=np.zeros((w, n, n)),
+        expected_spending=np.repeat(np.broadcast_to(spending[:, None, :, None], (w, n, n, 1)),
+                                    2, axis=3),
+        expected_spending_var=np.zeros((w, n, n, 2)),
+        expected_spending_shadow=np.repeat(
+            np.broadcast_to(spending[:, None, :, None], (w, n, n, 1)), 2, axis=3),
+        expected_spending_shadow_var=np.zeros((w, n, n, 2)), identity=identity,
+        routine_age=np.zeros((w, n, n)), community=-np.ones((w, n), dtype=np.int64),
         ontological_security=np.full((w, n), params.ontological_security),
-        weight=weight, shield=shield, positions=positions, last_threat=last_threat,
-        signals=np.zeros((w, n, n), dtype=np.int8), attacks=zeros_b.copy(),
-        arms_control=zeros_b.copy(),
-        community=-np.ones((w, n), dtype=np.int64), community_age=np.zeros((w, n, n)),
-        n_wars=np.zeros(w, dtype=np.int64), first_war_step=neg.copy(),
-        first_war_attacker=neg.copy(), first_war_target=neg.copy(),
-        war_target=-np.ones((w, n), dtype=np.int64), war_p=np.zeros((w, n)),
-        war_start=-np.ones((w, n), dtype=np.int64), war_steps=np.zeros(w, dtype=np.int64),
-        wars_ended=np.zeros(w, dtype=np.int64), war_steps_ended=np.zeros(w, dtype=np.int64),
-        motive_changes=np.zeros(w, dtype=np.int64), runaway_step=neg.copy(),
+        status_quo=np.where(off, 0.5, 0.0) * np.ones((w, 1, 1)),
+        at_war=zeros_b.copy(), war_attacker=zeros_b.copy(),
+        war_start=-np.ones((w, n, n), dtype=np.int64), war_cause=np.zeros((w, n, n), np.int8),
+        war_weariness=np.zeros((w, n)), attacks=zeros_b.copy(), disputes=zeros_b.copy(),
+        died=np.zeros((w, n), dtype=bool), relevant=relevant,
+        weight=weight, shield=shield, positions=positions,
+        signals=np.zeros((w, n, n), dtype=np.int8), arms_control=zeros_b.copy(),
+        counts={k: np.zeros(w, dtype=np.int64) for k in COUNTS}, mech={},
+        runaway_step=neg.copy(),
         keys=keys, label=np.tile(np.arange(n, dtype=np.int64), (w, 1)),
         world_index=(np.arange(w, dtype=np.int64) if world_index is None
-                                else np.asarray(world_index, dtype=np.int64)),
+                     else np.asarray(world_index, dtype=np.int64)),
     )
 
 

@@ -1,18 +1,25 @@
-"""One step of the world: the switched-on mechanisms, composed in a written order.
+"""One step of the world (version 2): the mechanisms in a written order.
 
-:data:`ORDER` names the mechanisms in the order they run. Perception always
-comes first: it is the observation every other mechanism reads. In the
-default ``simultaneous`` update every mechanism reads the state at the start of
-the step (arms, beliefs, identities and communities at t), signals and
-attacks of a step become observable in the next, and all write t + 1
-together: no state moves first (Mesa's "simultaneous activation"). In
-``sequential`` update each mechanism sees what the earlier ones wrote: beliefs
-are updated before the arms decision, the war decision sees the new arms, and
-identities and communities react to this step's signals and attacks.
+:data:`ORDER` names them in the order they run. Every prediction and decision
+of a step is made on the public state at its start (stocks, output, last
+year's spending, beliefs at t); what the step produces is observed within it:
+
+1. ``economy``: output grows (:mod:`herz.world.economy`).
+2. ``signalling`` (v1 form, off by default): costly signals and arms control.
+3. ``arms_policy``: spending moves toward its target; purchases and stocks.
+4. ``perception``: every state perceives every other's purchases with noise.
+5. ``belief_update``: the correctly specified update of l, l*, nu and I
+   (:mod:`herz.world.beliefs`).
+6. ``war``: the war decision with bargaining and its consequences
+   (:func:`herz.world.war.war_step`), then the attack and restraint evidence
+   of the same policy added to the beliefs.
+7. ``identity``, ``community`` and motive drift (v1 forms, off by default),
+   reading this step's events (``sequential``) or the last step's
+   (``simultaneous``, the default).
 
 The two halves of the dilemma (Booth and Wheeler) map onto the step: the
 dilemma of interpretation is perception plus belief update, the dilemma of
-response is signalling, arms and war.
+response is the arms policy and war.
 
 References
 ----------
@@ -23,185 +30,126 @@ and Trust in World Politics*. Palgrave Macmillan.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
-from herz.world._kernels import fused_kernel
-from herz.world.arms import update_arms
-from herz.world.beliefs import update_beliefs
+from herz.world import war as _war
+from herz.world.beliefs import belief_limit, reset_beliefs_about, update_beliefs, war_evidence
 from herz.world.community import update_community
+from herz.world.economy import grow_output, pressure, public_threat, update_arms
 from herz.world.identity import drift_motives, drifting, update_identity
-from herz.world.params import ThreatAggregation, UpdateOrder, WorldParams
-from herz.world.perception import (
-    Perception,
-    institution_strength,
-    noise_factor,
-    noise_modifiers,
-    perceive,
-    true_threat,
-)
+from herz.world.params import UpdateOrder, WorldParams
+from herz.world.perception import institution_strength, noise_scale, observe
 from herz.world.signalling import arms_control, decide_signals
 from herz.world.state import WorldState
-from herz.world.war import decide_war, resolve_war
 
 __all__ = ["ORDER", "step"]
 
 #: The order in which mechanisms run within a step (recorded with every result).
 ORDER: tuple[str, ...] = (
-    "perception", "belief_update", "signalling", "arms_policy", "war", "identity", "community",
+    "economy", "signalling", "arms_policy", "perception", "belief_update", "war", "identity",
+    "community",
 )
 
 
-def _interpret(state: WorldState, params: WorldParams, inst: NDArray[np.float64] | None
-               ) -> tuple[Perception, NDArray[np.float64], NDArray[np.float64]]:
-    w, n = state.worlds, state.n_states
-    mech = params.mechanisms
-    sigma, scale, mult = noise_modifiers(state, params, inst)
-    bu, bt = params.build_prob_greedy, params.build_prob_seeker
-    has_sig = bool(mech.belief_update and state.signals.any())
-    has_att = bool(mech.belief_update and state.attacks.any())
-    attacker = np.asarray(state.attacks.any(axis=2)) if has_att else _NO_ATTACKER
-    want_built = bool(mech.identity)
-    threat = _scratch(state, "threat", state.last_threat)
-    built = np.empty((w, n, n), dtype=np.bool_) if want_built else _NO_BUILT
-    mu_out = _scratch(state, "mistrust", state.mistrust) if mech.belief_update else _ONE
-    pressure = np.empty((w, n))
-    seen = np.ascontiguousarray(true_threat(state.offense, state.defense,
-                                            params.distinguishability))
-    factor = noise_factor(state, sigma, scale)
-    fused_kernel(
-        seen, _ONE if factor is None else factor, factor is not None,
-        _ONE if mult is None else mult, mult is not None,
-        state.last_threat, 1.0 + float(params.build_threshold), want_built, state.t == 0,
-        state.mistrust, bool(mech.belief_update), state.signals if has_sig else _NO_SIGNAL,
-        has_sig, attacker, has_att, bu / bt, (1.0 - bu) / (1.0 - bt),
-        float(params.attack_evidence), float(params.belief_floor),
-        params.update_order is UpdateOrder.SEQUENTIAL, state.identity,
-        _ONE if inst is None else inst, inst is not None,
-        _ONE if state.weight is None else state.weight, state.weight is not None,
-        _ONE if state.shield is None else state.shield, state.shield is not None,
-        float(params.fear_floor), bool(params.offensive_realism),
-        float(params.identity_threat_weight), float(params.community_threat_cut),
-        params.threat_aggregation is ThreatAggregation.MEAN,
-        threat, built, mu_out, pressure)
-    mu_new = mu_out if mech.belief_update else state.mistrust
-    return Perception(threat=threat, built=built), mu_new, pressure
+def _observed_buffer(state: WorldState) -> np.ndarray:
+    shape = (state.worlds, state.n_states, state.n_states, 2)
+    buf = state.extra.get("observed")
+    if buf is None or buf.shape != shape:
+        buf = state.extra["observed"] = np.empty(shape)
+    return buf
 
 
-def _scratch(state: WorldState, name: str, avoid: NDArray[np.float64]) -> NDArray[np.float64]:
-    """One of two buffers kept for ``name``: the one that is not ``avoid`` (double buffering)."""
-    pair = state.extra.get(name)
-    if pair is None or pair[0].shape != avoid.shape:
-        pair = state.extra[name] = np.empty((2, *avoid.shape))
-    return pair[1] if np.shares_memory(pair[0], avoid) else pair[0]
-
-
-_ONE = np.ones((1, 1, 1))
-_NO_BUILT = np.zeros((1, 1, 1), dtype=np.bool_)
-_NO_SIGNAL = np.zeros((1, 1, 1), dtype=np.int8)
-_NO_ATTACKER = np.zeros((1, 1), dtype=np.bool_)
-
-
-def step(state: WorldState, params: WorldParams, fused: bool = True) -> WorldState:
+def step(state: WorldState, params: WorldParams) -> WorldState:
     """Advance every world of ``state`` by one step, in place; return it.
 
     Reads ``state.t`` for the random streams and the schedules and increments
     it: scheduled parameters take their value at ``state.t``
-    (:meth:`WorldParams.at`) for the whole step. ``fused=False``
-    runs perception, belief update and the arms policy's threat sum as three
-    separate functions instead of one compiled pass (same results; for tests).
-    The fused pass writes beliefs and perceived threats into two alternating
-    buffers: copy ``state.mistrust`` if you keep it across steps.
+    (:meth:`WorldParams.at`) for the whole step. Belief arrays are written into
+    alternating buffers: copy ``state.logodds`` (or ``state.mistrust``, a new
+    array) if you keep it across steps.
     """
-    params = params.at(state.t)  # schedules: this step's values (itself without any)
+    params = params.at(state.t)
     mech = params.mechanisms
     seq = params.update_order is UpdateOrder.SEQUENTIAL
     inst = institution_strength(state, params)
-    mu_old = state.mistrust
-    pressure = None
-    if mech.arms_policy and fused:
-        # 1.-2. perception, belief update and the arms policy's perceived pressure in
-        # one compiled pass (the same arithmetic as the three functions in turn)
-        perc, mu_new, pressure = _interpret(state, params, inst)
-    else:
-        # 1. perception (always: off means exact)
-        perc = perceive(state, params, inst)
-        # 2. belief update: this step's build-ups, last step's signals and attacks
-        mu_new = (update_beliefs(mu_old, perc.built, state.signals, state.attacks, params)
-                  if mech.belief_update else mu_old)
-    mu_dec = mu_new if seq else mu_old
+    # the public state at t on which predictions and decisions are made
+    threat = public_threat(state, params)
+    press = pressure(state, params, threat, inst)
+    spending_prev = state.spending.copy()
+    offense_old = state.offense
+    l_old = state.logodds
+    signals_old, attacks_old, treaty_old = state.signals, state.attacks, state.arms_control
 
-    # 3. signalling and arms control
-    offense, defense = state.offense, state.defense
+    # 1. economy
+    grow_output(state, params)
+
+    # 2. signalling and arms control (v1 form)
+    capped = None
     if mech.signalling:
-        signals, sent = decide_signals(state, params, mu_dec)
-        treaty = arms_control(mu_dec, params)
+        mu = state.mistrust
+        signals, sent = decide_signals(state, params, mu)
+        treaty = arms_control(mu, params)
         if sent.any():
-            offense = offense * np.where(sent, 1.0 - params.signal_offense_cut, 1.0)
-            if seq:
-                state.offense = offense
-        capped: np.ndarray | None = np.asarray(treaty.any(axis=2))
+            state.offense = state.offense * np.where(sent, 1.0 - params.signal_offense_cut, 1.0)
+        capped = np.asarray(treaty.any(axis=2))
     else:
         signals = np.zeros_like(state.signals)
         treaty = state.arms_control
-        capped = None
 
-    # 4. arms policy
+    # 3. arms policy
     if mech.arms_policy:
-        offense, defense = update_arms(state, params, perc.threat, mu_dec, state.identity,
-                                       inst, capped, pressure)
-        if not seq:
-            # a signal's cut applies on top of the simultaneous update
-            if mech.signalling and signals.any():
-                offense = offense * np.where(signals.any(axis=2), 1.0 - params.signal_offense_cut,
-                                             1.0)
-    start_offense, start_defense = state.offense, state.defense
+        update_arms(state, params, press, capped)
+    else:
+        state.added[...] = 0.0
 
-    # 5. war: decided on the arms at the start of the step (simultaneous) or new arms
-    attacks = np.zeros_like(state.attacks)
+    # 4.-5. perception and the correctly specified belief update
+    if mech.belief_update and mech.arms_policy:
+        scale = noise_scale(state, params, inst)
+        obs = observe(state, params, scale, out=_observed_buffer(state))
+        update_beliefs(state, params, obs, spending_prev, press, threat, offense_old, inst, scale)
+    if mech.belief_update and signals.any():
+        # a separating signal is sent by seekers only: Bayes' rule takes mistrust to its floor
+        sep = np.swapaxes(signals == 1, 1, 2)  # [i, j]: j sent i a separating signal
+        lim = belief_limit(params)
+        state.logodds = np.where(sep, -lim, state.logodds)
+        state.logodds_shadow = np.where(sep, -lim, state.logodds_shadow)
+
+    # 6. war: decision with bargaining, consequences, then its evidence
+    state.attacks = np.zeros_like(state.attacks)
+    state.disputes = np.zeros_like(state.disputes)
+    state.died = np.zeros_like(state.died)
     if mech.war:
-        if seq:
-            state.offense, state.defense = offense, defense
-        decision = decide_war(state, params, mu_dec, state.identity)
-        state.offense, state.defense = start_offense, start_defense
-        offense, defense, attacks = resolve_war(state, params, decision, offense, defense)
+        result = _war.war_step(state, params)
+        if mech.belief_update:
+            war_evidence(state, params, result.a_greedy, result.a_seeker, result.attacks)
+        if result.regime_changed.any():
+            # a new regime's type was redrawn: what others believed of it starts again
+            reset_beliefs_about(state, params, result.regime_changed)
 
-    # 6. identity: this step's observations; signals and attacks of the last step
-    # (simultaneous) or of this step (sequential)
+    # 7. identity, communities and motive drift (v1 forms)
     s_new = state.identity
     if mech.identity:
-        ev_sig = signals if seq else state.signals
-        ev_att = attacks if seq else state.attacks
-        ev_ac = treaty if seq else state.arms_control
-        s_new = update_identity(state.identity, state.ontological_security, perc.built, ev_sig,
-                                ev_ac, ev_att, params)
-
-    # 7. security communities
+        built = state.logodds > l_old
+        s_new = update_identity(state.identity, state.ontological_security, built,
+                                signals if seq else signals_old,
+                                treaty if seq else treaty_old,
+                                state.attacks if seq else attacks_old, params)
     if mech.community:
         labels, age, penalty = update_community(
-            state.community, state.community_age, s_new if seq else state.identity,
-            mu_new if seq else mu_old, attacks if seq else state.attacks, params)
+            state.community, state.routine_age, s_new if seq else state.identity,
+            state.mistrust, state.attacks if seq else attacks_old, params)
         if penalty is not None:
             s_new = np.clip(s_new - penalty, -1.0, 1.0)
             idx = np.arange(state.n_states)
             s_new[:, idx, idx] = 1.0
-        state.community, state.community_age = labels, age
-
-    # 7b. motive drift (a labelled stand-in for endogenous preferences), acting from t + 1
-    new_greedy = drift_motives(state, params, s_new if seq else state.identity) \
-        if drifting(params) else None
-
-    # write t + 1
-    reached = ((offense >= params.runaway_level) | (defense >= params.runaway_level)).any(axis=1)
-    new_runaway = reached & (state.runaway_step < 0)
-    state.runaway_step[new_runaway] = state.t + 1
-    state.offense, state.defense = offense, defense
-    state.mistrust = mu_new
+        state.community, state.routine_age = labels, age
+    if drifting(params):
+        state.greedy = drift_motives(state, params, s_new if seq else state.identity)
     state.identity = s_new
-    state.last_threat = perc.threat
     state.signals = signals
-    state.attacks = attacks
     state.arms_control = treaty if mech.signalling else state.arms_control
-    if new_greedy is not None:
-        state.greedy = new_greedy
+
+    reached = ((state.offense >= params.runaway_level)
+               | (state.defense >= params.runaway_level)).any(axis=1)
+    state.runaway_step[reached & (state.runaway_step < 0)] = state.t + 1
     state.t += 1
     return state

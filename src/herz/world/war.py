@@ -1,240 +1,272 @@
-"""Mechanism 6, war: attack when war beats peace; the contest decides.
+"""Mechanism: war, version 2 (DESIGN.md 2.5-2.6): bargaining, fear, real wars, balancing.
 
-Greedy states attack for gain: i's expected value of attacking j is
-p v - c, where p is i's chance of winning by striking first (the contest
-function of :mod:`herz.world.offense_defense`, with first-strike advantage f
-and j's defence plus the pooled defence of j's security community), v
-``war_gain`` and c ``war_cost``. When identities are on, i weighs j's payoff
-by lambda = ``identity_war_weight`` * s[i, j] (Wendt's payoff transformation,
-MODELS.md 7.5): EV = p v - c + lambda (-p L - c), so friends do not fight and
-enemies fight more. A greedy state attacks its best target if EV > 0 (peace is worth 0).
+:func:`war_step` is the war's one call in a step. It reads the state as it is
+when called (stocks, output, beliefs mu = Lambda(l) and nu = Lambda(second
+order), status quo, wars in progress) and, in this order:
 
-Ties between targets go to the state with the lowest label.
+1. contests p^f, p^s of every live pair (:mod:`herz.world.bargaining`), with j's
+   pooled community defence against outsiders (``defense_pooling``) and buffer
+   zones (``shield``: exp(-b[j, i]) of i's offence reaches j);
+2. the prevention term from power projected ``prevention_horizon`` years ahead
+   with the states' growth rates;
+3. the war policy: the level-k fear, the war index with war-weariness
+   -psi W_i and identity -``identity_war_weight`` s_ij, P(attack) and
+   P(dispute or attack); states already fighting start nothing;
+4. one uniform per pair (``Stream.WAR_DECISION``, draw label_i N + label_j):
+   attacks (at most one a state a year; two states attacking each other start
+   one war) and disputes; each war's cause;
+5. balancing: third parties join the defence (``Stream.BALANCING``, pair [k, i]);
+6. a year of every war in progress, new ones included
+   (:mod:`herz.world.consequences`; ``Stream.WAR_END`` and ``Stream.WAR_WINNER``
+   per pair [attacker, defender], ``Stream.REGIME`` and ``Stream.REGIME_TYPE``
+   per state): destruction, ends, transfers, regime change, deaths, weariness;
+7. peaceful change: the status quo moves toward the bargaining point;
+8. spending is capped at ``budget_share`` times the output the war left (0 for
+   the dead).
 
-Security seekers strike only preemptively: when they fear j (mu[i, j] >=
-``preemption_mistrust``) and the first-strike gap exceeds the total cost of
-war, p_first - p_second > 2 c (Fearon's condition that no peaceful division is
-self-enforcing). Each state attacks at most one target a step. The attacker
-wins with probability p (a draw from the world's stream); both sides lose
-``war_destruction`` of their arms and the loser a further ``defeat_loss``.
+Every uniform is drawn each step whether or not it is used (a draw is a pure
+function of world key, stream, step and labels), so switching a mechanism
+never shifts another's numbers.
 
-Buffer zones (Garver 2001): i's offence reaches j only exp(-b[j, i]) as
-strongly when a buffer of depth b[j, i] shields j from i (``shield`` of
-:mod:`herz.world.state`), in the war decision and in its outcome alike; a
-buffered state is harder to conquer and is attacked less.
-
-War duration. By default (``war_duration`` = 1) a war is decided, fought and
-resolved in the step it starts. With ``war_duration`` = T > 1 a war lasts a
-geometric number of steps with mean T: it ends at the end of each step of
-fighting with probability 1 / T (a draw of ``Stream.WAR_DURATION`` keyed by the
-attacker's label), independently of the offense-defense balance, as Nilsson
-(2012) finds in the wars of 1817-1992. Costs accrue per step of fighting: both
-sides lose ``war_destruction`` of their arms every step. What the attacker
-foresees is a separate choice: by default it weighs ``war_cost`` once (the
-expectation of a short war, which Van Evera's "cult of the offensive" and
-Nilsson's evidence say was often wrong); with ``war_cost_accrues`` it weighs
-the expected cost T c (the value of attacking is p v - T c, the preemption
-condition p_first - p_second > 2 T c), and long wars deter. When the war ends the
-attacker wins with the chance p it had at the start (a draw of
-``Stream.WAR_OUTCOME`` at the step it ends) and the loser loses
-``defeat_loss``. A state that is fighting (either side) starts no new war.
-The attack is the observable act: beliefs, identities and communities react to
-it in the step it starts. With T = 1 every line of this reduces to the
-one-step war, draw for draw.
+The returned ``a_greedy`` and ``a_seeker`` ([j, i] = P(j attacks i | j's
+type), as i predicts it) are the likelihoods of the belief update after an
+attack or a restraint: the update comes from the same policy that drew the
+attacks. A state that is fighting cannot start a war, so for it both are 0 and
+a restraint carries no evidence.
 
 References
 ----------
 Fearon, J. D. (1995). Rationalist explanations for war. *International
 Organization* 49(3): 379-414. doi:10.1017/S0020818300033324.
 
-Jervis, R. (1978). Cooperation under the security dilemma. *World Politics*
-30(2): 167-214. doi:10.2307/2009958.
+Powell, R. (2006). War as a commitment problem. *International Organization*
+60(1): 169-203. doi:10.1017/S0020818306060061.
+
+Schelling, T. C. (1960). *The Strategy of Conflict*. Harvard University Press.
 
 Van Evera, S. (1998). Offense, defense, and the causes of war. *International
-Security* 22(4): 5-43. doi:10.2307/2539239.
+Security* 22(4): 5-43. doi:10.1162/isec.22.4.5.
 
-Wendt, A. (1999). *Social Theory of International Politics*. Cambridge UP.
-
-Nilsson, M. (2012). Offense-defense balance, war duration, and the security
-dilemma. *Journal of Conflict Resolution* 56(3): 467-489.
-doi:10.1177/0022002712438350.
+Walt, S. M. (1987). *The Origins of Alliances*. Cornell University Press.
 
 Garver, J. W. (2001). *Protracted Contest: Sino-Indian Rivalry in the Twentieth
-Century*. Seattle: University of Washington Press.
+Century*. University of Washington Press (buffer zones).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-from herz.world._kernels import decide_war_kernel
-from herz.world.noise import Stream, fill_uniform_at
+from herz.world._dual import dual
+from herz.world.bargaining import (
+    Cause,
+    bargaining_point,
+    choose_wars,
+    logistic,
+    pair_contests,
+    pair_mask,
+    prevention_term,
+    projected_power,
+    update_status_quo,
+    war_policy,
+)
+from herz.world.consequences import any_row, fight_year, join_balancers
+from herz.world.noise import Stream, _uniform, _words, fill_uniform_at
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
-__all__ = ["WarDecision", "decide_war", "effective_defense", "engaged", "resolve_war"]
+__all__ = ["ALLY_KEY", "Cause", "WarStep", "fill_uniform_pairs", "pooled_defense", "war_step"]
+
+#: Key of the alliance array ally[w, k, i] (k defends against attacker i) in ``state.mech``.
+ALLY_KEY = "war.ally"
+
+F8 = NDArray[np.float64]
+B1 = NDArray[np.bool_]
 
 
-@dataclass
-class WarDecision:
-    """Who attacks whom: target (W, N) index or -1, and the attacker's chance p (W, N)."""
-
-    target: NDArray[np.int64]
-    p_win: NDArray[np.float64]
-
-
-def effective_defense(state: WorldState, params: WorldParams) -> NDArray[np.float64]:
-    """Defence D_eff[i, j] that attacker i meets at j, (W, N, N).
-
-    j's own defence plus ``defense_pooling`` of its fellow community members'
-    defence when i is not in j's community (Adler and Barnett: pooled security).
-    """
-    d = state.defense
-    n = state.n_states
-    eff = np.broadcast_to(d[:, None, :], (state.worlds, n, n))
-    lab = state.community
-    if not params.mechanisms.community or params.defense_pooling == 0.0 or not (lab >= 0).any():
-        return np.array(eff)
-    same = (lab[:, :, None] == lab[:, None, :]) & (lab[:, :, None] >= 0)
-    pool = np.einsum("wjk,wk->wj", same.astype(float), d)  # all members' defence incl. j
-    extra = params.defense_pooling * np.where(lab >= 0, pool - d, 0.0)
-    return eff + extra[:, None, :] * ~same
+@dual
+def _fill_uniform_pairs(keys, step, stream, labels, out):  # pragma: no cover - compiled
+    n_worlds, n, _ = out.shape
+    for w in nb.prange(n_worlds):
+        k0 = keys[w, 0]
+        k1 = keys[w, 1]
+        for i in range(n):
+            row = labels[w, i] * n
+            for j in range(n):
+                out[w, i, j] = _uniform(k0, k1, np.uint64(row + labels[w, j]), step, stream)
 
 
-def decide_war(state: WorldState, params: WorldParams, mistrust: NDArray[np.float64],
-               identity: NDArray[np.float64]) -> WarDecision:
-    """Each state's war decision this step (see the module docstring)."""
-    w, n = state.worlds, state.n_states
-    lab = state.community
-    has_pool = bool(params.mechanisms.community and params.defense_pooling > 0.0
-                    and (lab >= 0).any())
-    extra = _NO_EXTRA
-    if has_pool:
-        same = (lab[:, :, None] == lab[:, None, :]) & (lab[:, :, None] >= 0)
-        pool = np.einsum("wjk,wk->wj", same.astype(float), state.defense)
-        extra = params.defense_pooling * np.where(lab >= 0, pool - state.defense, 0.0)
-    target = np.empty((w, n), dtype=np.int64)
-    p_win = np.empty((w, n))
-    # the cost the attacker foresees: once, or per expected step of fighting
-    cost = float(params.war_cost)
-    if params.war_cost_accrues:
-        cost *= float(params.war_duration)
-    decide_war_kernel(
-        state.offense, state.defense, state.greedy, mistrust, identity,
-        bool(params.mechanisms.identity), lab, extra, has_pool,
-        _ONE3 if state.shield is None else state.shield, state.shield is not None,
-        float(params.offense_defense_balance), float(params.first_strike_advantage),
-        float(params.war_gain), cost, float(params.war_loss),
-        float(params.identity_war_weight), float(params.preemption_mistrust), state.label,
-        target, p_win)
-    if (state.war_target >= 0).any():
-        busy = engaged(state)
-        target[busy] = -1
-        p_win[busy] = 0.0
-    return WarDecision(target=target, p_win=p_win)
-
-
-def engaged(state: WorldState) -> NDArray[np.bool_]:
-    """States fighting an ongoing war, as attacker or target, (W, N)."""
-    busy = state.war_target >= 0
-    ww, ii = np.nonzero(busy)
-    out = busy.copy()
-    out[ww, state.war_target[ww, ii]] = True
+def fill_uniform_pairs(keys: NDArray[np.uint64], stream: Stream, step: int,
+                       labels: NDArray[np.int64], out: F8) -> F8:
+    """Fill ``out`` (W, N, N) with uniform draw ``label_i * N + label_j`` of each pair."""
+    _fill_uniform_pairs(keys, *_words(stream, step), labels, out)
     return out
 
 
-_NO_EXTRA = np.zeros((1, 1))
-_ONE3 = np.ones((1, 1, 1))
+@dataclass
+class WarStep:
+    """What the war did this step.
 
-
-def resolve_war(state: WorldState, params: WorldParams, decision: WarDecision,
-                offense: NDArray[np.float64], defense: NDArray[np.float64],
-                ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
-    """Draw outcomes and apply losses to (offense, defense); return them and attacks (W, N, N).
-
-    Updates the war record of ``state`` (count, first step and dyad, steps of
-    war fought, wars ended and their durations, ongoing wars).
+    a_greedy, a_seeker : (W, N, N) [j, i] = P(j attacks i | j greedy / seeker), as i predicts.
+    attacks, disputes : (W, N, N) attacks and disputes this step, [attacker, target]
+        (two states that attack each other both appear; one war starts).
+    starts : (W, N, N) wars started this step, [attacker, target].
+    cause : (W, N, N) int8 :class:`Cause` of each war started (0 where none).
+    p_attack : (W, N, N) P(i attacks j) under the policy used for the draw.
+    fear : (W, N, N) h_ij, i's fear of being attacked first by j.
+    ended, attacker_won : (W, N, N) wars that ended this step.
+    died, lost, regime_changed, fighting : (W, N) this step's events per state.
     """
-    if params.war_duration != 1.0:
-        return _resolve_lasting(state, params, decision, offense, defense)
+
+    a_greedy: F8
+    a_seeker: F8
+    attacks: B1
+    disputes: B1
+    starts: B1
+    cause: NDArray[np.int8]
+    p_attack: F8
+    fear: F8
+    ended: B1
+    attacker_won: B1
+    died: B1
+    lost: B1
+    regime_changed: B1
+    fighting: B1
+
+
+def pooled_defense(state: WorldState, params: WorldParams) -> F8 | None:
+    """Extra defence j gets against outsider i from its community: (W, N, N) or None.
+
+    ``defense_pooling`` times the defence of j's fellow community members when
+    i is not one of them (Adler and Barnett 1998: pooled security).
+    """
+    lab = state.community
+    if not params.mechanisms.community or params.defense_pooling == 0.0 or not (lab >= 0).any():
+        return None
+    d = np.where(state.alive, state.defense, 0.0)
+    same = (lab[:, :, None] == lab[:, None, :]) & (lab[:, :, None] >= 0)
+    pool = np.einsum("wjk,wk->wj", same.astype(float), d)
+    extra = params.defense_pooling * np.where(lab >= 0, pool - d, 0.0)
+    return extra[:, None, :] * ~same
+
+
+def _reach(state: WorldState) -> F8 | None:
+    """Share of i's offence that reaches j: shield[j, i] (buffer zones), as [i, j]."""
+    return None if state.shield is None else state.shield.transpose(0, 2, 1)
+
+
+def war_step(state: WorldState, params: WorldParams) -> WarStep:
+    """The war's part of a step (module docstring); writes the war fields of ``state``."""
     w, n = state.worlds, state.n_states
-    attacks = np.zeros((w, n, n), dtype=bool)
-    ww, ii = np.nonzero(decision.target >= 0)
-    if ww.size == 0:
-        return offense, defense, attacks
-    u = np.empty((w, n))
-    fill_uniform_at(state.keys, Stream.WAR_OUTCOME, state.t, state.label, u)
-    jj = decision.target[ww, ii]
-    won = u[ww, ii] < decision.p_win[ww, ii]
-    attacks[ww, ii, jj] = True
-    keep = 1.0 - params.war_destruction
-    lose = 1.0 - params.defeat_loss
-    factor = np.ones((w, n))
-    np.multiply.at(factor, (ww, ii), np.where(won, keep, keep * lose))
-    np.multiply.at(factor, (ww, jj), np.where(won, keep * lose, keep))
-    offense = offense * factor
-    defense = defense * factor
-    _first_wars(state, ww, ii, jj)
-    np.add.at(state.n_wars, ww, 1)
-    # one-step wars: each is fought for one step and ends in it
-    np.add.at(state.war_steps, ww, 1)
-    np.add.at(state.wars_ended, ww, 1)
-    np.add.at(state.war_steps_ended, ww, 1)
-    return offense, defense, attacks
+    t = state.t
+    alive = state.alive
+    mask = pair_mask(alive, state.relevant)
+    extra = pooled_defense(state, params)
+    reach = _reach(state)
+    cs = dict(balance=float(params.offense_defense_balance),
+              first_strike=float(params.first_strike_advantage),
+              exponent=float(params.contest_exponent))
+    tau, cost = float(params.war_transfer), float(params.war_cost_share)
+    contests = pair_contests(state.offense, state.defense, mask, defense_extra=extra,
+                             reach=reach, **cs)
+    # prevention: the discounted projected fall of bargaining power
+    if params.prevention_horizon > 0:
+        future = projected_power(state.offense, state.defense, state.growth, mask,
+                                 int(params.prevention_horizon), defense_extra=extra,
+                                 reach=reach, **cs)
+        prev = prevention_term(contests.power, future, float(params.prevention_discount))
+    else:
+        prev = np.zeros(mask.shape)
+    # the actor's shift of the war index: weariness and identity
+    shift = np.broadcast_to(-float(params.war_weariness) * state.war_weariness[:, :, None],
+                            mask.shape).copy()
+    if params.mechanisms.identity and params.identity_war_weight != 0.0:
+        shift -= float(params.identity_war_weight) * state.identity
+    ally = state.mech.get(ALLY_KEY)
+    if ally is None or ally.shape != mask.shape:
+        ally = np.zeros(mask.shape, dtype=bool)
+    busy = any_row(state.at_war) | any_row(ally & any_row(state.war_attacker)[:, None, :])
+    policy = war_policy(
+        contests, state.output, state.status_quo, state.mistrust, logistic(state.second_order),
+        prev, state.greedy, mask, greedy_value=float(params.greedy_value),
+        seeker_value=float(params.seeker_value), transfer=tau, cost=cost,
+        rationality=float(params.war_rationality), intercept=float(params.war_intercept),
+        dispute_cutpoint=float(params.dispute_cutpoint), fear_depth=int(params.fear_depth),
+        shift=shift, can_act=alive & ~busy)
 
+    # every draw of the step, whether used or not
+    u = np.empty((w, n, n))
+    fill_uniform_pairs(state.keys, Stream.WAR_DECISION, t, state.label, u)
+    if params.mechanisms.war:
+        attacks, starts, disputes, cause = choose_wars(policy, u)
+    else:
+        attacks = np.zeros(mask.shape, dtype=bool)
+        starts = attacks
+        disputes = np.zeros(mask.shape, dtype=bool)
+        cause = np.zeros(mask.shape, dtype=np.int8)
+    war_attacker = state.war_attacker | starts
+    state.war_start = np.where(starts, t, state.war_start)
+    state.war_cause = np.where(starts, cause, state.war_cause).astype(np.int8)
+    fill_uniform_pairs(state.keys, Stream.BALANCING, t, state.label, u)
+    ally = join_balancers(war_attacker, ally, alive, state.mistrust, state.output, u,
+                          rationality=float(params.balancing_rationality),
+                          intercept=float(params.balancing_intercept), relevant=state.relevant)
+    u_end = fill_uniform_pairs(state.keys, Stream.WAR_END, t, state.label, np.empty((w, n, n)))
+    u_win = fill_uniform_pairs(state.keys, Stream.WAR_WINNER, t, state.label,
+                               np.empty((w, n, n)))
+    u_reg = fill_uniform_at(state.keys, Stream.REGIME, t, state.label, np.empty((w, n)))
+    u_typ = fill_uniform_at(state.keys, Stream.REGIME_TYPE, t, state.label, np.empty((w, n)))
+    fight = fight_year(
+        war_attacker, ally, state.offense, state.defense, state.output, alive, state.greedy,
+        state.war_weariness, u_end=u_end, u_win=u_win, u_regime=u_reg, u_type=u_typ,
+        end_base=float(params.war_end_base), end_slope=float(params.war_end_slope),
+        output_destruction=float(params.war_output_destruction),
+        arms_destruction=float(params.war_arms_destruction), transfer=tau,
+        death_threshold=float(params.death_threshold), regime_change=float(params.regime_change),
+        p_greedy=float(params.p_greedy), weariness_decay=float(params.weariness_decay),
+        defense_extra=extra, reach=reach, **cs)
 
-def _first_wars(state: WorldState, ww: NDArray[np.intp], ii: NDArray[np.intp],
-                jj: NDArray[np.int64]) -> None:
-    """Record a world's first war: the lowest attacker index among this step's wars."""
-    new = state.first_war_step[ww] < 0
-    for k in np.nonzero(new)[0]:
-        wk = ww[k]
-        if state.first_war_step[wk] < 0:
-            state.first_war_step[wk] = state.t
-            state.first_war_attacker[wk] = ii[k]
-            state.first_war_target[wk] = jj[k]
+    # peaceful change toward the bargaining point of this year's contests
+    target = bargaining_point(contests, state.output, mask, transfer=tau, cost=cost)
+    state.status_quo = update_status_quo(state.status_quo, target, mask,
+                                         float(params.peaceful_change))
 
-
-def _resolve_lasting(state: WorldState, params: WorldParams, decision: WarDecision,
-                     offense: NDArray[np.float64], defense: NDArray[np.float64],
-                     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
-    """Wars of ``war_duration`` > 1: start, fight a step, maybe end (module docstring)."""
-    w, n = state.worlds, state.n_states
-    attacks = np.zeros((w, n, n), dtype=bool)
-    ww, ii = np.nonzero(decision.target >= 0)
-    if ww.size:
-        jj = decision.target[ww, ii]
-        attacks[ww, ii, jj] = True
-        state.war_target[ww, ii] = jj
-        state.war_p[ww, ii] = decision.p_win[ww, ii]
-        state.war_start[ww, ii] = state.t
-        _first_wars(state, ww, ii, jj)
-        np.add.at(state.n_wars, ww, 1)
-    aw, ai = np.nonzero(state.war_target >= 0)
-    if aw.size == 0:
-        return offense, defense, attacks
-    aj = state.war_target[aw, ai]
-    keep = 1.0 - params.war_destruction
-    factor = np.ones((w, n))
-    np.multiply.at(factor, (aw, ai), keep)  # both sides lose war_destruction this step
-    np.multiply.at(factor, (aw, aj), keep)
-    np.add.at(state.war_steps, aw, 1)
-    u = np.empty((w, n))
-    fill_uniform_at(state.keys, Stream.WAR_DURATION, state.t, state.label, u)
-    ends = u[aw, ai] < 1.0 / params.war_duration
-    if ends.any():
-        ew, ei, ej = aw[ends], ai[ends], aj[ends]
-        fill_uniform_at(state.keys, Stream.WAR_OUTCOME, state.t, state.label, u)
-        won = u[ew, ei] < state.war_p[ew, ei]
-        loser = np.where(won, ej, ei)
-        np.multiply.at(factor, (ew, loser), 1.0 - params.defeat_loss)
-        duration = state.t - state.war_start[ew, ei] + 1
-        np.add.at(state.wars_ended, ew, 1)
-        np.add.at(state.war_steps_ended, ew, duration)
-        state.war_target[ew, ei] = -1
-        state.war_p[ew, ei] = 0.0
-        state.war_start[ew, ei] = -1
-    return offense * factor, defense * factor, attacks
+    # write the state
+    state.offense, state.defense, state.output = fight.offense, fight.defense, fight.output
+    # the budget cap B Y binds on the output the war left (dead states spend nothing)
+    state.spending = np.where(fight.alive, np.minimum(state.spending,
+                                                      float(params.budget_share) * fight.output),
+                              0.0)
+    state.greedy = fight.greedy
+    state.alive = fight.alive
+    state.war_weariness = fight.weariness
+    state.war_attacker = fight.war_attacker
+    state.at_war = fight.war_attacker | fight.war_attacker.transpose(0, 2, 1)
+    state.war_start = np.where(fight.war_attacker, state.war_start, -1)
+    state.war_cause = np.where(fight.war_attacker, state.war_cause, 0).astype(np.int8)
+    state.mech[ALLY_KEY] = fight.ally
+    state.attacks = attacks
+    state.disputes = disputes
+    state.died = fight.died
+    counts = state.counts
+    for name, code in (("n_wars_predation", Cause.PREDATION),
+                       ("n_wars_preemption", Cause.PREEMPTION),
+                       ("n_wars_prevention", Cause.PREVENTION),
+                       ("n_wars_inadvertent", Cause.INADVERTENT)):
+        counts[name] = counts.get(name, np.zeros(w, dtype=np.int64)) + (cause == code).sum(axis=(1, 2))
+    counts["n_disputes"] = counts.get("n_disputes", np.zeros(w, dtype=np.int64)) \
+        + disputes.sum(axis=(1, 2))
+    counts["n_states_dead"] = counts.get("n_states_dead", np.zeros(w, dtype=np.int64)) \
+        + fight.died.sum(axis=1)
+    counts["war_years"] = counts.get("war_years", np.zeros(w, dtype=np.int64)) \
+        + fight.fighting.any(axis=1)
+    return WarStep(a_greedy=policy.a_greedy, a_seeker=policy.a_seeker, attacks=attacks,
+                   disputes=disputes, starts=starts, cause=cause, p_attack=policy.p_attack,
+                   fear=policy.fear,
+                   ended=fight.ended, attacker_won=fight.attacker_won, died=fight.died,
+                   lost=fight.lost, regime_changed=fight.regime_changed,
+                   fighting=fight.fighting)

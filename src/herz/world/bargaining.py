@@ -1,0 +1,594 @@
+"""The war decision with bargaining (DESIGN.md 2.5): contest, fear, prevention, status quo.
+
+Every function is pure and batched: pair arrays are (W, N, N) with [w, i, j]
+read "i against j"; pairs with a dead state and the diagonal are masked (their
+probabilities are 0).
+
+**Contest.** i striking first wins against j with
+p^f_ij = (phi O_i)^g / ((phi O_i)^g + (delta D_j)^g), phi = 1 + f the
+first-strike advantage, delta the offense-defense balance (delta < 1 offence
+dominance) and g the contest's decisiveness (Hirshleifer 1989; g = 1 is the
+ratio form of MODELS.md 2.3 and 5). Struck first, i wins with
+p^s_ij = 1 - p^f_ji. The first-strike gap p^f - p^s is the same in both
+directions of a pair.
+
+**Values** (per unit of i's output Y_i). War:
+U^W = omega p^f tau Y_j - (1 - p^f) tau Y_i - c Y_i, with tau the share of the
+loser's output the winner takes and c the cost of fighting as a share of one's
+own output. Peace: U^P = omega gain(x) - h [(1 - p^s) tau Y_i + c Y_i] - Pi. The
+type's value of gains omega is ``seeker_value`` (about 0: a security seeker
+values only not losing) or ``greedy_value`` (> 1). The pair's stake is
+S = tau (Y_i + Y_j); without a bargain each keeps its own (share
+Y_i / (Y_i + Y_j)); in the status quo i holds the share x_ij of the stake, so
+gain(x) = tau [x_ij (Y_i + Y_j) - Y_i], on the same scale as the war's
+expected gain tau [p^f (Y_i + Y_j) - Y_i].
+
+**Fear** of being attacked first (Schelling 1960, "the reciprocal fear of
+surprise attack"): h_ij = mu_ij a^G_ji + (1 - mu_ij) a^S_ji, the chance j
+strikes this year under the world's own policy for a greedy and a seeker j.
+Level k (``fear_depth``, k <= 2): at level 0 nobody fears (h = 0); at level 1
+i predicts j's attack with j fearing nobody; at level 2 i predicts j's attack
+with j fearing i at h_ji = nu_ij a^G_ij + (1 - nu_ij) a^S_ij (level 0), nu_ij
+what i thinks j believes about i.
+
+**Prevention** (Fearon 1995; Powell 2006): Pi_ij = sum_{h=1..H} b^h
+max(0, p_t - p_{t+h}) tau Y_i, the discounted fall of i's bargaining power
+p = (p^f + p^s) / 2 projected from the states' growth rates.
+
+**Peaceful change** (Powell 2006): the status quo moves each year a share r of
+the way to the Nash bargaining point of the war's expected outcome, the
+midpoint of Fearon's range [p^f - c_A, p^s + c_B], with c_A = c Y_i / S and
+c_B = c Y_j / S; with equal outputs that point is p = (p^f + p^s) / 2. Power
+that shifts faster than r leaves the rising state's share behind its power.
+
+**Decision.** The war index is
+z = lambda (U^W - U^P) / Y_i + alpha_0 - psi W_i + shift; P(attack) = Lambda(z)
+and, with a lower cutpoint kappa > 0, P(dispute or attack) = Lambda(z + kappa)
+(an ordered logit: a dispute is a display of force short of war). In the
+deterministic limit lambda -> infinity with Pi = 0 a seeker (omega = 0) attacks
+iff h > [(1 - p^f) tau + c] / [(1 - p^s) tau + c] (:func:`seeker_threshold`),
+and two risk-neutral states (omega = 1) at the bargaining point fight iff
+p^f - p^s > c_A + c_B (Fearon 1995).
+
+**Cause** of each war, from the decomposition of the value of war over peace
+m = (U^W - U^P) / Y_i = base + fear term + prevention term. *Predation* if war
+pays without fear and prevention (base > 0). Otherwise a motive is *pivotal*
+when taking it out of the index would more than halve the probability of the
+attack (the probability of necessity exceeds 1/2; Pearl 2009, ch. 9):
+*inadvertent* if fear and prevention together are not pivotal (the attack is a
+tremble of the logit, as likely without them); else *preemption* if fear alone
+is pivotal, *prevention* if prevention alone is, and the larger of the two terms
+when both or neither are (over-determined or jointly caused). As
+lambda -> infinity this is the deterministic decomposition (only fear makes
+war pay: preemption; only prevention: prevention; war does not pay: no war, so
+the tremble vanishes); at finite lambda a war that fear made twenty times
+likelier is preemptive even if its expected value was negative.
+
+References
+----------
+Fearon, J. D. (1995). Rationalist explanations for war. *International
+Organization* 49(3): 379-414. doi:10.1017/S0020818300033324.
+
+Powell, R. (2006). War as a commitment problem. *International Organization*
+60(1): 169-203. doi:10.1017/S0020818306060061.
+
+Schelling, T. C. (1960). *The Strategy of Conflict*, ch. 9 ("The reciprocal fear
+of surprise attack"). Harvard University Press.
+
+Van Evera, S. (1998). Offense, defense, and the causes of war. *International
+Security* 22(4): 5-43. doi:10.1162/isec.22.4.5.
+
+Hirshleifer, J. (1989). Conflict and rent-seeking success functions: ratio vs.
+difference models of relative success. *Public Choice* 63(2): 101-112.
+doi:10.1007/BF00153394.
+
+Pearl, J. (2009). *Causality*, 2nd ed., ch. 9 (probability of necessity).
+Cambridge University Press.
+
+Nash, J. F. (1950). The bargaining problem. *Econometrica* 18(2): 155-162.
+
+McKelvey, R. D. and Palfrey, T. R. (1995). Quantal response equilibria for
+normal form games. *Games and Economic Behavior* 10(1): 6-38 (the logit's
+rationality parameter lambda).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import numba as nb
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import expit
+
+from herz.world._dual import dual
+
+__all__ = [
+    "Cause",
+    "Contests",
+    "WarPolicy",
+    "bargaining_point",
+    "choose_wars",
+    "chosen_probability",
+    "classify_causes",
+    "contest_success",
+    "fearon_war",
+    "logistic",
+    "pair_contests",
+    "pair_mask",
+    "prevention_term",
+    "projected_power",
+    "seeker_threshold",
+    "update_status_quo",
+    "war_margin",
+    "war_policy",
+]
+
+F8 = NDArray[np.float64]
+B1 = NDArray[np.bool_]
+
+
+class Cause(enum.IntEnum):
+    """Why a war started (the decomposition of the war index; module docstring)."""
+
+    NONE = 0
+    PREDATION = 1
+    PREEMPTION = 2
+    PREVENTION = 3
+    INADVERTENT = 4
+
+
+def logistic(z: ArrayLike) -> F8:
+    """Lambda(z) = 1 / (1 + exp(-z)), accurate in both tails.
+
+    Small attack probabilities are likelihoods of the belief update: they must not round to 0.
+    """
+    return np.asarray(expit(np.asarray(z, dtype=float)), dtype=float)
+
+
+def contest_success(attack_offense: ArrayLike, target_defense: ArrayLike, balance: float,
+                    first_strike: float = 0.0, exponent: float = 1.0) -> F8:
+    """Probability that the attacker wins: (phi O)^g / ((phi O)^g + (delta D)^g), phi = 1 + f.
+
+    The world's one contest success function (Hirshleifer 1989). At g = 1 and
+    f = 0 it is ``herz.models.preemption.contest_success`` (a / (a + delta d)),
+    batched. An attacker without offence never wins; one facing no defence
+    always does (both zero: 0, as in version 1).
+    """
+    a = (1.0 + first_strike) * np.asarray(attack_offense, dtype=float)
+    d = balance * np.asarray(target_defense, dtype=float)
+    if exponent != 1.0:
+        a = a ** exponent
+        d = d ** exponent
+    den = a + d
+    out = np.zeros(np.broadcast_shapes(a.shape, d.shape))
+    np.divide(a, den, out=out, where=den > 0.0)
+    return out
+
+
+def pair_mask(alive: B1, relevant: B1 | None = None) -> B1:
+    """Pairs that can act on each other: both alive, i != j (and politically relevant)."""
+    n = alive.shape[1]
+    mask = alive[:, :, None] & alive[:, None, :] & ~np.eye(n, dtype=bool)[None]
+    if relevant is not None:
+        mask &= relevant
+    return mask
+
+
+@dataclass
+class Contests:
+    """First-strike contests of every pair: p_first [i, j] (i strikes j), p_second [i, j]."""
+
+    p_first: F8
+    p_second: F8
+
+    @property
+    def power(self) -> F8:
+        """Bargaining power p = (p^f + p^s) / 2: the expected outcome when either may strike."""
+        return 0.5 * (self.p_first + self.p_second)
+
+
+def pair_contests(offense: F8, defense: F8, mask: B1, *, balance: float, first_strike: float,
+                  exponent: float, defense_extra: F8 | None = None,
+                  reach: F8 | None = None) -> Contests:
+    """p^f_ij and p^s_ij = 1 - p^f_ji for all pairs (masked pairs 0).
+
+    ``defense_extra`` (W, N, N): defence j gets from others against i (pooled
+    community defence, allies); ``reach`` (W, N, N): share of i's offence that
+    reaches j (buffer zones: exp(-b[j, i]) of :mod:`herz.world.state`).
+    """
+    o = offense[:, :, None]
+    if reach is not None:
+        o = o * reach
+    d = defense[:, None, :]
+    if defense_extra is not None:
+        d = d + defense_extra
+    pf = contest_success(o, d, balance, first_strike, exponent)
+    pf = np.where(mask, pf, 0.0)
+    ps = np.where(mask, 1.0 - pf.transpose(0, 2, 1), 0.0)
+    return Contests(p_first=pf, p_second=ps)
+
+
+def _ratio(output: F8, mask: B1) -> F8:
+    """Y_j / Y_i on live pairs (0 elsewhere)."""
+    yi = output[:, :, None]
+    yj = output[:, None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(mask & (yi > 0), yj / np.where(yi > 0, yi, 1.0), 0.0)
+    return r
+
+
+def bargaining_point(contests: Contests, output: F8, mask: B1, *, transfer: float,
+                     cost: float) -> F8:
+    """Nash bargaining point x* = midpoint of [p^f - c_A, p^s + c_B], clipped to [0, 1].
+
+    c_A = c Y_i / (tau (Y_i + Y_j)) and c_B = c Y_j / (tau (Y_i + Y_j)) are the
+    costs of war as shares of the stake (Fearon 1995). x*_ji = 1 - x*_ij, so a
+    status quo that starts antisymmetric stays so. Masked pairs: 0.5.
+    """
+    p = contests.power
+    if transfer <= 0.0:
+        return np.where(mask, p, 0.5)
+    yi = output[:, :, None]
+    yj = output[:, None, :]
+    tot = yi + yj
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shift = np.where(tot > 0, cost * (yj - yi) / (2.0 * transfer * np.where(tot > 0, tot, 1.0)),
+                         0.0)
+    return np.where(mask, np.clip(p + shift, 0.0, 1.0), 0.5)
+
+
+def update_status_quo(status_quo: F8, target: F8, mask: B1, rate: float) -> F8:
+    """Peaceful change: x <- x + r (x* - x) on live pairs (Powell 2006)."""
+    return np.where(mask, status_quo + rate * (target - status_quo), status_quo)
+
+
+def projected_power(offense: F8, defense: F8, growth: F8, mask: B1, horizon: int, *,
+                    balance: float, first_strike: float, exponent: float,
+                    defense_extra: F8 | None = None, reach: F8 | None = None) -> F8:
+    """Bargaining power p_{t+h}, h = 1..H, with stocks growing with output: (H, W, N, N).
+
+    Arms follow output (spending is a budget share of it), so power shifts
+    with growth differences (Organski and Kugler 1980): O_{t+h} = O_t (1 + g)^h.
+    """
+    out = np.empty((horizon, *mask.shape))
+    for h in range(1, horizon + 1):
+        f = (1.0 + growth) ** h
+        out[h - 1] = pair_contests(offense * f, defense * f, mask, balance=balance,
+                                   first_strike=first_strike, exponent=exponent,
+                                   defense_extra=defense_extra, reach=reach).power
+    return out
+
+
+def prevention_term(power_now: F8, power_future: F8, discount: float) -> F8:
+    """Pi_ij / (tau Y_i) = sum_h b^h max(0, p_t - p_{t+h}): the discounted loss of power.
+
+    ``power_future`` is (H, W, N, N) from :func:`projected_power`. Multiply by
+    tau to get Pi per unit of i's output (:func:`war_margin` does).
+    """
+    total = np.zeros_like(power_now)
+    for h in range(power_future.shape[0]):
+        total += discount ** (h + 1) * np.maximum(0.0, power_now - power_future[h])
+    return total
+
+
+def war_margin(contests: Contests, ratio: F8, status_quo: F8, fear: F8, prevention: F8,
+               omega: ArrayLike, *, transfer: float, cost: float) -> tuple[F8, F8, F8, F8]:
+    """(U^W - U^P) / Y_i and its parts: (margin, fear term, prevention term, base).
+
+    ``ratio`` is Y_j / Y_i; ``prevention`` the output of
+    :func:`prevention_term` (loss of power); ``omega`` the type's value of gains
+    (scalar or (W, N, 1)). base = margin without fear and prevention.
+    """
+    pf, ps = contests.p_first, contests.p_second
+    tau, c = transfer, cost
+    omega = np.asarray(omega, dtype=float)
+    war = omega * pf * tau * ratio - (1.0 - pf) * tau - c
+    gain = tau * (status_quo * (1.0 + ratio) - 1.0)
+    base = war - omega * gain
+    fear_term = fear * ((1.0 - ps) * tau + c)
+    prev_term = tau * prevention
+    return base + fear_term + prev_term, fear_term, prev_term, base
+
+
+def seeker_threshold(p_first: ArrayLike, p_second: ArrayLike, transfer: float,
+                     cost: float) -> F8:
+    """The fear above which a seeker strikes first: [(1 - p^f) tau + c] / [(1 - p^s) tau + c].
+
+    The deterministic limit of the decision (lambda -> infinity, Pi = 0,
+    omega_S = 0): war iff h exceeds this. It falls as p^f rises and p^s falls,
+    i.e. with offence dominance and the first-strike advantage.
+    """
+    pf = np.asarray(p_first, dtype=float)
+    ps = np.asarray(p_second, dtype=float)
+    return ((1.0 - pf) * transfer + cost) / ((1.0 - ps) * transfer + cost)
+
+
+def fearon_war(p_first: ArrayLike, p_second: ArrayLike, cost_a: ArrayLike,
+               cost_b: ArrayLike) -> B1:
+    """Fearon's condition that no peaceful division is self-enforcing: p^f - p^s > c_A + c_B."""
+    return np.asarray(np.asarray(p_first) - np.asarray(p_second)
+                      > np.asarray(cost_a) + np.asarray(cost_b))
+
+
+@dataclass
+class WarPolicy:
+    """The war policy of every pair this year.
+
+    index : (W, N, N) z_ij, the war index of i against j (masked pairs: -inf).
+    margin : (W, N, N) (U^W - U^P) / Y_i = base + fear_term + prevention.
+    p_war, p_dispute_or_war : Lambda(z), Lambda(z + kappa): the per-target trigger
+        probabilities of the ordered draw (masked pairs: 0).
+    p_attack : P(i attacks j this year) after the choice of one target a year
+        (:func:`chosen_probability`).
+    fear : h_ij, i's fear of being attacked first by j.
+    fear_term, prevention, base : the parts of (U^W - U^P) / Y_i.
+    a_greedy, a_seeker : [j, i] = P(j attacks i this year | j greedy / seeker),
+        as i predicts it (level k - 1), after the choice of one target a year:
+        the likelihoods of the belief update.
+    rationality : lambda, kept to classify causes.
+    """
+
+    index: F8
+    margin: F8
+    p_war: F8
+    p_dispute_or_war: F8
+    p_attack: F8
+    fear: F8
+    fear_term: F8
+    prevention: F8
+    base: F8
+    a_greedy: F8
+    a_seeker: F8
+    rationality: float
+
+
+#: Trigger probabilities at or below this count as negligible in the choice product: every
+#: such target ranks below all others (p rises with the index), and leaving their factors
+#: (1 - p) out changes no probability by more than a relative N * 1e-12.
+_NEGLIGIBLE = 1e-12
+
+
+@nb.njit(inline="always")
+def _expit(z):  # pragma: no cover - compiled
+    if z >= 0.0:
+        return 1.0 / (1.0 + np.exp(-z))
+    e = np.exp(z)
+    return e / (1.0 + e)
+
+
+@nb.njit
+def _rank_desc(z, idx, m, order, buf):  # pragma: no cover - compiled
+    """Stable bottom-up merge sort of idx[:m] by z descending (ties: the lower index first)."""
+    for k in range(m):
+        order[k] = idx[k]
+    width = 1
+    src, dst = order, buf
+    while width < m:
+        lo = 0
+        while lo < m:
+            mid = min(lo + width, m)
+            hi = min(lo + 2 * width, m)
+            a, b, k = lo, mid, lo
+            while a < mid and b < hi:
+                if z[src[b]] > z[src[a]]:     # strict: on ties the left (lower j) goes first
+                    dst[k] = src[b]
+                    b += 1
+                else:
+                    dst[k] = src[a]
+                    a += 1
+                k += 1
+            while a < mid:
+                dst[k] = src[a]
+                a += 1
+                k += 1
+            while b < hi:
+                dst[k] = src[b]
+                b += 1
+                k += 1
+            lo = hi
+        src, dst = dst, src
+        width *= 2
+    if src is not order:
+        for k in range(m):
+            order[k] = src[k]
+
+
+@nb.njit
+def _choose_row(z, p, out, idx, order, buf):  # pragma: no cover - compiled
+    """out[j] = p[j] prod_{k ranked above j} (1 - p[k]); rank by z descending, ties lowest j.
+
+    Only the targets with p > _NEGLIGIBLE are ranked; the others rank below them all (p
+    rises with z) and get p[j] times the product over the ranked ones.
+    """
+    n = z.shape[0]
+    m = 0
+    for j in range(n):
+        if p[j] > _NEGLIGIBLE:
+            idx[m] = j
+            m += 1
+    _rank_desc(z, idx, m, order, buf)
+    survive = 1.0
+    for k in range(m):
+        j = order[k]
+        out[j] = p[j] * survive
+        survive *= 1.0 - p[j]
+    for j in range(n):
+        if not p[j] > _NEGLIGIBLE:
+            out[j] = p[j] * survive
+
+
+@dual
+def _typed_kernel(gain, rest, loss, fear, omega, lam, intercept, shift, act,
+                  out):  # pragma: no cover - compiled
+    """P(a attacks b | a's type omega) after the choice rule, one row of targets at a time.
+
+    The margin is omega gain + rest + fear loss (:func:`war_margin` regrouped).
+    """
+    n_worlds, n, _ = gain.shape
+    for w in nb.prange(n_worlds):
+        z = np.empty(n)
+        p = np.empty(n)
+        idx = np.empty(n, dtype=np.int64)
+        order = np.empty(n, dtype=np.int64)
+        buf = np.empty(n, dtype=np.int64)
+        for i in range(n):
+            for j in range(n):
+                if act[w, i, j]:
+                    m = omega * gain[w, i, j] + rest[w, i, j] + fear[w, i, j] * loss[w, i, j]
+                    z[j] = lam * m + intercept + shift[w, i, j]
+                    p[j] = _expit(z[j])
+                else:
+                    z[j] = -np.inf
+                    p[j] = 0.0
+            _choose_row(z, p, out[w, i], idx, order, buf)
+
+
+def chosen_probability(p_trigger: F8, index: F8) -> F8:
+    """P(i attacks j this year) under the choice rule of :func:`choose_wars`.
+
+    Each target triggers with its own probability and a state attacks the
+    triggered target of the highest index (ties: the lowest j), so
+    P(j chosen) = p_j prod_{k ranked above j} (1 - p_k). This, not the trigger
+    probability, is the likelihood of an attack or a restraint that an
+    observer can use: with many attractive targets a greedy state leaves most
+    of them alone in any year. ``p_trigger`` must rise with ``index`` within a
+    row (it is Lambda(index)); factors of triggers below 1e-12 are left out
+    (relative error at most N * 1e-12).
+    """
+    if p_trigger.shape != index.shape or p_trigger.ndim != 3:
+        raise ValueError(f"p_trigger {p_trigger.shape} and index {index.shape} must be one 3-d shape")
+    out = np.empty(p_trigger.shape)
+    _chosen_kernel(np.ascontiguousarray(p_trigger, dtype=float),
+                   np.ascontiguousarray(index, dtype=float), out)
+    return out
+
+
+@dual
+def _chosen_kernel(p, z, out):  # pragma: no cover - compiled
+    n_worlds, n, m = p.shape
+    for w in nb.prange(n_worlds):
+        idx = np.empty(m, dtype=np.int64)
+        order = np.empty(m, dtype=np.int64)
+        buf = np.empty(m, dtype=np.int64)
+        for i in range(n):
+            _choose_row(z[w, i], p[w, i], out[w, i], idx, order, buf)
+
+
+def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, second_order: F8,
+               prevention: F8, greedy: B1, mask: B1, *, greedy_value: float,
+               seeker_value: float, transfer: float, cost: float, rationality: float,
+               intercept: float, dispute_cutpoint: float, fear_depth: int,
+               shift: F8 | None = None, can_act: B1 | None = None) -> WarPolicy:
+    """Every pair's war index and probabilities, with the level-k fear (module docstring).
+
+    ``mistrust`` mu_ij and ``second_order`` nu_ij (what i thinks j believes
+    about i) are probabilities. ``shift`` (W, N, N) adds to the index of the
+    actor (war-weariness -psi W_i, identity -lambda_w s_ij, ...), in every
+    level of the prediction too. ``can_act`` (W, N): states free to start a war
+    this year (not already fighting); the others' probabilities are 0 and
+    nobody fears them.
+    """
+    if fear_depth not in (0, 1, 2):
+        raise ValueError(f"fear_depth must be 0, 1 or 2, not {fear_depth}")
+    act = np.ascontiguousarray(mask if can_act is None else mask & can_act[:, :, None])
+    ratio = _ratio(output, mask)
+    sh = np.zeros(mask.shape) if shift is None else np.ascontiguousarray(shift, dtype=float)
+    zero = np.zeros(mask.shape)
+    lam, a0, tau, c = float(rationality), float(intercept), float(transfer), float(cost)
+    pf, ps = contests.p_first, contests.p_second
+    # (U^W - U^P) / Y_i = omega gain + rest + fear loss (war_margin regrouped)
+    gain = pf * tau * ratio - tau * (status_quo * (1.0 + ratio) - 1.0)
+    prev_term = tau * prevention
+    rest = -(1.0 - pf) * tau - c + prev_term
+    loss = (1.0 - ps) * tau + c
+
+    def typed(fear: F8) -> tuple[F8, F8]:
+        a_g, a_s = np.empty(mask.shape), np.empty(mask.shape)
+        fear = np.ascontiguousarray(fear)
+        _typed_kernel(gain, rest, loss, fear, float(greedy_value), lam, a0, sh, act, a_g)
+        _typed_kernel(gain, rest, loss, fear, float(seeker_value), lam, a0, sh, act, a_s)
+        return a_g, a_s
+
+    # level 0: attack probabilities of each type, fearing nobody ([a, b]: a against b)
+    a_g, a_s = typed(zero)
+    if fear_depth == 2:
+        # j's fear of i as i predicts it: j's belief about i is nu_ij (transposed)
+        nu_t = second_order.transpose(0, 2, 1)
+        h1 = nu_t * a_g.transpose(0, 2, 1) + (1.0 - nu_t) * a_s.transpose(0, 2, 1)
+        a_g, a_s = typed(np.where(mask, h1, 0.0))
+    if fear_depth == 0:
+        fear = zero
+    else:
+        fear = np.where(mask, mistrust * a_g.transpose(0, 2, 1)
+                        + (1.0 - mistrust) * a_s.transpose(0, 2, 1), 0.0)
+    omega = np.where(greedy, greedy_value, seeker_value)[:, :, None]
+    base = omega * gain - (1.0 - pf) * tau - c
+    fear_term = fear * loss
+    margin = base + fear_term + prev_term
+    z = np.where(act, lam * margin + a0 + sh, -np.inf)
+    p_war = np.where(act, logistic(np.where(act, z, 0.0)), 0.0)
+    p_dw = np.where(act, logistic(np.where(act, z + dispute_cutpoint, 0.0)), 0.0)
+    return WarPolicy(index=z, margin=margin, p_war=p_war, p_dispute_or_war=p_dw,
+                     p_attack=chosen_probability(p_war, z), fear=fear,
+                     fear_term=fear_term, prevention=prev_term, base=base, a_greedy=a_g,
+                     a_seeker=a_s, rationality=lam)
+
+
+def classify_causes(policy: WarPolicy, where: B1 | None = None) -> NDArray[np.int8]:
+    """Cause of a war of i against j, for every pair (:class:`Cause` values; module docstring).
+
+    Predation if base > 0; inadvertent if P(attack) without the fear and
+    prevention terms is at least half of P(attack); otherwise the term whose
+    removal alone would more than halve P(attack), or the larger term when both
+    or neither would. Masked pairs: 0. With ``where`` only those pairs are
+    classified (the others are 0).
+    """
+    out = np.zeros(policy.index.shape, dtype=np.int8)
+    sel = np.isfinite(policy.index) if where is None else where & np.isfinite(policy.index)
+    z = policy.index[sel]
+    lam = policy.rationality
+    fear_term, prev_term, base = policy.fear_term[sel], policy.prevention[sel], policy.base[sel]
+    fear, prev = lam * fear_term, lam * prev_term
+    p_full = logistic(z)
+    p_base = logistic(z - fear - prev)
+    fear_needed = logistic(z - fear) < 0.5 * p_full
+    prev_needed = logistic(z - prev) < 0.5 * p_full
+    larger = fear_term >= prev_term
+    preempt = (fear_needed & ~prev_needed) | ((fear_needed == prev_needed) & larger)
+    out[sel] = np.select(
+        [base > 0, p_base >= 0.5 * p_full, preempt],
+        [Cause.PREDATION, Cause.INADVERTENT, Cause.PREEMPTION],
+        default=Cause.PREVENTION)
+    return out
+
+
+def choose_wars(policy: WarPolicy, u: F8) -> tuple[B1, B1, B1, NDArray[np.int8]]:
+    """Attacks, new wars, disputes and causes this year from one uniform ``u`` per pair.
+
+    The ordered draw: u < P(war) triggers an attack, P(war) <= u <
+    P(dispute or war) a dispute. A state attacks at most one target a year:
+    among its triggered targets, the one with the highest index (ties: the
+    lowest j); so P(i attacks j) is :func:`chosen_probability`, and that is what
+    ``attacks`` holds. When two states attack each other in the same year, both
+    attacks are observed but one war starts, recorded as the attack of the
+    higher index (ties: the lower i). Returns (attacks, starts, disputes,
+    cause), cause 0 where no war starts.
+    """
+    trig = u < policy.p_war
+    disputes = (~trig) & (u < policy.p_dispute_or_war)
+    z = np.where(trig, policy.index, -np.inf)
+    best = np.argmax(z, axis=2)
+    attacks = np.zeros_like(trig)
+    ww, ii = np.nonzero(trig.any(axis=2))
+    attacks[ww, ii, best[ww, ii]] = True
+    starts = attacks.copy()
+    mutual = attacks & attacks.transpose(0, 2, 1)
+    if mutual.any():
+        zt = policy.index.transpose(0, 2, 1)
+        n = u.shape[1]
+        lower = np.arange(n)[:, None] < np.arange(n)[None, :]
+        keep = (policy.index > zt) | ((policy.index == zt) & lower[None])
+        starts &= ~mutual | keep
+    return attacks, starts, disputes, classify_causes(policy, starts)

@@ -1,0 +1,281 @@
+"""Economy and arms policy (DESIGN.md 2.4): output, a budget, spending with inertia, two stocks.
+
+Each state has output Y_i that grows at its own yearly rate g_i (drawn at the
+start: differences in growth are power transitions, Organski and Kugler 1980;
+Gilpin 1981). It spends m_i on arms out of a budget capped at a share B of
+output. Spending moves toward a target with inertia alpha (domestic politics:
+budgets are sticky, Ostrom 1978) and a domestic shock sigma_m that is no
+reaction to anyone (so that a type is not revealed at once, and the record's
+weak Granger patterns are possible):
+
+    m*_i   = kappa_i P_i + (g_i + greedy_i * greed_build) Y_i / Y_ref
+    m_i   <- clip(m_i + alpha (m*_i - m_i) + sigma_m (Y_i / Y_ref) xi_i, 0, B Y_i)
+    P_i    = sum_j w_ij f_ij T_ij / sum_j w_ij       (``mean``; ``sum`` drops the division)
+    f_ij   = (f_S + (1 - f_S) mu_ij) (1 - identity_threat_weight s_ij) (1 - cut I_ij)
+    T_ij   = (O_j + (1 - d) D_j) shield_ij           (public lagged stocks)
+
+Baseline spending (grievance g, and a greedy state's extra ``greed_build``)
+is stated at the reference output Y_ref (the mean of ``initial_output``) and
+grows with the state's output, as the budget does: defence spending is a
+share of the economy, so a world whose outputs all grow keeps its military
+burden, and a rising power's baseline rises with it.
+
+f_S is ``fear_floor`` (the weight of a threat from a state surely benign; a
+greedy state's threat weighs 1), mu_ij = Lambda(l_ij) the belief, s_ij the
+identity and I_ij the institutions of a common community (the v1 mechanisms,
+neutral by default), w_ij the threat weight of a politically relevant pair
+(distance within ``reach``; Lemke and Reed 2001) and shield_ij a buffer.
+Under offensive realism f = 1 (Mearsheimer 2001). A purchase is split into
+offence and defence by the offence share
+
+    q_S = (1 - zeta d) / (1 + delta^eta),   q_G = min(1, q_S + dq),
+
+falling with distinguishability d (defence that is seen as defence is worth
+buying) and with the offense-defense balance delta (Glaser and Kaufmann 1998);
+eta = 1 and zeta = 0 give v1's 1/(1 + delta). The stocks depreciate at
+``fatigue`` a:
+
+    O_i <- (1 - a dt) O_i + dt q_i m_i,    D_i <- (1 - a dt) D_i + dt (1 - q_i) m_i.
+
+The purchases u_i = dt (q_i m_i, (1 - q_i) m_i) are the "yearly changes" that
+the others perceive (:mod:`herz.world.perception`); depreciation and war
+damage are public and no part of them.
+
+Richardson reduction: two states, alpha = 1, no shock, no budget cap, d = 0,
+constant output at Y_ref, beliefs fixed: the arsenal x = O + D follows x' = x + dt (k f y - a x + g),
+Richardson's discrete map with reaction k f (test_reductions_richardson).
+
+References
+----------
+Richardson, L. F. (1960). *Arms and Insecurity*. Pittsburgh: Boxwood Press.
+
+Glaser, C. L. and Kaufmann, C. (1998). What is the offense-defense balance and
+can we measure it? *International Security* 22(4): 44-82. doi:10.2307/2539240.
+
+Organski, A. F. K. and Kugler, J. (1980). *The War Ledger*. University of Chicago Press.
+
+Gilpin, R. (1981). *War and Change in World Politics*. Cambridge University Press.
+
+Ostrom, C. W. (1978). A reactive linkage model of the U.S. defense expenditure
+policymaking process. *American Political Science Review* 72(3): 941-957.
+
+Lemke, D. and Reed, W. (2001). The relevance of politically relevant dyads.
+*Journal of Conflict Resolution* 45(1): 126-144.
+
+Mearsheimer, J. J. (2001). *The Tragedy of Great Power Politics*. Norton.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+from numpy.typing import NDArray
+
+from herz.world._dual import dual
+from herz.world.noise import Stream, fill_normal
+from herz.world.params import ThreatAggregation, WorldParams
+from herz.world.state import WorldState
+
+__all__ = ["Pressure", "fear", "grow_output", "inertia", "offense_shares", "perceived_pressure",
+           "pressure", "public_threat", "reference_output", "target_spending", "update_arms"]
+
+
+def offense_shares(params: WorldParams) -> tuple[float, float]:
+    """(q_S, q_G): offence share of a security seeker's and a greedy state's purchases."""
+    if params.mechanisms.offense_defense:
+        d = params.distinguishability
+        q_s = (1.0 - params.offense_share_distinguishability * d) / (
+            1.0 + params.offense_defense_balance ** params.offense_share_elasticity)
+    else:
+        q_s = params.initial_offense_share
+    return float(q_s), float(min(1.0, q_s + params.greedy_offense_premium))
+
+
+def inertia(params: WorldParams) -> float:
+    """Share of the gap to the target closed in one step: 1 - (1 - alpha)^dt."""
+    return float(1.0 - (1.0 - params.spending_inertia) ** params.dt)
+
+
+def grow_output(state: WorldState, params: WorldParams) -> None:
+    """Y <- Y (1 + g dt) for living states, in place."""
+    state.output *= 1.0 + state.growth * params.dt
+    state.output *= state.alive
+
+
+def public_threat(state: WorldState, params: WorldParams) -> NDArray[np.float64]:
+    """T_j = O_j + (1 - d) D_j of every state (0 for dead ones), (W, N)."""
+    t = state.offense + (1.0 - params.distinguishability) * state.defense
+    return np.asarray(t * state.alive)
+
+
+def fear(mistrust: NDArray[np.float64], identity: NDArray[np.float64], params: WorldParams,
+         inst: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+    """Weight f[i, j] of the threat i perceives from j (the NumPy definition)."""
+    if params.offensive_realism:
+        f = np.ones_like(mistrust)
+    else:
+        f = params.fear_floor + (1.0 - params.fear_floor) * mistrust
+    if params.identity_threat_weight > 0.0:
+        f = f * (1.0 - params.identity_threat_weight * identity)
+    if inst is not None:
+        f = f * (1.0 - params.community_threat_cut * inst)
+    return np.asarray(f)
+
+
+def perceived_pressure(threat: NDArray[np.float64], fear_w: NDArray[np.float64],
+                       weight: NDArray[np.float64] | None, aggregation: ThreatAggregation,
+                       shield: NDArray[np.float64] | None = None,
+                       alive: NDArray[np.bool_] | None = None) -> NDArray[np.float64]:
+    """P_i, (W, N): weighted mean (or sum) over living j != i of f_ij T_j shield_ij.
+
+    The NumPy definition of :func:`pressure` (which runs it as one compiled
+    loop). ``threat`` is T_j, (W, N); ``shield`` scales each threat after the
+    weighting, so the mean does not normalise it away.
+    """
+    w, n = threat.shape
+    live = np.ones((w, n), dtype=bool) if alive is None else alive
+    mask = live[:, :, None] & live[:, None, :] & ~np.eye(n, dtype=bool)
+    x = fear_w * threat[:, None, :]
+    if shield is not None:
+        x = x * shield
+    wt = np.ones((w, n, n)) if weight is None else weight
+    wt = wt * mask
+    total = (x * wt).sum(axis=2)
+    if aggregation is ThreatAggregation.MEAN:
+        norm = wt.sum(axis=2)
+        total = np.divide(total, norm, out=np.zeros_like(total), where=norm > 0)
+    return np.asarray(total * live)
+
+
+class Pressure:
+    """The pressure P_i each state reacts to and the normaliser of its mean, (W, N) each."""
+
+    def __init__(self, value: NDArray[np.float64], norm: NDArray[np.float64]) -> None:
+        self.value = value
+        self.norm = norm
+
+
+@nb.njit(inline="always")
+def fear_weight(lg, s, inst_ij, fear_floor, realism, identity_weight,
+                threat_cut):  # pragma: no cover - compiled
+    """f_ij from the log-odds l_ij (see the module docstring)."""
+    if realism:
+        f = 1.0
+    else:
+        f = fear_floor + (1.0 - fear_floor) / (1.0 + np.exp(-lg))
+    if identity_weight > 0.0:
+        f = f * (1.0 - identity_weight * s)
+    if threat_cut > 0.0:
+        f = f * (1.0 - threat_cut * inst_ij)
+    return f
+
+
+@dual
+def pressure_kernel(logodds, threat, alive, weight, has_weight, shield, has_shield, identity,
+                    inst, has_inst, fear_floor, realism, identity_weight, threat_cut, mean,
+                    out, norm_out):  # pragma: no cover - compiled
+    """P_i and its normaliser for every living i (0 for dead states)."""
+    n_worlds, n = threat.shape
+    for w in nb.prange(n_worlds):
+        for i in range(n):
+            tot = 0.0
+            norm = 0.0
+            if alive[w, i]:
+                for j in range(n):
+                    if i == j or not alive[w, j]:
+                        continue
+                    ins = inst[w, i, j] if has_inst else 0.0
+                    f = fear_weight(logodds[w, i, j], identity[w, i, j], ins, fear_floor,
+                                    realism, identity_weight, threat_cut if has_inst else 0.0)
+                    x = f * threat[w, j]
+                    if has_shield:
+                        x = x * shield[w, i, j]
+                    if has_weight:
+                        x = x * weight[w, i, j]
+                        norm += weight[w, i, j]
+                    else:
+                        norm += 1.0
+                    tot += x
+            if not mean:
+                norm = 1.0
+            out[w, i] = tot / norm if norm > 0.0 else 0.0
+            norm_out[w, i] = norm
+
+
+_ONE3 = np.ones((1, 1, 1))
+
+
+def pressure(state: WorldState, params: WorldParams, threat: NDArray[np.float64],
+             inst: NDArray[np.float64] | None = None) -> Pressure:
+    """The pressure each living state reacts to, from beliefs and public stocks at t."""
+    w, n = state.worlds, state.n_states
+    out = np.empty((w, n))
+    norm = np.empty((w, n))
+    pressure_kernel(state.logodds, np.ascontiguousarray(threat), state.alive,
+                    _ONE3 if state.weight is None else state.weight, state.weight is not None,
+                    _ONE3 if state.shield is None else state.shield, state.shield is not None,
+                    state.identity, _ONE3 if inst is None else inst, inst is not None,
+                    float(params.fear_floor), bool(params.offensive_realism),
+                    float(params.identity_threat_weight), float(params.community_threat_cut),
+                    params.threat_aggregation is ThreatAggregation.MEAN, out, norm)
+    return Pressure(out, norm)
+
+
+def reference_output(params: WorldParams) -> float:
+    """Y_ref: the output at which baseline spending is stated (mean of ``initial_output``)."""
+    return float(np.mean(params.per_state("initial_output")))
+
+
+def target_spending(state: WorldState, params: WorldParams, p: Pressure) -> NDArray[np.float64]:
+    """m*_i = kappa_i P_i + (g_i + greedy_i greed_build) Y_i / Y_ref, (W, N)."""
+    k = np.asarray(params.per_state("reaction"))
+    g = np.asarray(params.per_state("grievance"))
+    size = state.output / reference_output(params)
+    return np.asarray(k * p.value + (g + params.greed_build * state.greedy) * size)
+
+
+def update_arms(state: WorldState, params: WorldParams, p: Pressure,
+                offense_capped: NDArray[np.bool_] | None = None) -> None:
+    """Spending, purchases and stocks of step t -> t + 1, in place (output already grown).
+
+    Writes ``spending``, ``added`` (the purchases u = dt (q m, (1 - q) m)),
+    ``offense`` and ``defense``. The domestic shock of state i is draw
+    ``label_i`` of ``Stream.SPENDING_SHOCK`` at this step. Parties to arms
+    control (``offense_capped``) buy no offence.
+    """
+    dt = params.dt
+    cap = params.budget_share * state.output
+    target = target_spending(state, params, p)
+    m = state.spending + inertia(params) * (target - state.spending)
+    if params.spending_shock > 0.0:
+        xi = np.empty_like(m)
+        _shock(state, xi)
+        m += params.spending_shock * (state.output / reference_output(params)) * xi
+    np.clip(m, 0.0, cap, out=m)
+    m *= state.alive
+    q_s, q_g = offense_shares(params)
+    q = np.where(state.greedy, q_g, q_s)
+    if offense_capped is not None:
+        q = np.where(offense_capped, 0.0, q)
+    a = np.asarray(params.per_state("fatigue"))
+    keep = 1.0 - a * dt
+    add_o = dt * q * m
+    add_d = dt * m - add_o
+    state.spending = m
+    state.added[..., 0] = add_o
+    state.added[..., 1] = add_d
+    new_o = keep * state.offense + add_o
+    new_d = keep * state.defense + add_d
+    np.clip(new_o, 0.0, params.runaway_level, out=new_o)
+    np.clip(new_d, 0.0, params.runaway_level, out=new_d)
+    state.offense, state.defense = new_o, new_d
+
+
+def _shock(state: WorldState, out: NDArray[np.float64]) -> None:
+    """Standard normal shock of each state: draw label_i of the spending stream."""
+    if np.array_equal(state.label, np.broadcast_to(np.arange(state.n_states), state.label.shape)):
+        fill_normal(state.keys, Stream.SPENDING_SHOCK, state.t, out)
+        return
+    full = np.empty_like(out)
+    fill_normal(state.keys, Stream.SPENDING_SHOCK, state.t, full)
+    out[...] = np.take_along_axis(full, state.label, axis=1)

@@ -1,0 +1,56 @@
+"""Bite tests of the integrated world (DESIGN section 2, rule 2): paired on/off runs.
+
+Each test names the outcome a mechanism must move, the direction the
+literature predicts and a least size; sizes are modest (N = 5, 150 worlds, 100
+years), so only effects that are large at that size are asserted here; the
+catalogue page (scripts/world_catalogue.py) reports the rest with intervals.
+"""
+
+from __future__ import annotations
+
+from herz.world.bite import bite_test
+
+BASE = {"n_states": 5}
+
+
+def test_greedy_states_bring_wars_of_predation():
+    # Glaser 1997; Kydd 2005: predation needs a greedy state
+    res = bite_test(BASE, {"p_greedy": 0.3}, {"p_greedy": 0.0}, "n_wars_predation",
+                    worlds=150, steps=100, seed=1)
+    assert res.value_off == 0.0
+    assert res.low > 0.3, res
+    assert res.early_ok, res
+
+
+def test_war_switched_off_leaves_no_war_of_any_cause():
+    on = bite_test({**BASE, "p_greedy": 0.3}, {"mechanisms.war": True},
+                   {"mechanisms.war": False}, "war_years", worlds=150, steps=100, seed=2)
+    assert on.value_off == 0.0 and on.low > 0.5, on
+    for cause in ("predation", "preemption", "prevention", "inadvertent"):
+        res = bite_test({**BASE, "p_greedy": 0.3}, {"mechanisms.war": True},
+                        {"mechanisms.war": False}, f"n_wars_{cause}", worlds=40, steps=60,
+                        seed=3)
+        assert res.value_off == 0.0, (cause, res)
+
+
+def test_learning_raises_trust_among_seekers():
+    # Kydd 1997, 2005: seekers watching seekers become reassured (prior mu_0 = p_greedy)
+    res = bite_test(BASE, {"mechanisms.belief_update": True},
+                    {"mechanisms.belief_update": False}, "trust_end", worlds=60, steps=60,
+                    seed=4)
+    assert res.low > 0.03, res
+
+
+def test_noisier_perception_slows_reassurance():
+    # Glaser 2010; Kydd 2005: less information about motives, less trust among seekers
+    res = bite_test(BASE, {"perception_noise": 0.3}, {"perception_noise": 0.03}, "trust_end",
+                    worlds=60, steps=60, seed=5)
+    assert res.high < -0.01, res
+
+
+def test_misperception_opens_a_psychological_spiral():
+    # Jervis 1976 ch. 3: the biased belief drifts toward mistrust, away from the unbiased one
+    res = bite_test(BASE, {"mechanisms.misperception": True},
+                    {"mechanisms.misperception": False}, "psychological_spiral", worlds=60,
+                    steps=60, seed=6)
+    assert res.value_off == 0.0 and res.low > 0.1, res
