@@ -50,6 +50,7 @@ from numpy.typing import NDArray
 from herz.errors import ParameterError
 
 __all__ = [
+    "MIN_PER_COEFFICIENT",
     "ABCPosterior",
     "HistoryMatch",
     "ReferenceTable",
@@ -59,6 +60,8 @@ __all__ = [
 ]
 
 Array = NDArray[np.float64]
+#: Kept draws per regression coefficient below which ``regression="auto"`` does not adjust.
+MIN_PER_COEFFICIENT = 8
 
 
 @dataclass(frozen=True)
@@ -161,14 +164,18 @@ class ABCPosterior:
 
 
 def rejection_abc(table: ReferenceTable, observed: Sequence[float] | Array,
-                  quantile: float = 0.1, regression: bool = True) -> ABCPosterior:
+                  quantile: float = 0.1, regression: bool | str = True) -> ABCPosterior:
     """Rejection ABC with local-linear regression adjustment (Beaumont et al. 2002).
 
     Keeps the ``quantile`` share of draws nearest ``observed`` (MAD-scaled
     Euclidean distance); the tolerance is the largest kept distance. With
     ``regression``, kept draws are adjusted by the Epanechnikov-weighted
     least-squares fit of (logit-scaled, if ``table.bounds``) parameters on the
-    statistics. Rows with non-finite statistics are dropped first.
+    statistics. ``regression="auto"`` adjusts only when at least
+    :data:`MIN_PER_COEFFICIENT` draws per regression coefficient are kept: with
+    fewer the fit overfits and the intervals under-cover (measured: 33% coverage
+    of 90% intervals with 9 draws for 6 coefficients). Rows with non-finite
+    statistics are dropped first.
     """
     if not 0 < quantile <= 1:
         raise ParameterError("quantile", quantile, "must be in (0, 1]")
@@ -188,13 +195,17 @@ def rejection_abc(table: ReferenceTable, observed: Sequence[float] | Array,
     eps = float(dist[idx[-1]]) or 1.0
     w = 1.0 - (dist[idx] / (eps * (1 + 1e-9))) ** 2
     theta = _to_unbounded(table.params[idx], table.bounds)
+    if regression == "auto":
+        regression = k >= MIN_PER_COEFFICIENT * (table.stats.shape[1] + 1)
+    elif not isinstance(regression, bool):
+        raise ParameterError("regression", regression, "must be True, False or 'auto'")
     if regression:
         x = np.column_stack([np.ones(k), z[idx]])
         sw = np.sqrt(w)[:, None]
         beta, *_ = np.linalg.lstsq(x * sw, theta * sw, rcond=None)
         theta = theta - z[idx] @ beta[1:]
     samples = _to_bounded(theta, table.bounds)
-    return ABCPosterior(samples, w, table.param_names, eps, k, regression)
+    return ABCPosterior(samples, w, table.param_names, eps, k, bool(regression))
 
 
 @dataclass(frozen=True)

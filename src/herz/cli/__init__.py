@@ -62,6 +62,7 @@ def _register() -> None:
     from herz.cli import report as report_cli
     from herz.cli import richardson as richardson_cli
     from herz.cli import trust as trust_cli
+    from herz.cli import validate as validate_cli
     from herz.cli import world as world_cli
 
     richardson_cli.register(models_app)
@@ -83,6 +84,7 @@ def _register() -> None:
     explore_cli.register(app)
     calibrate_cli.register(app)
     trust_cli.register(app)
+    validate_cli.register(app)
 
 
 _register()
