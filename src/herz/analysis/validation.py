@@ -377,11 +377,12 @@ def draw_parameters(priors: Mapping[str, tuple[float, float]], n: int,
     return lo + u * (hi - lo)
 
 
-def _one_draw(task: tuple[dict[str, Any], int, int, int, np.random.SeedSequence]
+def _one_draw(task: tuple[dict[str, Any], int, int, int, int, np.random.SeedSequence]
               ) -> list[float]:
     """The fit statistics of one history (a top-level function, so worker processes can run it)."""
-    values, worlds, n_states, years, seed = task
-    hist = simulate_history(values, worlds=worlds, n_states=n_states, years=years, rng=seed)
+    values, worlds, n_states, years, burn_in, seed = task
+    hist = simulate_history(values, worlds=worlds, n_states=n_states, years=years,
+                            burn_in=burn_in, rng=seed)
     st = history_statistics(hist, rng=seed)
     return [st[s] for s in FIT_STATISTICS]
 
@@ -390,7 +391,7 @@ def reference_table(n: int, priors: Mapping[str, tuple[float, float]] | None = N
                     fixed: Mapping[str, Any] | None = None, worlds: int = 8,
                     n_states: int = 8, years: int = RECORD_YEARS, rng: RngLike = None,
                     progress: Callable[[int, int], None] | None = None, jobs: int = 1,
-                    ) -> abc.ReferenceTable:
+                    burn_in: int = 30) -> abc.ReferenceTable:
     """``n`` parameter draws and the patterns of one simulated history at each.
 
     One batch of ``worlds`` worlds per draw (WorldParams is scalar). ``fixed``:
@@ -406,7 +407,7 @@ def reference_table(n: int, priors: Mapping[str, tuple[float, float]] | None = N
     params = draw_parameters(priors, n, rng=draw_seed)
     stats = np.full((n, len(FIT_STATISTICS)), np.nan)
     tasks = [({**dict(fixed or {}), **dict(zip(priors, params[k].tolist(), strict=True))},
-              worlds, n_states, years, run_seeds[k]) for k in range(n)]
+              worlds, n_states, years, burn_in, run_seeds[k]) for k in range(n)]
     if jobs == 1:
         for k, task in enumerate(tasks):
             stats[k] = _one_draw(task)
