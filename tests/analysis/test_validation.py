@@ -103,3 +103,55 @@ def test_variant_choice_prefers_the_variant_that_can_produce_the_record() -> Non
     choice = V.variant_choice(tables, obs, quantile=0.1)
     assert choice["near"] > 0.9 and choice["near"] + choice["far"] == pytest.approx(1)
 
+
+
+def test_plausible_region_is_shipped() -> None:
+    region = V.plausible_region()
+    assert set(region["region"]) <= set(V.FREE_PARAMETERS)
+    mid = {k: (lo + hi) / 2 for k, (lo, hi) in region["region"].items()}
+    assert V.in_plausible_region(mid)
+    name = next(iter(region["region"]))
+    outside = dict(mid, **{name: region["region"][name][1] + 1.0})
+    assert not V.in_plausible_region(outside)
+    with pytest.raises(ParameterError):
+        V.in_plausible_region({})
+
+
+@pytest.mark.slow
+def test_herz_validate_writes_the_promised_files(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from herz.cli import app
+
+    out = tmp_path / "v"  # a fresh folder: validate makes it
+    res = CliRunner().invoke(app, ["validate", "--out", str(out), "--draws", "20",
+                                   "--variant-draws", "10", "--worlds", "4", "--states", "6",
+                                   "--checks", "2", "--reaction-checks", "1", "--jobs", "1",
+                                   "--quantile", "0.5"])
+    assert res.exit_code == 0, res.output
+    data = json.loads((out / "validation.json").read_text())
+    names = [p["name"] for p in data["patterns"]]
+    assert names == ["rivalry_war_share", "rivalry_duration", "war_onset_rate",
+                     "escalation_odds_ratio", "military_burden", "action_reaction_share"]
+    for p in data["patterns"]:
+        assert {"name", "observed", "observed_ci", "simulated", "simulated_ci",
+                "consistent"} <= set(p)
+        assert p["observed_ci"][0] <= p["observed"] <= p["observed_ci"][1]
+    assert set(data["posterior"]) == set(V.FREE_PARAMETERS)
+    assert [v["name"] for v in data["variants"]] == list(V.VARIANTS)
+    assert sum(v["posterior_probability"] for v in data["variants"]) == pytest.approx(1)
+    assert "<table>" in (out / "validation.html").read_text()
+    assert "region" in json.loads((out / "region.json").read_text())
+
+
+
+def test_herz_validate_bad_input_is_one_line(tmp_path, capsys) -> None:
+    from herz.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--out", str(tmp_path), "--scope", "some"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--scope" in err and len(err.strip().splitlines()) == 1

@@ -444,6 +444,10 @@ class Fit:
     history_match: abc.HistoryMatch
     table: abc.ReferenceTable
     identified: dict[str, bool]
+    #: The history match on the patterns some draw matches (I_j < 3 at one draw at least):
+    #: the region the escape study reads when the full match rules out every draw.
+    region_match: abc.HistoryMatch
+    region_statistics: tuple[str, ...]
 
 
 def fit(table: abc.ReferenceTable, observed: Mapping[str, float],
@@ -451,7 +455,10 @@ def fit(table: abc.ReferenceTable, observed: Mapping[str, float],
     """ABC with regression adjustment and history matching on the (log-scaled) patterns.
 
     A parameter counts as *identified* when its posterior sd is below 0.7 of its
-    prior sd (uniform: width / sqrt 12). The observation variance of each
+    prior sd (uniform: width / sqrt 12). When no draw is not implausible on all
+    patterns, the region is matched again on the patterns that at least one
+    draw matches (``region_statistics``), and the others are named as the
+    ones the world cannot match. The observation variance of each
     pattern for history matching is its interval's half-width / 1.96, squared,
     on the fit scale.
     """
@@ -463,13 +470,23 @@ def fit(table: abc.ReferenceTable, observed: Mapping[str, float],
     t = abc.ReferenceTable(table.params, _transform(table.stats), table.param_names,
                            table.stat_names, table.bounds).finite()
     post = abc.rejection_abc(t, obs, quantile=quantile, regression="auto")
-    hm = abc.history_matching(t, obs, var, neighbours=min(20, max(2, len(t.params) // 10)))
+    k_nn = min(20, max(2, len(t.params) // 10))
+    hm = abc.history_matching(t, obs, var, neighbours=k_nn)
+    matchable = (hm.implausibility < hm.threshold).any(axis=0)
+    if hm.share > 0 or not matchable.any():
+        region, used = hm, t.stat_names
+    else:
+        cols = np.flatnonzero(matchable)
+        sub = abc.ReferenceTable(t.params, t.stats[:, cols], t.param_names,
+                                 tuple(t.stat_names[c] for c in cols), t.bounds)
+        region = abc.history_matching(sub, obs[cols], var[cols], neighbours=k_nn)
+        used = sub.stat_names
     summ = post.summary()
     ident = {}
     for j, name in enumerate(t.param_names):
         b = t.bounds[j] if t.bounds else (t.params[:, j].min(), t.params[:, j].max())
         ident[name] = summ[name]["sd"] < 0.7 * (b[1] - b[0]) / np.sqrt(12)
-    return Fit(post, hm, t, ident)
+    return Fit(post, hm, t, ident, region, tuple(used))
 
 
 def variant_choice(tables: Mapping[str, abc.ReferenceTable], observed: Mapping[str, float],
@@ -617,7 +634,10 @@ def run_validation(draws: int = 120, variant_draws: int = 60, worlds: int = 40,
     return _json_safe({
         "patterns": patterns,
         "posterior": posterior,
-        "history_match": f.history_match.to_dict(),
+        "history_match": f.history_match.to_dict() | {"statistics": list(f.table.stat_names)},
+        "plausible_region": f.region_match.to_dict() | {
+            "statistics": list(f.region_statistics),
+            "unmatched": [s for s in f.table.stat_names if s not in f.region_statistics]},
         "variants": variants,
         "preferred_variant": max(choice, key=lambda k: choice[k]),
         "settings": {"draws": draws, "variant_draws": variant_draws, "worlds": worlds,

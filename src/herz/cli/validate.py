@@ -71,10 +71,7 @@ def validate(
                                 reaction_checks=reaction_checks, scope=scope,
                                 quantile=quantile, rng=seed, jobs=jobs, progress=progress)
     (out / "validation.json").write_text(json.dumps(result, indent=2, allow_nan=False))
-    region = {"region": result["history_match"]["region"],
-              "share_not_implausible": result["history_match"]["share_not_implausible"],
-              "threshold": result["history_match"]["threshold"],
-              "settings": result["settings"], "seed": seed}
+    region = result["plausible_region"] | {"settings": result["settings"], "seed": seed}
     (out / "region.json").write_text(json.dumps(region, indent=2))
     (out / "validation.html").write_text(render_html(result))
     for p in result["patterns"]:
@@ -133,8 +130,9 @@ def render_html(result: dict[str, Any]) -> str:
         f"<tr><td>{html.escape(k)}</td><td>{_fmt(v['prior'])}</td><td>{_fmt(v['median'])}</td>"
         f"<td>{_fmt([v['low'], v['high']])}</td><td>{'yes' if v['identified'] else 'no'}</td>"
         f"</tr>" for k, v in result["posterior"].items())
+    pr = result["plausible_region"]
     region = "".join(f"<tr><td>{html.escape(k)}</td><td>{_fmt(v)}</td></tr>"
-                     for k, v in result["history_match"]["region"].items())
+                     for k, v in pr["region"].items())
     var = "".join(f"<tr><td>{html.escape(v['name'])}</td><td>{_fmt(v['posterior_probability'])}"
                   f"</td><td>{_fmt(v['share_with_rivalries'])}</td></tr>"
                   for v in result["variants"])
@@ -153,8 +151,11 @@ Total time {result['timing_s']['total']:.0f} s. See docs/validation.md.</p>
 <h2>Posterior predictive checks</h2>{figs}
 <h2>Posterior</h2><table><tr><th>parameter</th><th>prior</th><th>median</th><th>interval</th>
 <th>identified</th></tr>{post}</table>
-<h2>Not-implausible region (history matching)</h2><p>share of draws not implausible:
-{_fmt(result['history_match']['share_not_implausible'])}</p><table>{region}</table>
+<h2>Not-implausible region (history matching)</h2><p>share of draws not implausible on all
+patterns: {_fmt(result['history_match']['share_not_implausible'])}; on the patterns some draw
+matches ({html.escape(', '.join(pr['statistics']))}):
+{_fmt(pr['share_not_implausible'])}. Patterns no draw matches:
+{html.escape(', '.join(pr['unmatched']) or 'none')}.</p><table>{region}</table>
 <h2>Variants (ABC model choice)</h2><table><tr><th>variant</th><th>posterior probability</th>
 <th>share of draws with a measurable history</th></tr>{var}</table>
 <p>Preferred: {html.escape(result['preferred_variant'])}</p></body></html>
