@@ -401,10 +401,11 @@ def main() -> None:
                         "median_herz": round(h_med), "median_mesa": round(m_med),
                         "median_bare_numpy": round(b_med),
                         "median_ratio_herz_over_mesa": round(h_med / m_med, 1)}
-    war_on, _ = best_and_median(time_herz, 100, 10 if quick else 50, steps, True)
+    war_on, _ = best_and_median(time_herz, 100, 10, 20, True)
+    fig["herz_war_on_dyad_steps_per_s_N100"] = round(war_on)
     fig["herz_war_on_over_off_N100"] = round(fig["N100"]["herz_dyad_steps_per_s"] / war_on, 2)
     if not quick:
-        fig.update(peak_memory())
+        fig.update(peak_memory(steps=1))
     fig["load_average_1min_after"] = round(os.getloadavg()[0], 2)
     print(json.dumps(fig))
 

@@ -47,6 +47,13 @@ class Entry:
 #: p_greedy = 0.1 (with p_greedy = 0 the prior mu_0 = 0 is certain and trust cannot fall).
 NO_GREED = "n_greedy=0"
 
+#: Looser spell thresholds than DESIGN's (a race at 2% a year, any fall of trust; 5 calm years
+#: within +-20% and trust >= 0.5): the second table reruns the rows about entries and exits
+#: with them, since at this calibration DESIGN's own thresholds see almost no spells.
+LOOSE = {"race_growth": 0.02, "entry_trust_fall": 0.0, "exit_growth_band": 0.2,
+         "exit_years": 5, "exit_trust": 0.5}
+SPELL_COLUMNS = ("entered", "exited", "exit_route", "time_to_entry", "time_to_exit")
+
 CATALOGUE: tuple[Entry, ...] = (
     Entry("Defence dominance (offense-defense balance 2 vs 0.5)",
           {"offense_defense_balance": 2.0}, {"offense_defense_balance": 0.5}, "entered",
@@ -56,6 +63,14 @@ CATALOGUE: tuple[Entry, ...] = (
           {"offense_defense_balance": 2.0}, {"offense_defense_balance": 0.5},
           "n_wars_preemption", "defence dominance removes the incentive to strike first",
           -1, "Jervis 1978; Van Evera 1998", given=NO_GREED),
+    Entry("Defence dominance: arms at the end", {"offense_defense_balance": 2.0},
+          {"offense_defense_balance": 0.5}, "arms_end",
+          "when defence has the advantage, less arming is needed for the same security",
+          -1, "Jervis 1978; Glaser & Kaufmann 1998"),
+    Entry("Distinguishability: trust among seekers (d 0.9 vs 0.1)",
+          {"distinguishability": 0.9}, {"distinguishability": 0.1}, "trust_end",
+          "when defence can be told from offence, a seeker's arming reveals its motive",
+          +1, "Jervis 1978; Glaser 2010"),
     Entry("Distinguishability (d 0.9 vs 0.1)", {"distinguishability": 0.9},
           {"distinguishability": 0.1}, "entered",
           "when defence can be told from offence, seekers can arm without threatening",
@@ -138,17 +153,27 @@ def _share(x: float) -> str:
     return "n/a" if not math.isfinite(x) else f"{100 * x:.0f}%"
 
 
-def run(worlds: int, steps: int, states: int, seed: int, only: list[str] | None
-        ) -> list[tuple[Entry, BiteResult | None, float]]:
-    """Run the bite test of every catalogue entry (those whose parameters exist)."""
+def _about_spells(e: Entry) -> bool:
+    return any(e.outcome.startswith(c) or (e.given or "").startswith(c) for c in SPELL_COLUMNS)
+
+
+def run(worlds: int, steps: int, states: int, seed: int, only: list[str] | None,
+        loose: bool = False) -> list[tuple[Entry, BiteResult | None, float]]:
+    """Run the bite test of every catalogue entry (those whose parameters exist).
+
+    With ``loose``, only the entries about spells, under :data:`LOOSE` thresholds.
+    """
     out: list[tuple[Entry, BiteResult | None, float]] = []
     for k, e in enumerate(CATALOGUE):
         if only and not any(o.lower() in e.name.lower() for o in only):
             continue
+        if loose and not _about_spells(e):
+            continue
         if not (_known(e.on) and _known(e.off) and _known(e.base)):
             out.append((e, None, 0.0))
             continue
-        base = WorldParams.from_dict({**WorldParams().to_dict(), "n_states": states, **e.base})
+        base = WorldParams.from_dict({**WorldParams().to_dict(), "n_states": states, **e.base,
+                                      **(LOOSE if loose else {})})
         t0 = time.perf_counter()
         res = bite_test(base, e.on, e.off, e.outcome, given=e.given, worlds=worlds, steps=steps,
                         seed=seed + k, name=e.name)
@@ -176,7 +201,8 @@ def baseline(worlds: int, steps: int, states: int, seed: int) -> dict[str, Any]:
 
 
 def page(rows: list[tuple[Entry, BiteResult | None, float]], worlds: int, steps: int,
-         states: int, seed: int, base: dict[str, Any] | None = None) -> str:
+         states: int, seed: int, base: dict[str, Any] | None = None,
+         loose_rows: list[tuple[Entry, BiteResult | None, float]] | None = None) -> str:
     """The Markdown page of the measured rows."""
     burn = WorldParams().burn_in
     lines = [
@@ -199,6 +225,25 @@ def page(rows: list[tuple[Entry, BiteResult | None, float]], worlds: int, steps:
         "sizes: intervals are wide, and *no effect detected* means the difference was",
         "not told apart from zero at this size, not that it is zero.",
         "",
+    ]
+    lines += _table(rows)
+    if loose_rows:
+        lines += [
+            "",
+            "## Entries and exits under looser spell thresholds",
+            "",
+            "The rows about entries and exits again, with a race at 2% a year, any fall of",
+            "trust, and an exit after 5 calm years (growth within 20% of the cap's, trust >=",
+            "0.5): at this calibration DESIGN's thresholds see almost no spells (below), so",
+            "these say which way each mechanism pushes, not DESIGN's estimand.",
+            "",
+            *_table(loose_rows),
+        ]
+    return _tail(lines, states, steps, seed, base)
+
+
+def _table(rows: list[tuple[Entry, BiteResult | None, float]]) -> list[str]:
+    lines = [
         "| mechanism | outcome | literature predicts | source | off | on | on - off [95% CI] "
         "| verdict | early entries / exits (on, off) |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -218,6 +263,11 @@ def page(rows: list[tuple[Entry, BiteResult | None, float]], worlds: int, steps:
             f"| {name} | {out} | {pred} | {e.source} | {_fmt(res.value_off)} | "
             f"{_fmt(res.value_on)} | {res.difference:+.3f} [{_fmt(res.low)}, {_fmt(res.high)}] "
             f"| {verdict(res, e.sign)} | {early} |")
+    return lines
+
+
+def _tail(lines: list[str], states: int, steps: int, seed: int,
+          base: dict[str, Any] | None) -> str:
     if base is not None:
         def counts(d: dict[str, Any]) -> str:
             return ", ".join(f"{k} {v}" for k, v in d.items()) or "none"
@@ -273,8 +323,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", default=None, help="rows whose name contains these")
     a = ap.parse_args(argv)
     rows = run(a.worlds, a.steps, a.states, a.seed, a.only)
+    loose_rows = run(a.worlds, a.steps, a.states, a.seed, a.only, loose=True)
     base = baseline(a.worlds, a.steps, a.states, a.seed)
-    a.out.write_text(page(rows, a.worlds, a.steps, a.states, a.seed, base), encoding="utf-8")
+    a.out.write_text(page(rows, a.worlds, a.steps, a.states, a.seed, base, loose_rows),
+                     encoding="utf-8")
     print(f"wrote {a.out}", file=sys.stderr)
     return 0
 

@@ -79,3 +79,12 @@ def test_apply_change_merges_mechanisms_and_refuses_unknown_names():
         bite_test(None, {}, {}, "nope", worlds=10, runner=fake_runner)
     with pytest.raises(ParameterError, match="worlds"):
         bite_test(None, {}, {}, "entered", worlds=1, runner=fake_runner)
+
+
+def test_spell_early_shares_count_every_spell_after_burn_in():
+    from herz.world.bite import spell_early_shares
+    spells = pd.DataFrame({"at_start": [False, False, False, True],
+                           "time_to_entry": [1.0, 5.0, 40.0, -3.0],
+                           "exit_year": [np.nan, 31.0, 80.0, 31.0]})
+    e, x = spell_early_shares(spells, WorldParams(burn_in=30))
+    assert e == pytest.approx(1 / 3) and x == pytest.approx(1 / 2)  # the spell at start apart

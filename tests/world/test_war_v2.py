@@ -80,6 +80,11 @@ def test_war_causes_are_recorded_and_counted():
         for c in (Cause.PREDATION, Cause.PREEMPTION, Cause.PREVENTION, Cause.INADVERTENT):
             name = f"n_wars_{c.name.lower()}"
             totals[c] += int((st.counts[name] - before[name]).sum())
+        # disputes and calendar years of war are counted as they happen
+        grew = st.counts["n_disputes"] - before["n_disputes"]
+        np.testing.assert_array_equal(grew, st.disputes.sum(axis=(1, 2)))
+        years = st.counts["war_years"] - before["war_years"]
+        assert ((years == 1) >= st.war_attacker.any(axis=(1, 2))).all() and (years <= 1).all()
         # a war in progress has a cause and a start; none without a war
         assert ((cause > 0) == st.war_attacker).all()
         assert ((st.war_start >= 0) == st.war_attacker).all()
@@ -135,3 +140,40 @@ def test_seekers_alone_fight_preemptive_wars_under_offence_and_not_under_defence
     assert n_off == n_d == n_def > 700
     assert offence >= 10, (offence, distinct, defence)
     assert distinct <= offence / 4 and defence <= offence / 4, (offence, distinct, defence)
+
+
+def test_relabelling_permutes_wars_even_between_identical_states():
+    """Ties between targets of equal index go to the lowest label, not position: in a world
+    of identical states (no spreads) a permutation of the states permutes the wars."""
+    from tests.world.invariant_checks import assert_permuted, permuted
+
+    p = WorldParams(n_states=5, initial_arms_spread=0.0, output_spread=0.0, growth_spread=0.0,
+                    p_greedy=1.0, spending_shock=0.0, perception_noise=0.0, **{
+                        k: v for k, v in WARLIKE.items() if k != "p_greedy"})
+    perm = np.array([3, 0, 4, 1, 2])
+    a = initial_state(p, world_keys(4, 6))
+    b = permuted(a, perm)
+    wars = 0
+    for _ in range(20):
+        step(a, p)
+        step(b, p)
+        wars += int(a.attacks.sum())
+    assert wars > 5
+    assert_permuted(a, b, perm)
+
+
+def test_a_world_at_war_alone_equals_the_same_world_in_a_batch():
+    """Batch independence with wars, deaths and balancing on: world 3 of a batch of 12
+    equals world 3 run alone, bit for bit, after 60 years."""
+    p = WorldParams(n_states=6, **WARLIKE)
+    batch = initial_state(p, world_keys(21, 12))
+    alone = initial_state(p, world_keys(21, 1, world_offset=3))
+    for _ in range(60):
+        step(batch, p)
+        step(alone, p)
+    assert int(batch.counts["n_states_dead"].sum()) > 0
+    for name in ("output", "offense", "defense", "alive", "greedy", "status_quo", "war_attacker",
+                 "war_weariness", "war_cause", "spending"):
+        np.testing.assert_array_equal(getattr(batch, name)[3], getattr(alone, name)[0], err_msg=name)
+    for name, v in batch.counts.items():
+        assert v[3] == alone.counts[name][0], name

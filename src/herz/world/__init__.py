@@ -1,31 +1,28 @@
-"""The world: a batched agent-based model of the security dilemma.
+"""The world: a batched agent-based model of the security dilemma (version 2).
 
-N states with offensive and defensive arsenals, private motives, beliefs about
-each other, identities, ontological security and geography, advanced W worlds
-at a time under eight switchable mechanisms, each a module of its own:
+N states with output, arms spending and stocks of offence and defence, private
+motives, beliefs about each other, identities and geography, advanced W worlds
+at a time (DESIGN.md section 2). The mechanisms, each a module of its own:
 
-======================  ==============================  =========================================
-mechanism               module                          source
-======================  ==============================  =========================================
-perception              :mod:`herz.world.perception`    Jervis 1978; Tang 2009; Kertzer et al. 2024
-belief update           :mod:`herz.world.beliefs`       Kydd 1997, 2005
-arms policy             :mod:`herz.world.arms`          Richardson 1960; Glaser 1997
-offense-defense balance :mod:`herz.world.offense_defense` Jervis 1978; Glaser & Kaufmann 1998
-signalling              :mod:`herz.world.signalling`    Kydd 2000; Montgomery 2006
-war                     :mod:`herz.world.war`           Fearon 1995; Van Evera 1998
-identity                :mod:`herz.world.identity`      Wendt 1992, 1999; Mitzen 2006
-security communities    :mod:`herz.world.community`     Adler & Barnett 1998
-======================  ==============================  =========================================
+========================  ================================  =========================================
+mechanism                 module                            source
+========================  ================================  =========================================
+economy and arms policy   :mod:`herz.world.economy`         Richardson 1960; Glaser & Kaufmann 1998
+perception of changes     :mod:`herz.world.perception`      Jervis 1978
+correct beliefs, bias     :mod:`herz.world.beliefs`         Kydd 1997, 2005; Jervis 1976
+offense-defense balance   :mod:`herz.world.offense_defense` Jervis 1978; Hirshleifer 1989
+war with bargaining       :mod:`herz.world.bargaining`      Fearon 1995; Powell 2006; Schelling 1960
+war's consequences        :mod:`herz.world.consequences`    DESIGN.md 2.6
+signalling (v1 form)      :mod:`herz.world.signalling`      Kydd 2000; Montgomery 2006
+identity (v1 form)        :mod:`herz.world.identity`        Wendt 1992, 1999; Mitzen 2006
+communities (v1 form)     :mod:`herz.world.community`       Adler & Barnett 1998
+========================  ================================  =========================================
 
-Four more change what the eight act on, each off or neutral by default (a
-world with default values gives the numbers it gave before they existed):
-
-======================  ==============================  =========================================
-schedules               :mod:`herz.world.schedule`      Jervis 1978; Glaser & Kaufmann 1998
-buffer zones            :mod:`herz.world.state`         Garver 2001; Boulding 1962
-motive drift            :mod:`herz.world.identity`      stand-in for Yoder & Haynes 2024
-multi-step wars         :mod:`herz.world.war`           Nilsson 2012
-======================  ==============================  =========================================
+Signalling, identity and communities keep their version 1 forms on the new
+state and are off by default (issues 18 and 19 rebuild them); the
+misperception bias is a switch of its own (``mechanisms.misperception``).
+Buffer zones (:mod:`herz.world.state`) and motive drift
+(:mod:`herz.world.identity`) are neutral at their defaults.
 
 Technology shocks: numeric parameters that stand for technology, information
 or costs (:data:`herz.world.schedule.SCHEDULABLE`) may follow a
@@ -33,9 +30,10 @@ or costs (:data:`herz.world.schedule.SCHEDULABLE`) may follow a
 (``WorldParams(schedules={"offense_defense_balance": Schedule.step(at=50,
 to=3.0)})``, or ``[world.schedules]`` in a scenario file).
 
-:func:`simulate` runs them; :mod:`herz.world.outcomes` classifies each world
-by Booth and Wheeler's logics; :mod:`herz.world.step` composes one step in the
-order :data:`ORDER`.
+:func:`simulate` runs them; :mod:`herz.world.outcomes` measures each world's
+trajectory after a burn-in (entries into the dilemma, exits and their routes,
+wars by cause, DESIGN.md section 3); :mod:`herz.world.step` composes one step
+in the order :data:`ORDER`.
 
 Randomness. World i of a design point draws every random number from NumPy's
 Philox generator keyed by ``herz.rng.child_seed(seed, i)``
@@ -44,16 +42,17 @@ first draw of ``Generator(Philox(key=world_key, counter=[0, e, t, stream]))``,
 so world i gives bit-identical results alone, in any batch, at any batch size
 and in any chunk of a sweep, and any draw can be reproduced with NumPy alone.
 
-Memory and speed. The pairwise arrays make memory grow as W x N^2, about 100
+Memory and speed. The pairwise arrays make memory grow as W x N^2, about 480
 bytes per world and ordered pair (:data:`herz.world.state.BYTES_PER_DYAD`);
 :func:`simulate` runs worlds in batches (``batch_size``, by default what fits
-in 512 MiB). The hot loops (perception, belief update, the threat sum, war
-decisions, identity) are compiled with Numba and run in parallel over worlds;
-``bench/world_vs_mesa.py`` times them against the same world in Mesa.
+in 512 MiB). The hot loops (the threat sum and the belief update) are compiled
+with Numba and run in parallel over worlds; ``bench/world_vs_mesa.py`` times
+them against the same world in Mesa.
 
-Not modelled (yet): blocs as actors beyond the pooled defence of security
-communities, and Yoder and Haynes's own model of endogenous preferences (motive
-drift is a labelled stand-in).
+Not modelled (yet): a nuclear second-strike regime, blocs as actors beyond the
+pooled defence of security communities, higher-order beliefs beyond the
+second order (a bias toward escape), and Yoder and Haynes's own model of
+endogenous preferences (motive drift is a labelled stand-in).
 """
 
 from herz.world.outcomes import Outcome

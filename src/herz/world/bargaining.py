@@ -328,6 +328,8 @@ class WarPolicy:
         as i predicts it (level k - 1), after the choice of one target a year:
         the likelihoods of the belief update.
     rationality : lambda, kept to classify causes.
+    label : (W, N) state labels breaking ties between targets of equal index (lowest
+        label first), or None (lowest position first).
     """
 
     index: F8
@@ -342,6 +344,7 @@ class WarPolicy:
     a_greedy: F8
     a_seeker: F8
     rationality: float
+    label: NDArray[np.int64] | None = None
 
 
 #: Trigger probabilities at or below this count as negligible in the choice product: every
@@ -359,8 +362,8 @@ def _expit(z):  # pragma: no cover - compiled
 
 
 @nb.njit
-def _rank_desc(z, idx, m, order, buf):  # pragma: no cover - compiled
-    """Stable bottom-up merge sort of idx[:m] by z descending (ties: the lower index first)."""
+def _rank_desc(z, lab, idx, m, order, buf):  # pragma: no cover - compiled
+    """Merge sort of idx[:m] by z descending, ties by the lower label ``lab``."""
     for k in range(m):
         order[k] = idx[k]
     width = 1
@@ -372,7 +375,8 @@ def _rank_desc(z, idx, m, order, buf):  # pragma: no cover - compiled
             hi = min(lo + 2 * width, m)
             a, b, k = lo, mid, lo
             while a < mid and b < hi:
-                if z[src[b]] > z[src[a]]:     # strict: on ties the left (lower j) goes first
+                zb, za = z[src[b]], z[src[a]]
+                if zb > za or (zb == za and lab[src[b]] < lab[src[a]]):
                     dst[k] = src[b]
                     b += 1
                 else:
@@ -396,8 +400,8 @@ def _rank_desc(z, idx, m, order, buf):  # pragma: no cover - compiled
 
 
 @nb.njit
-def _choose_row(z, p, out, idx, order, buf):  # pragma: no cover - compiled
-    """out[j] = p[j] prod_{k ranked above j} (1 - p[k]); rank by z descending, ties lowest j.
+def _choose_row(z, lab, p, out, idx, order, buf):  # pragma: no cover - compiled
+    """out[j] = p[j] prod_{k ranked above j} (1 - p[k]); rank by z descending, ties lowest label.
 
     Only the targets with p > _NEGLIGIBLE are ranked; the others rank below them all (p
     rises with z) and get p[j] times the product over the ranked ones.
@@ -408,7 +412,7 @@ def _choose_row(z, p, out, idx, order, buf):  # pragma: no cover - compiled
         if p[j] > _NEGLIGIBLE:
             idx[m] = j
             m += 1
-    _rank_desc(z, idx, m, order, buf)
+    _rank_desc(z, lab, idx, m, order, buf)
     survive = 1.0
     for k in range(m):
         j = order[k]
@@ -420,7 +424,7 @@ def _choose_row(z, p, out, idx, order, buf):  # pragma: no cover - compiled
 
 
 @dual
-def _typed_kernel(gain, rest, loss, fear, omega, lam, intercept, shift, act,
+def _typed_kernel(gain, rest, loss, fear, omega, lam, intercept, shift, act, label,
                   out):  # pragma: no cover - compiled
     """P(a attacks b | a's type omega) after the choice rule, one row of targets at a time.
 
@@ -442,14 +446,21 @@ def _typed_kernel(gain, rest, loss, fear, omega, lam, intercept, shift, act,
                 else:
                     z[j] = -np.inf
                     p[j] = 0.0
-            _choose_row(z, p, out[w, i], idx, order, buf)
+            _choose_row(z, label[w], p, out[w, i], idx, order, buf)
 
 
-def chosen_probability(p_trigger: F8, index: F8) -> F8:
+def _labels(label: NDArray[np.int64] | None, shape: tuple[int, ...]) -> NDArray[np.int64]:
+    """Tie-breaking labels (W, M): the states' labels, or positions 0..M-1."""
+    if label is None:
+        return np.ascontiguousarray(np.broadcast_to(np.arange(shape[-1]), (shape[0], shape[-1])))
+    return np.ascontiguousarray(label, dtype=np.int64)
+
+
+def chosen_probability(p_trigger: F8, index: F8, label: NDArray[np.int64] | None = None) -> F8:
     """P(i attacks j this year) under the choice rule of :func:`choose_wars`.
 
     Each target triggers with its own probability and a state attacks the
-    triggered target of the highest index (ties: the lowest j), so
+    triggered target of the highest index (ties: the lowest label), so
     P(j chosen) = p_j prod_{k ranked above j} (1 - p_k). This, not the trigger
     probability, is the likelihood of an attack or a restraint that an
     observer can use: with many attractive targets a greedy state leaves most
@@ -461,26 +472,27 @@ def chosen_probability(p_trigger: F8, index: F8) -> F8:
         raise ValueError(f"p_trigger {p_trigger.shape} and index {index.shape} must be one 3-d shape")
     out = np.empty(p_trigger.shape)
     _chosen_kernel(np.ascontiguousarray(p_trigger, dtype=float),
-                   np.ascontiguousarray(index, dtype=float), out)
+                   np.ascontiguousarray(index, dtype=float), _labels(label, p_trigger.shape), out)
     return out
 
 
 @dual
-def _chosen_kernel(p, z, out):  # pragma: no cover - compiled
+def _chosen_kernel(p, z, label, out):  # pragma: no cover - compiled
     n_worlds, n, m = p.shape
     for w in nb.prange(n_worlds):
         idx = np.empty(m, dtype=np.int64)
         order = np.empty(m, dtype=np.int64)
         buf = np.empty(m, dtype=np.int64)
         for i in range(n):
-            _choose_row(z[w, i], p[w, i], out[w, i], idx, order, buf)
+            _choose_row(z[w, i], label[w], p[w, i], out[w, i], idx, order, buf)
 
 
 def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, second_order: F8,
                prevention: F8, greedy: B1, mask: B1, *, greedy_value: float,
                seeker_value: float, transfer: float, cost: float, rationality: float,
                intercept: float, dispute_cutpoint: float, fear_depth: int,
-               shift: F8 | None = None, can_act: B1 | None = None) -> WarPolicy:
+               shift: F8 | None = None, can_act: B1 | None = None,
+               label: NDArray[np.int64] | None = None) -> WarPolicy:
     """Every pair's war index and probabilities, with the level-k fear (module docstring).
 
     ``mistrust`` mu_ij and ``second_order`` nu_ij (what i thinks j believes
@@ -488,7 +500,8 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
     actor (war-weariness -psi W_i, identity -lambda_w s_ij, ...), in every
     level of the prediction too. ``can_act`` (W, N): states free to start a war
     this year (not already fighting); the others' probabilities are 0 and
-    nobody fears them.
+    nobody fears them. ``label`` (W, N): state labels that break ties between targets
+    (lowest label first), so relabelling the states permutes the choice with them.
     """
     if fear_depth not in (0, 1, 2):
         raise ValueError(f"fear_depth must be 0, 1 or 2, not {fear_depth}")
@@ -504,11 +517,13 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
     rest = -(1.0 - pf) * tau - c + prev_term
     loss = (1.0 - ps) * tau + c
 
+    lab = _labels(label, mask.shape)
+
     def typed(fear: F8) -> tuple[F8, F8]:
         a_g, a_s = np.empty(mask.shape), np.empty(mask.shape)
         fear = np.ascontiguousarray(fear)
-        _typed_kernel(gain, rest, loss, fear, float(greedy_value), lam, a0, sh, act, a_g)
-        _typed_kernel(gain, rest, loss, fear, float(seeker_value), lam, a0, sh, act, a_s)
+        _typed_kernel(gain, rest, loss, fear, float(greedy_value), lam, a0, sh, act, lab, a_g)
+        _typed_kernel(gain, rest, loss, fear, float(seeker_value), lam, a0, sh, act, lab, a_s)
         return a_g, a_s
 
     # level 0: attack probabilities of each type, fearing nobody ([a, b]: a against b)
@@ -531,9 +546,9 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
     p_war = np.where(act, logistic(np.where(act, z, 0.0)), 0.0)
     p_dw = np.where(act, logistic(np.where(act, z + dispute_cutpoint, 0.0)), 0.0)
     return WarPolicy(index=z, margin=margin, p_war=p_war, p_dispute_or_war=p_dw,
-                     p_attack=chosen_probability(p_war, z), fear=fear,
+                     p_attack=chosen_probability(p_war, z, lab), fear=fear,
                      fear_term=fear_term, prevention=prev_term, base=base, a_greedy=a_g,
-                     a_seeker=a_s, rationality=lam)
+                     a_seeker=a_s, rationality=lam, label=label)
 
 
 def classify_causes(policy: WarPolicy, where: B1 | None = None) -> NDArray[np.int8]:
@@ -570,16 +585,19 @@ def choose_wars(policy: WarPolicy, u: F8) -> tuple[B1, B1, B1, NDArray[np.int8]]
     The ordered draw: u < P(war) triggers an attack, P(war) <= u <
     P(dispute or war) a dispute. A state attacks at most one target a year:
     among its triggered targets, the one with the highest index (ties: the
-    lowest j); so P(i attacks j) is :func:`chosen_probability`, and that is what
+    lowest label); so P(i attacks j) is :func:`chosen_probability`, and that is what
     ``attacks`` holds. When two states attack each other in the same year, both
     attacks are observed but one war starts, recorded as the attack of the
-    higher index (ties: the lower i). Returns (attacks, starts, disputes,
+    higher index (ties: the lower label). Returns (attacks, starts, disputes,
     cause), cause 0 where no war starts.
     """
     trig = u < policy.p_war
     disputes = (~trig) & (u < policy.p_dispute_or_war)
     z = np.where(trig, policy.index, -np.inf)
-    best = np.argmax(z, axis=2)
+    lab = _labels(policy.label, u.shape)
+    # the triggered target of the highest index; ties: the lowest label
+    top = z == z.max(axis=2, keepdims=True)
+    best = np.argmin(np.where(top, lab[:, None, :], np.iinfo(np.int64).max), axis=2)
     attacks = np.zeros_like(trig)
     ww, ii = np.nonzero(trig.any(axis=2))
     attacks[ww, ii, best[ww, ii]] = True
@@ -587,8 +605,7 @@ def choose_wars(policy: WarPolicy, u: F8) -> tuple[B1, B1, B1, NDArray[np.int8]]
     mutual = attacks & attacks.transpose(0, 2, 1)
     if mutual.any():
         zt = policy.index.transpose(0, 2, 1)
-        n = u.shape[1]
-        lower = np.arange(n)[:, None] < np.arange(n)[None, :]
-        keep = (policy.index > zt) | ((policy.index == zt) & lower[None])
+        lower = lab[:, :, None] < lab[:, None, :]
+        keep = (policy.index > zt) | ((policy.index == zt) & lower)
         starts &= ~mutual | keep
     return attacks, starts, disputes, classify_causes(policy, starts)

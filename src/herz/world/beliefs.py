@@ -138,6 +138,27 @@ def _kalman(m_prev, p_prev, target, inert, q, cap, h0, h1, o0, o1, s2):  # pragm
     return ll, h0 * m, h1 * m, m_post, p_post, pv
 
 
+@nb.njit(inline="always")
+def _nu_increment(w, i, sc2, sigma, sigma_m, dt, d, budget, ybar, inert, output, kappa, press,
+                  grievance, greed_build, spending_prev, added, a_s0, a_s1, a_g0,
+                  a_g1):  # pragma: no cover - compiled
+    """Expected log-likelihood ratio an observer draws from i's true purchases this year."""
+    cap_i = budget * output[w, i]
+    sz_i = output[w, i] / ybar
+    sp2 = max(sigma * sc2, 1e-300) * sz_i
+    s22 = sp2 * sp2
+    sm2 = dt * sigma_m * sz_i
+    v2 = sm2 * sm2
+    ti = kappa[i] * press[w, i] + grievance[i] * sz_i
+    mi_s = _predict(spending_prev[w, i], ti, inert, cap_i)
+    mi_g = _predict(spending_prev[w, i], ti + greed_build * sz_i, inert, cap_i)
+    x0 = added[w, i, 0] + (1.0 - d) * added[w, i, 1]
+    x1 = d * added[w, i, 1]
+    e_s, tr_s = _loglik(x0 - dt * mi_s * a_s0, x1 - dt * mi_s * a_s1, a_s0, a_s1, s22, v2)
+    e_g, tr_g = _loglik(x0 - dt * mi_g * a_g0, x1 - dt * mi_g * a_g1, a_g0, a_g1, s22, v2)
+    return (e_g - 0.5 * tr_g) - (e_s - 0.5 * tr_s)
+
+
 @dual
 def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, added, press,
                   norm, threat, offense_old, weight, has_weight, shield, has_shield, identity,
@@ -153,6 +174,8 @@ def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, a
     a_g1 = d * (1.0 - q_g)
     for w in nb.prange(n_worlds):
         for i in range(n):
+            have_inc = False
+            inc = 0.0
             for j in range(n):
                 if i == j or not alive[w, i] or not alive[w, j]:
                     l_out[w, i, j] = logodds[w, i, j]
@@ -228,23 +251,13 @@ def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, a
                     l_out[w, i, j] = sh_new
                 # nu: what j learns about i from i's true purchases, in expectation over
                 # j's perception noise, with j's filters of i proxied by i's own spending
-                cap_i = budget * output[w, i]
-                sz_i = output[w, i] / ybar
-                sc2 = noise_scale[w, j, i] if has_scale else 1.0
-                sp2 = max(sigma * sc2, 1e-300) * sz_i
-                s22 = sp2 * sp2
-                sm2 = dt * sigma_m * sz_i
-                v2 = sm2 * sm2
-                ti = kappa[i] * press[w, i] + grievance[i] * sz_i
-                mi_s = _predict(spending_prev[w, i], ti, inert, cap_i)
-                mi_g = _predict(spending_prev[w, i], ti + greed_build * sz_i, inert, cap_i)
-                x0 = added[w, i, 0] + (1.0 - d) * added[w, i, 1]
-                x1 = d * added[w, i, 1]
-                e_s, tr_s = _loglik(x0 - dt * mi_s * a_s0, x1 - dt * mi_s * a_s1, a_s0,
-                                    a_s1, s22, v2)
-                e_g, tr_g = _loglik(x0 - dt * mi_g * a_g0, x1 - dt * mi_g * a_g1, a_g0,
-                                    a_g1, s22, v2)
-                inc = (e_g - 0.5 * tr_g) - (e_s - 0.5 * tr_s)
+                # (the same for every j unless the noise is scaled per pair)
+                if has_scale or not have_inc:
+                    inc = _nu_increment(w, i, noise_scale[w, j, i] if has_scale else 1.0,
+                                        sigma, sigma_m, dt, d, budget, ybar, inert, output,
+                                        kappa, press, grievance, greed_build, spending_prev,
+                                        added, a_s0, a_s1, a_g0, a_g1)
+                    have_inc = True
                 nu_out[w, i, j] = min(max(nu[w, i, j] + inc, -lim), lim)
 
 

@@ -89,14 +89,14 @@ def run_batch(params: WorldParams, state: WorldState, steps: int, full: bool = F
               tracker: TrajectoryTracker | None = None) -> dict[str, np.ndarray]:
     """Advance ``state`` by ``steps`` steps; return per-step series (and full paths if ``full``).
 
-    Series (W, steps + 1): mean arsenal, trust among living security seekers,
-    community coverage, wars started, wars in progress, greedy states and
-    living states. ``tracker``, if given, reads the state after every step.
+    Series (W, steps + 1): mean arsenal, trust among living security seekers (at
+    the first and last step; every step with ``full``), community coverage, wars
+    started, wars in progress, greedy states and living states. ``tracker``, if given, reads the state after every step.
     """
     w, n = state.worlds, state.n_states
     rec: dict[str, np.ndarray] = {
         "arms_mean": np.empty((w, steps + 1)),
-        "trust_seekers": np.empty((w, steps + 1)),
+        "trust_seekers": np.full((w, steps + 1), np.nan),
         "community_coverage": np.empty((w, steps + 1)),
         "wars": np.zeros((w, steps + 1), dtype=np.int64),
         "at_war": np.zeros((w, steps + 1), dtype=np.int64),
@@ -117,7 +117,8 @@ def run_batch(params: WorldParams, state: WorldState, steps: int, full: bool = F
         alive = state.alive
         arms = state.arms() * alive
         rec["arms_mean"][:, t] = arms.sum(axis=1) / np.maximum(alive.sum(axis=1), 1)
-        rec["trust_seekers"][:, t] = seeker_trust(state.mistrust, state.greedy, alive)
+        if full or t in (0, steps):  # the outcomes need trust at the start and the end only
+            rec["trust_seekers"][:, t] = seeker_trust(state.mistrust, state.greedy, alive)
         rec["community_coverage"][:, t] = (state.community >= 0).mean(axis=1)
         started = state.attacks.sum(axis=(1, 2))
         rec["wars"][:, t] = started

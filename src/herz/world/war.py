@@ -196,7 +196,7 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
         seeker_value=float(params.seeker_value), transfer=tau, cost=cost,
         rationality=float(params.war_rationality), intercept=float(params.war_intercept),
         dispute_cutpoint=float(params.dispute_cutpoint), fear_depth=int(params.fear_depth),
-        shift=shift, can_act=alive & ~busy)
+        shift=shift, can_act=alive & ~busy, label=state.label)
 
     # every draw of the step, whether used or not
     u = np.empty((w, n, n))
