@@ -128,7 +128,8 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
     # 7. identity, communities and motive drift (v1 forms)
     s_new = state.identity
     if mech.identity:
-        built = state.logodds > l_old
+        # a build-up is evidence of greed beyond rounding (sums run in label-dependent order)
+        built = state.logodds > l_old + 1e-9
         s_new = update_identity(state.identity, state.ontological_security, built,
                                 signals if seq else signals_old,
                                 treaty if seq else treaty_old,
