@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "dyads": ("dyad", "The dyad analysis over every rivalry."),
     "escalation": ("escalation", "Did disputes between rivals escalate more often during arms races?"),
     "calibrate": ("calibrate", "Calibrate the two-state world to a rival dyad."),
+    "validate": ("validate", "Fit the world to the historical record's patterns (ABC, history matching)."),
     "explore": ("explore", "Start the interactive explorer in the browser."),
     "info": ("info", "Versions and platform, for a methods section."),
 }

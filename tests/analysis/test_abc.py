@@ -1,0 +1,95 @@
+"""The fitting layer on a toy simulator whose posterior is known (normal mean, flat prior)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from herz.analysis.abc import ReferenceTable, history_matching, rejection_abc, weighted_quantile
+from herz.errors import ParameterError
+
+N_OBS = 25          # observations per data set: posterior N(xbar, 1/25), sd 0.2
+PRIOR = (-5.0, 5.0)
+
+
+def _table(seed: int, n: int = 4000) -> ReferenceTable:
+    """theta ~ U(-5, 5); statistics: the sample mean and an irrelevant noise statistic."""
+    gen = np.random.default_rng(seed)
+    theta = gen.uniform(*PRIOR, n)
+    xbar = theta + gen.normal(0, 1 / np.sqrt(N_OBS), n)
+    noise = gen.normal(0, 1, n)
+    return ReferenceTable(theta[:, None], np.column_stack([xbar, noise]), ("theta",),
+                          ("mean", "noise"), bounds=(PRIOR,))
+
+
+def test_weighted_quantile_plain_median() -> None:
+    x = np.array([3.0, 1.0, 2.0])
+    assert weighted_quantile(x, np.ones(3), [0.5])[0] == 2.0
+    assert weighted_quantile(x, np.array([1.0, 0.0, 0.0]), [0.5])[0] == 3.0
+
+
+def test_abc_matches_the_analytic_posterior() -> None:
+    table = _table(0, 20000)
+    post = rejection_abc(table, [1.3, 0.0], quantile=0.05)
+    s = post.summary()["theta"]
+    # analytic: N(1.3, 0.2^2); tolerances: 0.03 on the mean, 15% on the sd
+    assert s["mean"] == pytest.approx(1.3, abs=0.03)
+    assert s["sd"] == pytest.approx(0.2, rel=0.15)
+    assert s["low"] == pytest.approx(1.3 - 1.96 * 0.2, abs=0.06)
+    # regression removes most of the tolerance's widening; plain rejection is wider
+    plain = rejection_abc(table, [1.3, 0.0], quantile=0.05, regression=False)
+    assert plain.summary()["theta"]["sd"] > 1.5 * s["sd"]
+    assert np.all((post.samples >= PRIOR[0]) & (post.samples <= PRIOR[1]))
+
+
+def test_abc_coverage_over_seeds() -> None:
+    """90% intervals cover the true theta in 80-98% of 60 replications (binomial sd 3.9%)."""
+    gen = np.random.default_rng(11)
+    hits = 0
+    reps = 60
+    for seed in range(reps):
+        truth = gen.uniform(-3, 3)
+        xbar = truth + gen.normal(0, 1 / np.sqrt(N_OBS))
+        post = rejection_abc(_table(100 + seed), [xbar, gen.normal()], quantile=0.05)
+        s = post.summary(level=0.9)["theta"]
+        hits += s["low"] <= truth <= s["high"]
+    assert 0.80 * reps <= hits <= 0.98 * reps
+
+
+def test_history_matching_keeps_the_truth_and_rules_out_the_far_values() -> None:
+    table = _table(1)
+    truth_xbar = 0.7
+    hm = history_matching(table, [truth_xbar, 0.0], observed_var=[0.0, 1.0], neighbours=20)
+    theta = table.params[:, 0]
+    keep = hm.not_implausible
+    # the 3-sigma band of the mean statistic is about 0.7 +- 3 * 0.2 (sd of xbar given theta)
+    assert keep[np.abs(theta - truth_xbar) < 0.3].mean() > 0.95
+    assert not keep[np.abs(theta - truth_xbar) > 1.2].any()
+    lo, hi = hm.region()["theta"]
+    assert 0.7 - 1.2 < lo < 0.7 - 0.3 and 0.7 + 0.3 < hi < 0.7 + 1.2
+    assert 0 < hm.share < 0.3
+    # a larger observation variance can only widen the region
+    wide = history_matching(table, [truth_xbar, 0.0], observed_var=[0.25, 1.0])
+    assert wide.not_implausible.sum() > keep.sum()
+
+
+def test_bad_input_is_a_parameter_error() -> None:
+    table = _table(2, 200)
+    with pytest.raises(ParameterError):
+        rejection_abc(table, [1.0])
+    with pytest.raises(ParameterError):
+        rejection_abc(table, [1.0, 0.0], quantile=0)
+    with pytest.raises(ParameterError):
+        history_matching(table, [1.0, 0.0], [0.1, -1.0])
+    with pytest.raises(ParameterError):
+        ReferenceTable(np.zeros((3, 1)), np.zeros((2, 2)), ("a",), ("x", "y"))
+
+
+def test_non_finite_rows_are_dropped() -> None:
+    table = _table(3, 500)
+    stats = table.stats.copy()
+    stats[:50, 0] = np.nan
+    t2 = ReferenceTable(table.params, stats, table.param_names, table.stat_names, table.bounds)
+    assert len(t2.finite().params) == 450
+    post = rejection_abc(t2, [0.0, 0.0], quantile=0.1)
+    assert post.accepted == 45

@@ -1,0 +1,157 @@
+"""The mapping of the record's concepts into the world, on hand-built histories, and the pipeline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from herz.analysis import validation as V
+from herz.errors import ParameterError
+
+T, N = 20, 3
+
+
+def _history() -> V.History:
+    mu = np.full((T, 1, N, N), 0.1)
+    mu[2:10, 0, 0, 1] = mu[2:10, 0, 1, 0] = 0.8        # rivalry 2-9, then low from 10
+    mu[5:7, 0, 0, 2] = mu[5:7, 0, 2, 0] = 0.9          # two years only: no rivalry
+    mu[15:, 0, 1, 2] = mu[15:, 0, 2, 1] = 0.7          # running at the horizon: censored
+    mu[12, 0, 1, 2] = 0.7                               # one side only: not mutual
+    disputes = np.zeros((T, 1, N, N), bool)
+    onset = np.zeros((T, 1, N, N), bool)
+    at_war = np.zeros((T, 1, N, N), bool)
+    for t in (6, 8):
+        disputes[t, 0, 0, 1] = disputes[t, 0, 1, 0] = True
+    onset[6, 0, 0, 1] = onset[6, 0, 1, 0] = True
+    at_war[6:8, 0, 0, 1] = at_war[6:8, 0, 1, 0] = True
+    disputes[17, 0, 1, 2] = disputes[17, 0, 2, 1] = True
+    years = np.arange(T, dtype=float)[:, None, None]
+    spending = np.ones((T, 1, N)) * np.array([1.0, 1.0, 1.0])
+    spending[:, 0, 0] = spending[:, 0, 1] = 1.1 ** years[:, 0, 0]     # 10% a year
+    spending[7:, 0, 0] = spending[6, 0, 0]                          # flat from 7
+    output = np.full((T, 1, N), 50.0)
+    alive = np.ones((T, 1, N), bool)
+    return V.History(mu, disputes, at_war, onset, spending, output, alive)
+
+
+def test_rivalry_spells_by_hand() -> None:
+    spells = V.rivalry_spells(_history())
+    got = {(s["i"], s["j"]): (s["start"], s["end"], s["ended"]) for s in spells}
+    assert got == {(0, 1): (2, 9, True), (1, 2): (15, 19, False)}
+
+
+def test_rivalry_ends_with_a_death() -> None:
+    h = _history()
+    alive = h.alive.copy()
+    alive[5:, 0, 1] = False
+    h2 = V.History(h.mistrust, h.disputes, h.at_war, h.war_onset, h.spending, h.output, alive)
+    spells = V.rivalry_spells(h2)
+    assert [(s["i"], s["j"], s["start"], s["end"], s["ended"]) for s in spells] == [
+        (0, 1, 2, 4, True)]
+
+
+def test_confrontations_race_rule_by_hand() -> None:
+    h = _history()
+    rows = V.confrontations(h, V.rivalry_spells(h), noise=0.0)
+    # t = 6: both grew 10%/yr over 2-5 -> race, war; t = 8: state 0 flat since 7 -> no race;
+    # t = 17 (pair 1-2): state 2 flat -> no race, no war
+    assert rows.tolist() == [[True, True], [False, False], [False, False]]
+
+
+def test_history_statistics_by_hand() -> None:
+    st = V.history_statistics(_history(), noise=0.0, rng=0)
+    assert st["n_rivalries"] == 2
+    assert st["rivalry_war_share"] == 0.5
+    assert st["rival_dyad_years"] == 8 + 5
+    assert st["war_onset_rate"] == pytest.approx(1 / 13)
+    assert st["rivalry_duration"] == 8.0          # KM: the censored 5 leaves 1 at risk at 8
+    assert st["military_burden"] == pytest.approx(np.median(100 * _history().spending / 50))
+    # Haldane-corrected 2x2: race&war 1, race&no war 0, no race&war 0, no race&no war 2
+    assert st["escalation_odds_ratio"] == pytest.approx(1.5 * 2.5 / (0.5 * 0.5))
+
+
+def test_duration_falls_back_to_the_exponential_median() -> None:
+    assert V._duration_median([10, 30], [0, 0]) == pytest.approx(np.log(2) * 40 / 0.5)
+    # KM: S(10) = 2/3 (3 at risk), S(30) = 1/3 (2 at risk): the median is 30
+    assert V._duration_median([10, 30, 5, 40], [1, 1, 0, 1]) == 30.0
+
+
+def test_simulated_history_has_the_record_shape_and_rejects_bad_sizes() -> None:
+    h = V.simulate_history({"p_greedy": 0.4}, worlds=2, n_states=4, years=40, burn_in=10,
+                           rng=1)
+    assert h.mistrust.shape == (40, 2, 4, 4) and h.spending.shape == (40, 2, 4)
+    assert np.array_equal(h.disputes, np.swapaxes(h.disputes, -1, -2))
+    assert not (h.war_onset & ~h.at_war).any()
+    h2 = V.simulate_history({"p_greedy": 0.4}, worlds=2, n_states=4, years=40, burn_in=10,
+                            rng=1)
+    assert np.array_equal(h.mistrust, h2.mistrust)
+    with pytest.raises(ParameterError):
+        V.simulate_history({}, worlds=0)
+
+
+def test_variant_choice_prefers_the_variant_that_can_produce_the_record() -> None:
+    from herz.analysis.abc import ReferenceTable
+
+    gen = np.random.default_rng(0)
+    obs = {"rivalry_war_share": 0.35, "rivalry_duration": 24.0, "war_onset_rate": 0.016,
+           "escalation_odds_ratio": 1.6, "military_burden": 4.0}
+    near = np.array([list(obs.values())]) * np.exp(gen.normal(0, 0.3, (200, 5)))
+    far = near * np.array([1, 3, 3, 3, 3])
+    params = gen.uniform(size=(200, 1))
+    tables = {k: ReferenceTable(params, s, ("x",), V.FIT_STATISTICS)
+              for k, s in (("near", near), ("far", far))}
+    choice = V.variant_choice(tables, obs, quantile=0.1)
+    assert choice["near"] > 0.9 and choice["near"] + choice["far"] == pytest.approx(1)
+
+
+
+def test_plausible_region_is_shipped() -> None:
+    region = V.plausible_region()
+    assert set(region["region"]) <= set(V.FREE_PARAMETERS)
+    mid = {k: (lo + hi) / 2 for k, (lo, hi) in region["region"].items()}
+    assert V.in_plausible_region(mid)
+    name = next(iter(region["region"]))
+    outside = dict(mid, **{name: region["region"][name][1] + 1.0})
+    assert not V.in_plausible_region(outside)
+    with pytest.raises(ParameterError):
+        V.in_plausible_region({})
+
+
+@pytest.mark.slow
+def test_herz_validate_writes_the_promised_files(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from herz.cli import app
+
+    out = tmp_path / "v"  # a fresh folder: validate makes it
+    res = CliRunner().invoke(app, ["validate", "--out", str(out), "--draws", "20",
+                                   "--variant-draws", "10", "--worlds", "4", "--states", "6",
+                                   "--checks", "2", "--reaction-checks", "1", "--jobs", "1",
+                                   "--quantile", "0.5"])
+    assert res.exit_code == 0, res.output
+    data = json.loads((out / "validation.json").read_text())
+    names = [p["name"] for p in data["patterns"]]
+    assert names == ["rivalry_war_share", "rivalry_duration", "war_onset_rate",
+                     "escalation_odds_ratio", "military_burden", "action_reaction_share"]
+    for p in data["patterns"]:
+        assert {"name", "observed", "observed_ci", "simulated", "simulated_ci",
+                "consistent"} <= set(p)
+        assert p["observed_ci"][0] <= p["observed"] <= p["observed_ci"][1]
+    assert set(data["posterior"]) == set(V.FREE_PARAMETERS)
+    assert [v["name"] for v in data["variants"]] == list(V.VARIANTS)
+    assert sum(v["posterior_probability"] for v in data["variants"]) == pytest.approx(1)
+    assert "<table>" in (out / "validation.html").read_text()
+    assert "region" in json.loads((out / "region.json").read_text())
+
+
+
+def test_herz_validate_bad_input_is_one_line(tmp_path, capsys) -> None:
+    from herz.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--out", str(tmp_path), "--scope", "some"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--scope" in err and len(err.strip().splitlines()) == 1
