@@ -46,7 +46,7 @@ def test_without_prim_the_box_is_the_whole_space_and_says_so(monkeypatch: pytest
 def test_escape_map_runs_without_prim(tmp_path: Path) -> None:
     code = ("import sys; sys.modules['prim'] = None\n"  # as if prim were not installed
             "from herz.cli import main\n"
-            f"main(['escape', '--out', {str(tmp_path)!r}, '--size', 'tiny', '--workers', '1', "
+            f"main(['escape', '--map', '--out', {str(tmp_path)!r}, '--size', 'tiny', '--workers', '1', "
             "'--no-progress', '--json'])")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300, env={**os.environ, "COLUMNS": "120"})
@@ -55,4 +55,7 @@ def test_escape_map_runs_without_prim(tmp_path: Path) -> None:
     report = (tmp_path / "escape_report.html").read_text(encoding="utf-8")
     assert "herz[discovery]" in report
     boxes = json.loads((tmp_path / "escape_report.json").read_text())["boxes"]
-    assert boxes and all(b["skipped"] for b in boxes.values())
+    # every box with cases to find is marked skipped; a box without any case (no world of
+    # the map escaped, say) needs no PRIM and is the empty box
+    assert boxes and any(b["skipped"] for b in boxes.values())
+    assert all(b["skipped"] or (b["density"] == 0.0 and not b["limits"]) for b in boxes.values())

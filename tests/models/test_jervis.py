@@ -32,11 +32,17 @@ def test_one_name_one_meaning_with_the_world():
     # parameters carry the world's names
     from herz.world.params import WorldParams
 
+    from herz.world.offense_defense import jervis_payoffs
+
     world_fields = set(WorldParams.__dataclass_fields__)
     params = set(inspect.signature(jm.security_game).parameters)
-    assert {"offense_defense_balance", "distinguishability", "war_gain", "war_loss",
-            "arms_cost"} <= params & world_fields
+    assert {"offense_defense_balance", "distinguishability"} <= params & world_fields
+    assert {"war_gain", "war_loss", "arms_cost"} <= params
     assert not {"gain", "loss", "cost"} & params
+    # world v2 has no payoff parameters of its own: the game at its payoffs is derived
+    w = WorldParams()
+    pay = jervis_payoffs(w)
+    assert pay["gain"] == w.war_transfer and pay["cost"] == w.budget_share
     assert jm.rho(0.0) == 0.5 and jm.rho(1.0) == 1.0 and jm.rho(0.5) == 0.75
     # p_eff = (1 - d)/(1 + delta): d = 0.5 halves the chance of conquest
     assert jm.conquest_probability(1.0, 0.5) == pytest.approx(0.25)

@@ -45,9 +45,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "data": ("data", "Real historical data shipped with herz, with citations."),
     "dyad": ("dyad", "Was a rival dyad an action-reaction arms race?"),
     "dyads": ("dyad", "The dyad analysis over every rivalry."),
-    "escalation": ("escalation", "Did disputes between rivals escalate more often during arms races?"),
+    "escalation": ("escalation", "Did rivals' disputes escalate more often during arms races?"),
     "calibrate": ("calibrate", "Calibrate the two-state world to a rival dyad."),
-    "validate": ("validate", "Fit the world to the historical record's patterns (ABC, history matching)."),
+    "validate": ("validate", "Fit the world to the record's patterns (ABC, history matching)."),
     "explore": ("explore", "Start the interactive explorer in the browser."),
     "info": ("info", "Versions and platform, for a methods section."),
 }

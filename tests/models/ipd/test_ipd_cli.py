@@ -114,3 +114,12 @@ def test_bad_input_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["models", "ipd", "stationary", "--p1", "Gradual", "--p2", "TFT"])
     assert exc.value.code == 2
+
+
+def test_too_many_turns_is_one_line_not_an_overflow(capsys: pytest.CaptureFixture[str]) -> None:
+    # found by the command-line fuzzer: 10**20 turns overflowed inside the compiled kernel
+    with pytest.raises(SystemExit) as exc:
+        main(["models", "ipd", "match", "--p1", "allc", "--p2", "allc",
+              "--turns", "99999999999999999999"])
+    assert exc.value.code == 2
+    assert "turns = 99999999999999999999: must be <= 100000" in capsys.readouterr().err

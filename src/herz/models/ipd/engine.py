@@ -118,6 +118,8 @@ def _check_design(turns: int, continuation: float | None) -> tuple[int, float, i
     if continuation is None:
         if int(turns) != turns or turns < 1:
             raise ParameterError("turns", turns, "must be a whole number >= 1")
+        if turns > MAX_TURNS:
+            raise ParameterError("turns", turns, f"must be <= {MAX_TURNS} (one match's length)")
         return int(turns), 0.0, int(turns)
     if not 0.0 < continuation < 1.0:
         raise ParameterError("continuation", continuation, "must lie strictly between 0 and 1")
