@@ -30,9 +30,8 @@ def test_payoffs_follow_models_2_3():
 def test_one_name_one_meaning_with_the_world():
     # issue 14: d in [0, 1] as in the world, Jervis's rho = (1 + d)/2 derived; the payoff
     # parameters carry the world's names
-    from herz.world.params import WorldParams
-
     from herz.world.offense_defense import jervis_payoffs
+    from herz.world.params import WorldParams
 
     world_fields = set(WorldParams.__dataclass_fields__)
     params = set(inspect.signature(jm.security_game).parameters)
