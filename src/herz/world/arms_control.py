@@ -64,11 +64,10 @@ from numpy.typing import ArrayLike, NDArray
 
 from herz.world.beliefs import belief_limit
 from herz.world.economy import offense_shares, reference_output
-from herz.world.noise import Stream
+from herz.world.noise import Stream, fill_uniform_pairs
 from herz.world.params import WorldParams
 from herz.world.perception import MIN_NOISE
 from herz.world.state import WorldState
-from herz.world.war import fill_uniform_pairs
 
 __all__ = [
     "TREATY_ALARMS",

@@ -57,6 +57,7 @@ __all__ = [
     "fill_normal_pairs",
     "fill_uniform",
     "fill_uniform_at",
+    "fill_uniform_pairs",
     "world_keys",
 ]
 
@@ -289,6 +290,25 @@ def _fill_uniform_at(keys, step, stream, labels, out):  # pragma: no cover - com
         k1 = keys[w, 1]
         for i in range(n):
             out[w, i] = _uniform(k0, k1, np.uint64(labels[w, i]), step, stream)
+
+
+@dual
+def _fill_uniform_pairs(keys, step, stream, labels, out):  # pragma: no cover - compiled
+    n_worlds, n, _ = out.shape
+    for w in nb.prange(n_worlds):
+        k0 = keys[w, 0]
+        k1 = keys[w, 1]
+        for i in range(n):
+            row = labels[w, i] * n
+            for j in range(n):
+                out[w, i, j] = _uniform(k0, k1, np.uint64(row + labels[w, j]), step, stream)
+
+
+def fill_uniform_pairs(keys: NDArray[np.uint64], stream: Stream, step: int,
+                       labels: NDArray[np.int64], out: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Fill ``out`` (W, N, N) with uniform draw ``label_i * N + label_j`` of each pair."""
+    _fill_uniform_pairs(keys, *_words(stream, step), labels, out)
+    return out
 
 
 def fill_normal_pairs(keys: NDArray[np.uint64], stream: Stream, step: int,

@@ -59,11 +59,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
-from herz.world._dual import dual
 from herz.world.bargaining import (
     Cause,
     bargaining_point,
@@ -78,11 +76,11 @@ from herz.world.bargaining import (
 )
 from herz.world.consequences import any_row, fight_year, join_balancers
 from herz.world.identity import greed_scale, war_shift
-from herz.world.noise import Stream, _uniform, _words, fill_uniform_at
+from herz.world.noise import Stream, fill_uniform_at, fill_uniform_pairs
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
-__all__ = ["ALLY_KEY", "Cause", "WarStep", "fill_uniform_pairs", "pooled_defense", "war_step"]
+__all__ = ["ALLY_KEY", "Cause", "WarStep", "pooled_defense", "war_step"]
 
 #: Key of the alliance array ally[w, k, i] (k defends against attacker i) in ``state.mech``.
 ALLY_KEY = "war.ally"
@@ -91,23 +89,6 @@ F8 = NDArray[np.float64]
 B1 = NDArray[np.bool_]
 
 
-@dual
-def _fill_uniform_pairs(keys, step, stream, labels, out):  # pragma: no cover - compiled
-    n_worlds, n, _ = out.shape
-    for w in nb.prange(n_worlds):
-        k0 = keys[w, 0]
-        k1 = keys[w, 1]
-        for i in range(n):
-            row = labels[w, i] * n
-            for j in range(n):
-                out[w, i, j] = _uniform(k0, k1, np.uint64(row + labels[w, j]), step, stream)
-
-
-def fill_uniform_pairs(keys: NDArray[np.uint64], stream: Stream, step: int,
-                       labels: NDArray[np.int64], out: F8) -> F8:
-    """Fill ``out`` (W, N, N) with uniform draw ``label_i * N + label_j`` of each pair."""
-    _fill_uniform_pairs(keys, *_words(stream, step), labels, out)
-    return out
 
 
 @dataclass
