@@ -77,10 +77,13 @@ def test_control_is_the_unbranched_run_bit_for_bit(trunk):
 def test_a_route_at_dose_zero_is_the_control_bit_for_bit(trunk, route):
     entry = trunk.entries[0]
     control, branch = entry.state.copy(), entry.state.copy()
-    p0 = Arm(f"{route.name}@0", "route", ((route.name, 0.0),)).apply(PARAMS)
+    arm0 = Arm(f"{route.name}@0", "route", ((route.name, 0.0),))
+    p0 = arm0.apply(PARAMS)
+    arm0.prepare(branch, entry.i, entry.j)  # a pair route's masks: none at dose 0
     p1 = route.apply(PARAMS, 1.0)
     assert p1 != PARAMS and p0 == PARAMS
     moved = entry.state.copy()
+    Arm("full", "route", ((route.name, 1.0),)).prepare(moved, entry.i, entry.j)
     for _ in range(15):
         step(control, PARAMS)
         step(branch, p0)
@@ -147,7 +150,8 @@ def test_branch_table_holds_every_entry_and_arm(trunk):
 def test_realist_arm_switches_escape_mechanisms_off():
     p = realist(PARAMS.replace(perspective_taking=0.5))
     assert p.offensive_realism and p.perspective_taking == 0.0
-    assert not (p.mechanisms.identity or p.mechanisms.community or p.mechanisms.signalling)
+    assert not (p.mechanisms.identity or p.mechanisms.community or p.mechanisms.signalling
+                or p.mechanisms.arms_control)
 
 
 def test_dose_outside_zero_one_is_refused():

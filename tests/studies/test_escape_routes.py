@@ -45,7 +45,19 @@ def test_json_has_the_keys_of_the_issue(study):
     assert data["routes"], "routes"
     for r in data["routes"]:
         assert {"name", "dose", "p_exit", "ci", "effect", "effect_ci", "war_effect",
-                "war_effect_ci", "median_time_to_exit"} <= set(r)
+                "war_effect_ci", "median_time_to_exit", "scope", "mode", "cost", "cost_ci",
+                "cost_note"} <= set(r)
+        assert r["scope"] in ("system", "pair", "pair+system", "system+pair")
+        priced = "signals" in r["name"]
+        assert (r["cost"] > 0) == priced or (priced and r["cost"] == 0), r["name"]
+        if not priced:
+            assert r["cost"] == 0 and "0:" in r["cost_note"]
+    scopes = {r["scope"] for r in data["routes"]}
+    assert {"system", "pair"} <= scopes
+    assert [f["scope"] for f in data["factorials"]] == ["system", "pair"]
+    for f in data["factorials"]:
+        assert {"name", "a", "b", "exit", "exit_low", "exit_high", "war", "entries"} <= set(f)
+        assert f["exit_low"] <= f["exit"] <= f["exit_high"]
     names = [v["name"] for v in data["robustness"]]
     assert names[:3] == ["primary", "H=15", "H=35"]
     assert names[3:] == [v.name for v in VARIANTS]
@@ -55,6 +67,14 @@ def test_json_has_the_keys_of_the_issue(study):
     assert v["primarily_escapable"] is res.verdict
     assert "documented default ranges" in v["text"]
     assert data["worlds"] == study_size("tiny").points * study_size("tiny").worlds
+
+
+def test_threshold_variants_share_the_primary_worlds(study):
+    res, _, _ = study
+    shared = [v.name for v in VARIANTS if v.thresholds_only]
+    for name in shared:  # counted on the primary run's worlds, not on reruns
+        assert res.worlds[name] == res.worlds["primary"]
+    assert res.worlds["sequential"] == study_size("tiny").points * study_size("tiny").variant_worlds
 
 
 def test_control_and_realist_are_paired_on_the_same_entries(study):

@@ -417,6 +417,15 @@ def _excludes_zero(ci: tuple[float, float] | None) -> int:
     return 1 if ci[0] > 0 else (-1 if ci[1] < 0 else 0)
 
 
+def _label(name: str) -> str:
+    """An arm's name in words: ``pair_signals@0.5`` -> ``pair signals at dose 0.5``."""
+    cells = []
+    for cell in name.split("+"):
+        route, _, dose = cell.partition("@")
+        cells.append(route.replace("_", " ") + (f" at dose {dose}" if dose else ""))
+    return " with ".join(cells)
+
+
 def opening_paragraph(res: Any) -> str:
     """The report's first paragraph, in plain words, from the study's numbers."""
     c, r = res.control, res.realist
@@ -437,16 +446,31 @@ def opening_paragraph(res: Any) -> str:
         "entries when every state fears every other as greedy (the realist arm). "
     ]
     if helped:
-        a = helped[0]
-        parts.append(f"The route that helped most was {a.name.replace('_', ' ')} "
-                     f"({_pp(a.effect)} points {_pci(a.effect_ci)}). ")
+        top = helped[:3]
+        parts.append(("The routes that helped most were " if len(top) > 1 else
+                      "The route that helped most was ")
+                     + ", ".join(f"{_label(a.name)} ({_pp(a.effect)} points "
+                                 f"{_pci(a.effect_ci)})" for a in top) + ". ")
     elif best is not None:
         parts.append(f"No route raised the chance of getting out by a margin its interval "
-                     f"excludes from zero (largest: {best.name.replace('_', ' ')}, "
+                     f"excludes from zero (largest: {_label(best.name)}, "
                      f"{_pp(best.effect)} points {_pci(best.effect_ci)}). ")
+    costs = getattr(res, "costs", {})
+    paid = [(a, costs[a.name][0]) for a in routes if costs.get(a.name, (0.0,))[0] > 0]
+    if paid:
+        a, c_ = max(paid, key=lambda x: x[0].effect or 0.0)
+        parts.append(f"Only signals have a price in output: {_label(a.name)} cost "
+                     f"{c_:.3f} output-years per entry; the other routes are free in the "
+                     "world's units. ")
+    for f in getattr(res, "factorials", []):
+        if _excludes_zero((f["exit_low"], f["exit_high"])):
+            kind = "reinforced" if f["exit"] > 0 else "undercut"
+            parts.append(f"Together, {_label(f['a'])} and {_label(f['b'])} {kind} each other "
+                         f"({_pp(f['exit'])} points {_pci((f['exit_low'], f['exit_high']))} "
+                         "beyond the sum of their effects). ")
     if hurt:
         parts.append("Routes that made getting out less likely: "
-                     + ", ".join(f"{a.name.replace('_', ' ')} ({_pp(a.effect)} points)"
+                     + ", ".join(f"{_label(a.name)} ({_pp(a.effect)} points)"
                                  for a in hurt) + ". ")
     parts.append(f"War between the two seekers ended {_p(c.p_war)} of spells within 25 years "
                  f"and predation by a greedy state {_p(c.p_predation)} (reported apart). ")
@@ -545,14 +569,24 @@ def study_context(res: Any) -> tuple[dict[str, Any], dict[str, bytes]]:
     """Values of the study template (``res``: a :class:`herz.studies.escape_routes.StudyResult`)."""
     files: dict[str, bytes] = {}
     figures, skipped = _study_figures(res, files)
-    route_rows = [[a.name.replace("_", " "), a.kind, f"{a.dose:g}", f"{a.entries:,}",
-                   f"{_p(a.p_exit)} {_pc(a.ci)}", _pc(a.ci_simulation),
+    def declared(name: str) -> list[str]:
+        arm = res.arm(name)
+        cost = res.costs.get(name, (0.0, 0.0, 0.0))
+        price = "0" if cost[0] == 0 else f"{cost[0]:.3f} [{cost[1]:.3f}, {cost[2]:.3f}]"
+        return [arm.scope if arm else "system", arm.mode if arm else "-", price]
+
+    route_rows = [[a.name.replace("_", " "), a.kind, f"{a.dose:g}", *declared(a.name),
+                   f"{a.entries:,}", f"{_p(a.p_exit)} {_pc(a.ci)}", _pc(a.ci_simulation),
                    "—" if a.effect is None else f"{_pp(a.effect)} {_pci(a.effect_ci)}",
                    "—" if a.war_effect is None else f"{_pp(a.war_effect)} {_pci(a.war_effect_ci)}",
                    "—" if a.years_effect is None
                    else f"{a.years_effect:+.1f} [{a.years_effect_ci[0]:+.1f}, "
                         f"{a.years_effect_ci[1]:+.1f}]",
                    _yrs(a.median_time_to_exit)] for a in res.arms]
+    factorial_rows = [[f["scope"], f["a"].replace("_", " "), f["b"].replace("_", " "),
+                       f"{f['entries']:,}", f"{_pp(f['exit'])} {_pci((f['exit_low'], f['exit_high']))}",
+                       f"{_pp(f['war'])} {_pci((f['war_low'], f['war_high']))}"]
+                      for f in res.factorials]
     word = {True: "escapable", False: "not escapable", None: "undecided"}
     robust_rows = [[s.name, s.changed, f"{s.entries:,}", f"{s.E:.2f}" if s.E == s.E else "n/a",
                     f"[{s.E_ci[0]:.2f}, {s.E_ci[1]:.2f}]" if s.E == s.E else "n/a",
@@ -578,6 +612,7 @@ def study_context(res: Any) -> tuple[dict[str, Any], dict[str, bytes]]:
         "titles": dict(STUDY_SECTIONS), "pages": STUDY_PAGES,
         "opening": opening_paragraph(res), "verdict_text": res.verdict_text,
         "verdict": res.verdict, "route_rows": route_rows, "robust_rows": robust_rows,
+        "factorial_rows": factorial_rows,
         "figures": figures, "skipped": skipped, "incidence_rows": inc_rows,
         "threshold_rows": threshold_rows, "study_world": res.study_world,
         "ranges": res.ranges, "draw_rows": res.draws.round(3).astype(str).values.tolist(),

@@ -2,11 +2,13 @@
 
 A *trunk* runs a batch of worlds through the burn-in and an entry window,
 following every pair of security seekers with the world's own episode detector
-(:class:`herz.world.outcomes.TrajectoryTracker`). When a pair enters the dilemma
+(:class:`herz.world.episodes.EpisodeDetector`; one per rule when robustness
+variants change only thresholds, on the same worlds). When a pair enters the dilemma
 (a mutual race while mutual trust falls, docs/background/outcomes.md) the world
 is copied at that year into one branch per *arm*: the control (the calibrated
 world, unchanged), the realist arm (escape mechanisms off, every state fearing
-every other as greedy) and one branch per route and dose. Each branch then runs
+every other as greedy) and one branch per route and dose (routes of one pair set
+the masks of ``state.mech`` the mechanisms read). Each branch then runs
 for a fixed follow-up and :class:`PairFollow` records how that pair's spell
 ends: exit (by the world's exit rule), war between the two (by cause),
 predation against either, death of either, or a change of type.
@@ -36,27 +38,34 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from herz.errors import ParameterError
-from herz.world.episodes import CAUSES, EpisodeRule, SpellEnd
+from herz.world.arms_control import TREATY_FORCED, TREATY_PAIRS
+from herz.world.community import COMMUNITY_PAIRS
+from herz.world.episodes import CAUSES, EpisodeDetector, EpisodeRule, SpellEnd
 from herz.world.noise import world_keys
-from herz.world.outcomes import TrajectoryTracker, observe
+from herz.world.outcomes import observe
 from herz.world.params import WorldParams
+from herz.world.signalling import SIGNAL_SENDERS, SIGNAL_SENT
 from herz.world.state import WorldState, initial_state
 from herz.world.step import step
 
 __all__ = [
     "ARM_COLUMNS",
+    "COST_YEARS",
     "FACTORIAL",
+    "PRIMARY",
     "ROUTES",
     "Arm",
     "Entry",
     "PairFollow",
     "Route",
     "Trunk",
+    "arm_name",
     "branch_entries",
     "realist",
     "reference_arms",
     "route_arms",
     "run_trunk",
+    "signal_outlay",
     "take_worlds",
 ]
 
@@ -66,6 +75,10 @@ END_LABELS = {0: "open", int(SpellEnd.EXIT): "exit", int(SpellEnd.WAR): "war",
               int(SpellEnd.LEFT): "left"}
 
 
+#: A route's masks on the state of a branch: (state, i, j) -> ``state.mech`` arrays.
+Masks = Callable[[WorldState, NDArray[np.intp], NDArray[np.intp]], dict[str, NDArray[Any]]]
+
+
 @dataclass(frozen=True)
 class Route:
     """A route out of the dilemma as an intervention on the world (DESIGN 4.3).
@@ -73,9 +86,13 @@ class Route:
     ``dose`` runs from 0 (the calibrated world: the route does nothing, and the
     branch is the control bit for bit) to 1 (the route's full strength, stated
     in ``full``). ``scope`` says whom it touches (``system``: every state, as a
-    technology or a norm does; ``pair``: the two states in the dilemma only),
+    technology or a norm does; ``pair``: the two states in the dilemma only,
+    through the optional masks of ``state.mech`` that the mechanisms read:
+    ``signals.senders``, ``treaty.pairs``, ``treaty.forced``, ``community.pairs``),
     ``mode`` whether it makes an option available that the states' own policy
-    may take or not (``option``), or forces an action (``forced``).
+    may take or not (``option``), or forces an action (``forced``). ``cost``
+    says what the route costs in output-years (only signals have a price in
+    the world's own units; :data:`ROUTE_COSTS`).
     """
 
     name: str
@@ -86,12 +103,26 @@ class Route:
     full: str
     docs: str
     move: Callable[[WorldParams, float], dict[str, Any]] = field(repr=False, compare=False)
+    masks: Masks | None = field(default=None, repr=False, compare=False)
+    cost: str = "0: the world prices nothing for it in output (see the route's docs page)"
 
     def apply(self, params: WorldParams, dose: float) -> WorldParams:
         """``params`` with the route at ``dose`` (0: unchanged, 1: full strength)."""
         if not 0.0 <= float(dose) <= 1.0:
             raise ParameterError(f"routes.{self.name}.dose", dose, "must be in [0, 1]")
         return params.replace(**self.move(params, float(dose)))
+
+    def prepare(self, state: WorldState, i: NDArray[np.intp], j: NDArray[np.intp],
+                dose: float) -> None:
+        """Set the route's masks on a branch (in place; row r's pair is (i[r], j[r])).
+
+        A system-wide route, or any route at dose 0, leaves the state as it is.
+        """
+        if self.masks is None or float(dose) == 0.0:
+            return
+        for key, mask in self.masks(state, i, j).items():
+            old = state.mech.get(key)
+            state.mech[key] = mask if old is None else (old | mask)
 
 
 #: Dose 1 of defensive technology multiplies the offense-defense balance by this factor.
@@ -109,19 +140,60 @@ def _toward_one(name: str) -> Callable[[WorldParams, float], dict[str, Any]]:
     return move
 
 
-def _switch_on(mechanism: str, name: str, full: float
+def _switch_on(mechanism: str, name: str, full: float | None = None
                ) -> Callable[[WorldParams, float], dict[str, Any]]:
-    """A mechanism switched on at strength ``dose * full`` (dose 0: left as it is)."""
+    """A mechanism switched on at strength ``dose * full`` (dose 0: left as it is).
+
+    ``full`` None: twice the calibrated world's value of ``name`` (dose 0.5 is
+    the world's own strength).
+    """
     def move(p: WorldParams, dose: float) -> dict[str, Any]:
         if dose == 0.0:
             return {}
+        top = 2.0 * float(getattr(p, name)) if full is None else full
         return {"mechanisms": dataclasses.replace(p.mechanisms, **{mechanism: True}),
-                name: dose * full}
+                name: dose * top}
     return move
 
 
-#: The routes the world has (defensive technology, distinguishability, perspective-taking,
-#: identity-building, community institutions).
+def _pair_states(state: WorldState, i: NDArray[np.intp], j: NDArray[np.intp]) -> NDArray[np.bool_]:
+    m = np.zeros((state.worlds, state.n_states), dtype=bool)
+    r = np.arange(state.worlds)
+    m[r, i] = True
+    m[r, j] = True
+    return m
+
+
+def _pair_pairs(state: WorldState, i: NDArray[np.intp], j: NDArray[np.intp]) -> NDArray[np.bool_]:
+    n = state.n_states
+    m = np.zeros((state.worlds, n, n), dtype=bool)
+    r = np.arange(state.worlds)
+    m[r, i, j] = True
+    m[r, j, i] = True
+    return m
+
+
+def _senders(state: WorldState, i: NDArray[np.intp], j: NDArray[np.intp]
+             ) -> dict[str, NDArray[Any]]:
+    return {SIGNAL_SENDERS: _pair_states(state, i, j)}
+
+
+def _treaty_forced(state: WorldState, i: NDArray[np.intp], j: NDArray[np.intp]
+                   ) -> dict[str, NDArray[Any]]:
+    m = _pair_pairs(state, i, j)
+    return {TREATY_PAIRS: m, TREATY_FORCED: m.copy()}
+
+
+def _community_pair(state: WorldState, i: NDArray[np.intp], j: NDArray[np.intp]
+                    ) -> dict[str, NDArray[Any]]:
+    return {COMMUNITY_PAIRS: _pair_pairs(state, i, j)}
+
+
+_SIGNAL_COST = ("output-years: each signal scraps offence worth signal_cost x budget_share of "
+                "the sender's yearly output (docs/background/signalling-war.md)")
+
+#: The routes the world has: system-wide (technology, distinguishability, perspective-taking,
+#: signals, arms control, identity, communities) and for the pair in the dilemma only.
 ROUTES: tuple[Route, ...] = (
     Route("defensive_technology", "defensive technology", "offense_defense_balance", "system",
           "option", f"offense-defense balance x {DEFENCE_FACTOR:g} (defence cheaper; states "
@@ -134,6 +206,17 @@ ROUTES: tuple[Route, ...] = (
           "perspective-taking 1 (the misperception bias removed, unless identity threat makes "
           "it backfire)", "docs/background/perception-beliefs.md",
           _toward_one("perspective_taking")),
+    Route("costly_signals", "costly signals", "mechanisms.signalling, signal_cost", "system",
+          "option", "every state may signal, at twice the world's signal cost (dose 0.5: the "
+          "world's cost; dose 0: signalling off, as in the calibrated world)",
+          "docs/background/signalling-war.md", _switch_on("signalling", "signal_cost"),
+          cost=_SIGNAL_COST),
+    Route("arms_control", "arms control with verification",
+          "mechanisms.arms_control, verification", "system", "option",
+          "every pair may sign treaties, verification 1 (dose 0.5: the world's 0.5; dose 0: "
+          "arms control off, as in the calibrated world)",
+          "docs/background/signalling-war.md",
+          _switch_on("arms_control", "verification", 1.0)),
     Route("identity_building", "identity-building", "mechanisms.identity, identity_plasticity",
           "system", "option", "identities move with events at plasticity 0.2 (dose 0.5: the "
           "world's default 0.1; dose 0: the mechanism off, as in the calibrated world)",
@@ -145,14 +228,28 @@ ROUTES: tuple[Route, ...] = (
           "0.1; dose 0: the mechanism off, as in the calibrated world)",
           "docs/background/identity-communities.md",
           _switch_on("community", "institution_growth", 0.2)),
+    Route("pair_signals", "costly signals (the pair)",
+          "mechanisms.signalling, signal_cost; signals.senders", "pair", "option",
+          "the two states in the dilemma (only) may signal, at twice the world's signal cost",
+          "docs/background/signalling-war.md", _switch_on("signalling", "signal_cost"),
+          _senders, cost=_SIGNAL_COST),
+    Route("pair_treaty", "treaty imposed on the pair",
+          "mechanisms.arms_control, verification; treaty.pairs, treaty.forced", "pair",
+          "forced", "the two states are bound by a treaty whatever their gains (no other pair "
+          "signs), verification 1 (dose 0.5: 0.5)", "docs/background/signalling-war.md",
+          _switch_on("arms_control", "verification", 1.0), _treaty_forced),
+    Route("pair_community", "institutions of the pair",
+          "mechanisms.community, institution_growth; community.pairs", "pair", "option",
+          "the pair's (only) institutions grow with cooperation at 0.2 a year",
+          "docs/background/identity-communities.md",
+          _switch_on("community", "institution_growth", 0.2), _community_pair),
 )
 
-#: The factorial's combinations of routes at full dose (pairs and the triple).
-FACTORIAL: tuple[tuple[str, ...], ...] = (
-    ("defensive_technology", "distinguishability"),
-    ("defensive_technology", "perspective_taking"),
-    ("distinguishability", "perspective_taking"),
-    ("defensive_technology", "distinguishability", "perspective_taking"),
+#: The 2 x 2 factorials (DESIGN 4.3): signals x arms control, system-wide and for the pair,
+#: each factor at the dose given; the single-route cells are the route arms at that dose.
+FACTORIAL: tuple[tuple[tuple[str, float], ...], ...] = (
+    (("costly_signals", 1.0), ("arms_control", 1.0)),
+    (("pair_signals", 1.0), ("pair_treaty", 1.0)),
 )
 
 
@@ -160,10 +257,10 @@ def realist(params: WorldParams) -> WorldParams:
     """The realist arm: escape mechanisms off, every state fears every other as greedy.
 
     Offensive realism on (fear = 1, Mearsheimer 2001), perspective-taking 0,
-    and identity, communities and signalling off.
+    and identity, communities, signalling and arms control off.
     """
     mech = dataclasses.replace(params.mechanisms, identity=False, community=False,
-                               signalling=False)
+                               signalling=False, arms_control=False)
     return params.replace(offensive_realism=True, perspective_taking=0.0, mechanisms=mech)
 
 
@@ -185,12 +282,33 @@ class Arm:
     def apply(self, params: WorldParams) -> WorldParams:
         """The arm's parameters from the calibrated ones."""
         p = realist(params) if self.kind == "realist" else params
+        for route, dose in self._routes():
+            p = route.apply(p, dose)
+        return p
+
+    def prepare(self, state: WorldState, i: NDArray[np.intp], j: NDArray[np.intp]) -> None:
+        """Set the masks of the arm's pair routes on a branch (row r's pair is i[r], j[r])."""
+        for route, dose in self._routes():
+            route.prepare(state, i, j, dose)
+
+    @property
+    def scope(self) -> str:
+        """``system``, ``pair``, or both joined (the references: ``system``)."""
+        return "+".join(dict.fromkeys(r.scope for r, _ in self._routes())) or "system"
+
+    @property
+    def mode(self) -> str:
+        """``option``, ``forced``, or both joined (the references: ``-``)."""
+        return "+".join(dict.fromkeys(r.mode for r, _ in self._routes())) or "-"
+
+    def _routes(self) -> list[tuple[Route, float]]:
         by_name = {r.name: r for r in ROUTES}
+        out = []
         for name, dose in self.routes:
             if name not in by_name:
                 raise ParameterError("arm.routes", name, f"must be one of {sorted(by_name)}")
-            p = by_name[name].apply(p, dose)
-        return p
+            out.append((by_name[name], dose))
+        return out
 
 
 def reference_arms() -> list[Arm]:
@@ -198,13 +316,30 @@ def reference_arms() -> list[Arm]:
     return [Arm("control", "control"), Arm("realist", "realist")]
 
 
+def arm_name(routes: Sequence[tuple[str, float]]) -> str:
+    """``name@dose`` joined by ``+``."""
+    return "+".join(f"{n}@{d:g}" for n, d in routes)
+
+
 def route_arms(doses: Sequence[float], factorial: bool = True,
-               routes: Iterable[Route] = ROUTES) -> list[Arm]:
-    """One arm per route and dose, then the factorial's combinations at full dose."""
-    arms = [Arm(f"{r.name}@{d:g}", "route", ((r.name, float(d)),)) for r in routes
+               routes: Iterable[Route] = ROUTES,
+               factorials: Sequence[tuple[tuple[str, float], ...]] = FACTORIAL) -> list[Arm]:
+    """One arm per route and dose, then the factorials' joint cells (and any single cell missing).
+
+    A factorial's single-route cells are the route arms at the factor's dose:
+    they are added here if ``doses`` does not hold that dose.
+    """
+    routes = tuple(routes)
+    arms = [Arm(arm_name([(r.name, float(d))]), "route", ((r.name, float(d)),)) for r in routes
             for d in doses]
     if factorial:
-        arms += [Arm("+".join(c), "factorial", tuple((n, 1.0) for n in c)) for c in FACTORIAL]
+        have = {a.name for a in arms}
+        for combo in factorials:
+            for cell in combo:
+                if arm_name([cell]) not in have:
+                    arms.append(Arm(arm_name([cell]), "route", (cell,)))
+                    have.add(arm_name([cell]))
+            arms.append(Arm(arm_name(combo), "factorial", tuple(combo)))
     return arms
 
 
@@ -226,7 +361,12 @@ def take_worlds(state: WorldState, rows: NDArray[np.intp]) -> WorldState:
 
 @dataclass
 class Entry:
-    """Worlds whose pairs entered in one year: their copied state and the pairs."""
+    """Pairs that entered in one year (under any rule): their worlds' copied state and the pairs.
+
+    One row per entering (world, pair); ``pre_trust`` is the primary rule's
+    pre-entry trust. ``rules`` maps each rule's name to (its rows, its
+    pre-entry trust per row); empty: every row is the primary rule's.
+    """
 
     t: int
     state: WorldState
@@ -234,11 +374,18 @@ class Entry:
     i: NDArray[np.intp]
     j: NDArray[np.intp]
     pre_trust: NDArray[np.float32]
+    rules: dict[str, tuple[NDArray[np.bool_], NDArray[np.float32]]] = field(default_factory=dict)
+
+    def of(self, name: str) -> tuple[NDArray[np.bool_], NDArray[np.float32]]:
+        """(rows, pre-entry trust) of the rule ``name``."""
+        if not self.rules:
+            return np.ones(self.state.worlds, dtype=bool), self.pre_trust
+        return self.rules.get(name, (np.zeros(self.state.worlds, dtype=bool), self.pre_trust))
 
 
 @dataclass
 class Trunk:
-    """The trunk of a batch: who entered when, and the copies taken there."""
+    """The trunk of a batch: who entered when (by each rule), and the copies taken there."""
 
     params: WorldParams
     worlds: NDArray[np.int64]
@@ -246,16 +393,27 @@ class Trunk:
     entered: NDArray[np.bool_]
     n_greedy: NDArray[np.int64]
     steps: int
+    rules: dict[str, EpisodeRule] = field(default_factory=dict)
+    entered_by: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
+
+
+#: The name of the primary rule (the parameters' own thresholds).
+PRIMARY = "primary"
 
 
 def run_trunk(params: WorldParams, worlds: int, seed: int | np.random.SeedSequence,
-              window: int, *, world_offset: int = 0,
+              window: int, *, world_offset: int = 0, rules: dict[str, EpisodeRule] | None = None,
               progress: Callable[[int], None] | None = None) -> Trunk:
     """Run ``worlds`` worlds to ``burn_in + window`` and copy each at every fresh entry.
 
     Entries count from the year after the burn-in to ``burn_in + window``; pairs
     already in a spell at the end of the burn-in are the detector's (they are
     not branched). World i is keyed as in :func:`herz.world.simulate`.
+
+    ``rules``: further entry and exit rules read on the same worlds (robustness
+    variants that change only thresholds: no second simulation). Each has its
+    own detector; an entry year's copy holds every pair that entered under any
+    rule, once. The primary rule is the parameters' own (it needs the same burn-in).
     """
     if window < 1:
         raise ParameterError("window", window, "must be a whole number >= 1")
@@ -263,26 +421,56 @@ def run_trunk(params: WorldParams, worlds: int, seed: int | np.random.SeedSequen
     idx = np.arange(world_offset, world_offset + worlds, dtype=np.int64)
     state = initial_state(params, keys, idx)
     n_greedy = state.greedy.sum(axis=1).astype(np.int64)
-    tracker = TrajectoryTracker(params, state)
-    det = tracker.detector
-    burn = det.rule.burn_in
-    entered = np.zeros(worlds, dtype=bool)
+    all_rules = {PRIMARY: EpisodeRule.from_params(params), **(rules or {})}
+    burn = all_rules[PRIMARY].burn_in
+    for name, r in all_rules.items():
+        if r.burn_in != burn:
+            raise ParameterError(f"rules.{name}.burn_in", r.burn_in, f"must be {burn}")
+    dets = {name: EpisodeDetector(worlds, state.n_states, r) for name, r in all_rules.items()}
+    obs = observe(state, params)
+    for d in dets.values():
+        d.update(**obs)
+    entered = {name: np.zeros(worlds, dtype=bool) for name in dets}
     entries: list[Entry] = []
     steps = burn + int(window)
     for t in range(1, steps + 1):
-        seen = len(det._entries)
+        seen = {name: len(d._entries) for name, d in dets.items()}
         step(state, params)
-        tracker.update(state)
+        obs = observe(state, params)
+        for d in dets.values():
+            d.update(**obs)
         if progress is not None:
             progress(1)
-        if t <= burn or len(det._entries) == seen:
+        if t <= burn:
             continue
-        ww = np.concatenate([e[0] for e in det._entries[seen:]]).astype(np.intp)
-        pp = np.concatenate([e[1] for e in det._entries[seen:]]).astype(np.intp)
-        tr = np.concatenate([e[3] for e in det._entries[seen:]]).astype(np.float32)
-        entered[ww] = True
-        entries.append(Entry(t, take_worlds(state, ww), idx[ww], det.iu[pp], det.ju[pp], tr))
-    return Trunk(params, idx, entries, entered, n_greedy, steps)
+        found: dict[str, tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float32]]] = {}
+        for name, d in dets.items():
+            new = d._entries[seen[name]:]
+            if not new:
+                continue
+            ww = np.concatenate([e[0] for e in new]).astype(np.intp)
+            pp = np.concatenate([e[1] for e in new]).astype(np.intp)
+            tr = np.concatenate([e[3] for e in new]).astype(np.float32)
+            found[name] = (ww, pp, tr)
+            entered[name][ww] = True
+        if not found:
+            continue
+        npair = dets[PRIMARY].iu.size
+        codes = np.unique(np.concatenate([f[0] * npair + f[1] for f in found.values()]))
+        ww, pp = codes // npair, codes % npair
+        by_rule = {}
+        for name, (fw, fp, tr) in found.items():
+            pos = np.searchsorted(codes, fw * npair + fp)
+            rows = np.zeros(codes.size, dtype=bool)
+            rows[pos] = True
+            pre = np.zeros(codes.size, dtype=np.float32)
+            pre[pos] = tr
+            by_rule[name] = (rows, pre)
+        prim = by_rule.get(PRIMARY, (None, np.zeros(codes.size, dtype=np.float32)))[1]
+        det = dets[PRIMARY]
+        entries.append(Entry(t, take_worlds(state, ww), idx[ww], det.iu[pp], det.ju[pp], prim,
+                             by_rule))
+    return Trunk(params, idx, entries, entered[PRIMARY], n_greedy, steps, all_rules, entered)
 
 
 class PairFollow:
@@ -292,28 +480,43 @@ class PairFollow:
     already open: competing outcomes first (a change of type, death, predation
     against either, war between the two, the later overriding), then ``m``
     calm years in a row end it by an exit dated to the first calm year.
+    ``pre_trust`` (default: the entry's) sets the exit's trust floor; rows not
+    ``active`` are ignored (they count as ended). While a row's spell is open
+    and for at most ``cost_years`` years, :meth:`pay` adds the year's cost.
     """
 
-    def __init__(self, entry: Entry, params: WorldParams, rule: EpisodeRule) -> None:
+    def __init__(self, entry: Entry, params: WorldParams, rule: EpisodeRule, *,
+                 pre_trust: NDArray[np.float32] | None = None,
+                 active: NDArray[np.bool_] | None = None, cost_years: int = 0) -> None:
         s = entry.state
         self.rule = rule
         self.rows = np.arange(s.worlds)
         self.i, self.j = entry.i, entry.j
         self.prev = s.spending.copy()
         self.cap_prev = params.budget_share * s.output
-        self.floor = np.maximum(entry.pre_trust, np.float32(rule.exit_trust))
+        pre = entry.pre_trust if pre_trust is None else pre_trust
+        self.floor = np.maximum(pre, np.float32(rule.exit_trust))
         n = s.worlds
+        self.active = np.ones(n, dtype=bool) if active is None else np.asarray(active, dtype=bool)
         self.calm = np.zeros(n, dtype=np.int64)
         self.end = np.zeros(n, dtype=np.int8)
         self.end_year = np.full(n, -1, dtype=np.int64)
         self.exit_year = np.full(n, -1, dtype=np.int64)
         self.cause = np.zeros(n, dtype=np.int8)
+        self.cost = np.zeros(n)
+        self.cost_years = int(cost_years)
         self.years = 0
+
+    def pay(self, cost: NDArray[np.float64]) -> None:
+        """Add this year's cost (W,) to the rows still in the dilemma (after :meth:`update`)."""
+        if self.years <= self.cost_years:
+            open_or_new = (self.end == 0) | (self.end_year == self.years)
+            self.cost += np.where(open_or_new, cost, 0.0)
 
     @property
     def done(self) -> bool:
-        """Every spell has ended."""
-        return bool((self.end > 0).all())
+        """Every active spell has ended."""
+        return bool(((self.end > 0) | ~self.active).all())
 
     def update(self, obs: dict[str, Any]) -> None:
         """Read the branch's state after one more year (``herz.world.outcomes.observe``)."""
@@ -362,25 +565,51 @@ class PairFollow:
         self.cause[war] = c[war]
 
 
-#: Columns of the branch table (one row per entry and arm).
+#: Columns of the branch table (one row per entry, arm and rule).
 ARM_COLUMNS = ("world", "t_entry", "i", "j", "arm", "kind", "dose", "end", "end_year",
-               "exit_year", "war_cause", "informativeness", "n_greedy", "follow")
+               "exit_year", "war_cause", "informativeness", "n_greedy", "follow", "cost", "spec")
+
+#: Years after entry over which a route's cost is counted (the verdict's horizon).
+COST_YEARS = 25
+
+
+def signal_outlay(state: WorldState, params: WorldParams) -> NDArray[np.float64]:
+    """Output-years paid on signals this step in each world, (W,).
+
+    A signal scraps offence worth C_j = signal_cost B Y_j
+    (:mod:`herz.world.signalling`): signal_cost x budget_share of a year of the
+    sender's output; summed over this step's senders (0 without signals).
+    """
+    sent = state.mech.get(SIGNAL_SENT)
+    if sent is None or not params.mechanisms.signalling:
+        return np.zeros(state.worlds)
+    return np.asarray(sent.sum(axis=1) * float(params.signal_cost) * float(params.budget_share),
+                      dtype=float)
 
 
 def branch_entries(trunk: Trunk, arms: Sequence[Arm], follow: int, *,
-                   rule: EpisodeRule | None = None,
+                   rule: EpisodeRule | None = None, variant_arms: Sequence[str] = (),
                    progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """Run every arm from every entry copy for ``follow`` years (or until all spells end).
 
-    Returns one row per entry and arm (:data:`ARM_COLUMNS`): how the spell
+    Returns one row per entry, arm and rule (:data:`ARM_COLUMNS`): how the spell
     ended (``end``: exit, war, predation, death, left, or open at the end of
     the follow-up), the year of the end and of the exit counted from the entry,
-    the cause of a war between the two, and the pair's motive informativeness
-    at entry (mean of I_ij and I_ji, Glaser's information about motives).
+    the cause of a war between the two, the pair's motive informativeness
+    at entry (mean of I_ij and I_ji, Glaser's information about motives), the
+    output-years the arm spent on signals while the pair was in the dilemma,
+    up to :data:`COST_YEARS` (``cost``), and the rule (``spec``).
+
+    The primary rule's entries run every arm; the trunk's other rules (robustness
+    variants that change only thresholds) run the arms named in ``variant_arms``,
+    on the same branches where their entries coincide (the same copy, the same
+    years: no second simulation). ``rule`` replaces the primary rule.
     """
     if follow < 1:
         raise ParameterError("follow", follow, "must be a whole number >= 1")
-    rule_ = rule if rule is not None else EpisodeRule.from_params(trunk.params)
+    rules = dict(trunk.rules) or {PRIMARY: EpisodeRule.from_params(trunk.params)}
+    if rule is not None:
+        rules[PRIMARY] = rule
     frames: list[pd.DataFrame] = []
     greedy_by_world = dict(zip(trunk.worlds.tolist(), trunk.n_greedy.tolist(), strict=True))
     for entry in trunk.entries:
@@ -389,25 +618,47 @@ def branch_entries(trunk: Trunk, arms: Sequence[Arm], follow: int, *,
         info = 0.5 * (s.informativeness[r, entry.i, entry.j]
                       + s.informativeness[r, entry.j, entry.i])
         for arm in arms:
+            names = [n for n in rules if n == PRIMARY or arm.name in variant_arms]
+            rows = np.zeros(s.worlds, dtype=bool)
+            for n in names:
+                rows |= entry.of(n)[0]
+            if not rows.any():
+                continue
+            sub = np.flatnonzero(rows)
+            whole = sub.size == s.worlds
+            part = entry if whole else Entry(entry.t, take_worlds(s, sub), entry.world[sub],
+                                             entry.i[sub], entry.j[sub], entry.pre_trust[sub])
             pa = arm.apply(trunk.params)
-            branch = s.copy()
-            fol = PairFollow(entry, trunk.params, rule_)
+            branch = part.state.copy()
+            arm.prepare(branch, part.i, part.j)
+            fols = {}
+            for n in names:
+                mine, pre = entry.of(n)
+                if mine[sub].any():
+                    fols[n] = PairFollow(part, trunk.params, rules[n], pre_trust=pre[sub],
+                                         active=mine[sub], cost_years=COST_YEARS)
             for _ in range(int(follow)):
                 step(branch, pa)
-                fol.update(observe(branch, pa))
-                if fol.done:
+                obs = observe(branch, pa)
+                cost = signal_outlay(branch, pa)
+                for fol in fols.values():
+                    fol.update(obs)
+                    fol.pay(cost)
+                if all(f.done for f in fols.values()):
                     break
-            frames.append(pd.DataFrame({
-                "world": entry.world, "t_entry": entry.t, "i": entry.i, "j": entry.j,
-                "arm": arm.name, "kind": arm.kind, "dose": arm.dose,
-                "end": [END_LABELS[int(v)] for v in fol.end],
-                "end_year": np.where(fol.end > 0, fol.end_year, follow),
-                "exit_year": np.where(fol.exit_year >= 0, fol.exit_year, -1),
-                "war_cause": [CAUSES[int(v) - 1] if v > 0 else "" for v in fol.cause],
-                "informativeness": info,
-                "n_greedy": [greedy_by_world[int(w)] for w in entry.world],
-                "follow": int(follow),
-            }))
+            for n, fol in fols.items():
+                keep = fol.active
+                frames.append(pd.DataFrame({
+                    "world": part.world[keep], "t_entry": entry.t, "i": part.i[keep],
+                    "j": part.j[keep], "arm": arm.name, "kind": arm.kind, "dose": arm.dose,
+                    "end": [END_LABELS[int(v)] for v in fol.end[keep]],
+                    "end_year": np.where(fol.end > 0, fol.end_year, follow)[keep],
+                    "exit_year": np.where(fol.exit_year >= 0, fol.exit_year, -1)[keep],
+                    "war_cause": [CAUSES[int(v) - 1] if v > 0 else "" for v in fol.cause[keep]],
+                    "informativeness": info[sub][keep],
+                    "n_greedy": [greedy_by_world[int(w)] for w in part.world[keep]],
+                    "follow": int(follow), "cost": fol.cost[keep], "spec": n,
+                }))
             if progress is not None:
                 progress(1)
     if not frames:

@@ -42,7 +42,17 @@ from herz.analysis.estimands import ArmEstimate, aalen_johansen, arm_estimates, 
 from herz.analysis.verdict import HORIZON, Specification, primarily_escapable, specification
 from herz.errors import ParameterError
 from herz.rng import child_seed
-from herz.studies.branching import ROUTES, Arm, branch_entries, reference_arms, route_arms, run_trunk
+from herz.studies.branching import (
+    FACTORIAL,
+    PRIMARY,
+    ROUTES,
+    Arm,
+    arm_name,
+    branch_entries,
+    reference_arms,
+    route_arms,
+    run_trunk,
+)
 
 __all__ = [
     "DEFAULT_RANGES",
@@ -117,14 +127,30 @@ STUDY_WORLD_WHY = {
 
 @dataclass(frozen=True)
 class Variant:
-    """A robustness variant: the world parameters it changes (empty: the primary run)."""
+    """A robustness variant: the world parameters it changes (empty: the primary run).
+
+    A variant that changes only thresholds of the entry and exit rule
+    (:class:`herz.world.episodes.EpisodeRule`) is read on the primary run's
+    worlds (its own detector on the same trunk, its entries branched into the
+    control and the realist arm on the same copies: no second simulation);
+    one that changes the world (update order, threat aggregation) reruns the
+    control and the realist arm on new trunks of the same seeds.
+    """
 
     name: str
     changed: str
     world: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def thresholds_only(self) -> bool:
+        """Whether every parameter it changes is a threshold of the episode rule."""
+        from herz.world.episodes import EpisodeRule
 
-#: Robustness variants rerun on the same worlds (horizons are read from the primary run).
+        names = {f.name for f in dataclasses.fields(EpisodeRule)} - {"burn_in", "dt"}
+        return bool(self.world) and set(self.world) <= names
+
+
+#: Robustness variants (horizons are read from the primary run; thresholds on its worlds).
 VARIANTS: tuple[Variant, ...] = (
     Variant("k=2", "race of 2 years", {"race_years": 2}),
     Variant("k=5", "race of 5 years", {"race_years": 5}),
@@ -137,6 +163,12 @@ VARIANTS: tuple[Variant, ...] = (
 )
 #: Horizon variants (years after entry) read from the primary run.
 HORIZONS: tuple[int, ...] = (15, 35)
+
+
+#: Years every branch is followed after entry: the longest horizon (35) plus the primary calm
+#: years m = 10 less one (an exit is dated to its first calm year and seen m - 1 years later),
+#: which also covers m = 15 at the verdict's horizon of 25.
+FOLLOW = 45
 
 
 @dataclass(frozen=True)
@@ -161,8 +193,8 @@ class StudySize:
 #: ``default``: the main job (minutes on two cores); ``tiny``: tests and smoke runs.
 STUDY_SIZES: dict[str, StudySize] = {
     "default": StudySize("default", points=8, worlds=500, variant_worlds=250, window=25,
-                         follow=50, doses=(0.5, 1.0), replicates=1000),
-    "tiny": StudySize("tiny", points=2, worlds=60, variant_worlds=40, window=12, follow=50,
+                         follow=FOLLOW, doses=(0.5, 1.0), replicates=1000),
+    "tiny": StudySize("tiny", points=2, worlds=60, variant_worlds=40, window=12, follow=FOLLOW,
                       doses=(1.0,), replicates=200),
 }
 
@@ -201,15 +233,27 @@ def _world(draw: dict[str, Any], variant: Variant) -> Any:
 
 
 def _task(draw: dict[str, Any], variant: Variant, worlds: int, seed: int, window: int,
-          follow: int, arms: Sequence[Arm]) -> dict[str, Any]:
-    """One draw x variant: the trunk and its branches (runs in a worker process)."""
+          follow: int, arms: Sequence[Arm],
+          shared: Sequence[Variant] = ()) -> dict[str, Any]:
+    """One draw x variant: the trunk and its branches (runs in a worker process).
+
+    ``shared``: threshold variants read on this trunk's worlds (their entries run
+    the control and the realist arm only); their rows carry the variant's name
+    in ``spec``, the task's own rows ``variant.name``.
+    """
+    from herz.world.episodes import EpisodeRule
+
     t0, c0 = time.perf_counter(), time.process_time()
     params = _world(draw, variant)
-    trunk = run_trunk(params, worlds, child_seed(seed, int(draw["point"])), window)
-    table = branch_entries(trunk, arms, follow)
+    rules = {v.name: EpisodeRule.from_params(params, **v.world) for v in shared}
+    trunk = run_trunk(params, worlds, child_seed(seed, int(draw["point"])), window, rules=rules)
+    table = branch_entries(trunk, arms, follow, variant_arms=("control", "realist"))
+    table["spec"] = table["spec"].replace({PRIMARY: variant.name})
     table.insert(0, "point", int(draw["point"]))
+    entered = {(variant.name if k == PRIMARY else k): int(v.sum())
+               for k, v in trunk.entered_by.items()}
     return {"variant": variant.name, "point": int(draw["point"]), "table": table,
-            "worlds": worlds, "entered": int(trunk.entered.sum()),
+            "worlds": worlds, "entered": entered,
             "greedy_free": int((trunk.n_greedy == 0).sum()),
             "seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0}
 
@@ -231,6 +275,8 @@ class StudyResult:
     verdict: bool | None
     surfaces: dict[str, pd.DataFrame]
     incidence: dict[str, pd.DataFrame]
+    costs: dict[str, tuple[float, float, float]]
+    factorials: list[dict[str, Any]]
     seconds: float
     cpu_seconds: float
     task_seconds: float
@@ -260,6 +306,11 @@ class StudyResult:
         """Rows (route, parameter, scope, mode, dose 1, docs page) of the declared routes."""
         return [[r.label, r.parameter, r.scope, r.mode, r.full, r.docs] for r in ROUTES]
 
+    def arm(self, name: str) -> Arm | None:
+        """The arm named ``name`` (routes, factorials and references of the primary run)."""
+        return next((a for a in reference_arms() + route_arms(self.size.doses)
+                     if a.name == name), None)
+
 
 def run_escape_study(size: str | StudySize | None = None, *, workers: int | None = None,
                      progress: bool = False,
@@ -269,15 +320,16 @@ def run_escape_study(size: str | StudySize | None = None, *, workers: int | None
     sz = size if isinstance(size, StudySize) else study_size(size)
     draws = parameter_draws(sz.points, sz.seed)
     main_arms = reference_arms() + route_arms(sz.doses)
+    shared = tuple(v for v in VARIANTS if v.thresholds_only)
     jobs: list[tuple[Any, ...]] = []
     for _, row in draws.iterrows():
         d = row.to_dict()
         d["n_states"] = int(d["n_states"])
         d["point"] = int(d["point"])
-        jobs.append((d, Variant("primary", "none"), sz.worlds, sz.seed, sz.window, sz.follow,
-                     main_arms))
+        jobs.append((d, Variant(PRIMARY, "none"), sz.worlds, sz.seed, sz.window, sz.follow,
+                     main_arms, shared))
         jobs += [(d, v, sz.variant_worlds, sz.seed, sz.window, sz.follow, reference_arms())
-                 for v in VARIANTS]
+                 for v in VARIANTS if not v.thresholds_only]
     # the long jobs first, so two workers finish together
     jobs.sort(key=lambda j: -j[2] * len(j[6]))
     results: list[dict[str, Any]] = []
@@ -350,9 +402,11 @@ def analyse_study(sz: StudySize, draws: pd.DataFrame, results: Sequence[dict[str
     worlds: dict[str, int] = {}
     entered: dict[str, int] = {}
     for r in results:
-        parts.setdefault(r["variant"], []).append(r["table"])
-        worlds[r["variant"]] = worlds.get(r["variant"], 0) + int(r["worlds"])
-        entered[r["variant"]] = entered.get(r["variant"], 0) + int(r["entered"])
+        for spec, part in r["table"].groupby("spec", sort=False):
+            parts.setdefault(str(spec), []).append(part)
+        for spec, n in r["entered"].items():
+            worlds[spec] = worlds.get(spec, 0) + int(r["worlds"])
+            entered[spec] = entered.get(spec, 0) + int(n)
     tables = {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
     main = tables["primary"]
     arms = arm_estimates(main, HORIZON, replicates=reps, rng=sz.seed)
@@ -361,12 +415,13 @@ def analyse_study(sz: StudySize, draws: pd.DataFrame, results: Sequence[dict[str
              *wilson_interval(entered["primary"], worlds["primary"]))
     specs = [_spec("primary", "none (H = 25)", main, HORIZON, reps, sz.seed)]
     specs += [_spec(f"H={h}", f"horizon {h} years", main, h, reps, sz.seed) for h in HORIZONS]
-    for v in VARIANTS:
-        if v.name in tables:
-            specs.append(_spec(v.name, v.changed, tables[v.name], HORIZON, reps, sz.seed))
+    for v in VARIANTS:  # a variant without entries reads as undecided
+        specs.append(_spec(v.name, v.changed, tables.get(v.name, main.iloc[:0]), HORIZON, reps,
+                           sz.seed))
     verdict = primarily_escapable(specs)
     return StudyResult(
         size=sz, draws=draws, tables=tables, worlds=worlds, entered=entered, arms=arms,
+        costs=route_costs(main, reps, sz.seed), factorials=factorials(main, reps, sz.seed),
         realist=by["realist"], control=by["control"],
         entered_share=(float(share[0]), float(share[1]), float(share[2])),
         specs=specs, verdict=verdict, surfaces=surfaces(main, draws, reps, sz.seed),
@@ -374,6 +429,42 @@ def analyse_study(sz: StudySize, draws: pd.DataFrame, results: Sequence[dict[str
         task_seconds=float(sum(r["cpu_seconds"] for r in results)),
         meta={"greedy_free_worlds": int(sum(r["greedy_free"] for r in results
                                             if r["variant"] == "primary"))})
+
+
+def route_costs(table: pd.DataFrame, reps: int, seed: int
+                ) -> dict[str, tuple[float, float, float]]:
+    """Mean output-years spent per entry by each arm (estimate, low, high), clustered on worlds.
+
+    Only signals have a price in the world's own units (the offence a signal
+    scraps, :func:`herz.studies.branching.signal_outlay`); every other route
+    costs 0 output-years here (treaty costs are payoff units, technology and
+    norms have no modelled price).
+    """
+    out: dict[str, tuple[float, float, float]] = {}
+    for arm, rows in table.groupby("arm", sort=False):
+        if not float(rows["cost"].abs().sum()):
+            out[str(arm)] = (0.0, 0.0, 0.0)
+            continue
+        b = clustered_bootstrap(rows, ["cost"], replicates=min(reps, 400),
+                                rng=seed).to_dict("index")["cost"]
+        out[str(arm)] = (float(b["estimate"]), float(b["low"]), float(b["high"]))
+    return out
+
+
+def factorials(table: pd.DataFrame, reps: int, seed: int) -> list[dict[str, Any]]:
+    """Interaction of each 2 x 2 factorial of :data:`FACTORIAL` present in ``table``."""
+    from herz.analysis.estimands import interaction
+
+    present = set(table["arm"])
+    out = []
+    for combo in FACTORIAL:
+        a, b, ab = arm_name([combo[0]]), arm_name([combo[1]]), arm_name(combo)
+        if not {a, b, ab} <= present:
+            continue
+        est = interaction(table, HORIZON, a, b, ab, replicates=reps, rng=seed)
+        scope = "pair" if combo[0][0].startswith("pair_") else "system"
+        out.append({"name": ab, "a": a, "b": b, "scope": scope, **est})
+    return out
 
 
 def _spec(name: str, changed: str, table: pd.DataFrame, horizon: int, reps: int,
@@ -488,6 +579,7 @@ def study_json(res: StudyResult) -> dict[str, Any]:
         "control": ref_arm(ref["control"]),
         "realist": ref_arm(ref["realist"]),
         "routes": [{"name": a.name, "kind": a.kind, "dose": a.dose, "entries": a.entries,
+                    **_declared(res, a.name),
                     "p_exit": _num(a.p_exit), "ci": _ci(a.ci),
                     "ci_simulation": _ci(a.ci_simulation), "effect": _num(a.effect),
                     "effect_ci": _ci(a.effect_ci), "war_effect": _num(a.war_effect),
@@ -496,6 +588,7 @@ def study_json(res: StudyResult) -> dict[str, Any]:
                     "years_effect_ci": _ci(a.years_effect_ci),
                     "median_time_to_exit": a.median_time_to_exit}
                    for a in res.arms if a.kind in ("route", "factorial")],
+        "factorials": res.factorials,
         "robustness": [{**s.to_dict(), "E": _num(s.E), "E_ci": _ci(s.E_ci), "A": _num(s.A),
                         "A_ci": _ci(s.A_ci)} for s in res.specs],
         "verdict": {"text": verdict_text(res), "E": _num(primary.E), "E_ci": _ci(primary.E_ci),
@@ -508,6 +601,18 @@ def study_json(res: StudyResult) -> dict[str, Any]:
         "seconds": res.seconds,
         "cpu_seconds": res.cpu_seconds,
     }
+
+
+def _declared(res: StudyResult, name: str) -> dict[str, Any]:
+    """The arm's scope, mode and cost in output-years (with its interval and note)."""
+    arm = res.arm(name)
+    cost = res.costs.get(name, (0.0, 0.0, 0.0))
+    by_name = {r.name: r for r in ROUTES}
+    notes = sorted({by_name[n].cost for n, _ in (arm.routes if arm else ())})
+    return {"scope": arm.scope if arm else None, "mode": arm.mode if arm else None,
+            "cost": cost[0], "cost_ci": [cost[1], cost[2]],
+            "cost_unit": "output-years per entry within 25 years (sum over the states that pay)",
+            "cost_note": "; ".join(notes)}
 
 
 def verdict_text(res: StudyResult) -> str:

@@ -72,6 +72,8 @@ from herz.world.state import WorldState
 __all__ = [
     "TREATY_ALARMS",
     "TREATY_COOLDOWN",
+    "TREATY_FORCED",
+    "TREATY_PAIRS",
     "TreatyStep",
     "cheating_pays",
     "detection_probability",
@@ -93,6 +95,11 @@ TREATY_TRUE_ALARMS = "treaty.true_alarms"
 TREATY_CHEATING = "treaty.cheating"
 TREATY_FALSE_ENDS = "treaty.n_false_alarm_ends"
 TREATY_DETECTED = "treaty.n_detected"
+#: Optional (W, N, N) bool masks in ``state.mech`` (routes of one pair,
+#: :mod:`herz.studies.branching`): the pairs that may sign (absent: every pair), and the pairs
+#: whose treaty is imposed whatever their gains and cooldown (absent: none).
+TREATY_PAIRS = "treaty.pairs"
+TREATY_FORCED = "treaty.forced"
 
 
 def detection_probability(verification: ArrayLike, excess: ArrayLike, sigma: ArrayLike) -> F8:
@@ -150,7 +157,12 @@ def _sigma(state: WorldState, params: WorldParams) -> F8:
 def treaty_step(state: WorldState, params: WorldParams) -> TreatyStep:
     """Sign, keep or leave treaties under beliefs at t; decide who cheats (in place).
 
-    Writes ``state.arms_control`` (symmetric) and the cooldown.
+    Writes ``state.arms_control`` (symmetric) and the cooldown. Optional masks in
+    ``state.mech``: ``treaty.pairs`` (:data:`TREATY_PAIRS`) limits signing to the pairs it
+    marks; ``treaty.forced`` (:data:`TREATY_FORCED`) imposes the treaty on the pairs it marks
+    (an action forced, not an option: gains and the cooldown do not matter; alarms still end
+    it for the rest of the year and teach as usual). Absent: every pair may sign, none is
+    forced.
     """
     w, n = state.worlds, state.n_states
     cool = state.mech.get(TREATY_COOLDOWN)
@@ -166,7 +178,13 @@ def treaty_step(state: WorldState, params: WorldParams) -> TreatyStep:
     live = (state.alive[:, :, None] & state.alive[:, None, :] & ~np.eye(n, dtype=bool)
             & state.relevant & np.swapaxes(state.relevant, 1, 2))
     ok = live & ~state.at_war & (cool == 0)
+    pairs = state.mech.get(TREATY_PAIRS)
+    if pairs is not None:  # a route open to some pairs only
+        ok = ok & (pairs | np.swapaxes(pairs, 1, 2))
     treaty = ok & (gain > 0) & (np.swapaxes(gain, 1, 2) > 0)
+    forced = state.mech.get(TREATY_FORCED)
+    if forced is not None:  # imposed: in force while both live, are relevant and at peace
+        treaty = treaty | (live & ~state.at_war & (forced | np.swapaxes(forced, 1, 2)))
     state.arms_control = treaty
     state.mech[TREATY_COOLDOWN] = cool
     member = treaty.any(axis=2)

@@ -72,7 +72,8 @@ from herz.world.identity import EVENT_WEIGHTS
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
-__all__ = ["INSTITUTIONS", "bloc_pressure", "community_labels", "cooperation", "defections",
+__all__ = ["COMMUNITY_PAIRS", "INSTITUTIONS", "bloc_pressure", "building_pairs",
+           "community_labels", "cooperation", "defections",
            "ensure_institutions", "initial_institutions", "institution_events", "linked",
            "update_institutions"]
 
@@ -81,6 +82,9 @@ B1 = NDArray[np.bool_]
 
 #: Key of the (W, N, N) institution stock in ``state.mech``.
 INSTITUTIONS = "community.institutions"
+#: Optional (W, N, N) bool mask in ``state.mech``: the pairs whose institutions may grow (a
+#: route of one pair, :mod:`herz.studies.branching`). Absent: every pair's may.
+COMMUNITY_PAIRS = "community.pairs"
 
 
 @dual
@@ -168,6 +172,18 @@ def cooperation(identity: F8, cooperative: B1, hostile: B1) -> F8:
     host = hostile | np.swapaxes(hostile, 1, 2)
     mutual = np.maximum(np.minimum(identity, np.swapaxes(identity, 1, 2)), 0.0)
     return np.asarray(np.where(host, 0.0, np.minimum(1.0, mutual + coop_ev)))
+
+
+def building_pairs(state: WorldState, coop: F8) -> F8:
+    """``coop`` where institutions may grow: the pairs of ``state.mech["community.pairs"]``.
+
+    Absent, ``coop`` itself (every pair builds institutions: the system-wide
+    mechanism). Elsewhere coop = 0, so institutions there only decay.
+    """
+    pairs = state.mech.get(COMMUNITY_PAIRS)
+    if pairs is None:
+        return coop
+    return np.asarray(np.where(pairs | np.swapaxes(pairs, 1, 2), coop, 0.0))
 
 
 def defections(attacks: B1, labels: NDArray[np.int64], params: WorldParams

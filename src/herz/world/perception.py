@@ -39,10 +39,13 @@ from herz.world.noise import Stream, fill_normal_pairs
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
-__all__ = ["MIN_NOISE", "institution_strength", "noise_scale", "observe", "perceived_mean"]
+__all__ = ["MIN_NOISE", "MIN_SCALE", "institution_strength", "noise_scale", "observe", "perceived_mean"]
 
 #: Noise (share of the budget cap) the belief update assumes when perception is exact.
 MIN_NOISE = 1e-3
+#: Least share of the noise verification and institutions leave (v = 1 would make a treaty
+#: pair's perception exact and the belief update divide by zero; a 100-fold cut at most).
+MIN_SCALE = 1e-2
 
 
 def institution_strength(state: WorldState, params: WorldParams) -> NDArray[np.float64] | None:
@@ -55,14 +58,18 @@ def institution_strength(state: WorldState, params: WorldParams) -> NDArray[np.f
 
 def noise_scale(state: WorldState, params: WorldParams,
                 inst: NDArray[np.float64] | None = None) -> NDArray[np.float64] | None:
-    """What verification and institutions leave of the noise, (W, N, N), or None (all ones)."""
+    """What verification and institutions leave of the noise, (W, N, N), or None (all ones).
+
+    At least :data:`MIN_SCALE` (perfect verification, v = 1, cuts the noise 100-fold).
+    """
     scale: NDArray[np.float64] | None = None
     if params.mechanisms.arms_control and state.arms_control.any():
         scale = np.asarray(1.0 - params.verification * state.arms_control, dtype=float)
     if inst is not None:
         cut = 1.0 - params.community_noise_cut * inst
         scale = cut if scale is None else scale * cut
-    return None if scale is None else np.ascontiguousarray(scale, dtype=float)
+    return None if scale is None else np.ascontiguousarray(np.maximum(scale, MIN_SCALE),
+                                                           dtype=float)
 
 
 def perceived_mean(added: NDArray[np.float64], d: float) -> NDArray[np.float64]:

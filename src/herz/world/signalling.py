@@ -93,6 +93,7 @@ from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
 __all__ = [
+    "SIGNAL_SENDERS",
     "SIGNAL_WINDOW",
     "SignalStep",
     "posterior",
@@ -116,6 +117,9 @@ WAR_ATTACK, WAR_GAP = "signals.war_p_attack", "signals.war_fear_gap"
 SIGNAL_WINDOW = "signals.window"
 #: Keys of this step's signals: sent (W, N) bool, mimicry and seeker rates (W, N).
 SIGNAL_SENT, SIGNAL_MIMICRY, SIGNAL_SEEKER = "signals.sent", "signals.mimicry", "signals.seeker"
+#: Optional (W, N) bool mask in ``state.mech``: the states that may signal (a route of one pair,
+#: :mod:`herz.studies.branching`). Absent: every state may (the system-wide mechanism).
+SIGNAL_SENDERS = "signals.senders"
 
 _EPS = 1e-12
 
@@ -356,7 +360,9 @@ def signal_step(state: WorldState, params: WorldParams, press: Pressure) -> Sign
     Reads beliefs and stocks at the start of the step. One normal draw per
     state (``Stream.SIGNAL_COST``, draw label_j) every step, used or not.
     Writes ``state.offense`` (the cut), ``state.signals`` ([j, i] = 1: j
-    signalled i) and ``state.mech`` keys ``signals.*``.
+    signalled i) and ``state.mech`` keys ``signals.*``. With the optional mask
+    ``state.mech["signals.senders"]`` (:data:`SIGNAL_SENDERS`) only the states it
+    marks may signal; absent, every state may (the same draws either way).
     """
     w, n = state.worlds, state.n_states
     window = state.mech.get(SIGNAL_WINDOW)
@@ -371,6 +377,9 @@ def signal_step(state: WorldState, params: WorldParams, press: Pressure) -> Sign
     fighting = state.at_war.any(axis=2)
     eligible = (state.alive & (window <= 0) & ~fighting & (cost > 0)
                 & (cost <= params.signal_offense_cut * state.offense))
+    senders = state.mech.get(SIGNAL_SENDERS)
+    if senders is not None:  # a route open to some states only
+        eligible = eligible & senders
     mu = state.mistrust
     live = state.alive[:, :, None] & state.alive[:, None, :] & ~np.eye(n, dtype=bool)
     mu = np.where(live, mu, 0.0)

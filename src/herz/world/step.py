@@ -43,6 +43,7 @@ from herz.world.beliefs import reset_beliefs_about, update_beliefs, war_evidence
 from herz.world.community import (
     INSTITUTIONS,
     bloc_pressure,
+    building_pairs,
     community_labels,
     cooperation,
     defections,
@@ -174,7 +175,7 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
                                                state.alive, params)
         if mech.community:
             hostile = state.attacks | state.disputes | state.at_war
-            coop = cooperation(s_new, cooperative, hostile)
+            coop = building_pairs(state, cooperation(s_new, cooperative, hostile))
             new_inst = update_institutions(state.mech[INSTITUTIONS], coop, defector,
                                            state.community, state.alive, params)
             state.mech[INSTITUTIONS] = new_inst
