@@ -86,7 +86,12 @@ SENSITIVITY_FACTORS: tuple[SensitivityFactor, ...] = (
     SensitivityFactor("offense_defense_balance", 0.25, 4.0,
                       "mitigation: defensive technology", "log"),
     SensitivityFactor("distinguishability", 0.0, 1.0, "mitigation: differentiation"),
-    SensitivityFactor("signal_cost", 0.1, 3.0, "mitigation: costly signals"),
+    # world v2 units: the offence a signal scraps, as a share of the budget cap B Y (the
+    # world's default 0.03; a median state's offence is about 0.23 B Y at years 30-60 of
+    # the default world, and a signal cannot scrap more than the offence there is), so
+    # 0.01-0.3 runs from a token cut to all of a typical state's offence (version 1's
+    # 0.1-3.0 was in Kydd's payoff units and would leave almost every signal unsendable)
+    SensitivityFactor("signal_cost", 0.01, 0.3, "mitigation: costly signals", "log"),
     SensitivityFactor("identity_plasticity", 0.0, 0.1, "transcendence: identity change"),
     SensitivityFactor("p_greedy", 0.0, 0.5, "fatalist: motives"),
     SensitivityFactor("perception_noise", 0.0, 0.5, "misperception"),
