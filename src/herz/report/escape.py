@@ -456,12 +456,13 @@ def opening_paragraph(res: Any) -> str:
                      f"excludes from zero (largest: {_label(best.name)}, "
                      f"{_pp(best.effect)} points {_pci(best.effect_ci)}). ")
     costs = getattr(res, "costs", {})
-    paid = [(a, costs[a.name][0]) for a in routes if costs.get(a.name, (0.0,))[0] > 0]
+    paid = [(a, costs[a.name][0]) for a in routes
+            if a.kind == "route" and costs.get(a.name, (0.0,))[0] > 0]
     if paid:
         a, c_ = max(paid, key=lambda x: x[0].effect or 0.0)
         parts.append(f"Only signals have a price in output: {_label(a.name)} cost "
-                     f"{c_:.3f} output-years per entry; the other routes are free in the "
-                     "world's units. ")
+                     f"{c_:.4f} output-years per entry ({_pp(a.effect)} points); the other "
+                     "routes are free in the world's units. ")
     for f in getattr(res, "factorials", []):
         if _excludes_zero((f["exit_low"], f["exit_high"])):
             kind = "reinforced" if f["exit"] > 0 else "undercut"
