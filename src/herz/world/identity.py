@@ -99,9 +99,24 @@ from herz.world.noise import Stream, fill_normal_pairs, fill_uniform_at
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
-__all__ = ["EVENT_WEIGHTS", "SIGNALS_SENT", "TREATY_CHEATING", "TREATY_KEPT", "biased_share",
-           "drift_motives", "turn_over_types", "drift_rates", "drifting", "greed_scale", "identity_events",
-           "relationship_kind", "slowdown", "update_identity", "update_routine", "war_shift"]
+__all__ = [
+    "EVENT_WEIGHTS",
+    "SIGNALS_SENT",
+    "TREATY_CHEATING",
+    "TREATY_KEPT",
+    "biased_share",
+    "drift_motives",
+    "drift_rates",
+    "drifting",
+    "greed_scale",
+    "identity_events",
+    "relationship_kind",
+    "slowdown",
+    "turn_over_types",
+    "update_identity",
+    "update_routine",
+    "war_shift",
+]
 
 F8 = NDArray[np.float64]
 B1 = NDArray[np.bool_]

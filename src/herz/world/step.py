@@ -63,8 +63,8 @@ from herz.world.identity import (
     drift_motives,
     drifting,
     identity_events,
-    update_identity,
     turn_over_types,
+    update_identity,
     update_routine,
 )
 from herz.world.params import UpdateOrder, WorldParams
