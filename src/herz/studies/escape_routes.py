@@ -111,18 +111,15 @@ DEFAULT_RANGES: tuple[Range, ...] = (
 #: The study's calibrated world: the world's defaults, plus these (with reasons).
 STUDY_WORLD: dict[str, Any] = {
     "mechanisms": {"misperception": True},
-    "race_growth": 0.02,
-    "entry_trust_fall": 0.05,
 }
 STUDY_WORLD_WHY = {
     "mechanisms.misperception": "Jervis's bias on (DESIGN 2.3): perspective-taking removes it, "
                                 "so without it that route could do nothing",
-    "race_growth": "a race is both states raising spending at least 2% a year for k years "
-                   "(DESIGN's 8% gives no entry at all in the calibrated world version 2: "
-                   "measured 0 entries in 200 worlds x 130 years)",
-    "entry_trust_fall": "x = 0.05, the low end of DESIGN's sensitivity range {0.05, 0.1, 0.2} "
-                        "(with x = 0.10 entries are about half as frequent)",
 }
+#: The entry and exit thresholds are the world's (DESIGN section 3: g_r = 0.08, k = 3,
+#: x = 0.10, m = 10): the calibrated world version 2 enters the dilemma at them, so the
+#: loosened thresholds of the first study (g_r = 0.02, x = 0.05) are gone; x = 0.05 and
+#: 0.2 are robustness variants.
 
 
 @dataclass(frozen=True)
@@ -154,10 +151,10 @@ class Variant:
 VARIANTS: tuple[Variant, ...] = (
     Variant("k=2", "race of 2 years", {"race_years": 2}),
     Variant("k=5", "race of 5 years", {"race_years": 5}),
-    Variant("x=0.02", "trust fall of 0.02 at entry", {"entry_trust_fall": 0.02}),
-    Variant("x=0.10", "trust fall of 0.10 at entry", {"entry_trust_fall": 0.10}),
-    Variant("m=5", "exit after 5 calm years", {"exit_years": 5}),
-    Variant("m=15", "exit after 15 calm years", {"exit_years": 15}),
+    Variant("x=0.05", "trust fall of 0.05 at entry", {"entry_trust_fall": 0.05}),
+    Variant("x=0.2", "trust fall of 0.2 at entry", {"entry_trust_fall": 0.2}),
+    Variant("m=5", "exit after a 5-year window", {"exit_years": 5}),
+    Variant("m=15", "exit after a 15-year window", {"exit_years": 15}),
     Variant("sequential", "update order sequential", {"update_order": "sequential"}),
     Variant("threat sum", "threats summed, not averaged", {"threat_aggregation": "sum"}),
 )
