@@ -240,3 +240,41 @@ def test_threshold_variants_are_read_on_the_primary_worlds():
     assert {"k=2", "k=5", "m=5", "m=15"} <= set(shared_)
     assert not Variant("sequential", "", {"update_order": "sequential"}).thresholds_only
     assert not Variant("primary", "none").thresholds_only
+
+
+class _Region:
+    """A stand-in for herz.analysis.plausible.PlausibleRegion (its documented API)."""
+
+    parameters = ("p_greedy", "war_intercept")
+    draws = ({"p_greedy": 0.11, "war_intercept": -5.0}, {"p_greedy": 0.31, "war_intercept": -3.0})
+    source = "stub"
+
+    def sample(self, n, rng):
+        idx = np.random.default_rng(rng).integers(0, len(self.draws), n)
+        return [dict(self.draws[k]) for k in idx]
+
+
+def test_draws_come_from_the_plausible_region_where_the_fit_varied_a_parameter():
+    from herz.studies.escape_routes import DEFAULT_RANGES, parameter_draws
+
+    plain = parameter_draws(12, 5)
+    fit = parameter_draws(12, 5, _Region())
+    assert set(fit["p_greedy"]) <= {0.11, 0.31} and set(fit["war_intercept"]) <= {-5.0, -3.0}
+    assert fit["p_greedy"].nunique() == 2  # resampled, not one draw repeated
+    for r in DEFAULT_RANGES:  # the parameters the fit did not vary keep their ranges
+        if r.name not in _Region.parameters:
+            pd.testing.assert_series_equal(fit[r.name], plain[r.name])
+    pd.testing.assert_frame_equal(parameter_draws(12, 5, _Region()), fit)
+
+
+def test_the_report_says_what_e_is_averaged_over():
+    from types import SimpleNamespace
+
+    from herz.studies.escape_routes import averaged_over
+
+    res = SimpleNamespace(meta={"draws_from": "plausible region", "fitted": ["p_greedy"],
+                                "region_source": "x"})
+    assert "plausible draws of the history fit" in averaged_over(res)
+    res.meta = {"draws_from": "default ranges", "region_source": "file missing"}
+    assert averaged_over(res).startswith("documented default ranges") \
+        and "file missing" in averaged_over(res)

@@ -484,8 +484,9 @@ def opening_paragraph(res: Any) -> str:
     if against:
         parts.append("The evidence cuts against “primarily escapable” where "
                      + " and ".join(against) + ". ")
-    parts.append("These numbers average over documented default ranges of the parameters, "
-                 "not over a fit to history.")
+    from herz.studies.escape_routes import averaged_over
+
+    parts.append(f"These numbers average over {averaged_over(res)}.")
     return "".join(parts)
 
 
@@ -568,6 +569,8 @@ def _study_figures(res: Any, files: dict[str, bytes]) -> tuple[list[dict[str, st
 
 def study_context(res: Any) -> tuple[dict[str, Any], dict[str, bytes]]:
     """Values of the study template (``res``: a :class:`herz.studies.escape_routes.StudyResult`)."""
+    from herz.studies.escape_routes import averaged_over
+
     files: dict[str, bytes] = {}
     figures, skipped = _study_figures(res, files)
     def declared(name: str) -> list[str]:
@@ -613,7 +616,8 @@ def study_context(res: Any) -> tuple[dict[str, Any], dict[str, bytes]]:
         "titles": dict(STUDY_SECTIONS), "pages": STUDY_PAGES,
         "opening": opening_paragraph(res), "verdict_text": res.verdict_text,
         "verdict": res.verdict, "route_rows": route_rows, "robust_rows": robust_rows,
-        "factorial_rows": factorial_rows,
+        "factorial_rows": factorial_rows, "averaged_over": averaged_over(res),
+        "from_region": res.meta.get("draws_from") == "plausible region",
         "figures": figures, "skipped": skipped, "incidence_rows": inc_rows,
         "threshold_rows": threshold_rows, "study_world": res.study_world,
         "ranges": res.ranges, "draw_rows": res.draws.round(3).astype(str).values.tolist(),

@@ -189,7 +189,7 @@ class StudySize:
 
 #: ``default``: the main job (minutes on two cores); ``tiny``: tests and smoke runs.
 STUDY_SIZES: dict[str, StudySize] = {
-    "default": StudySize("default", points=8, worlds=500, variant_worlds=250, window=25,
+    "default": StudySize("default", points=8, worlds=650, variant_worlds=650, window=25,
                          follow=FOLLOW, doses=(0.5, 1.0), replicates=1000),
     "tiny": StudySize("tiny", points=2, worlds=60, variant_worlds=40, window=12, follow=FOLLOW,
                       doses=(1.0,), replicates=200),
@@ -204,13 +204,44 @@ def study_size(size: str | None = None) -> StudySize:
     return STUDY_SIZES[name]
 
 
-def parameter_draws(points: int, seed: int) -> pd.DataFrame:
-    """``points`` draws of :data:`DEFAULT_RANGES` (Latin hypercube, scipy.stats.qmc)."""
+def plausible_region() -> tuple[Any | None, str]:
+    """The plausible region of the history fit shipped in the package, or None and why not.
+
+    :func:`herz.analysis.plausible.load_region` (issue 22); None when this
+    version of herz has no region or its file is missing or unreadable (the
+    study then averages over :data:`DEFAULT_RANGES` only, and says so).
+    """
+    try:
+        from herz.analysis.plausible import load_region  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None, "this version of herz ships no plausible region (herz.analysis.plausible)"
+    try:
+        region = load_region()
+    except (FileNotFoundError, OSError, ParameterError) as exc:
+        return None, f"the shipped plausible region could not be read ({exc})"
+    if not getattr(region, "draws", None):
+        return None, "the shipped plausible region holds no draws"
+    return region, str(getattr(region, "source", "the shipped plausible region"))
+
+
+def parameter_draws(points: int, seed: int, region: Any | None = None) -> pd.DataFrame:
+    """``points`` parameter draws: the plausible region's where it exists, else documented ranges.
+
+    A Latin hypercube (scipy.stats.qmc) over :data:`DEFAULT_RANGES`; with a
+    ``region`` (:func:`plausible_region`), every parameter the history fit
+    varied (``region.parameters``) takes the values of ``points`` draws
+    resampled from its not-implausible draws (``region.sample``, seeded from
+    ``seed``), and the others keep their documented ranges.
+    """
     from scipy.stats import qmc
 
     u = qmc.LatinHypercube(d=len(DEFAULT_RANGES), seed=np.random.default_rng(seed)).random(points)
     rows = [{r.name: r.value(float(u[k, c])) for c, r in enumerate(DEFAULT_RANGES)}
             for k in range(points)]
+    if region is not None:
+        fitted = region.sample(points, np.random.default_rng(child_seed(seed, 22)))
+        for row, fit in zip(rows, fitted, strict=True):
+            row.update({k: float(v) for k, v in fit.items() if k in region.parameters})
     df = pd.DataFrame(rows)
     df.insert(0, "point", np.arange(points))
     return df
@@ -315,7 +346,8 @@ def run_escape_study(size: str | StudySize | None = None, *, workers: int | None
     """Run the study (every draw x variant, in parallel) and analyse it."""
     t0, c0 = time.perf_counter(), time.process_time()
     sz = size if isinstance(size, StudySize) else study_size(size)
-    draws = parameter_draws(sz.points, sz.seed)
+    region, source = plausible_region()
+    draws = parameter_draws(sz.points, sz.seed, region)
     main_arms = reference_arms() + route_arms(sz.doses)
     shared = tuple(v for v in VARIANTS if v.thresholds_only)
     jobs: list[tuple[Any, ...]] = []
@@ -358,7 +390,10 @@ def run_escape_study(size: str | StudySize | None = None, *, workers: int | None
     res = analyse_study(sz, draws, results)
     res.seconds = time.perf_counter() - t0
     res.cpu_seconds = time.process_time() - c0 + res.task_seconds
-    res.meta.update({"workers": workers, "cpu_count": os.cpu_count(),
+    res.meta.update({"draws_from": "plausible region" if region is not None else "default ranges",
+                     "region_source": source,
+                     "fitted": list(getattr(region, "parameters", ())) if region else [],
+                     "workers": workers, "cpu_count": os.cpu_count(),
                      "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg")
                      else None})
     return res
@@ -591,8 +626,7 @@ def study_json(res: StudyResult) -> dict[str, Any]:
         "verdict": {"text": verdict_text(res), "E": _num(primary.E), "E_ci": _ci(primary.E_ci),
                     "A": _num(primary.A), "A_ci": _ci(primary.A_ci),
                     "primarily_escapable": res.verdict,
-                    "averaged_over": "documented default ranges (the history fit, issue 22, "
-                                     "does not exist yet)"},
+                    "averaged_over": averaged_over(res)},
         "draws": res.draws.to_dict(orient="records"),
         "size": res.size.to_dict(),
         "seconds": res.seconds,
@@ -626,7 +660,19 @@ def verdict_text(res: StudyResult) -> str:
             f"[{primary.E_ci[0]:.2f}, {primary.E_ci[1]:.2f}] of pairs exit within {HORIZON} "
             f"years in the calibrated world, A = {primary.A:+.2f} [{primary.A_ci[0]:+.2f}, "
             f"{primary.A_ci[1]:+.2f}] against the realist arm{tail}. E is averaged over "
-            "documented default ranges, not over a fit to history (issue 22).")
+            f"{averaged_over(res)}.")
+
+
+def averaged_over(res: StudyResult) -> str:
+    """What E is averaged over: the plausible draws of the history fit, or documented ranges."""
+    if res.meta.get("draws_from") == "plausible region":
+        fitted = ", ".join(res.meta.get("fitted", []))
+        return (f"the plausible draws of the history fit (issue 22; {fitted} from "
+                f"{res.meta.get('region_source')}), the other parameters over documented "
+                "default ranges")
+    why = res.meta.get("region_source", "")
+    return ("documented default ranges, not a fit to history"
+            + (f" ({why})" if why else " (issue 22)"))
 
 
 __all__ += ["HORIZONS", "ROUTES", "incidence", "study_json", "surfaces", "verdict_text",
