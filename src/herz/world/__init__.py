@@ -72,9 +72,15 @@ from herz.world.simulate import default_batch_size, run_batch, simulate
 from herz.world.state import WorldState, initial_state
 from herz.world.step import ORDER, step
 
+#: The version of what the world means (DESIGN.md): 2 since issue 17. A results
+#: directory records it (manifest ``versions.model = "world 2"``), and
+#: ``herz resume`` refuses one written by another version.
+WORLD_VERSION = 2
+
 __all__ = [
     "ORDER",
     "SCHEDULABLE",
+    "WORLD_VERSION",
     "Culture",
     "Geography",
     "Mechanisms",
