@@ -358,7 +358,7 @@ p = hw.WorldParams(n_states=193)
 t = time.perf_counter()
 hw.simulate(p, worlds=int(sys.argv[1]), steps=int(sys.argv[2]), seed=0)
 print(base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter() - t,
-      hw.default_batch_size(193))
+      hw.default_batch_size(193, params=p))
 """
 
 
