@@ -15,7 +15,7 @@ from herz.world.economy import fear, pressure, public_threat
 from herz.world.noise import world_keys
 from herz.world.outcomes import TrajectoryTracker
 from herz.world.step import step
-from tests.world.test_communities_v2 import MEDIUM, RACING
+from tests.world.setups import MEDIUM, RACING
 
 
 def test_bloc_pressure_adds_fellow_members_offence_for_outsiders():

@@ -21,36 +21,8 @@ from herz.world.community import (
     update_institutions,
 )
 from herz.world.noise import world_keys
-from herz.world.outcomes import TrajectoryTracker
 from herz.world.perception import institution_strength, noise_scale
-
-#: The world team's racing world and medium episode thresholds
-#: (tests/world/test_outcomes_world.py): the default calibration gives too few entries.
-RACING = {"n_states": 5, "offense_defense_balance": 0.5, "distinguishability": 0.2}
-MEDIUM = {"race_growth": 0.02, "entry_trust_fall": 0.0, "exit_growth_band": 0.2,
-          "exit_years": 5, "exit_trust": 0.5}
-
-
-def measure(params, worlds, steps, seed):
-    """Per world: a war started by a security seeker after burn-in; years in the dilemma.
-
-    Years in the dilemma: the summed durations of the seeker pairs' spells
-    (censored at the horizon). Also returns the spell table and the final state.
-    """
-    st = initial_state(params, world_keys(seed, worlds))
-    tracker = TrajectoryTracker(params, st)
-    seeker_war = np.zeros(worlds, dtype=bool)
-    for _ in range(steps):
-        step(st, params)
-        tracker.update(st)
-        if st.t > params.burn_in:
-            seeker_war |= (st.attacks & ~st.greedy[:, :, None]).any(axis=(1, 2))
-    spells = tracker.pair_frame()
-    years = np.zeros(worlds)
-    if len(spells):
-        np.add.at(years, spells["world"].to_numpy(dtype=np.int64),
-                  np.nan_to_num(spells["duration"].to_numpy(dtype=float)))
-    return seeker_war, years, spells, st
+from tests.world.setups import MEDIUM, RACING, measure
 
 
 def test_seeded_communities_split_states_into_groups():

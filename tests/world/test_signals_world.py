@@ -10,22 +10,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from herz.world import WorldParams, initial_state, simulate, step
+from herz.world import WorldParams, initial_state, step
 from herz.world.bite import bite_test
 from herz.world.noise import world_keys
+from tests.world.setups import (
+    MEDIUM,
+    RACING,
+    calibration_table,
+    early_rule,
+    params,
+    runner_with_exit_column,
+)
 
-RACING = {"n_states": 5, "offense_defense_balance": 0.5, "distinguishability": 0.2}
-MEDIUM = {"race_growth": 0.02, "entry_trust_fall": 0.0, "exit_growth_band": 0.2,
-          "exit_years": 5, "exit_trust": 0.5}
 BASE = {**RACING, **MEDIUM, "p_greedy": 0.3}
-#: exits within this many years after the burn-in
-H = 40
 
 
 def _params(**kw) -> WorldParams:
-    d = WorldParams().to_dict()
-    mech = {**d["mechanisms"], **kw.pop("mechanisms", {})}
-    return WorldParams.from_dict({**d, **BASE, **kw, "mechanisms": mech})
+    return params(BASE, kw)
 
 
 def _paired_windows(cost: float, worlds: int = 200, steps: int = 50):
@@ -72,22 +73,12 @@ def test_the_cost_shows_in_the_signallers_arms_and_in_wars_during_the_window():
     assert greedy_share < 0.1
 
 
-def _exit_within(frame):
-    return (frame["exited"] & (frame["time_to_entry"] + frame["time_to_exit"] <= H)).to_numpy(float)
-
-
-def _runner_with_exit_column(params, **kw):
-    frame = simulate(params, **kw)
-    frame["exit_within_h"] = _exit_within(frame)
-    return frame
-
-
 @pytest.mark.slow
 def test_effect_of_signals_on_exit_is_not_monotone_in_cost():
     """Too cheap pools (teaches little), too dear is never sent; in between, more exits."""
     res = {c: bite_test(BASE, {"mechanisms.signalling": True, "signal_cost": c},
                         {"mechanisms.signalling": False, "signal_cost": c}, "exit_within_h",
-                        worlds=800, steps=100, seed=2, runner=_runner_with_exit_column)
+                        worlds=800, steps=100, seed=2, runner=runner_with_exit_column)
            for c in (1e-7, 0.1, 1.0)}
     cheap, mid, dear = res[1e-7], res[0.1], res[1.0]
     assert mid.low > 0.0, mid  # measured +0.071 [0.030, 0.110] (cheap: -0.003 [-0.046, 0.040])
@@ -99,7 +90,7 @@ def test_effect_of_signals_on_exit_is_not_monotone_in_cost():
 def test_signals_pass_the_bite_test_and_do_not_settle_the_dilemma_at_once():
     res = bite_test(BASE, {"mechanisms.signalling": True, "signal_cost": 0.1},
                     {"mechanisms.signalling": False, "signal_cost": 0.1}, "exit_within_h",
-                    worlds=800, steps=100, seed=2, runner=_runner_with_exit_column)
+                    worlds=800, steps=100, seed=2, runner=runner_with_exit_column)
     assert res.significant and res.difference > 0.03, res
     # the harness's own spell-level rule (its default runner): <= 5% at t <= 2 in both arms
     early = bite_test(BASE, {"mechanisms.signalling": True, "signal_cost": 0.1},
@@ -109,42 +100,12 @@ def test_signals_pass_the_bite_test_and_do_not_settle_the_dilemma_at_once():
     # DESIGN rule 2, measured on the spells as the world team does (MEDIUM thresholds)
     p = {**RACING, **MEDIUM, "p_greedy": 0.1, "signal_cost": 0.1,
          "mechanisms": {"signalling": True}}
-    frame, pairs = simulate(p, worlds=300, steps=130, seed=5, pairs=True)
-    fresh = pairs[~pairs["at_start"]]
-    exits = fresh["exit_year"].dropna() - WorldParams().burn_in
-    assert len(fresh) >= 300 and len(exits) >= 30
-    assert float((fresh["time_to_entry"] <= 2).mean()) <= 0.05
-    assert float((exits <= 2).mean()) <= 0.05
+    r = early_rule(p, {"signalling": False})
+    assert r["n_entries"] >= 300 and r["n_exits"] >= 30, r
+    assert r["entries"] <= 0.05 and r["exits"] <= 0.05, r
     # worlds whose dilemma is settled by t <= 2: no more than in the same worlds without
     # the mechanism, within 2 points (measured without: 5.7%, a property of the thresholds)
-    base = simulate({**p, "mechanisms": {"signalling": False}}, worlds=300, steps=130, seed=5)
-
-    def settled(df):
-        return float((df["exited"] & (df["time_to_entry"] + df["time_to_exit"] <= 2)).mean())
-
-    assert settled(frame) <= settled(base) + 0.02, (settled(frame), settled(base))
-
-
-def calibration_table(switch: str, **kw):
-    """(bin mean of mu, greedy share, count) over pairs, war off, 1000 worlds, steps 4, 8, 12."""
-    d = WorldParams().to_dict()
-    p = WorldParams.from_dict({**d, **RACING, "p_greedy": 0.3, **kw,
-                               "mechanisms": {**d["mechanisms"], switch: True, "war": False}})
-    s = initial_state(p, world_keys(11, 1000))
-    off = ~np.eye(p.n_states, dtype=bool)
-    mus, gs = [], []
-    for t in range(12):
-        step(s, p)
-        if t in (3, 7, 11):
-            mus.append(s.mistrust[:, off].ravel())
-            gs.append(np.broadcast_to(s.greedy[:, None, :], s.mistrust.shape)[:, off].ravel())
-    mu, g = np.concatenate(mus), np.concatenate(gs)
-    rows = []
-    for lo in np.arange(0.0, 1.0, 0.1):
-        sel = (mu >= lo) & (mu < lo + 0.1)
-        if sel.sum() >= 500:
-            rows.append((mu[sel].mean(), g[sel].mean(), int(sel.sum())))
-    return rows
+    assert r["settled_on"] <= r["settled_off"] + 0.02, r
 
 
 def test_beliefs_stay_calibrated_with_signals_and_silences():
