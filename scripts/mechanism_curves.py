@@ -218,7 +218,7 @@ def figure(res: dict[str, Any], path: Path) -> None:
         y = np.array([[row["mimicry"], row["low"], row["high"]] for row in r])
         axes[0].errorbar(x, y[:, 0], yerr=[y[:, 0] - y[:, 1], y[:, 2] - y[:, 0]], marker="o")
         axes[0].set(xscale="log", xlabel="signal cost (share of B Y)",
-                    ylabel="greedy mimicry rate m", title="Mimicry falls as signals get dearer")
+                    ylabel="greedy mimicry (share of chances)", title="Mimicry falls as signals get dearer")
     if "exit" in res:
         r = res["exit"]
         x = [row["cost"] for row in r]
