@@ -1,7 +1,11 @@
 """Dose-response curves of signals, arms control and communities (issues 18 and 19).
 
-Measures, in the racing world of the world tests (N = 5, offence dominant,
-distinguishability 0.2, medium episode thresholds; tests/world/setups.py):
+Measures, in one of two worlds with the medium episode thresholds of the world
+tests (tests/world/setups.py): ``racing`` (N = 5, offence dominant,
+distinguishability 0.2, 30% greedy states) or ``default`` (N = 5 at the
+world's defaults, 10% greedy states); ``--set KEY=VALUE`` overrides any
+parameter (for example the pre-calibration economy of
+tests/world/pre_calibration.py):
 
 - ``mimicry``: greedy mimicry of a costly signal (DESIGN.md 2.7) against the
   signal's cost: the share of greedy states' chances to signal (eligible
@@ -16,14 +20,17 @@ distinguishability 0.2, medium episode thresholds; tests/world/setups.py):
   worlds run 40 years; 95% bootstrap intervals over worlds.
 - ``communities``: P(a security seeker starts a war after burn-in) and the
   years in the dilemma, communities on vs off (identity on, one seeded
-  community; DESIGN.md 2.10), paired worlds, 95% normal intervals.
+  community, 20% greedy states; DESIGN.md 2.10), paired worlds, 95% normal
+  intervals.
 
-Writes a JSON file of the numbers and a figure of the first three curves.
-At the default sizes it runs in about ten minutes on one core (use ``nice``).
+Writes the numbers into a JSON file under ``--label`` (default: the world's
+name) and a figure of the first three curves of that label. At the default
+sizes it runs in about ten minutes on one core (use ``nice``).
 
 Usage::
 
-    python scripts/mechanism_curves.py [--worlds 800] [--seed 2] [--only mimicry exit ...]
+    python scripts/mechanism_curves.py [--base racing|default] [--set KEY=VALUE ...]
+        [--label NAME] [--worlds 800] [--seed 2] [--only mimicry exit ...]
         [--json docs/images/mechanism-curves.json] [--figure docs/images/mechanism-curves.png]
 
 References: Kydd, A. H. (2005). *Trust and Mistrust in International
@@ -58,14 +65,19 @@ RACING: dict[str, Any] = {"n_states": 5, "offense_defense_balance": 0.5,
                           "distinguishability": 0.2}
 MEDIUM: dict[str, Any] = {"race_growth": 0.02, "entry_trust_fall": 0.0,
                           "exit_growth_band": 0.2, "exit_years": 5, "exit_trust": 0.5}
-BASE: dict[str, Any] = {**RACING, **MEDIUM, "p_greedy": 0.3}
+BASES: dict[str, dict[str, Any]] = {
+    "racing": {**RACING, **MEDIUM, "p_greedy": 0.3},
+    "default": {"n_states": 5, **MEDIUM, "p_greedy": 0.1},
+}
+#: The world of the run (set by :func:`main`).
+BASE: dict[str, Any] = dict(BASES["racing"])
 H = 40
 
-MIMICRY_COSTS = (1e-7, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
-EXIT_COSTS = (1e-7, 0.003, 0.03, 0.1, 0.3, 1.0)
-VERIFICATION = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
-COMMUNITY_BASE: dict[str, Any] = {**RACING, **MEDIUM, "p_greedy": 0.2, "perception_noise": 0.3,
-                                  "seeded_communities": 1, "institution_seed": 0.9}
+MIMICRY_COSTS = (1e-7, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+EXIT_COSTS = (1e-7, 0.003, 0.03, 0.1, 0.3, 1.0, 3.0)
+VERIFICATION = (0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
+#: Communities: the world of the run with 20% greedy states and one seeded community.
+COMMUNITY: dict[str, Any] = {"p_greedy": 0.2, "seeded_communities": 1, "institution_seed": 0.9}
 
 
 def _params(**kw: Any) -> WorldParams:
@@ -186,7 +198,7 @@ def community_effect(worlds: int, seed: int) -> dict[str, float]:
     out = {}
     for on in (False, True):
         d = WorldParams().to_dict()
-        p = WorldParams.from_dict({**d, **COMMUNITY_BASE,
+        p = WorldParams.from_dict({**d, **BASE, **COMMUNITY,
                                    "mechanisms": {**d["mechanisms"], "identity": True,
                                                   "community": on}})
         out[on] = _measure(p, worlds, 100, seed)
@@ -247,21 +259,30 @@ PARTS = {"mimicry": (mimicry_curve, 200), "exit": (exit_curve, None),
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen parts, merge them into the JSON file and draw the figure."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--base", choices=sorted(BASES), default="racing")
+    ap.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                    help="parameter overrides (numbers)")
+    ap.add_argument("--label", default=None, help="key of the results in the JSON file")
     ap.add_argument("--worlds", type=int, default=800, help="worlds per arm of the exit curve")
     ap.add_argument("--seed", type=int, default=2)
     ap.add_argument("--only", nargs="*", choices=sorted(PARTS), default=sorted(PARTS))
     ap.add_argument("--json", type=Path, default=Path("docs/images/mechanism-curves.json"))
     ap.add_argument("--figure", type=Path, default=Path("docs/images/mechanism-curves.png"))
     a = ap.parse_args(argv)
-    res: dict[str, Any] = json.loads(a.json.read_text()) if a.json.exists() else {}
+    overrides = {k: float(v) for k, v in (item.split("=", 1) for item in a.set)}
+    BASE.clear()
+    BASE.update({**BASES[a.base], **overrides})
+    label = a.label or a.base
+    every: dict[str, Any] = json.loads(a.json.read_text()) if a.json.exists() else {}
+    res = every.setdefault(label, {})
     for name in a.only:
         fn, worlds = PARTS[name]
         t0 = time.time()
         res[name] = fn(worlds or a.worlds, a.seed if name != "communities" else 3)
         print(f"  ({name}: {time.time() - t0:.0f} s)", flush=True)
-    res["world"] = {"racing": RACING, "thresholds": MEDIUM, "p_greedy": BASE["p_greedy"],
-                    "exit_worlds": a.worlds, "seed": a.seed, "horizon": H}
-    a.json.write_text(json.dumps(res, indent=1) + "\n")
+    res["world"] = {"base": a.base, "params": dict(BASE), "exit_worlds": a.worlds,
+                    "seed": a.seed, "horizon": H}
+    a.json.write_text(json.dumps(every, indent=1) + "\n")
     figure(res, a.figure)
     return 0
 
