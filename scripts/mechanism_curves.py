@@ -24,7 +24,7 @@ tests/world/pre_calibration.py):
   intervals.
 
 Writes the numbers into a JSON file under ``--label`` (default: the world's
-name) and a figure of the first three curves of that label. At the default
+name) and a figure of the first three curves, one line for each label in the file. At the default
 sizes it runs in about ten minutes on one core (use ``nice``).
 
 Usage::
@@ -217,36 +217,32 @@ def community_effect(worlds: int, seed: int) -> dict[str, float]:
     return res
 
 
-def figure(res: dict[str, Any], path: Path) -> None:
-    """Three panels: mimicry vs cost, exit effect vs cost, signing vs verification."""
+def figure(every: dict[str, Any], path: Path) -> None:
+    """Three panels (mimicry vs cost, exit effect vs cost, signing vs verification), one line a label."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
-    if "mimicry" in res:
-        r = res["mimicry"]
-        x = [row["cost"] for row in r]
-        y = np.array([[row["mimicry"], row["low"], row["high"]] for row in r])
-        axes[0].errorbar(x, y[:, 0], yerr=[y[:, 0] - y[:, 1], y[:, 2] - y[:, 0]], marker="o")
-        axes[0].set(xscale="log", xlabel="signal cost (share of B Y)",
-                    ylabel="greedy mimicry (share of chances)", title="Mimicry falls as signals get dearer")
-    if "exit" in res:
-        r = res["exit"]
-        x = [row["cost"] for row in r]
-        y = np.array([[row["difference"], row["low"], row["high"]] for row in r])
-        axes[1].errorbar(x, y[:, 0], yerr=[y[:, 0] - y[:, 1], y[:, 2] - y[:, 0]], marker="o")
-        axes[1].axhline(0.0, color="grey", lw=0.8)
-        axes[1].set(xscale="log", xlabel="signal cost (share of B Y)",
-                    ylabel=f"effect on P(exit within {H} y)",
-                    title="Signals and exit: not monotone in cost")
-    if "signing" in res:
-        r = res["signing"]
-        x = [row["verification"] for row in r]
-        y = np.array([[row["signing"], row["low"], row["high"]] for row in r])
-        axes[2].errorbar(x, y[:, 0], yerr=[y[:, 0] - y[:, 1], y[:, 2] - y[:, 0]], marker="o")
-        axes[2].set(xlabel="verification v", ylabel="share of pairs signing at mu = 1/2",
-                    title="Verification substitutes for trust")
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
+    panels = (("mimicry", "cost", "mimicry", axes[0]), ("exit", "cost", "difference", axes[1]),
+              ("signing", "verification", "signing", axes[2]))
+    for label, res in sorted(every.items()):
+        for part, xkey, ykey, ax in panels:
+            if part not in res:
+                continue
+            x = [row[xkey] for row in res[part]]
+            y = np.array([[row[ykey], row["low"], row["high"]] for row in res[part]])
+            ax.errorbar(x, y[:, 0], yerr=[y[:, 0] - y[:, 1], y[:, 2] - y[:, 0]], marker="o",
+                        capsize=2, label=label)
+    axes[0].set(xscale="log", xlabel="signal cost (share of B Y)",
+                ylabel="greedy mimicry (share of chances)", title="Mimicry falls with cost")
+    axes[1].axhline(0.0, color="grey", lw=0.8)
+    axes[1].set(xscale="log", xlabel="signal cost (share of B Y)",
+                ylabel=f"effect on P(exit within {H} y)", title="Signals and exit vs cost")
+    axes[2].set(xscale="symlog", xlabel="verification v", ylabel="share signing at mu = 1/2",
+                title="Verification substitutes for trust")
+    axes[2].set_xscale("symlog", linthresh=0.01)
+    axes[0].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -283,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     res["world"] = {"base": a.base, "params": dict(BASE), "exit_worlds": a.worlds,
                     "seed": a.seed, "horizon": H}
     a.json.write_text(json.dumps(every, indent=1) + "\n")
-    figure(res, a.figure)
+    figure(every, a.figure)
     return 0
 
 
