@@ -17,10 +17,15 @@ from herz.world import WorldParams, initial_state, simulate, step
 from herz.world.bite import spell_early_shares
 from herz.world.noise import world_keys
 from herz.world.outcomes import TrajectoryTracker
+from tests.world.pre_calibration import PRE_CALIBRATION
 
-#: A world where seekers race: offence dominant, defence hard to tell from offence.
-RACING: dict[str, Any] = {"n_states": 5, "offense_defense_balance": 0.5,
-                          "distinguishability": 0.2}
+#: A world where seekers race: offence dominant, defence hard to tell from offence (in the
+#: calibrated economy: the world's defaults).
+RACING_CALIBRATED: dict[str, Any] = {"n_states": 5, "offense_defense_balance": 0.5,
+                                     "distinguishability": 0.2}
+#: The racing world of the mechanism tests, on the economy their tolerances were measured
+#: on: before the calibration of issue 17 (tests/world/pre_calibration.py).
+RACING: dict[str, Any] = {**RACING_CALIBRATED, **PRE_CALIBRATION}
 #: Thresholds looser than DESIGN's (race at 2% a year, any fall of trust; 5 calm years with
 #: growth within 20% and trust >= 0.5): DESIGN's own thresholds give few entries and exits
 #: at N = 5 (tests/world/test_outcomes_world.py).
@@ -94,16 +99,23 @@ def early_rule(p: Mapping[str, Any], off: Mapping[str, bool], worlds: int = 300,
 
 
 def calibration_table(switch: str, **kw: Any) -> list[tuple[float, float, int]]:
-    """(bin mean of mu, greedy share, count) over pairs, war off, 1000 worlds, steps 4, 8, 12."""
+    """(bin mean of mu, greedy share, count) over pairs, war off, 1000 worlds, steps 4, 8, 12.
+
+    On the pre-calibration economy (:data:`RACING`): at the calibrated one this racing
+    world's spending often sits at the budget cap, a clip the likelihood leaves out (a
+    stated limit of herz.world.beliefs), and high bins overstate greed by up to 0.14.
+    """
     p = params(RACING, {"p_greedy": 0.3}, kw, mechanisms={switch: True, "war": False})
     s = initial_state(p, world_keys(11, 1000))
     off = ~np.eye(p.n_states, dtype=bool)
     mus, gs = [], []
     for t in range(12):
+        # the type in force during the step: types turn over at its end (motive_turnover)
+        greedy = np.broadcast_to(s.greedy[:, None, :], s.mistrust.shape)[:, off].ravel()
         step(s, p)
         if t in (3, 7, 11):
             mus.append(s.mistrust[:, off].ravel())
-            gs.append(np.broadcast_to(s.greedy[:, None, :], s.mistrust.shape)[:, off].ravel())
+            gs.append(greedy)
     mu, g = np.concatenate(mus), np.concatenate(gs)
     rows = []
     for lo in np.arange(0.0, 1.0, 0.1):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from herz.world.bite import bite_test
+from tests.world.pre_calibration import PRE_CALIBRATION
 from tests.world.setups import MEDIUM, RACING, early_rule
 
 BASE = {"n_states": 5}
@@ -53,7 +54,8 @@ def test_noisier_perception_slows_reassurance():
 
 def test_misperception_opens_a_psychological_spiral():
     # Jervis 1976 ch. 3: the biased belief drifts toward mistrust, away from the unbiased one
-    res = bite_test(BASE, {"mechanisms.misperception": True},
+    # measured on the pre-calibration economy (issue 17): the bias needs the larger fear floor
+    res = bite_test({**BASE, **PRE_CALIBRATION}, {"mechanisms.misperception": True},
                     {"mechanisms.misperception": False}, "psychological_spiral", worlds=60,
                     steps=60, seed=6)
     assert res.value_off == 0.0 and res.low > 0.1, res

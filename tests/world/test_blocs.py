@@ -38,6 +38,7 @@ def test_bloc_pressure_adds_fellow_members_offence_for_outsiders():
 
 
 def _inter_bloc_spells(bloc_threat, worlds=200, steps=100, seed=4):
+    # RACING: the pre-calibration economy (issue 17) the tolerances were measured on
     p = WorldParams.from_dict({**RACING, **MEDIUM, "n_states": 6, "seeded_communities": 2,
                                "institution_seed": 0.9, "bloc_threat": bloc_threat,
                                "mechanisms": {"identity": True, "community": True}})
