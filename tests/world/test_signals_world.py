@@ -13,6 +13,7 @@ import pytest
 from herz.world import WorldParams, initial_state, step
 from herz.world.bite import bite_test
 from herz.world.noise import world_keys
+from herz.world.signalling import SIGNAL_ELIGIBLE, SIGNAL_MIMICRY, SIGNAL_SENT
 from tests.world.setups import (
     MEDIUM,
     RACING,
@@ -118,3 +119,57 @@ def test_beliefs_stay_calibrated_with_signals_and_silences():
     assert len(rows) >= 4
     for mean_mu, share, count in rows:
         assert abs(share - mean_mu) < 0.03, (mean_mu, share, count)
+
+
+#: N = 5 at the calibrated world's defaults with the medium thresholds (issue 17): the racing
+#: world's exits are rare once calibrated (P(exit within 40 years) 0.018).
+DEFAULT = {"n_states": 5, **MEDIUM, "p_greedy": 0.1}
+
+
+def test_greedy_mimicry_falls_with_cost_in_the_calibrated_world():
+    """The share of greedy states' chances to signal (eligible sender-years) they take.
+
+    Measured (200 worlds, 60 years; scripts/mechanism_curves.py --base default): 0.888
+    [0.859, 0.916] at cost 0.003, 0.400 [0.368, 0.432] at 0.03, 0.100 [0.089, 0.111] at
+    0.3, matching the equilibrium rate m (0.873, 0.381, 0.077) within a few points.
+    """
+    rates, model = [], []
+    for cost in (0.003, 0.03, 0.3):
+        p = params(DEFAULT, signal_cost=cost, mechanisms={"signalling": True})
+        s = initial_state(p, world_keys(2, 200))
+        took = chances = m = 0.0
+        for _ in range(60):
+            step(s, p)
+            ok = s.mech[SIGNAL_ELIGIBLE] & s.greedy
+            chances += ok.sum()
+            took += (s.mech[SIGNAL_SENT] & ok).sum()
+            m += s.mech[SIGNAL_MIMICRY][ok].sum()
+        assert chances > 1000
+        rates.append(took / chances)
+        model.append(m / chances)
+    print("mimicry", np.round(rates, 3), "equilibrium", np.round(model, 3))
+    assert rates[0] > 0.7 and rates[1] < 0.6 * rates[0] and rates[2] < 0.5 * rates[1]
+    assert np.allclose(rates, model, atol=0.05)  # the realised rate is the equilibrium's
+
+
+@pytest.mark.slow
+def test_effect_of_signals_on_exit_is_not_monotone_in_cost_in_the_calibrated_world():
+    """Paired bite tests, 800 worlds, 100 years, exit within 40 years of burn-in.
+
+    Measured: cost 1e-7: -0.018 [-0.053, +0.017]; 0.1: -0.055 [-0.089, -0.023]; 3:
+    +0.000 [-0.009, +0.008]. Not monotone: cheap signals pool and teach little, dear ones
+    are hardly sent, in between they move exits; but in the calibrated default world
+    they move them down (the offence cut and its rebuilding after the window), where
+    the pre-calibration racing world's went up (+0.071 [+0.030, +0.110] at 0.1).
+    Asserted: the middle effect's interval excludes 0; both ends' cover it and are
+    smaller in size.
+    """
+    res = {c: bite_test(DEFAULT, {"mechanisms.signalling": True, "signal_cost": c},
+                        {"mechanisms.signalling": False, "signal_cost": c}, "exit_within_h",
+                        worlds=800, steps=100, seed=2, runner=runner_with_exit_column)
+           for c in (1e-7, 0.1, 3.0)}
+    cheap, mid, dear = res[1e-7], res[0.1], res[3.0]
+    print(cheap, mid, dear, sep="\n")
+    assert mid.significant, mid
+    for end in (cheap, dear):
+        assert end.low <= 0.0 <= end.high and abs(end.difference) < abs(mid.difference), end
