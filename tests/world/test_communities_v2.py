@@ -111,11 +111,13 @@ def test_communities_change_outcomes_not_only_labels():
     """Paired seeds: one community seeded at year 0 (at the prior's trust) vs none.
 
     Measured (400 worlds, 100 years, burn-in 30, a noisy racing world: perception
-    noise 0.3, p_greedy 0.2): P(a security seeker starts a war within the 70
-    years after burn-in) 0.357 -> 0.260 (paired difference -0.10, 95% CI
-    +-0.05); years in the dilemma per world (summed seeker-pair spells)
-    53.4 -> 31.9 (-21.5, CI +-6.0). Asserted: both paired 95% intervals
-    exclude 0 and the effects are at least -0.04 and -10 years.
+    noise 0.3, p_greedy 0.2; the pre-calibration economy, with the calibrated
+    belief model): P(a security seeker starts a war within the 70 years after
+    burn-in) 0.370 -> 0.247 (paired difference -0.122, 95% CI +-0.053); years in
+    the dilemma per world (summed seeker-pair spells) 49.1 -> 33.0 (-16.1, CI
+    +-5.7); before the calibration 0.357 -> 0.260 and 53.4 -> 31.9. Asserted:
+    both paired 95% intervals exclude 0 and the effects are at least -0.04 and
+    -10 years.
     """
     base = {**RACING, **MEDIUM, "p_greedy": 0.2, "perception_noise": 0.3,
             "seeded_communities": 1, "institution_seed": 0.9}
@@ -176,7 +178,8 @@ def test_outcomes_respond_smoothly_to_plasticity_and_ontological_security(name, 
     The seeded-community world of the test above (200 worlds, 100 years): the share of states
     in a community at year 100 and the years in the dilemma per world. Measured (300 worlds):
     plasticity 0 -> 0.4: share 0.36 -> 0.83, years 60.6 -> 31.8; ontological security
-    0 -> 1: share 0.82 -> 0.42, years 29.0 -> 63.2. Asserted: no step of the grid moves the
+    0 -> 1: share 0.82 -> 0.42, years 29.0 -> 63.2 (now, 200 worlds, pre-calibration
+    economy: 0.35 -> 0.84, 58.0 -> 33.8; 0.81 -> 0.41, 29.2 -> 60.9). Asserted: no step of the grid moves the
     share by more than 0.3 or the years by more than 20, and the ends differ (the parameter
     matters): share by at least 0.2.
     """
