@@ -19,7 +19,10 @@ successive readings are not correlated (v1 compared two noisy levels, which
 widened the noise by sqrt 2 and correlated readings at -0.5; DESIGN.md 0).
 
 With the mechanism off states see the changes exactly; the belief update then
-assumes a noise of :data:`MIN_NOISE` so that its likelihoods stay defined.
+assumes a noise of :data:`MIN_NOISE` so that its likelihoods stay defined, and
+it never assumes less: perfect verification (``verification`` = 1 cuts a
+treaty pair's noise to 0) is read with the noise :data:`MIN_NOISE` (a finite,
+very informative likelihood, not a division by zero).
 
 References
 ----------
@@ -39,13 +42,10 @@ from herz.world.noise import Stream, fill_normal_pairs
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
-__all__ = ["MIN_NOISE", "MIN_SCALE", "institution_strength", "noise_scale", "observe", "perceived_mean"]
+__all__ = ["MIN_NOISE", "institution_strength", "noise_scale", "observe", "perceived_mean"]
 
 #: Noise (share of the budget cap) the belief update assumes when perception is exact.
 MIN_NOISE = 1e-3
-#: Least share of the noise verification and institutions leave (v = 1 would make a treaty
-#: pair's perception exact and the belief update divide by zero; a 100-fold cut at most).
-MIN_SCALE = 1e-2
 
 
 def institution_strength(state: WorldState, params: WorldParams) -> NDArray[np.float64] | None:
@@ -58,18 +58,14 @@ def institution_strength(state: WorldState, params: WorldParams) -> NDArray[np.f
 
 def noise_scale(state: WorldState, params: WorldParams,
                 inst: NDArray[np.float64] | None = None) -> NDArray[np.float64] | None:
-    """What verification and institutions leave of the noise, (W, N, N), or None (all ones).
-
-    At least :data:`MIN_SCALE` (perfect verification, v = 1, cuts the noise 100-fold).
-    """
+    """What verification and institutions leave of the noise, (W, N, N), or None (all ones)."""
     scale: NDArray[np.float64] | None = None
     if params.mechanisms.arms_control and state.arms_control.any():
         scale = np.asarray(1.0 - params.verification * state.arms_control, dtype=float)
     if inst is not None:
         cut = 1.0 - params.community_noise_cut * inst
         scale = cut if scale is None else scale * cut
-    return None if scale is None else np.ascontiguousarray(np.maximum(scale, MIN_SCALE),
-                                                           dtype=float)
+    return None if scale is None else np.ascontiguousarray(scale, dtype=float)
 
 
 def perceived_mean(added: NDArray[np.float64], d: float) -> NDArray[np.float64]:

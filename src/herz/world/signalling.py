@@ -93,7 +93,10 @@ from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
 __all__ = [
+    "SIGNAL_ELIGIBLE",
+    "SIGNAL_MIMICRY",
     "SIGNAL_SENDERS",
+    "SIGNAL_SENT",
     "SIGNAL_WINDOW",
     "SignalStep",
     "posterior",
@@ -117,6 +120,9 @@ WAR_ATTACK, WAR_GAP = "signals.war_p_attack", "signals.war_fear_gap"
 SIGNAL_WINDOW = "signals.window"
 #: Keys of this step's signals: sent (W, N) bool, mimicry and seeker rates (W, N).
 SIGNAL_SENT, SIGNAL_MIMICRY, SIGNAL_SEEKER = "signals.sent", "signals.mimicry", "signals.seeker"
+#: Key of this step's eligible senders (W, N) bool: could signal (no window, no war, a cost
+#: within the offence it may scrap).
+SIGNAL_ELIGIBLE = "signals.eligible"
 #: Optional (W, N) bool mask in ``state.mech``: the states that may signal (a route of one pair,
 #: :mod:`herz.studies.branching`). Absent: every state may (the system-wide mechanism).
 SIGNAL_SENDERS = "signals.senders"
@@ -396,6 +402,7 @@ def signal_step(state: WorldState, params: WorldParams, press: Pressure) -> Sign
     window = np.where(sent, int(params.signal_interval), window)
     state.mech[SIGNAL_WINDOW] = window
     state.mech[SIGNAL_SENT] = sent
+    state.mech[SIGNAL_ELIGIBLE] = eligible
     state.mech[SIGNAL_MIMICRY] = eq.mimicry
     state.mech[SIGNAL_SEEKER] = eq.seeker
     codes = np.where(sent[:, :, None] & live, SIGNAL_SEPARATING, 0).astype(np.int8)
