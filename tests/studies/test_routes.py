@@ -153,7 +153,7 @@ def test_realist_arm_switches_arms_control_off_too():
     assert p.offensive_realism and p.perspective_taking == 0.0
 
 
-def test_factorial_arms_are_the_two_by_two_of_signals_and_arms_control():
+def test_factorial_arms_are_two_by_twos_system_wide_and_for_the_pair():
     arms = {a.name: a for a in route_arms([0.5])}
     for combo in FACTORIAL:
         assert len(combo) == 2
