@@ -143,8 +143,11 @@ class TreatyStep:
 
 
 def _sigma(state: WorldState, params: WorldParams) -> F8:
-    sigma = params.perception_noise if params.mechanisms.perception else 0.0
-    return np.asarray(max(sigma, MIN_NOISE) * state.output / reference_output(params))
+    if params.mechanisms.perception:
+        sigma = np.maximum(params.world_value("perception_noise", 1), MIN_NOISE)
+    else:
+        sigma = MIN_NOISE
+    return np.asarray(sigma * state.output / reference_output(params))
 
 
 def treaty_step(state: WorldState, params: WorldParams) -> TreatyStep:

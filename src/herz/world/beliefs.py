@@ -67,12 +67,20 @@ dilemma thinking. *World Politics* 76(2). doi:10.1353/wp.2024.a924509.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba as nb
 import numpy as np
 from numpy.typing import NDArray
 
 from herz.world._dual import dual
-from herz.world.economy import Pressure, fear_weight, inertia, offense_shares, reference_output
+from herz.world.economy import (
+    Pressure,
+    fear_weight,
+    inertia_worlds,
+    offense_shares,
+    reference_output,
+)
 from herz.world.identity import biased_share
 from herz.world.params import WorldParams
 from herz.world.perception import MIN_NOISE
@@ -163,13 +171,19 @@ def _nu_increment(w, i, sc2, sigma, sigma_m, dt, d, budget, ybar, inert, output,
 @dual
 def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, added, press,
                   norm, threat, offense_old, weight, has_weight, shield, has_shield, identity,
-                  inst, has_inst, noise_scale, has_scale, kappa, grievance, greed_build, ybar, inert,
-                  budget, sigma, sigma_m, dt, d, q_s, q_g, fear_floor, realism, identity_weight,
-                  threat_cut, beta, pt, s_thr, use_bias, lim, filt, filt_var, sfilt, sfilt_var,
-                  l_out, shadow_out, nu_out, info_out, filt_out, filt_var_out, sfilt_out,
-                  sfilt_var_out):  # pragma: no cover - compiled
+                  inst, has_inst, noise_scale, has_scale, kappa, grievance, greed_build, ybar,
+                  inert_w, budget_w, sigma_w, sigma_m_w, dt, d, q_s, q_g, fear_floor, realism,
+                  identity_weight, threat_cut, beta_w, pt, s_thr, use_bias, lim, filt, filt_var,
+                  sfilt, sfilt_var, l_out, shadow_out, nu_out, info_out, filt_out, filt_var_out,
+                  sfilt_out, sfilt_var_out):  # pragma: no cover - compiled
+    # inert_w, budget_w, sigma_w, sigma_m_w, beta_w: (W,) per-world values
     n_worlds, n = alive.shape
     for w in nb.prange(n_worlds):
+        inert = inert_w[w]
+        budget = budget_w[w]
+        sigma = sigma_w[w]
+        sigma_m = sigma_m_w[w]
+        beta = beta_w[w]
         for i in range(n):
             have_inc = False
             inc = 0.0
@@ -296,13 +310,17 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
     (default: :func:`herz.world.economy.offense_shares` for every state; a
     state under a signal's cap or a kept treaty buys none, issue 18).
     """
-    sigma = params.perception_noise if params.mechanisms.perception else 0.0
-    sigma = max(sigma, MIN_NOISE)
+    n_w = state.worlds
+    if params.mechanisms.perception:
+        sigma = np.maximum(params.world_array("perception_noise", n_w), MIN_NOISE)
+    else:
+        sigma = np.full(n_w, max(0.0, MIN_NOISE))
+    beta = params.world_array("misperception_bias", n_w)
     if shares is None:
         qs0, qg0 = offense_shares(params)
         shares = (np.full(state.alive.shape, qs0), np.full(state.alive.shape, qg0))
     q_s, q_g = (np.ascontiguousarray(q, dtype=float) for q in shares)
-    use_bias = bool(params.mechanisms.misperception and params.misperception_bias > 0.0)
+    use_bias = bool(params.mechanisms.misperception and (beta > 0.0).any())
     l_out, sh_out, nu_out, info_out = _buffers(state, "beliefs", state.logodds, 4)
     f_out, fv_out, sf_out, sfv_out = _buffers(state, "filters", state.expected_spending, 4)
     if not use_bias:
@@ -316,11 +334,12 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
         state.identity, _ONE3 if inst is None else inst, inst is not None,
         _ONE3 if scale is None else scale, scale is not None,
         np.asarray(params.per_state("reaction")), np.asarray(params.per_state("grievance")),
-        float(params.greed_build), reference_output(params), inertia(params), float(params.budget_share), float(sigma),
-        float(params.spending_shock), float(params.dt), float(params.distinguishability),
-        q_s, q_g, float(params.fear_floor), bool(params.offensive_realism),
-        float(params.identity_threat_weight), float(params.community_threat_cut),
-        float(params.misperception_bias), float(params.perspective_taking),
+        float(params.greed_build), reference_output(params), inertia_worlds(params, n_w),
+        params.world_array("budget_share", n_w), sigma,
+        params.world_array("spending_shock", n_w), float(params.dt),
+        float(params.distinguishability), q_s, q_g, float(params.fear_floor),
+        bool(params.offensive_realism), float(params.identity_threat_weight),
+        float(params.community_threat_cut), beta, float(params.perspective_taking),
         float(params.identity_threat_threshold), use_bias, belief_limit(params),
         state.expected_spending, state.expected_spending_var,
         state.expected_spending_shadow, state.expected_spending_shadow_var,
@@ -363,10 +382,20 @@ def war_evidence(state: WorldState, params: WorldParams, a_greedy: NDArray[np.fl
     state.second_order = np.clip(state.second_order + ev, -lim, lim)
 
 
-def prior_logodds(params: WorldParams) -> float:
-    """The prior l_0 = logit(p_greedy) + prior_bias, within the belief limit."""
+def prior_logodds(params: WorldParams) -> Any:
+    """The prior l_0 = logit(p_greedy) + prior_bias, within the belief limit.
+
+    A float, or with per-world ``p_greedy`` a (W, 1, 1) array (one prior per world).
+    """
     lim = belief_limit(params)
-    return min(max(logit(params.p_greedy) + params.prior_bias, -lim), lim)
+
+    def prior(p: float) -> float:
+        return min(max(logit(p) + params.prior_bias, -lim), lim)
+
+    if "p_greedy" in params.world_values:
+        w = len(params.world_values["p_greedy"])
+        return params.world_map("p_greedy", prior, w).reshape(w, 1, 1)
+    return prior(params.p_greedy)
 
 
 def reset_beliefs_about(state: WorldState, params: WorldParams,

@@ -67,6 +67,8 @@ Mearsheimer, J. J. (2001). *The Tragedy of Great Power Politics*. Norton.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba as nb
 import numpy as np
 from numpy.typing import NDArray
@@ -76,7 +78,7 @@ from herz.world.noise import Stream, fill_normal
 from herz.world.params import ThreatAggregation, WorldParams
 from herz.world.state import WorldState
 
-__all__ = ["Pressure", "fear", "grow_output", "inertia", "offense_shares", "perceived_pressure",
+__all__ = ["Pressure", "fear", "grow_output", "inertia", "inertia_worlds", "offense_shares", "perceived_pressure",
            "pressure", "public_threat", "reference_output", "target_spending", "update_arms"]
 
 
@@ -93,7 +95,17 @@ def offense_shares(params: WorldParams) -> tuple[float, float]:
 
 def inertia(params: WorldParams) -> float:
     """Share of the gap to the target closed in one step: 1 - (1 - alpha)^dt."""
-    return float(1.0 - (1.0 - params.spending_inertia) ** params.dt)
+    return _inertia(params.spending_inertia, params.dt)
+
+
+def _inertia(alpha: float, dt: float) -> float:
+    return float(1.0 - (1.0 - alpha) ** dt)
+
+
+def inertia_worlds(params: WorldParams, worlds: int) -> NDArray[np.float64]:
+    """:func:`inertia` for every world, (W,): per-world ``spending_inertia`` if set."""
+    dt = params.dt
+    return params.world_map("spending_inertia", lambda a: _inertia(a, dt), worlds)
 
 
 def grow_output(state: WorldState, params: WorldParams) -> None:
@@ -247,13 +259,18 @@ def update_arms(state: WorldState, params: WorldParams, p: Pressure,
     (caps of signals and treaties, :func:`herz.world.arms_control.purchase_shares`).
     """
     dt = params.dt
-    cap = params.budget_share * state.output
+    cap = params.world_value("budget_share", 1) * state.output
     target = target_spending(state, params, p)
-    m = state.spending + inertia(params) * (target - state.spending)
-    if params.spending_shock > 0.0:
+    if "spending_inertia" in params.world_values:
+        inert: Any = inertia_worlds(params, state.worlds)[:, None]
+    else:
+        inert = inertia(params)
+    m = state.spending + inert * (target - state.spending)
+    shock = params.world_value("spending_shock", 1)
+    if np.any(shock > 0.0):
         xi = np.empty_like(m)
         _shock(state, xi)
-        m += params.spending_shock * (state.output / reference_output(params)) * xi
+        m += shock * (state.output / reference_output(params)) * xi
     np.clip(m, 0.0, cap, out=m)
     m *= state.alive
     q_s, q_g = offense_shares(params) if shares is None else shares

@@ -84,8 +84,8 @@ def observe(state: WorldState, params: WorldParams,
     if out is None:
         out = np.empty((w, n, n, 2))
     mean = perceived_mean(state.added, params.distinguishability)  # (W, N, 2)
-    sigma = params.perception_noise if params.mechanisms.perception else 0.0
-    if sigma > 0.0:
+    sigma = params.world_value("perception_noise", 2) if params.mechanisms.perception else 0.0
+    if np.any(sigma > 0.0):
         z = state.extra.get("perception_z")
         if z is None or z.shape != (w, n, n):
             z = state.extra["perception_z"] = np.empty((w, n, n))

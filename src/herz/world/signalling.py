@@ -367,7 +367,7 @@ def signal_step(state: WorldState, params: WorldParams, press: Pressure) -> Sign
     full = np.empty((w, n))
     fill_normal(state.keys, Stream.SIGNAL_COST, state.t, full)
     xi[...] = np.take_along_axis(full, state.label, axis=1)
-    cost = params.signal_cost * params.budget_share * state.output
+    cost = params.signal_cost * params.world_value("budget_share", 1) * state.output
     fighting = state.at_war.any(axis=2)
     eligible = (state.alive & (window <= 0) & ~fighting & (cost > 0)
                 & (cost <= params.signal_offense_cut * state.offense))
