@@ -95,8 +95,8 @@ rationality parameter lambda).
 from __future__ import annotations
 
 import enum
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 import numba as nb
 import numpy as np

@@ -823,7 +823,7 @@ class WorldParams:
         return np.array([float(fn(v)) for v in arr.tolist()])
 
     def world_slice(self, sel: Any) -> WorldParams:
-        """This record with every per-world array cut to ``sel`` (a slice or index array)."""
+        """A copy of this record with every per-world array cut to ``sel`` (a slice or index array)."""
         if not self._world:
             return self
         new = copy.copy(self)
