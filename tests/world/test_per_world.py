@@ -32,6 +32,9 @@ DRAWS = {
     "spending_shock": [0.0, 0.002, 0.0005, 0.001],
     "perception_noise": [0.03, 0.45, 0.1, 0.2],
     "misperception_bias": [0.1, 0.7, 0.3, 0.5],
+    "distinguishability": [0.1, 0.9, 0.5, 0.3],
+    "war_cost_share": [0.01, 0.2, 0.05, 0.1],
+    "offense_defense_balance": [0.5, 3.0, 1.0, 1.5],
 }
 
 
@@ -59,13 +62,19 @@ def test_equal_per_world_values_give_the_scalar_run_bit_for_bit() -> None:
     pd.testing.assert_frame_equal(scalar[cols].to_dataframe(), batched[cols].to_dataframe())
 
 
-def test_each_world_equals_a_separate_run_at_its_values() -> None:
-    batched = simulate(BASE, worlds=4, steps=STEPS, seed=5, trajectories=True, per_world=DRAWS)
+#: The other mechanisms that read per-world fields (signals, arms control, communities).
+OTHERS = BASE.replace(mechanisms=Mechanisms(signalling=True, arms_control=True, community=True,
+                                            identity=True))
+
+
+@pytest.mark.parametrize("base", [BASE, OTHERS], ids=["misperception", "signals_treaties"])
+def test_each_world_equals_a_separate_run_at_its_values(base: WorldParams) -> None:
+    batched = simulate(base, worlds=4, steps=STEPS, seed=5, trajectories=True, per_world=DRAWS)
     got = _paths(batched)
     # the draws move the world: without that this test could not fail
     assert not np.array_equal(got["spending"][0], got["spending"][1])
     for k in range(4):
-        alone = BASE.replace(**{name: v[k] for name, v in DRAWS.items()})
+        alone = base.replace(**{name: v[k] for name, v in DRAWS.items()})
         ref = simulate(alone, world_indices=[k], steps=STEPS, seed=5, trajectories=True)
         exp = _paths(ref)
         for name in exp:

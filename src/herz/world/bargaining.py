@@ -492,7 +492,7 @@ def _chosen_kernel(p, z, label, out):  # pragma: no cover - compiled
 
 def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, second_order: F8,
                prevention: F8, greedy: B1, mask: B1, *, greedy_value: float,
-               seeker_value: float, transfer: float, cost: float, rationality: float,
+               seeker_value: float, transfer: float, cost: float | F8, rationality: float,
                intercept: float | F8, dispute_cutpoint: float | F8, fear_depth: int,
                shift: F8 | None = None, can_act: B1 | None = None,
                label: NDArray[np.int64] | None = None,
@@ -507,8 +507,8 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
     nobody fears them. ``label`` (W, N): state labels that break ties between targets
     (lowest label first), so relabelling the states permutes the choice with them.
     ``greed_scale`` (W, N, N): factor on a greedy actor's value of gains,
-    omega_G (1 - lambda_g s+) (identity, issue 19). ``intercept`` and
-    ``dispute_cutpoint`` are floats or (W, 1, 1) arrays (one value per world).
+    omega_G (1 - lambda_g s+) (identity, issue 19). ``intercept``,
+    ``dispute_cutpoint`` and ``cost`` are floats or (W, 1, 1) arrays (one value per world).
     """
     if fear_depth not in (0, 1, 2):
         raise ValueError(f"fear_depth must be 0, 1 or 2, not {fear_depth}")
@@ -516,7 +516,8 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
     ratio = _ratio(output, mask)
     sh = np.zeros(mask.shape) if shift is None else np.ascontiguousarray(shift, dtype=float)
     zero = np.zeros(mask.shape)
-    lam, tau, c = float(rationality), float(transfer), float(cost)
+    lam, tau = float(rationality), float(transfer)
+    c: Any = cost if isinstance(cost, np.ndarray) else float(cost)
     a0: Any = intercept if isinstance(intercept, np.ndarray) else float(intercept)
     a0_w = np.ascontiguousarray(np.broadcast_to(np.asarray(a0, float).reshape(-1), (mask.shape[0],)))
     pf, ps = contests.p_first, contests.p_second

@@ -77,8 +77,10 @@ from herz.world._dual import dual
 from herz.world.economy import (
     Pressure,
     fear_weight,
+    has_world_shares,
     inertia_worlds,
     offense_shares,
+    offense_shares_worlds,
     reference_output,
 )
 from herz.world.identity import biased_share
@@ -172,13 +174,14 @@ def _nu_increment(w, i, sc2, sigma, sigma_m, dt, d, budget, ybar, inert, output,
 def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, added, press,
                   norm, threat, offense_old, weight, has_weight, shield, has_shield, identity,
                   inst, has_inst, noise_scale, has_scale, kappa, grievance, greed_build, ybar,
-                  inert_w, budget_w, sigma_w, sigma_m_w, dt, d, q_s, q_g, fear_floor, realism,
+                  inert_w, budget_w, sigma_w, sigma_m_w, dt, d_w, q_s, q_g, fear_floor, realism,
                   identity_weight, threat_cut, beta_w, pt, s_thr, use_bias, lim, filt, filt_var,
                   sfilt, sfilt_var, l_out, shadow_out, nu_out, info_out, filt_out, filt_var_out,
                   sfilt_out, sfilt_var_out):  # pragma: no cover - compiled
-    # inert_w, budget_w, sigma_w, sigma_m_w, beta_w: (W,) per-world values
+    # inert_w, budget_w, sigma_w, sigma_m_w, d_w, beta_w: (W,) per-world values
     n_worlds, n = alive.shape
     for w in nb.prange(n_worlds):
+        d = d_w[w]
         inert = inert_w[w]
         budget = budget_w[w]
         sigma = sigma_w[w]
@@ -317,8 +320,13 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
         sigma = np.full(n_w, max(0.0, MIN_NOISE))
     beta = params.world_array("misperception_bias", n_w)
     if shares is None:
-        qs0, qg0 = offense_shares(params)
-        shares = (np.full(state.alive.shape, qs0), np.full(state.alive.shape, qg0))
+        if has_world_shares(params):
+            qs_w, qg_w = offense_shares_worlds(params, n_w)
+            shares = (np.broadcast_to(qs_w, state.alive.shape),
+                      np.broadcast_to(qg_w, state.alive.shape))
+        else:
+            qs0, qg0 = offense_shares(params)
+            shares = (np.full(state.alive.shape, qs0), np.full(state.alive.shape, qg0))
     q_s, q_g = (np.ascontiguousarray(q, dtype=float) for q in shares)
     use_bias = bool(params.mechanisms.misperception and (beta > 0.0).any())
     l_out, sh_out, nu_out, info_out = _buffers(state, "beliefs", state.logodds, 4)
@@ -337,7 +345,7 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
         float(params.greed_build), reference_output(params), inertia_worlds(params, n_w),
         params.world_array("budget_share", n_w), sigma,
         params.world_array("spending_shock", n_w), float(params.dt),
-        float(params.distinguishability), q_s, q_g, float(params.fear_floor),
+        params.world_array("distinguishability", n_w), q_s, q_g, float(params.fear_floor),
         bool(params.offensive_realism), float(params.identity_threat_weight),
         float(params.community_threat_cut), beta, float(params.perspective_taking),
         float(params.identity_threat_threshold), use_bias, belief_limit(params),

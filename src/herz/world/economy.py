@@ -78,19 +78,48 @@ from herz.world.noise import Stream, fill_normal
 from herz.world.params import ThreatAggregation, WorldParams
 from herz.world.state import WorldState
 
-__all__ = ["Pressure", "fear", "grow_output", "inertia", "inertia_worlds", "offense_shares", "perceived_pressure",
+__all__ = ["Pressure", "fear", "grow_output", "has_world_shares", "inertia", "inertia_worlds",
+           "offense_shares", "offense_shares_worlds", "perceived_pressure",
            "pressure", "public_threat", "reference_output", "target_spending", "update_arms"]
 
 
 def offense_shares(params: WorldParams) -> tuple[float, float]:
     """(q_S, q_G): offence share of a security seeker's and a greedy state's purchases."""
+    return _offense_shares(params, float(params.distinguishability),
+                           float(params.offense_defense_balance))
+
+
+def _offense_shares(params: WorldParams, d: float, balance: float) -> tuple[float, float]:
     if params.mechanisms.offense_defense:
-        d = params.distinguishability
         q_s = (1.0 - params.offense_share_distinguishability * d) / (
-            1.0 + params.offense_defense_balance ** params.offense_share_elasticity)
+            1.0 + balance ** params.offense_share_elasticity)
     else:
         q_s = params.initial_offense_share
     return float(q_s), float(min(1.0, q_s + params.greedy_offense_premium))
+
+
+def offense_shares_worlds(params: WorldParams, worlds: int
+                          ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`offense_shares` of every world, ((W, 1), (W, 1)): per-world d and delta if set.
+
+    Each world's shares come from the scalar formula at its own values (bit for
+    bit those of a scalar run), computed once per distinct pair of values.
+    """
+    d = params.world_array("distinguishability", worlds)
+    b = params.world_array("offense_defense_balance", worlds)
+    memo: dict[tuple[float, float], tuple[float, float]] = {}
+    q = np.empty((worlds, 2))
+    for k, key in enumerate(zip(d.tolist(), b.tolist(), strict=True)):
+        if key not in memo:
+            memo[key] = _offense_shares(params, *key)
+        q[k] = memo[key]
+    return q[:, :1], q[:, 1:]
+
+
+def has_world_shares(params: WorldParams) -> bool:
+    """Whether the offence shares differ by world (per-world d or delta)."""
+    return any(k in params.world_values for k in ("distinguishability",
+                                                   "offense_defense_balance"))
 
 
 def inertia(params: WorldParams) -> float:
@@ -116,7 +145,7 @@ def grow_output(state: WorldState, params: WorldParams) -> None:
 
 def public_threat(state: WorldState, params: WorldParams) -> NDArray[np.float64]:
     """T_j = O_j + (1 - d) D_j of every state (0 for dead ones), (W, N)."""
-    t = state.offense + (1.0 - params.distinguishability) * state.defense
+    t = state.offense + (1.0 - params.world_value("distinguishability", 1)) * state.defense
     return np.asarray(t * state.alive)
 
 
@@ -273,7 +302,12 @@ def update_arms(state: WorldState, params: WorldParams, p: Pressure,
         m += shock * (state.output / reference_output(params)) * xi
     np.clip(m, 0.0, cap, out=m)
     m *= state.alive
-    q_s, q_g = offense_shares(params) if shares is None else shares
+    if shares is not None:
+        q_s, q_g = shares
+    elif has_world_shares(params):
+        q_s, q_g = offense_shares_worlds(params, state.worlds)
+    else:
+        q_s, q_g = offense_shares(params)
     q = np.where(state.greedy, q_g, q_s)
     if offense_capped is not None:
         q = np.where(offense_capped, 0.0, q)

@@ -305,7 +305,7 @@ class WorldParams:
     # --- perception (Jervis, Tang, Kertzer et al.)
     distinguishability: float = field(default=0.5, metadata=_meta(
         "offense-defense distinguishability d: share of defence not read as offence",
-        "0 (every shield a sword) .. 1", 0.0, 1.0, "Jervis 1978; Tang 2009"))
+        "0 (every shield a sword) .. 1", 0.0, 1.0, "Jervis 1978; Tang 2009", per_world=True))
     perception_noise: float = field(default=0.1, metadata=_meta(
         "sd sigma of the noise on each perceived yearly change (offence, defence) at the "
         "reference output (mean initial_output), growing with the observed state's output",
@@ -320,7 +320,7 @@ class WorldParams:
     # --- offense-defense balance and war (Jervis, Fearon)
     offense_defense_balance: float = field(default=1.0, metadata=_meta(
         "defence multiplier delta of the contest function (<1 offense, >1 defense advantage)",
-        "ratio", 0.0, None, "Jervis 1978; Glaser & Kaufmann 1998", lo_open=True))
+        "ratio", 0.0, None, "Jervis 1978; Glaser & Kaufmann 1998", lo_open=True, per_world=True))
     first_strike_advantage: float = field(default=0.0, metadata=_meta(
         "extra weight (1 + f) of the attacker's offense when it moves first", "share", 0.0,
         None, "Fearon 1995; Van Evera 1998"))
@@ -437,7 +437,7 @@ class WorldParams:
         "share of output", 0.0, 1.0, "Fearon 1995 (the stake); DESIGN.md 2.5-2.6"))
     war_cost_share: float = field(default=0.05, metadata=_meta(
         "c: cost of a war to each side as a share of its own output, as foreseen",
-        "share of output", 0.0, 1.0, "Fearon 1995 (c_A, c_B)"))
+        "share of output", 0.0, 1.0, "Fearon 1995 (c_A, c_B)", per_world=True))
     war_rationality: float = field(default=50.0, metadata=_meta(
         "lambda: slope of the logit P(attack) = Lambda(lambda (U^W - U^P)/Y + alpha_0) "
         "(infinity: the deterministic rule)", "per share of output", 0.0, 1e9,

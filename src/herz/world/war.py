@@ -151,10 +151,10 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
     mask = pair_mask(alive, state.relevant)
     extra = pooled_defense(state, params)
     reach = _reach(state)
-    cs = dict(balance=float(params.offense_defense_balance),
+    cs = dict(balance=params.world_value("offense_defense_balance", 2),
               first_strike=float(params.first_strike_advantage),
               exponent=float(params.contest_exponent))
-    tau, cost = float(params.war_transfer), float(params.war_cost_share)
+    tau, cost = float(params.war_transfer), params.world_value("war_cost_share", 2)
     contests = pair_contests(state.offense, state.defense, mask, defense_extra=extra,
                              reach=reach, **cs)
     # prevention: the discounted projected fall of bargaining power
