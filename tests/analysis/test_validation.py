@@ -163,7 +163,7 @@ def test_herz_validate_writes_the_promised_files(tmp_path) -> None:
     res = CliRunner().invoke(app, ["validate", "--out", str(out), "--draws", "20",
                                    "--variant-draws", "10", "--worlds", "4", "--states", "6",
                                    "--checks", "2", "--reaction-checks", "1", "--jobs", "1",
-                                   "--quantile", "0.5"])
+                                   "--quantile", "0.5", "--emulator", "linear"])
     assert res.exit_code == 0, res.output
     data = json.loads((out / "validation.json").read_text())
     names = [p["name"] for p in data["patterns"]]
@@ -178,6 +178,7 @@ def test_herz_validate_writes_the_promised_files(tmp_path) -> None:
     assert sum(v["posterior_probability"] for v in data["variants"]) == pytest.approx(1)
     assert "<table>" in (out / "validation.html").read_text()
     assert "region" in json.loads((out / "region.json").read_text())
+    assert data["settings"]["emulator"] == "linear"
 
 
 
@@ -189,3 +190,7 @@ def test_herz_validate_bad_input_is_one_line(tmp_path, capsys) -> None:
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "--scope" in err and len(err.strip().splitlines()) == 1
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--out", str(tmp_path), "--emulator", "gp"])
+    err = capsys.readouterr().err
+    assert "--emulator" in err and len(err.strip().splitlines()) == 1

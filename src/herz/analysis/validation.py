@@ -585,7 +585,8 @@ class Fit:
 
 
 def fit(table: abc.ReferenceTable, observed: Mapping[str, float],
-        observed_ci: Mapping[str, tuple[float, float]], quantile: float = 0.25) -> Fit:
+        observed_ci: Mapping[str, tuple[float, float]], quantile: float = 0.25,
+        emulator: str = "knn") -> Fit:
     """ABC with regression adjustment and history matching on the (log-scaled) patterns.
 
     A parameter counts as *identified* when its posterior sd is below 0.7 of its
@@ -594,7 +595,8 @@ def fit(table: abc.ReferenceTable, observed: Mapping[str, float],
     draw matches (``region_statistics``), and the others are named as the
     ones the world cannot match. The observation variance of each
     pattern for history matching is its interval's half-width / 1.96, squared,
-    on the fit scale.
+    on the fit scale. ``emulator``: that of
+    :func:`herz.analysis.abc.history_matching` (``knn`` or ``linear``).
     """
     obs = _transform(np.array([[observed[s] for s in FIT_STATISTICS]]))[0]
     lo = _transform(np.array([[observed_ci[s][0] for s in FIT_STATISTICS]]))[0]
@@ -605,7 +607,7 @@ def fit(table: abc.ReferenceTable, observed: Mapping[str, float],
                            table.stat_names, table.bounds).finite()
     post = abc.rejection_abc(t, obs, quantile=quantile, regression="auto")
     k_nn = min(20, max(2, len(t.params) // 10))
-    hm = abc.history_matching(t, obs, var, neighbours=k_nn)
+    hm = abc.history_matching(t, obs, var, neighbours=k_nn, emulator=emulator)
     matchable = (hm.implausibility < hm.threshold).any(axis=0)
     if hm.share > 0 or not matchable.any():
         region, used = hm, t.stat_names
@@ -613,7 +615,8 @@ def fit(table: abc.ReferenceTable, observed: Mapping[str, float],
         cols = np.flatnonzero(matchable)
         sub = abc.ReferenceTable(t.params, t.stats[:, cols], t.param_names,
                                  tuple(t.stat_names[c] for c in cols), t.bounds)
-        region = abc.history_matching(sub, obs[cols], var[cols], neighbours=k_nn)
+        region = abc.history_matching(sub, obs[cols], var[cols], neighbours=k_nn,
+                                      emulator=emulator)
         used = sub.stat_names
     summ = post.summary()
     ident = {}
@@ -691,11 +694,12 @@ def _interval(values: Sequence[float], level: float) -> tuple[float | None, list
     return float(med), [float(lo), float(hi)]
 
 
-def run_validation(draws: int = 120, variant_draws: int = 60, worlds: int = 40,
+def run_validation(draws: int = 300, variant_draws: int = 100, worlds: int = 40,
                    n_states: int = 10, years: int = RECORD_YEARS, checks: int = 20,
                    reaction_checks: int = 4, scope: str = "classic", quantile: float = 0.25,
                    level: float = 0.95, rng: RngLike = 0, jobs: int = 1,
-                   progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
+                   progress: Callable[[str, int, int], None] | None = None,
+                   emulator: str = "knn") -> dict[str, Any]:
     """The whole validation: record patterns, fit, predictive checks, variants, region.
 
     Returns the plain dict that ``herz validate`` writes as ``validation.json``.
@@ -727,7 +731,7 @@ def run_validation(draws: int = 120, variant_draws: int = 60, worlds: int = 40,
                             progress=stage("reference table"), jobs=jobs)
     obs_vals = {k: observed[k].value for k in FIT_STATISTICS}
     obs_ci = {k: (observed[k].low, observed[k].high) for k in FIT_STATISTICS}
-    f = fit(table, obs_vals, obs_ci, quantile=quantile)
+    f = fit(table, obs_vals, obs_ci, quantile=quantile, emulator=emulator)
     t_fit = time.perf_counter() - t1
     lengths = observed["action_reaction_share"].detail["years"]
     pred = _predictive(f, checks, worlds, n_states, years, {}, lengths, reaction_checks,
@@ -778,6 +782,7 @@ def run_validation(draws: int = 120, variant_draws: int = 60, worlds: int = 40,
                      "n_states": n_states, "years": years, "burn_in": 30, "checks": checks,
                      "reaction_checks": reaction_checks, "scope": scope, "quantile": quantile,
                      "level": level, "measurement_noise": MEASUREMENT_NOISE, "jobs": jobs,
+                     "emulator": emulator, "reference_table": "batched (per-world parameters)",
                      "regression_adjusted": f.posterior.regression,
                      "fit_statistics": list(FIT_STATISTICS),
                      "accepted": f.posterior.accepted, "tolerance": f.posterior.tolerance,
