@@ -44,7 +44,10 @@ def _paths(ds):  # the full per-step paths of a trajectories Dataset
 
 
 def test_the_schema_marks_the_fields_of_the_fit_per_world() -> None:
+    from herz.world.schema import world_fields
+
     assert set(DRAWS) == set(PER_WORLD)
+    assert {s.name for s in world_fields() if s.per_world} == set(PER_WORLD)
     for name in ("p_greedy", "war_intercept", "dispute_cutpoint", "budget_share",
                  "spending_inertia", "perception_noise"):  # validation.FREE_PARAMETERS
         assert name in PER_WORLD

@@ -302,6 +302,8 @@ def update_arms(state: WorldState, params: WorldParams, p: Pressure,
         m += shock * (state.output / reference_output(params)) * xi
     np.clip(m, 0.0, cap, out=m)
     m *= state.alive
+    q_s: Any
+    q_g: Any
     if shares is not None:
         q_s, q_g = shares
     elif has_world_shares(params):
