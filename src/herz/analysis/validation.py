@@ -478,6 +478,15 @@ def _one_chunk(task: tuple[list[dict[str, Any]], dict[str, Any], int, int, int, 
     return rows
 
 
+def _chunked_histories(draws: Sequence[Mapping[str, Any]], size: int, worlds: int,
+                       n_states: int, years: int, fixed: Mapping[str, Any],
+                       seeds: Sequence[np.random.SeedSequence]) -> Any:
+    """Histories of ``draws``, ``size`` to a batched run, yielded in order."""
+    for s in range(0, len(draws), size):
+        yield from simulate_histories(draws[s:s + size], worlds=worlds, n_states=n_states,
+                                      years=years, rngs=seeds[s:s + size], fixed=fixed)
+
+
 def history_chunk(worlds: int, n_states: int, steps: int, memory: int = HISTORY_MEMORY) -> int:
     """Draws per batched run so that its recorded history fits ``memory`` bytes (>= 1)."""
     return max(1, int(memory // max(1, _history_bytes(worlds, n_states, steps))))
@@ -667,11 +676,10 @@ def _predictive(fit_: Fit, checks: int, worlds: int, n_states: int, years: int,
     idx = gen.choice(len(w), size=checks, p=w)
     out: dict[str, list[float]] = {k: [] for k in (*FIT_STATISTICS, "action_reaction_share",
                                                    "n_rivalries")}
-    for c, k in enumerate(idx):
-        values = {**dict(fixed), **dict(zip(post.param_names, post.samples[k].tolist(),
-                                            strict=True))}
-        hist = simulate_history(values, worlds=worlds, n_states=n_states, years=years,
-                                rng=seeds[c])
+    draws = [dict(zip(post.param_names, post.samples[k].tolist(), strict=True)) for k in idx]
+    size = history_chunk(worlds, n_states, 30 + years)
+    for c, hist in enumerate(_chunked_histories(draws, size, worlds, n_states, years, fixed,
+                                                seeds)):
         st = history_statistics(hist, rng=seeds[c])
         for name in (*FIT_STATISTICS, "n_rivalries"):
             out[name].append(st[name])
