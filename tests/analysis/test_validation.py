@@ -179,6 +179,11 @@ def test_herz_validate_writes_the_promised_files(tmp_path) -> None:
     assert "<table>" in (out / "validation.html").read_text()
     assert "region" in json.loads((out / "region.json").read_text())
     assert data["settings"]["emulator"] == "linear"
+    from herz.analysis.plausible import load_region
+
+    region = load_region(out / "region.json")  # what the package ships, fresh from the fit
+    assert region.parameters == tuple(V.FREE_PARAMETERS)
+    assert len(region.draws) == round(region.share * region.n)
 
 
 

@@ -232,6 +232,11 @@ class HistoryMatch:
         return {n: (float(keep[:, j].min()), float(keep[:, j].max()))
                 for j, n in enumerate(self.param_names)}
 
+    def draws(self) -> list[dict[str, float]]:
+        """The not-implausible draws, one ``{parameter: value}`` each (table order)."""
+        keep = self.params[self.not_implausible]
+        return [dict(zip(self.param_names, row.tolist(), strict=True)) for row in keep]
+
     @property
     def share(self) -> float:
         """The share of the table's draws that are not implausible."""

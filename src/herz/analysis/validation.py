@@ -783,7 +783,10 @@ def run_validation(draws: int = 300, variant_draws: int = 100, worlds: int = 40,
         "history_match": f.history_match.to_dict() | {"statistics": list(f.table.stat_names)},
         "plausible_region": f.region_match.to_dict() | {
             "statistics": list(f.region_statistics),
-            "unmatched": [s for s in f.table.stat_names if s not in f.region_statistics]},
+            "unmatched": [s for s in f.table.stat_names if s not in f.region_statistics],
+            "parameters": list(f.region_match.param_names),
+            "priors": {k: list(FREE_PARAMETERS[k]) for k in f.region_match.param_names},
+            "draws": f.region_match.draws()},
         "variants": variants,
         "preferred_variant": max(choice, key=lambda k: choice[k]),
         "settings": {"draws": draws, "variant_draws": variant_draws, "worlds": worlds,
@@ -814,17 +817,16 @@ def _json_safe(obj: Any) -> Any:
 
 
 def plausible_region() -> dict[str, Any]:
-    """The not-implausible region shipped with herz (``plausible_region.json``).
+    """The not-implausible region shipped with herz (``plausible_region.json``), as a dict.
 
-    Written by ``herz validate`` (its ``history_match`` block) at the settings
-    recorded in the file; the escape study reads it to say whether a
-    parameter point lies inside the region the record allows.
+    Written by ``herz validate`` (its ``region.json``) at the settings recorded
+    in the file. :func:`herz.analysis.plausible.load_region` reads the same
+    file as a :class:`~herz.analysis.plausible.PlausibleRegion` (its draws
+    and a seeded resampler) for the escape study.
     """
-    import json
-    from importlib import resources
+    from herz.analysis.plausible import load_region
 
-    text = resources.files("herz.analysis").joinpath("plausible_region.json").read_text()
-    return dict(json.loads(text))
+    return load_region().to_dict()
 
 
 def in_plausible_region(values: Mapping[str, float], region: Mapping[str, Any] | None = None
