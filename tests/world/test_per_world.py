@@ -35,6 +35,7 @@ DRAWS = {
     "distinguishability": [0.1, 0.9, 0.5, 0.3],
     "war_cost_share": [0.01, 0.2, 0.05, 0.1],
     "offense_defense_balance": [0.5, 3.0, 1.0, 1.5],
+    "motive_turnover": [0.0, 0.3, 0.1, 0.05],
 }
 
 
