@@ -134,3 +134,32 @@ def test_world_value_and_world_array() -> None:
         p.world_array("p_greedy", 4)
     with pytest.raises(ParameterError, match="one length"):
         BASE.with_world_values({"p_greedy": [0.1, 0.2], "war_intercept": [-4.0]})
+
+
+def test_kernel_perception_equals_observe_with_per_world_values(monkeypatch) -> None:
+    """step()'s in-kernel perception equals observe()'s array under per-world values too."""
+    import sys
+
+    from herz.world import beliefs
+    from herz.world.noise import world_keys
+    from herz.world.perception import observe
+    from herz.world.state import initial_state
+    from herz.world.step import step
+
+    step_module = sys.modules["herz.world.step"]
+
+    def via_observe(state, params, observed, *args):
+        return beliefs.update_beliefs(state, params, observe(state, params, args[5]), *args)
+
+    p = BASE.with_world_values(DRAWS)
+    runs = []
+    for handed_in in (False, True):
+        if handed_in:
+            monkeypatch.setattr(step_module, "update_beliefs", via_observe)
+        st = initial_state(p, world_keys(3, 4))
+        for _ in range(STEPS):
+            step(st, p)
+        runs.append(st)
+    for name in ("logodds", "logodds_shadow", "second_order", "expected_spending", "offense"):
+        assert np.array_equal(getattr(runs[0], name), getattr(runs[1], name)), name
+    assert np.abs(runs[0].logodds[1] - runs[0].logodds[0]).max() > 0.1  # the worlds differ
