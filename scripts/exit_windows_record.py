@@ -21,6 +21,7 @@ from herz.world.episodes import EpisodeRule
 
 
 def main() -> None:
+    """Print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--band", type=float, default=0.02, help="exit_growth_band")
     ap.add_argument("--seed", type=int, default=0, help="bootstrap seed")
