@@ -20,7 +20,8 @@ Printed (and written as JSON with ``--out``):
 - route shares of the exits (mitigated / transcended) and the pair's
   institutions at the exit's confirmation cannot be read here (the spell table
   keeps the route only);
-- the Kaplan-Meier median spell length (any end; censored at the horizon)
+- the Kaplan-Meier median spell length (any end an event, or ``left`` censored too;
+  open spells censored at the horizon)
   against the record's rivalries (:func:`herz.analysis.patterns.rivalry_duration`);
 - the turnover decision: P(exit within H) with ``left`` as a competing end
   (the rule), as censoring (Aalen-Johansen, ``left`` spells censored when they
@@ -131,8 +132,11 @@ def summary(p: WorldParams, f: pd.DataFrame, df: pd.DataFrame, horizon: int) -> 
     obs = (f["end"] != "censored").to_numpy(int)
     med, lo, hi = km_median(dur, obs)
     rec = rivalry_duration()
-    out["km_spell_length"] = {"median": med, "ci": [lo, hi], "record_rivalries": rec.value,
-                              "record_ci": [rec.low, rec.high]}
+    obs_nl = ((f["end"] != "censored") & (f["end"] != "left")).to_numpy(int)
+    med_nl, lo_nl, hi_nl = km_median(dur, obs_nl)
+    out["km_spell_length"] = {"median": med, "ci": [lo, hi], "median_left_censored": med_nl,
+                              "ci_left_censored": [lo_nl, hi_nl], "record_rivalries": rec.value,
+                              "record_ci": [rec.low, rec.high], "record_n": rec.n}
     # the turnover decision
     tx_all = (f["exit_year"] - f["entry_year"]).to_numpy(float)
     is_exit = (f["end"] == "exit").to_numpy()
