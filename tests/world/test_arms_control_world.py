@@ -21,9 +21,12 @@ from herz.world.arms_control import (
 from herz.world.bite import bite_test
 from herz.world.economy import offense_shares, reference_output
 from herz.world.noise import world_keys
+from tests.world.pre_calibration import PRE_CALIBRATION
 from tests.world.test_signals_world import calibration_table
 
-RACING = {"n_states": 5, "offense_defense_balance": 0.5, "distinguishability": 0.2}
+# mechanism tests measured on the pre-calibration economy (issue 17): pinned to it
+RACING = {"n_states": 5, "offense_defense_balance": 0.5, "distinguishability": 0.2,
+          **PRE_CALIBRATION}
 MEDIUM = {"race_growth": 0.02, "entry_trust_fall": 0.0, "exit_growth_band": 0.2,
           "exit_years": 5, "exit_trust": 0.5}
 

@@ -13,6 +13,7 @@ from herz.world import WorldParams, initial_state, simulate
 from herz.world.noise import world_keys
 from herz.world.step import step
 from herz.world.war import Cause, war_step
+from tests.world.pre_calibration import PRE_CALIBRATION
 
 #: A war-prone world: greedy states common, offence dominant, large stakes.
 WARLIKE = dict(p_greedy=0.5, war_transfer=0.5, offense_defense_balance=0.5,
@@ -93,7 +94,9 @@ def test_war_causes_are_recorded_and_counted():
 
 
 def _dead_share(n: int, worlds: int, balancing: bool, seed: int = 11) -> tuple[float, float]:
-    p = WorldParams(n_states=n, balancing_intercept=-4.0 if balancing else -50.0, **WARLIKE)
+    # balancing, measured on the pre-calibration economy (issue 17): pinned to it
+    p = WorldParams(n_states=n, balancing_intercept=-4.0 if balancing else -50.0,
+                    **{**PRE_CALIBRATION, **WARLIKE})
     df = simulate(p, worlds=worlds, steps=100, seed=seed)
     share = df["n_states_dead"].to_numpy() / n
     return float(share.mean()), float(share.std(ddof=1) / np.sqrt(worlds))
@@ -117,7 +120,9 @@ def test_balancing_keeps_the_dead_share_from_growing_with_n():
 def _seeker_preemption(worlds: int = 2500, **kw) -> tuple[int, int]:
     """Preemptive wars in worlds without a greedy state (none drawn, none made by regime
     change): (wars, worlds). Types are hard to read (domestic spending shocks 0.3)."""
-    p = WorldParams(n_states=5, p_greedy=0.2, regime_change=0.0, spending_shock=0.3, **kw)
+    # pre-calibration economy, types fixed (no turnover makes a greedy state; issue 17)
+    p = WorldParams(n_states=5, p_greedy=0.2, regime_change=0.0,
+                    **{**PRE_CALIBRATION, "spending_shock": 0.3, **kw})
     df = simulate(p, worlds=worlds, steps=100, seed=2)
     seekers = df[df["n_greedy"] == 0]
     assert (seekers["n_wars_predation"] == 0).all()   # no greedy state ever

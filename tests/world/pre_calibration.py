@@ -1,0 +1,19 @@
+"""The economy of world v2 before its calibration (issue 17; docs/world-calibration.md).
+
+Tests of a *mechanism* whose tolerances were measured on the v2 economy before
+calibration pin it with this dict (``WorldParams(**PRE_CALIBRATION, ...)`` or
+``params.replace(**PRE_CALIBRATION)``); tests of the *default world* do not.
+``motive_turnover = 0`` also fixes types for life, as before the calibration.
+"""
+
+from typing import Any
+
+#: The pre-calibration values of the calibrated parameters (and no type turnover).
+PRE_CALIBRATION: dict[str, Any] = {
+    "reaction": 0.1,
+    "fear_floor": 0.5,
+    "grievance": 0.05,
+    "greed_build": 0.05,
+    "spending_shock": 0.0005,
+    "motive_turnover": 0.0,
+}
