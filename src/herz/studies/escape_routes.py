@@ -155,6 +155,10 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("x=0.2", "trust fall of 0.2 at entry", {"entry_trust_fall": 0.2}),
     Variant("m=5", "exit after a 5-year window", {"exit_years": 5}),
     Variant("m=15", "exit after a 15-year window", {"exit_years": 15}),
+    Variant("trust mean", "exit reads the window's mean trust (not every year's)",
+            {"exit_trust_reading": "window_mean"}),
+    Variant("trust final", "exit reads trust in the window's last year only",
+            {"exit_trust_reading": "final"}),
     Variant("sequential", "update order sequential", {"update_order": "sequential"}),
     Variant("threat sum", "threats summed, not averaged", {"threat_aggregation": "sum"}),
 )
