@@ -193,7 +193,7 @@ class StudySize:
 
 #: ``default``: the main job (minutes on two cores); ``tiny``: tests and smoke runs.
 STUDY_SIZES: dict[str, StudySize] = {
-    "default": StudySize("default", points=8, worlds=650, variant_worlds=650, window=25,
+    "default": StudySize("default", points=8, worlds=900, variant_worlds=900, window=25,
                          follow=FOLLOW, doses=(0.5, 1.0), replicates=1000),
     "tiny": StudySize("tiny", points=2, worlds=60, variant_worlds=40, window=12, follow=FOLLOW,
                       doses=(1.0,), replicates=200),
