@@ -72,7 +72,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from herz.world._dual import dual
-from herz.world.economy import Pressure, fear_weight, inertia, offense_shares, reference_output
+from herz.world.economy import (
+    Pressure,
+    fear_weight,
+    inertia,
+    offense_shares,
+    reference_output,
+    threat_factor,
+)
 from herz.world.identity import biased_share
 from herz.world.params import WorldParams
 from herz.world.perception import MIN_NOISE
@@ -287,8 +294,11 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
     """Update l, l*, nu, I and the spending filters from this year's perceptions, in place.
 
     ``observed`` is :func:`herz.world.perception.observe`'s (W, N, N, 2);
-    ``spending_prev``, ``press``, ``threat`` (T_j) and ``offense_old`` are
-    the public state at t on which every prediction is made; ``state.added``
+    ``spending_prev``, ``press``, ``threat`` (T_j, the world's one threat:
+    :func:`herz.world.economy.public_threat`) and ``offense_old`` are the
+    public state at t on which every prediction is made (the bias discounts
+    i's own offence at the same exchange rate (1 + f)/delta as the threat,
+    :func:`herz.world.economy.threat_factor`); ``state.added``
     and ``state.output`` hold this step's purchases and output. The new
     arrays are written into alternating buffers (copy them to keep them
     across steps). ``shares`` = (q_S, q_G), (W, N) each: the offence share of
@@ -303,6 +313,9 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
         shares = (np.full(state.alive.shape, qs0), np.full(state.alive.shape, qg0))
     q_s, q_g = (np.ascontiguousarray(q, dtype=float) for q in shares)
     use_bias = bool(params.mechanisms.misperception and params.misperception_bias > 0.0)
+    k = threat_factor(params)
+    if use_bias and k != 1.0:  # the own offence i discounts, at the threat's exchange rate
+        offense_old = offense_old * k
     l_out, sh_out, nu_out, info_out = _buffers(state, "beliefs", state.logodds, 4)
     f_out, fv_out, sf_out, sfv_out = _buffers(state, "filters", state.expected_spending, 4)
     if not use_bias:
