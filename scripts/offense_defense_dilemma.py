@@ -94,6 +94,7 @@ def rate(num: np.ndarray, den: np.ndarray, per: float = 1e5) -> tuple[float, flo
 
 
 def summarise(res: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Rates per 1e5 seeker pair-years (race pair-years in per cent) with standard errors."""
     e, se_e, ze = rate(res["entries"], res["pair_years"])
     p, se_p, zp = rate(res["preempt"], res["pair_years"])
     r, se_r, _ = rate(res["race_years"], res["pair_years"], per=1e2)
@@ -105,8 +106,12 @@ def summarise(res: dict[str, np.ndarray]) -> dict[str, Any]:
 
 
 def no_greedy(base: dict[str, Any]) -> dict[str, Any]:
-    """No greedy state, ever: types all seekers (``run(seekers_only=True)``), no regime change
-    (which would redraw a type) and no motive turnover; beliefs keep the prior p_greedy."""
+    """Parameters of a world with no greedy state, ever.
+
+    Types all seekers (``run(seekers_only=True)``), no regime change (which would redraw a
+    type) and no motive turnover; beliefs keep the prior p_greedy (with p_greedy = 0 beliefs
+    would sit at the floor and trust could never fall).
+    """
     kw = dict(base, regime_change=0.0)
     if "motive_turnover" in {f for f in WorldParams.__dataclass_fields__}:
         kw["motive_turnover"] = 0.0
@@ -114,6 +119,7 @@ def no_greedy(base: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the blocks asked for and print one line per setting."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worlds", type=int, default=2000)
     ap.add_argument("--steps", type=int, default=130)

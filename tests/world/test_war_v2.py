@@ -116,8 +116,15 @@ def test_balancing_keeps_the_dead_share_from_growing_with_n():
 
 def _seeker_preemption(worlds: int = 2500, **kw) -> tuple[int, int]:
     """Preemptive wars in worlds without a greedy state (none drawn, none made by regime
-    change): (wars, worlds). Types are hard to read (domestic spending shocks 0.3)."""
-    p = WorldParams(n_states=5, p_greedy=0.2, regime_change=0.0, spending_shock=0.3, **kw)
+    change): (wars, worlds). Types are hard to read (domestic spending shocks 0.3).
+
+    The threat ignores the balance here (``threat_balance_elasticity`` 0): this is the war
+    decision's fear channel (contest, first-strike advantage, distinguishability in the
+    beliefs). With the threat's exchange rate on, a balance of 0.25 and a first-strike
+    advantage of 3 multiply every threat by 16 and hold seekers at their budget caps, where
+    purchases no longer tell types apart (tests/world/test_offense_defense_dilemma.py)."""
+    p = WorldParams(n_states=5, p_greedy=0.2, regime_change=0.0, spending_shock=0.3,
+                    threat_balance_elasticity=0.0, **kw)
     df = simulate(p, worlds=worlds, steps=100, seed=2)
     seekers = df[df["n_greedy"] == 0]
     assert (seekers["n_wars_predation"] == 0).all()   # no greedy state ever
