@@ -21,13 +21,12 @@ from herz.world.arms_control import (
 from herz.world.bite import bite_test
 from herz.world.economy import offense_shares, reference_output
 from herz.world.noise import world_keys
+from tests.world.pre_calibration import PRE_CALIBRATION
 from tests.world.test_signals_world import calibration_table
 
-#: Pinned to the threat without the balance (threat_balance_elasticity 0): these tests are
-#: about another mechanism, in the racing world they were tuned in (issue 17's threat
-#: factor, 2 at delta = 0.5, holds more states at the budget cap).
+# mechanism tests measured on the pre-calibration economy (issue 17): pinned to it
 RACING = {"n_states": 5, "offense_defense_balance": 0.5, "distinguishability": 0.2,
-          "threat_balance_elasticity": 0.0}
+          **PRE_CALIBRATION}
 MEDIUM = {"race_growth": 0.02, "entry_trust_fall": 0.0, "exit_growth_band": 0.2,
           "exit_years": 5, "exit_trust": 0.5}
 

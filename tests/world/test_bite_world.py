@@ -9,6 +9,7 @@ catalogue page (scripts/world_catalogue.py) reports the rest with intervals.
 from __future__ import annotations
 
 from herz.world.bite import bite_test
+from tests.world.pre_calibration import PRE_CALIBRATION
 
 BASE = {"n_states": 5}
 
@@ -50,7 +51,8 @@ def test_noisier_perception_slows_reassurance():
 
 def test_misperception_opens_a_psychological_spiral():
     # Jervis 1976 ch. 3: the biased belief drifts toward mistrust, away from the unbiased one
-    res = bite_test(BASE, {"mechanisms.misperception": True},
+    # measured on the pre-calibration economy (issue 17): the bias needs the larger fear floor
+    res = bite_test({**BASE, **PRE_CALIBRATION}, {"mechanisms.misperception": True},
                     {"mechanisms.misperception": False}, "psychological_spiral", worlds=60,
                     steps=60, seed=6)
     assert res.value_off == 0.0 and res.low > 0.1, res

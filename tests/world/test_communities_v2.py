@@ -23,14 +23,13 @@ from herz.world.community import (
 from herz.world.noise import world_keys
 from herz.world.outcomes import TrajectoryTracker
 from herz.world.perception import institution_strength, noise_scale
+from tests.world.pre_calibration import PRE_CALIBRATION
 
 #: The world team's racing world and medium episode thresholds
 #: (tests/world/test_outcomes_world.py): the default calibration gives too few entries.
-#: Pinned to the threat without the balance (threat_balance_elasticity 0): these tests are
-#: about another mechanism, in the racing world they were tuned in (issue 17's threat
-#: factor, 2 at delta = 0.5, holds more states at the budget cap).
+# the racing world of the mechanism tests, on the pre-calibration economy (issue 17)
 RACING = {"n_states": 5, "offense_defense_balance": 0.5, "distinguishability": 0.2,
-          "threat_balance_elasticity": 0.0}
+          **PRE_CALIBRATION}
 MEDIUM = {"race_growth": 0.02, "entry_trust_fall": 0.0, "exit_growth_band": 0.2,
           "exit_years": 5, "exit_trust": 0.5}
 

@@ -9,6 +9,8 @@ from herz.world.identity import drift_motives, drift_rates, drifting
 from herz.world.noise import Stream, fill_uniform_at, world_keys
 
 WORLDS = 300
+#: Drift alone: the turnover of types (motive_turnover, issue 17) is another mechanism.
+FIXED_TYPES = {"motive_turnover": 0.0}
 
 
 def test_parameters_are_probabilities_and_off_by_default():
@@ -57,7 +59,7 @@ def test_certain_drift_converts_every_greedy_state(make_state):
 
 
 def test_motives_act_from_the_next_step_and_are_recorded():
-    p = WorldParams(n_states=5, p_greedy=0.5, motive_drift_to_seeker=0.2,
+    p = WorldParams(**FIXED_TYPES, n_states=5, p_greedy=0.5, motive_drift_to_seeker=0.2,
                     motive_drift_to_greedy=0.1)
     df = simulate(p, worlds=30, steps=50, seed=1)
     assert (df["motive_changes"] > 0).all()
@@ -69,8 +71,9 @@ def test_motives_act_from_the_next_step_and_are_recorded():
 
 
 def test_zero_rates_leave_everything_as_before_even_with_identity_weight():
-    # war off: defeat can redraw a regime's type and kill states, which is no drift
-    p = WorldParams(n_states=5, p_greedy=0.3, mechanisms={"war": False})
+    # war off: defeat can redraw a regime's type and kill states, which is no drift;
+    # nor is the turnover of types (motive_turnover, issue 17)
+    p = WorldParams(n_states=5, p_greedy=0.3, motive_turnover=0.0, mechanisms={"war": False})
     a = simulate(p, worlds=20, steps=40, seed=6)
     b = simulate(p.replace(motive_drift_identity=1.0), worlds=20, steps=40, seed=6)
     assert a.equals(b)
@@ -83,7 +86,7 @@ def test_long_run_share_of_greedy_states_is_g_over_g_plus_s():
     Every mechanism off, 40 worlds of 50 states after 200 steps (2000 states,
     sd of the share about 0.01); tolerance 0.04.
     """
-    p = WorldParams(n_states=50, p_greedy=0.9, mechanisms=Mechanisms.none(),
+    p = WorldParams(**FIXED_TYPES, n_states=50, p_greedy=0.9, mechanisms=Mechanisms.none(),
                     motive_drift_to_seeker=0.3, motive_drift_to_greedy=0.1)
     st = initial_state(p, world_keys(3, 40))
     for _ in range(200):
@@ -102,7 +105,7 @@ def test_drift_toward_security_seekers_makes_war_rarer():
     rise of escape; in v2 escape needs an entry into the dilemma first, which
     these worlds rarely have, so the measured outcome is war.)
     """
-    p = WorldParams(n_states=6, p_greedy=0.3)
+    p = WorldParams(**FIXED_TYPES, n_states=6, p_greedy=0.3)
     fixed = simulate(p, worlds=WORLDS, steps=100, seed=9)
     tamed = simulate(p.replace(motive_drift_to_seeker=0.05), worlds=WORLDS, steps=100, seed=9)
     assert (fixed["n_wars"] > 0).mean() - (tamed["n_wars"] > 0).mean() > 0.3
@@ -112,7 +115,7 @@ def test_drift_toward_security_seekers_makes_war_rarer():
 def test_drift_toward_greed_makes_war_common():
     """Measured: worlds with a war 0.25 with fixed motives (10 % greedy), 1.0 when seekers
     turn greedy at 5 % a year; tolerance: a rise of at least 0.4."""
-    p = WorldParams(n_states=6, p_greedy=0.1)
+    p = WorldParams(**FIXED_TYPES, n_states=6, p_greedy=0.1)
     fixed = simulate(p, worlds=WORLDS, steps=100, seed=9)
     souring = simulate(p.replace(motive_drift_to_greedy=0.05), worlds=WORLDS, steps=100, seed=9)
     assert (souring["n_wars"] > 0).mean() - (fixed["n_wars"] > 0).mean() > 0.4
@@ -125,7 +128,7 @@ def test_friendship_tames_greed_when_drift_follows_identity():
     its identity dynamics, 1.3 against 4.7); tolerance: at least 0.9 fewer on average
     (sd of the difference about 0.1).
     """
-    base = WorldParams(n_states=6, p_greedy=0.3, motive_drift_to_seeker=0.02,
+    base = WorldParams(**FIXED_TYPES, n_states=6, p_greedy=0.3, motive_drift_to_seeker=0.02,
                        motive_drift_to_greedy=0.02, motive_drift_identity=1.0)
     kant = simulate(base.replace(culture="kantian"), worlds=WORLDS, steps=100, seed=9)
     hobbes = simulate(base.replace(culture="hobbesian"), worlds=WORLDS, steps=100, seed=9)

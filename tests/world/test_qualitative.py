@@ -12,6 +12,12 @@ import pytest
 from herz.world import Mechanisms, WorldParams, initial_state, run_batch, simulate
 from herz.world.economy import fear
 from herz.world.noise import world_keys
+from tests.world.pre_calibration import PRE_CALIBRATION
+
+
+def _pre(**kw) -> WorldParams:
+    """Mechanism directions, measured on the v2 economy before calibration (issue 17)."""
+    return WorldParams(**{**PRE_CALIBRATION, **kw})
 
 WORLDS = 300
 
@@ -32,7 +38,7 @@ def test_correct_beliefs_do_not_spiral_but_the_bias_does():
     bias the psychological part l - l* is positive (measured 0.41 log-odds,
     beta = 0.8) and the rational part unchanged.
     """
-    p = WorldParams(n_states=6, p_greedy=0.2, mechanisms=CORE, perception_noise=0.2)
+    p = _pre(n_states=6, p_greedy=0.2, mechanisms=CORE, perception_noise=0.2)
     ss, sg = _trust_by_type(p, seed=11)
     assert ss > 0.9 and sg < 0.35  # from the prior 0.8: measured 0.935 and 0.244
     plain = simulate(p, worlds=WORLDS, steps=100, seed=12)
@@ -54,7 +60,7 @@ def test_distinguishability_and_defense_advantage_shrink_the_psychological_spira
     delta = 1; 0.28 at d = 1 and at delta = 3. Tolerance: below 0.85 times.
     """
     mech = Mechanisms(**{**CORE.__dict__, "misperception": True})
-    p = WorldParams(n_states=6, p_greedy=0.2, mechanisms=mech, perception_noise=0.15,
+    p = _pre(n_states=6, p_greedy=0.2, mechanisms=mech, perception_noise=0.15,
                     distinguishability=0.5, offense_defense_balance=1.0, misperception_bias=0.8)
     low = simulate(p, worlds=WORLDS, steps=100, seed=12)
     high = simulate(p.replace(**{change: value}), worlds=WORLDS, steps=100, seed=12)
@@ -80,7 +86,7 @@ def test_friendly_identity_lowers_perceived_threat():
                                                                  p)[0, 0, 1]
     arms = {}
     for culture in ("hobbesian", "lockean", "kantian"):
-        q = WorldParams(n_states=8, p_greedy=0.0, culture=culture, mechanisms=CORE,
+        q = _pre(n_states=8, p_greedy=0.0, culture=culture, mechanisms=CORE,
                         perception_noise=0.1)
         arms[culture] = simulate(q, worlds=WORLDS, steps=100, seed=6)["arms_end"].mean()
     # only friendship lowers the fear weight, (1 - lambda_f s+) (DESIGN 2.9); enmity acts
@@ -91,7 +97,7 @@ def test_friendly_identity_lowers_perceived_threat():
 def test_security_community_lowers_arms_inside_it():
     """Adler & Barnett (1998): institutions cut threat and noise among members."""
     mech = Mechanisms(**{**CORE.__dict__, "identity": True})
-    p = WorldParams(n_states=8, p_greedy=0.0, culture="kantian", perception_noise=0.15,
+    p = _pre(n_states=8, p_greedy=0.0, culture="kantian", perception_noise=0.15,
                     identity_plasticity=0.05, grievance=0.01)
     states = {}
     for comm in (False, True):
@@ -108,7 +114,7 @@ def test_security_community_lowers_arms_inside_it():
 
 def test_offense_dominance_makes_war_more_likely():
     """Jervis (1978), Van Evera (1998): when offence has the advantage, greed pays."""
-    p = WorldParams(n_states=6, p_greedy=0.3)
+    p = _pre(n_states=6, p_greedy=0.3)
     offense = simulate(p.replace(offense_defense_balance=0.5), worlds=WORLDS, steps=100, seed=8)
     defense = simulate(p.replace(offense_defense_balance=4.0), worlds=WORLDS, steps=100, seed=8)
     # tolerance: a fall of at least 0.15 in the war rate (binomial sd at n = 300 <= 0.03)

@@ -13,6 +13,7 @@ from herz.world import WorldParams, initial_state, simulate
 from herz.world.noise import world_keys
 from herz.world.step import step
 from herz.world.war import Cause, war_step
+from tests.world.pre_calibration import PRE_CALIBRATION
 
 #: A war-prone world: greedy states common, offence dominant, large stakes.
 WARLIKE = dict(p_greedy=0.5, war_transfer=0.5, offense_defense_balance=0.5,
@@ -93,7 +94,9 @@ def test_war_causes_are_recorded_and_counted():
 
 
 def _dead_share(n: int, worlds: int, balancing: bool, seed: int = 11) -> tuple[float, float]:
-    p = WorldParams(n_states=n, balancing_intercept=-4.0 if balancing else -50.0, **WARLIKE)
+    # balancing, measured on the pre-calibration economy (issue 17): pinned to it
+    p = WorldParams(n_states=n, balancing_intercept=-4.0 if balancing else -50.0,
+                    **{**PRE_CALIBRATION, **WARLIKE})
     df = simulate(p, worlds=worlds, steps=100, seed=seed)
     share = df["n_states_dead"].to_numpy() / n
     return float(share.mean()), float(share.std(ddof=1) / np.sqrt(worlds))
@@ -116,15 +119,10 @@ def test_balancing_keeps_the_dead_share_from_growing_with_n():
 
 def _seeker_preemption(worlds: int = 2500, **kw) -> tuple[int, int]:
     """Preemptive wars in worlds without a greedy state (none drawn, none made by regime
-    change): (wars, worlds). Types are hard to read (domestic spending shocks 0.3).
-
-    The threat ignores the balance here (``threat_balance_elasticity`` 0): this is the war
-    decision's fear channel (contest, first-strike advantage, distinguishability in the
-    beliefs). With the threat's exchange rate on, a balance of 0.25 and a first-strike
-    advantage of 3 multiply every threat by 16 and hold seekers at their budget caps, where
-    purchases no longer tell types apart (tests/world/test_offense_defense_dilemma.py)."""
-    p = WorldParams(n_states=5, p_greedy=0.2, regime_change=0.0, spending_shock=0.3,
-                    threat_balance_elasticity=0.0, **kw)
+    change): (wars, worlds). Types are hard to read (domestic spending shocks 0.3)."""
+    # pre-calibration economy and threat, types fixed (no turnover makes a greedy state)
+    p = WorldParams(n_states=5, p_greedy=0.2, regime_change=0.0,
+                    **{**PRE_CALIBRATION, "spending_shock": 0.3, **kw})
     df = simulate(p, worlds=worlds, steps=100, seed=2)
     seekers = df[df["n_greedy"] == 0]
     assert (seekers["n_wars_predation"] == 0).all()   # no greedy state ever

@@ -42,7 +42,7 @@ k = 0.08, a = 0.02 with the moments matched about as well).
 ``reaction`` is identified only as the effective reaction
 k * fear * (q + (1 - q)(1 - d)) (fear from the beliefs, q the offensive share
 of new arms, d distinguishability): the fitted k is conditional on the
-defaults of ``fear_floor``, ``prior_bias``, the belief model,
+value of ``fear_floor`` (0.5 here, not the world's calibrated 0.05), ``prior_bias``, the belief model,
 ``distinguishability`` and ``offense_defense_balance``. That is also what
 makes a counterfactual on d meaningful: it changes the perceived threat with
 k held at its calibrated value.
@@ -273,6 +273,11 @@ def calibrated_world(x0: tuple[float, float], theta: dict[str, float] | None = N
         # world v2: Richardson's map as in v1 (spending at its target each year, constant
         # output); the domestic shock is the fitted noise
         "spending_inertia": 1.0, "growth_rate": 0.0, "growth_spread": 0.0, "output_spread": 0.0,
+        # two known seekers fear each other only through the fear floor: the dyad fit keeps
+        # the pre-calibration 0.5 (the world's calibrated 0.05, docs/world-calibration.md,
+        # is set for many states of uncertain type; at 0.05 two known seekers barely react,
+        # k f < a, and k and g are not identified apart)
+        "fear_floor": 0.5,
     }
     kw.update(theta or {})
     kw.update(changes)

@@ -85,8 +85,12 @@ from herz.world.params import WorldParams
 from herz.world.perception import MIN_NOISE
 from herz.world.state import WorldState, logit
 
-__all__ = ["SIGNAL_NONE", "SIGNAL_POOLING", "SIGNAL_SEPARATING", "bayes", "belief_limit",
-           "prior_logodds", "reset_beliefs_about", "update_beliefs", "war_evidence"]
+__all__ = ["NU_VAR", "SIGNAL_NONE", "SIGNAL_POOLING", "SIGNAL_SEPARATING", "bayes",
+           "belief_limit", "predict_types", "prior_logodds", "reset_beliefs_about",
+           "update_beliefs", "war_evidence"]
+
+#: Key of the second-order spread Var(nu_ij) in ``state.mech`` (W, N, N).
+NU_VAR = "beliefs.nu_var"
 
 #: Codes of the ``signals`` array: no signal, an informative (separating) one, a pooling one.
 SIGNAL_NONE, SIGNAL_SEPARATING, SIGNAL_POOLING = 0, 1, 2
@@ -167,14 +171,27 @@ def _nu_increment(w, i, sc2, sigma, sigma_m, dt, d, budget, ybar, inert, output,
     return (e_g - 0.5 * tr_g) - (e_s - 0.5 * tr_s)
 
 
+@nb.njit(inline="always")
+def _fear_spread(lg, var, s, ins, fear_floor, realism, identity_weight,
+                 cut):  # pragma: no cover - compiled
+    """E[f(l)] for l ~ N(lg, var): three-point Gauss-Hermite (exact f(lg) when var = 0)."""
+    f0 = fear_weight(lg, s, ins, fear_floor, realism, identity_weight, cut)
+    if var <= 0.0:
+        return f0
+    h = np.sqrt(3.0 * var)
+    fm = fear_weight(lg - h, s, ins, fear_floor, realism, identity_weight, cut)
+    fp = fear_weight(lg + h, s, ins, fear_floor, realism, identity_weight, cut)
+    return (2.0 / 3.0) * f0 + (fm + fp) / 6.0
+
+
 @dual
-def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, added, press,
+def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev, output, added, press,
                   norm, threat, offense_old, weight, has_weight, shield, has_shield, identity,
                   inst, has_inst, noise_scale, has_scale, kappa, grievance, greed_build, ybar, inert,
                   budget, sigma, sigma_m, dt, d, q_s, q_g, fear_floor, realism, identity_weight,
                   threat_cut, beta, pt, s_thr, use_bias, lim, filt, filt_var, sfilt, sfilt_var,
                   l_out, shadow_out, nu_out, info_out, filt_out, filt_var_out, sfilt_out,
-                  sfilt_var_out):  # pragma: no cover - compiled
+                  sfilt_var_out, nu_spread_out):  # pragma: no cover - compiled
     n_worlds, n = alive.shape
     for w in nb.prange(n_worlds):
         for i in range(n):
@@ -185,6 +202,7 @@ def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, a
                     l_out[w, i, j] = logodds[w, i, j]
                     shadow_out[w, i, j] = shadow[w, i, j]
                     nu_out[w, i, j] = nu[w, i, j]
+                    nu_spread_out[w, i, j] = nu_spread[w, i, j]
                     info_out[w, i, j] = 0.0
                     for k in range(2):
                         filt_out[w, i, j, k] = filt[w, i, j, k]
@@ -212,8 +230,8 @@ def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, a
                 cut = threat_cut if has_inst else 0.0
                 f_true = fear_weight(logodds[w, j, i], identity[w, j, i], ins, fear_floor,
                                      realism, identity_weight, cut)
-                f_nu = fear_weight(nu[w, i, j], identity[w, j, i], ins, fear_floor, realism,
-                                   identity_weight, cut)
+                f_nu = _fear_spread(nu[w, i, j], nu_spread[w, i, j], identity[w, j, i], ins,
+                                    fear_floor, realism, identity_weight, cut)
                 nj = norm[w, j]
                 base = press[w, j]
                 if nj > 0.0:
@@ -269,6 +287,9 @@ def belief_kernel(observed, logodds, shadow, nu, alive, spending_prev, output, a
                                         1.0 - d * (1.0 - q_g[w, i]), d * (1.0 - q_g[w, i]))
                     have_inc = True
                 nu_out[w, i, j] = min(max(nu[w, i, j] + inc, -lim), lim)
+                # the spread of j's belief about i: a year's log-likelihood ratio has
+                # variance about twice its mean's size (Delta^2 vs Delta^2 / 2)
+                nu_spread_out[w, i, j] = nu_spread[w, i, j] + 2.0 * abs(inc)
 
 
 def _buffers(state: WorldState, name: str, like: NDArray[np.float64], count: int
@@ -316,13 +337,14 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
     k = threat_factor(params)
     if use_bias and k != 1.0:  # the own offence i discounts, at the threat's exchange rate
         offense_old = offense_old * k
-    l_out, sh_out, nu_out, info_out = _buffers(state, "beliefs", state.logodds, 4)
+    l_out, sh_out, nu_out, info_out, nv_out = _buffers(state, "beliefs", state.logodds, 5)
+    nu_var = nu_spread(state)
     f_out, fv_out, sf_out, sfv_out = _buffers(state, "filters", state.expected_spending, 4)
     if not use_bias:
         sh_out, sf_out, sfv_out = l_out, f_out, fv_out
     belief_kernel(
         np.ascontiguousarray(observed), state.logodds, state.logodds_shadow, state.second_order,
-        state.alive, spending_prev, state.output, state.added, press.value, press.norm,
+        nu_var, state.alive, spending_prev, state.output, state.added, press.value, press.norm,
         np.ascontiguousarray(threat), offense_old,
         _ONE3 if state.weight is None else state.weight, state.weight is not None,
         _ONE3 if state.shield is None else state.shield, state.shield is not None,
@@ -337,9 +359,10 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
         float(params.identity_threat_threshold), use_bias, belief_limit(params),
         state.expected_spending, state.expected_spending_var,
         state.expected_spending_shadow, state.expected_spending_shadow_var,
-        l_out, sh_out, nu_out, info_out, f_out, fv_out, sf_out, sfv_out)
+        l_out, sh_out, nu_out, info_out, f_out, fv_out, sf_out, sfv_out, nv_out)
     state.logodds, state.logodds_shadow = l_out, sh_out
     state.second_order = nu_out
+    state.mech[NU_VAR] = nv_out
     state.informativeness = info_out
     state.expected_spending, state.expected_spending_var = f_out, fv_out
     state.expected_spending_shadow, state.expected_spending_shadow_var = sf_out, sfv_out
@@ -395,3 +418,120 @@ def reset_beliefs_about(state: WorldState, params: WorldParams,
     shared = state.logodds_shadow is state.logodds
     state.logodds = np.where(cols, l0, state.logodds)
     state.logodds_shadow = state.logodds if shared else np.where(cols, l0, state.logodds_shadow)
+    # the new regime knows the others start again: its second-order beliefs are the prior
+    rows = changed[:, :, None] & ~np.eye(state.n_states, dtype=bool)
+    state.second_order = np.where(rows, l0, state.second_order)
+    if NU_VAR in state.mech:
+        state.mech[NU_VAR] = np.where(rows, 0.0, state.mech[NU_VAR])
+
+
+def nu_spread(state: WorldState) -> NDArray[np.float64]:
+    """Var(nu_ij), i's uncertainty about j's log-odds of i (``state.mech["beliefs.nu_var"]``).
+
+    Starts at 0 (everyone holds the common prior); grows by about twice each
+    year's expected log-likelihood ratio (a year's increment has variance
+    Delta^2 against a mean of size Delta^2 / 2) and contracts in the
+    prediction step (:func:`predict_types`). The belief kernel averages the
+    fear weight of j's predicted build over it (``nu_spread``).
+    """
+    v = state.mech.get(NU_VAR)
+    if v is None or v.shape != state.second_order.shape:
+        v = state.mech[NU_VAR] = np.zeros_like(state.second_order)
+    return np.ascontiguousarray(v, dtype=np.float64)
+
+
+def _predict_logodds(lg: NDArray[np.float64], tau: float, p: float, lim: float
+                     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """(l', mu, mu'): the Markov prediction mu' = mu (1 - tau) + tau p in log-odds."""
+    mu = 1.0 / (1.0 + np.exp(-lg))
+    mu2 = mu * (1.0 - tau) + tau * p
+    with np.errstate(divide="ignore"):
+        l2 = np.log(mu2) - np.log1p(-mu2)
+    return np.clip(l2, -lim, lim), mu, mu2
+
+
+def _mix_filters(mean: NDArray[np.float64], var: NDArray[np.float64], mu: NDArray[np.float64],
+                 tau: float, p: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """IMM mixing of the two type hypotheses' spending filters (Blom and Bar-Shalom 1988).
+
+    The filter under "greedy now" starts from the mixture of last year's greedy
+    filter (weight mu (1 - tau + tau p)) and seeker filter (weight (1 - mu) tau p),
+    normalised, with the spread of the means added to the variance; likewise
+    for "seeker now".
+    """
+    m_s, m_g = mean[..., 0], mean[..., 1]
+    v_s, v_g = var[..., 0], var[..., 1]
+    gg = mu * (1.0 - tau + tau * p)
+    sg = (1.0 - mu) * tau * p
+    ss = (1.0 - mu) * (1.0 - tau * p)
+    gs = mu * tau * (1.0 - p)
+    out_m = np.empty_like(mean)
+    out_v = np.empty_like(var)
+    for k, (a, b) in enumerate(((ss, gs), (sg, gg))):  # (from seeker, from greedy)
+        tot = np.maximum(a + b, 1e-300)
+        wa, wb = a / tot, b / tot
+        m0 = wa * m_s + wb * m_g
+        out_m[..., k] = m0
+        out_v[..., k] = wa * (v_s + (m_s - m0) ** 2) + wb * (v_g + (m_g - m0) ** 2)
+    return out_m, out_v
+
+
+def predict_types(state: WorldState, params: WorldParams) -> None:
+    """The prediction step of the hidden-Markov belief filter, in place (before the update).
+
+    Types turn over (:func:`herz.world.identity.turn_over_types`): with
+    probability tau = ``motive_turnover`` a year a state's type is redrawn from
+    p_greedy, so a belief mu about last year's type predicts mu' = mu (1 - tau)
+    + tau p_greedy about this year's (the Chapman-Kolmogorov step of a
+    two-state chain; Rabiner 1989). Applied to l, the shadow l* and the
+    second-order nu (j's own prediction of i, as i models it); the spending
+    filters of the two type hypotheses are mixed IMM-style
+    (:func:`_mix_filters`) and the second-order spread Var(nu) is carried
+    through the map's slope, (1 - tau) mu (1 - mu) / (mu' (1 - mu')). With tau = 0
+    nothing changes.
+
+    References: Rabiner, L. R. (1989). A tutorial on hidden Markov models.
+    *Proc. IEEE* 77(2): 257-286. Blom, H. A. P. and Bar-Shalom, Y. (1988). The
+    interacting multiple model algorithm. *IEEE Trans. Automatic Control*
+    33(8): 780-783.
+    """
+    tau = float(params.motive_turnover)
+    if tau <= 0.0:
+        return
+    p = float(params.p_greedy)
+    lim = belief_limit(params)
+    n = state.n_states
+    pair = state.alive[:, :, None] & state.alive[:, None, :] & ~np.eye(n, dtype=bool)
+    shared = state.logodds_shadow is state.logodds
+    shared_f = state.expected_spending_shadow is state.expected_spending
+
+    def pred(lg: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        l2, mu, _ = _predict_logodds(lg, tau, p, lim)
+        return np.where(pair, l2, lg), mu
+
+    l_new, mu = pred(state.logodds)
+    m, v = _mix_filters(state.expected_spending, state.expected_spending_var, mu, tau, p)
+    state.expected_spending = np.where(pair[..., None], m, state.expected_spending)
+    state.expected_spending_var = np.where(pair[..., None], v, state.expected_spending_var)
+    if shared:
+        state.logodds_shadow = l_new
+    else:
+        sh_new, mu_s = pred(state.logodds_shadow)
+        state.logodds_shadow = sh_new
+    if shared_f:
+        state.expected_spending_shadow = state.expected_spending
+        state.expected_spending_shadow_var = state.expected_spending_var
+    else:
+        mu_sh = mu if shared else mu_s
+        m, v = _mix_filters(state.expected_spending_shadow, state.expected_spending_shadow_var,
+                            mu_sh, tau, p)
+        state.expected_spending_shadow = np.where(pair[..., None], m,
+                                                  state.expected_spending_shadow)
+        state.expected_spending_shadow_var = np.where(pair[..., None], v,
+                                                      state.expected_spending_shadow_var)
+    state.logodds = l_new
+    nu2, mu_n, mu2 = _predict_logodds(state.second_order, tau, p, lim)
+    slope = (1.0 - tau) * mu_n * (1.0 - mu_n) / np.maximum(mu2 * (1.0 - mu2), 1e-300)
+    state.second_order = np.where(pair, nu2, state.second_order)
+    var = nu_spread(state)
+    state.mech[NU_VAR] = np.where(pair, slope * slope * var, var)

@@ -99,9 +99,24 @@ from herz.world.noise import Stream, fill_normal_pairs, fill_uniform_at
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
-__all__ = ["EVENT_WEIGHTS", "SIGNALS_SENT", "TREATY_CHEATING", "TREATY_KEPT", "biased_share",
-           "drift_motives", "drift_rates", "drifting", "greed_scale", "identity_events",
-           "relationship_kind", "slowdown", "update_identity", "update_routine", "war_shift"]
+__all__ = [
+    "EVENT_WEIGHTS",
+    "SIGNALS_SENT",
+    "TREATY_CHEATING",
+    "TREATY_KEPT",
+    "biased_share",
+    "drift_motives",
+    "drift_rates",
+    "drifting",
+    "greed_scale",
+    "identity_events",
+    "relationship_kind",
+    "slowdown",
+    "turn_over_types",
+    "update_identity",
+    "update_routine",
+    "war_shift",
+]
 
 F8 = NDArray[np.float64]
 B1 = NDArray[np.bool_]
@@ -152,6 +167,32 @@ def drift_motives(state: WorldState, params: WorldParams, identity: NDArray[np.f
     flip = np.where(state.greedy, u < to_s, u < to_g)
     state.counts["motive_changes"] += flip.sum(axis=1)
     return state.greedy ^ flip
+
+
+def turn_over_types(state: WorldState, params: WorldParams) -> NDArray[np.bool_]:
+    """Types after this step's turnover, (W, N): each state's type redrawn with prob. tau.
+
+    Regime and leader change (Copeland 2000; Rosato 2015: intentions change
+    with those who hold power): with probability tau = ``motive_turnover`` a
+    living state's type is redrawn, greedy with probability ``p_greedy`` (so it
+    may stay what it was). The type is a two-state Markov chain with
+    stationary share p_greedy, P(greedy next) = (1 - tau) 1[greedy] + tau
+    p_greedy, which is the prediction step of the beliefs
+    (:func:`herz.world.beliefs.predict_types`). Draws: ``Stream.MOTIVE_TURNOVER``
+    (whether) and ``Stream.MOTIVE_TURNOVER_TYPE`` (the new type), keyed by the
+    state's label and the step, so batch-independent. The value 0.1 a year is a
+    design choice [D] (docs/world-calibration.md). Changes are counted in
+    ``state.counts["motive_changes"]``; types change at the end of a step.
+    """
+    w, n = state.worlds, state.n_states
+    u = fill_uniform_at(state.keys, Stream.MOTIVE_TURNOVER, state.t, state.label,
+                        np.empty((w, n)))
+    v = fill_uniform_at(state.keys, Stream.MOTIVE_TURNOVER_TYPE, state.t, state.label,
+                        np.empty((w, n)))
+    redraw = (u < params.motive_turnover) & state.alive
+    new = np.where(redraw, v < params.p_greedy, state.greedy)
+    state.counts["motive_changes"] += (new != state.greedy).sum(axis=1)
+    return new
 
 
 def _mech_bool(state: WorldState, key: str, shape: tuple[int, ...]) -> B1 | None:

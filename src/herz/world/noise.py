@@ -80,6 +80,8 @@ class Stream(enum.IntEnum):
     SCHEDULE = 14
     SPENDING_SHOCK = 15
     PERCEPTION_DEFENCE = 16
+    MOTIVE_TURNOVER = 17
+    MOTIVE_TURNOVER_TYPE = 18
     # --- war v2 (world-war): 20-29
     WAR_DECISION = 20
     WAR_END = 21

@@ -150,8 +150,8 @@ def trajectory_inputs(paths: Any, params: WorldParams) -> dict[str, Any]:
 
     For the offline detector (:func:`herz.world.episodes.detect_episodes`, and
     the sensitivity over k, x and m): the cap is ``budget_share`` times output,
-    seekers are the states not greedy (fixed over the run when the Dataset
-    holds types per world only), institutions 1 for two members of one
+    seekers are the states not greedy in each step (``greedy_path``; fixed
+    over the run when the Dataset holds types per world only), institutions 1 for two members of one
     community. Wars and disputes enter only if the Dataset stores them
     (``war_cause``: cause of the wars started each step; ``disputes``;
     ``at_war_pairs``); without them the offline run sees no competing war.
@@ -164,7 +164,10 @@ def trajectory_inputs(paths: Any, params: WorldParams) -> dict[str, Any]:
     inst = ((com[..., :, None] == com[..., None, :]) & (com[..., :, None] >= 0)).astype(float)
     out: dict[str, Any] = {
         "spending": arr("spending"), "cap": params.budget_share * arr("output"),
-        "mistrust": arr("mistrust"), "seeker": ~arr("greedy").astype(bool),
+        "mistrust": arr("mistrust"),
+        # types per step where stored (they turn over: motive_turnover), else per world
+        "seeker": ~arr("greedy_path" if "greedy_path" in getattr(paths, "data_vars", paths)
+                       else "greedy").astype(bool),
         "alive": arr("alive"), "identity": arr("identity"), "institutions": inst,
     }
     names = getattr(paths, "data_vars", paths)

@@ -200,18 +200,21 @@ class WorldParams:
         "herz design"))
     initial_offense_share: float = field(default=0.5, metadata=_meta(
         "share of the starting arsenal that is offensive", "share", 0.0, 1.0, "herz design"))
-    reaction: PerState = field(default=0.1, metadata=_meta(
+    reaction: PerState = field(default=0.6, metadata=_meta(
         "Richardson's reaction (defence) coefficient k: arms added per unit of weighted "
-        "perceived threat", "per year", 0.0, None, "Richardson 1960"))
+        "perceived threat (calibrated: dilemma entries among seekers, docs/world-calibration.md)",
+        "per year", 0.0, None, "Richardson 1960; calibrated (v1 default 0.1)"))
     fatigue: PerState = field(default=0.1, metadata=_meta(
         "Richardson's fatigue-and-expense coefficient a: depreciation and opportunity cost",
         "per year", 0.0, None, "Richardson 1960"))
-    grievance: PerState = field(default=0.05, metadata=_meta(
-        "Richardson's grievance g (negative: goodwill)", "arms units per year", None, None,
-        "Richardson 1960"))
-    greed_build: float = field(default=0.05, metadata=_meta(
-        "extra offense a greedy state builds for gain", "arms units per year", 0.0, None,
-        "Glaser 1997; Kydd 1997 (greedy types)"))
+    grievance: PerState = field(default=0.22, metadata=_meta(
+        "Richardson's grievance g (negative: goodwill); calibrated to the median military "
+        "burden of the record (docs/world-calibration.md)", "arms units per year", None, None,
+        "Richardson 1960; calibrated to SIPRI (v1 default 0.05)"))
+    greed_build: float = field(default=0.15, metadata=_meta(
+        "extra offense a greedy state builds for gain (calibrated, docs/world-calibration.md)",
+        "arms units per year", 0.0, None,
+        "Glaser 1997; Kydd 1997 (greedy types); calibrated (v1 default 0.05)"))
     budget_share: float = field(default=0.1, metadata=_meta(
         "most a state can spend on arms in a year, as a share B of its output (cap B Y)",
         "share of output", 0.0, None, "DESIGN.md 2.4; SIPRI military burden rarely above 0.1",
@@ -232,11 +235,13 @@ class WorldParams:
     spending_inertia: float = field(default=0.5, metadata=_meta(
         "share alpha of the gap to the target spending closed in a year (domestic politics)",
         "share per year", 0.0, 1.0, "DESIGN.md 2.4; Ostrom 1978 (budget inertia)", lo_open=True))
-    spending_shock: float = field(default=0.0005, metadata=_meta(
+    spending_shock: float = field(default=0.03, metadata=_meta(
         "sd sigma_m of the yearly domestic spending shock at the reference output (mean "
-        "initial_output), growing with the state's output (about 0.5% of a seeker's spending: "
-        "calm states hold spending within the exit band)", "arms units per year", 0.0, 10.0,
-        "DESIGN.md 2.4 (domestic politics; keeps types from being revealed at once)"))
+        "initial_output), growing with the state's output; calibrated to the share of "
+        "state-years with spending growth >= 8% in SIPRI (0.30; docs/world-calibration.md)",
+        "arms units per year", 0.0, 10.0,
+        "DESIGN.md 2.4 (domestic politics; keeps types from being revealed at once); "
+        "calibrated to SIPRI (v1-economy default 0.0005)"))
     offense_share_distinguishability: float = field(default=0.5, metadata=_meta(
         "zeta in q_S = (1 - zeta d)/(1 + delta^eta): how far distinguishability lets seekers "
         "buy defence", "share", 0.0, 1.0, "Glaser & Kaufmann 1998; DESIGN.md 2.4"))
@@ -275,9 +280,16 @@ class WorldParams:
         "beta: share of its own offence i leaves out when predicting a seeker's build "
         "(only with mechanisms.misperception)", "share", 0.0, 1.0,
         "Jervis 1976 ch. 3; DESIGN.md 2.3"))
-    fear_floor: float = field(default=0.5, metadata=_meta(
-        "weight of a perceived threat from a state believed surely benign", "share", 0.0, 1.0,
-        "Glaser 1997 (capabilities matter even without bad intent)"))
+    fear_floor: float = field(default=0.05, metadata=_meta(
+        "weight of a perceived threat from a state believed surely benign (calibrated, "
+        "docs/world-calibration.md)", "share", 0.0, 1.0,
+        "Glaser 1997 (capabilities matter even without bad intent); calibrated (v1 default 0.5)"))
+    motive_turnover: float = field(default=0.1, metadata=_meta(
+        "tau: probability per step that a state's type is redrawn from p_greedy (regime or "
+        "leader change; 0: types fixed for life)", "probability per step", 0.0, 1.0,
+        "design choice [D] after Copeland 2000 (The Origins of Major War: intentions change "
+        "with leaders) and Rosato 2015 (The Inscrutable Intentions of Great Powers); "
+        "docs/world-calibration.md"))
     motive_drift_to_seeker: float = field(default=0.0, metadata=_meta(
         "probability per step that a greedy state becomes a security seeker (0: fixed "
         "motives)", "probability per step", 0.0, 1.0,

@@ -108,6 +108,7 @@ def run_batch(params: WorldParams, state: WorldState, steps: int, full: bool = F
         for name in ("offense", "defense", "output", "spending"):
             rec[name] = np.empty((w, steps + 1, n))
         rec["alive"] = np.empty((w, steps + 1, n), dtype=bool)
+        rec["greedy_path"] = np.empty((w, steps + 1, n), dtype=bool)
         rec["mistrust"] = np.empty((w, steps + 1, n, n))
         rec["mistrust_shadow"] = np.empty((w, steps + 1, n, n))
         rec["identity"] = np.empty((w, steps + 1, n, n))
@@ -130,6 +131,7 @@ def run_batch(params: WorldParams, state: WorldState, steps: int, full: bool = F
         if full:
             for name in ("offense", "defense", "output", "spending", "alive"):
                 rec[name][:, t] = getattr(state, name)
+            rec["greedy_path"][:, t] = state.greedy  # types turn over (motive_turnover)
             rec["mistrust"][:, t] = state.mistrust
             rec["mistrust_shadow"][:, t] = state.mistrust_shadow
             rec["identity"][:, t] = state.identity
@@ -333,6 +335,7 @@ def _dataset(out: pd.DataFrame, paths: list[dict[str, np.ndarray]], p: WorldPara
         "identity": (("world", "step", "state", "other"), cat["identity"]),
         "community": (("world", "step", "state"), cat["community"]),
         "greedy": (("world", "state"), cat["greedy"]),
+        "greedy_path": (("world", "step", "state"), cat["greedy_path"]),
         "arms_mean": (("world", "step"), cat["arms_mean"]),
         "trust_seekers": (("world", "step"), cat["trust_seekers"]),
         "community_coverage_path": (("world", "step"), cat["community_coverage"]),

@@ -10,8 +10,9 @@ year's spending, beliefs at t); what the step produces is observed within it:
    treaties (:mod:`herz.world.arms_control`), decided on the state at t.
 3. ``arms_policy``: spending moves toward its target; purchases and stocks.
 4. ``perception``: every state perceives every other's purchases with noise.
-5. ``belief_update``: the correctly specified update of l, l*, nu and I
-   (:mod:`herz.world.beliefs`), then the evidence of this year's signals and
+5. ``belief_update``: the prediction step of the hidden-Markov filter (types
+   turn over, :func:`herz.world.beliefs.predict_types`), then the correctly
+   specified update of l, l*, nu and I (:mod:`herz.world.beliefs`), then the evidence of this year's signals and
    silences and of the treaties' alarms (which also end treaties).
 6. ``war``: the war decision with bargaining and its consequences
    (:func:`herz.world.war.war_step`), then the attack and restraint evidence
@@ -20,7 +21,13 @@ year's spending, beliefs at t); what the step produces is observed within it:
    events move identities (:mod:`herz.world.identity`) and the pairs'
    institution stocks (:mod:`herz.world.community`), then communities are
    relabelled; motive drift (reading this step's identities in
-   ``sequential`` order, the step's start in ``simultaneous``).
+   ``sequential`` order, the step's start in ``simultaneous``); then the
+   turnover of types (``motive_turnover``, :func:`herz.world.identity.turn_over_types`),
+   which acts from the next step.
+
+Identity reads a build-up from the year's *perceived* rise of l_ij: the
+updated belief minus the predicted prior, so the prediction step's drift
+toward p_greedy (a move of the prior, not something j did) is no event.
 
 The two halves of the dilemma (Booth and Wheeler) map onto the step: the
 dilemma of interpretation is perception plus belief update, the dilemma of
@@ -39,7 +46,7 @@ import numpy as np
 from herz.world import arms_control as _treaties
 from herz.world import signalling as _signals
 from herz.world import war as _war
-from herz.world.beliefs import reset_beliefs_about, update_beliefs, war_evidence
+from herz.world.beliefs import predict_types, reset_beliefs_about, update_beliefs, war_evidence
 from herz.world.community import (
     INSTITUTIONS,
     bloc_pressure,
@@ -56,6 +63,7 @@ from herz.world.identity import (
     drift_motives,
     drifting,
     identity_events,
+    turn_over_types,
     update_identity,
     update_routine,
 )
@@ -125,6 +133,9 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
         state.added[...] = 0.0
 
     # 4.-5. perception and the correctly specified belief update
+    if mech.belief_update:
+        predict_types(state, params)
+        l_old = state.logodds  # identity's rise excludes the prediction step
     if mech.belief_update and mech.arms_policy:
         scale = noise_scale(state, params, inst)
         obs = observe(state, params, scale, out=_observed_buffer(state))
@@ -182,6 +193,8 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
     if drifting(params):
         state.greedy = drift_motives(state, params, s_new if seq else state.identity)
     state.identity = s_new
+    if params.motive_turnover > 0.0:
+        state.greedy = turn_over_types(state, params)
 
     reached = ((state.offense >= params.runaway_level)
                | (state.defense >= params.runaway_level)).any(axis=1)
