@@ -12,8 +12,10 @@ differences from the per-world linearised rates.
 
     PYTHONPATH=src python scripts/offense_defense_dilemma.py --worlds 2000 --steps 130
 
-A seeker pair-year is an unordered pair of living security seekers in a year
-after the burn-in; ``cap`` is the share of living state-years after the burn-in
+``preempt`` counts every preemptive war (any attacker), ``seeker-preempt`` those a
+security seeker started (its type before the step). A seeker pair-year is an
+unordered pair of living security seekers in a year after the burn-in (types in
+force that year); ``cap`` is the share of living state-years after the burn-in
 spent at the budget cap B Y.
 """
 
@@ -28,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from herz.world import WorldParams
+from herz.world.bargaining import Cause
 from herz.world.noise import world_keys
 from herz.world.outcomes import TrajectoryTracker
 from herz.world.state import initial_state
@@ -43,7 +46,8 @@ def run(params: WorldParams, worlds: int, steps: int, seed: int, batch: int = 25
     on drawing no greedy state, while beliefs keep the prior p_greedy).
     """
     out: dict[str, list[np.ndarray]] = {k: [] for k in (
-        "entries", "preempt", "pair_years", "race_years", "cap_years", "state_years", "greedy0")}
+        "entries", "preempt", "seeker_preempt", "pair_years", "race_years", "cap_years",
+        "state_years", "greedy0")}
     iu, ju = np.triu_indices(params.n_states, 1)
     for start in range(0, worlds, batch):
         idx = np.arange(start, min(worlds, start + batch), dtype=np.int64)
@@ -57,10 +61,12 @@ def run(params: WorldParams, worlds: int, steps: int, seed: int, batch: int = 25
         cap = np.zeros(w)
         sy = np.zeros(w)
         race = np.zeros(w)
+        sp = np.zeros(w)
         streak = np.zeros(state.alive.shape, dtype=np.int64)
         greedy0 = state.greedy.sum(axis=1)
         for t in range(1, steps + 1):
             before = state.spending.copy()
+            seeker_before = ~state.greedy
             step(state, params)
             tracker.update(state)
             grew = state.spending >= before * (1.0 + params.race_growth)
@@ -71,6 +77,8 @@ def run(params: WorldParams, worlds: int, steps: int, seed: int, batch: int = 25
                 py += s * (s - 1) / 2
                 hot = (streak >= params.race_years) & seek
                 race += (hot[:, iu] & hot[:, ju]).sum(axis=1)
+                pre = state.attacks & (state.war_cause == Cause.PREEMPTION)
+                sp += (pre & seeker_before[:, :, None]).sum(axis=(1, 2))
                 at_cap = state.spending >= params.budget_share * state.output * (1 - 1e-9)
                 cap += (at_cap & state.alive).sum(axis=1)
                 sy += state.alive.sum(axis=1)
@@ -79,6 +87,7 @@ def run(params: WorldParams, worlds: int, steps: int, seed: int, batch: int = 25
         out["preempt"].append(df["n_wars_preemption"].to_numpy(float))
         out["pair_years"].append(py)
         out["race_years"].append(race)
+        out["seeker_preempt"].append(sp)
         out["cap_years"].append(cap)
         out["state_years"].append(sy)
         out["greedy0"].append(greedy0)
@@ -98,7 +107,10 @@ def summarise(res: dict[str, np.ndarray]) -> dict[str, Any]:
     e, se_e, ze = rate(res["entries"], res["pair_years"])
     p, se_p, zp = rate(res["preempt"], res["pair_years"])
     r, se_r, _ = rate(res["race_years"], res["pair_years"], per=1e2)
+    q, se_q, zq = rate(res["seeker_preempt"], res["pair_years"])
     return {"entries": e, "entries_se": se_e, "preempt": p, "preempt_se": se_p,
+            "seeker_preempt": q, "seeker_preempt_se": se_q, "n_seeker_preempt":
+            int(res["seeker_preempt"].sum()), "_zq": zq,
             "race_pct": r, "race_pct_se": se_r,
             "cap": float(res["cap_years"].sum() / res["state_years"].sum()),
             "pair_years": float(res["pair_years"].sum()), "n_entries": int(res["entries"].sum()),
@@ -138,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
                      for x in (0.5, 1.0, 2.0, 4.0)],
         "d": [("no_greedy", no_greedy(dict(base, distinguishability=x))) for x in (0.2, 0.5, 0.9)],
         "f": [("no_greedy", no_greedy(dict(base, first_strike_advantage=x))) for x in (0.0, 0.5)],
+        "d_all": [("all", dict(base, distinguishability=x)) for x in (0.2, 0.5, 0.9)],
+        "f_all": [("all", dict(base, first_strike_advantage=x)) for x in (0.0, 0.5)],
     }
     want = [b for b in blocks if not a.only or b in a.only.split(",")]
     report: dict[str, Any] = {"worlds": a.worlds, "steps": a.steps, "seed": a.seed,
@@ -151,16 +165,18 @@ def main(argv: list[str] | None = None) -> int:
             shown = {k: v for k, v in kw.items() if k not in base}
             line = (f"{b:8s} {label:9s} {json.dumps(shown):60s} entries {s['entries']:6.2f} "
                     f"+-{1.96 * s['entries_se']:5.2f}  preempt {s['preempt']:6.2f} "
-                    f"+-{1.96 * s['preempt_se']:5.2f}  race% {s['race_pct']:5.2f}  cap {s['cap']:.3f}  "
+                    f"+-{1.96 * s['preempt_se']:5.2f}  seeker-preempt {s['seeker_preempt']:5.2f} "
+                    f"+-{1.96 * s['seeker_preempt_se']:5.2f}  race% {s['race_pct']:5.2f}  "
+                    f"cap {s['cap']:.3f}  "
                     f"(n_e {s['n_entries']}, n_p {s['n_preempt']}, py {s['pair_years']:.3g}, "
                     f"{time.time() - t0:.0f}s)")
             if prev is not None:
                 de = s["_ze"] - prev["_ze"]
-                dp = s["_zp"] - prev["_zp"]
+                dp = s["_zq"] - prev["_zq"]
                 se = 1.96 * de.std(ddof=1) / np.sqrt(len(de))
                 sp = 1.96 * dp.std(ddof=1) / np.sqrt(len(dp))
                 line += f"\n{'':19s}paired diff vs previous: entries {de.mean():+.2f} +-{se:.2f}"
-                line += f", preempt {dp.mean():+.2f} +-{sp:.2f}"
+                line += f", seeker-preempt {dp.mean():+.2f} +-{sp:.2f}"
             print(line, flush=True)
             report["rows"].append({"block": b, "label": label, "params": shown,
                                    **{k: v for k, v in s.items() if not k.startswith("_")}})
