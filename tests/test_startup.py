@@ -79,3 +79,17 @@ def test_every_listed_command_runs_its_help() -> None:
     for name in cli.MODELS:
         res = runner.invoke(cli.app, ["models", name, "--help"])
         assert res.exit_code == 0, (name, res.output)
+
+
+def test_import_sets_a_passive_openmp_wait_policy_only_if_unset() -> None:
+    """``import herz`` sets OMP_WAIT_POLICY=PASSIVE before Numba loads, and keeps a user's value."""
+    import os
+
+    code = "import os, herz; print(os.environ['OMP_WAIT_POLICY'])"
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "PASSIVE"
+    out = subprocess.run([sys.executable, "-c", code], env={**env, "OMP_WAIT_POLICY": "ACTIVE"},
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "ACTIVE"

@@ -16,6 +16,7 @@ from experiment_helpers import (
     chunk_digests,
     no_temporary_files,
     toy_text,
+    world_text,
     write_manifest,
 )
 
@@ -303,3 +304,43 @@ def test_store_lock_refuses_a_second_writer(tmp_path: Path) -> None:
     store = Store(tmp_path / "r")
     with store.lock(), pytest.raises(ResultsError, match="in use"), Store(tmp_path / "r").lock():
         pass
+
+
+def test_a_directory_of_another_world_version_does_not_resume(tmp_path: Path, capsys) -> None:
+    """The manifest records ``versions.model = "world 2"``; resume refuses world 1 in one line.
+
+    A directory whose manifest names another version, or none (written before
+    models recorded theirs: world 1), is refused by ``resume`` and by a sweep
+    with ``resume=True``, naming the directory, the version found and the one
+    expected; the toy model records no version and resumes as before.
+    """
+    from herz.cli import main
+    from herz.world import WORLD_VERSION
+
+    sc = parse_scenario(world_text(name="v", seed=3, steps=5, replicates=2, levels="[1.0]"))
+    out = tmp_path / "w"
+    assert sweep(sc, output=out, runner="inprocess").ok
+    man = json.loads((out / "manifest.json").read_text())
+    assert WORLD_VERSION == 2 and man["versions"]["model"] == "world 2"
+    assert resume(out, runner="inprocess").ok  # its own version resumes
+    for found in ("world 1", None):
+        edited = json.loads((out / "manifest.json").read_text())
+        if found is None:
+            del edited["versions"]["model"]
+        else:
+            edited["versions"]["model"] = found
+        write_manifest(out, edited)
+        shown = found or "world 1 (no model version recorded)"
+        msg = f"{out}: written by {shown}, this herz runs world 2"
+        with pytest.raises(ResultsError) as info:
+            resume(out, runner="inprocess")
+        assert str(info.value).startswith(msg) and "\n" not in str(info.value)
+        with pytest.raises(ResultsError, match="start a new directory"):
+            sweep(sc, output=out, runner="inprocess", resume=True)
+        with pytest.raises(SystemExit) as code:
+            main(["resume", str(out), "--runner", "inprocess"])
+        err = capsys.readouterr().err
+        assert code.value.code == 2 and msg in " ".join(err.split())
+    toy = sweep(parse_scenario(toy_text()), output=tmp_path / "t", runner="inprocess")
+    assert "model" not in json.loads((toy.path / "manifest.json").read_text())["versions"]
+    assert resume(toy.path, runner="inprocess").ok

@@ -140,3 +140,25 @@ def test_cli_params_and_run(tmp_path, capsys):
 def test_mechanisms_none_and_on():
     assert Mechanisms.none().on() == ()
     assert "war" in Mechanisms().on()
+
+
+def test_default_batch_size_reads_the_mechanisms():
+    """Extension mechanisms cost more bytes per dyad, so the default batch holds fewer worlds.
+
+    At N = 193 the default budget (512 MiB) holds 34 worlds of the default
+    mechanisms (420 bytes per dyad) and 27 with communities on (520), and a
+    batch of either stays within the budget.
+    """
+    from herz.world import Mechanisms, WorldParams, default_batch_size
+    from herz.world.simulate import DEFAULT_MEMORY_BUDGET
+    from herz.world.state import BYTES_PER_DYAD, EXTENSION_BYTES_PER_DYAD, bytes_per_dyad
+
+    base = WorldParams(n_states=193)
+    ext = base.replace(mechanisms=Mechanisms(community=True))
+    assert bytes_per_dyad(base) == BYTES_PER_DYAD
+    assert bytes_per_dyad(ext) == BYTES_PER_DYAD + EXTENSION_BYTES_PER_DYAD
+    assert default_batch_size(193) == default_batch_size(193, params=base) == 34
+    assert default_batch_size(193, params=ext) == 27
+    for p in (base, ext):
+        assert default_batch_size(193, params=p) * bytes_per_dyad(p) * 193**2 <= DEFAULT_MEMORY_BUDGET
+    assert default_batch_size(10_000, params=ext) == 1

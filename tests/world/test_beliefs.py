@@ -167,3 +167,45 @@ def test_the_bias_overstates_greed(early_biased):
     assert max(gaps) > 0.02, bins
     assert np.mean(gaps) > 0.0, bins
 
+
+
+@pytest.mark.parametrize("kw", [
+    {"n_states": 7},
+    {"n_states": 12, "mechanisms": Mechanisms(misperception=True, arms_control=True, community=True,
+                                              identity=True, signalling=True)},
+    {"n_states": 5, "perception_noise": 0.0},
+])
+def test_kernel_perception_equals_the_observed_array(kw, monkeypatch):
+    """The belief kernel perceiving by itself gives the beliefs of observe()'s array, bit for bit.
+
+    The same 40 worlds run 60 steps twice: once as step() runs them (the
+    kernel draws each row of perception noise itself), once with the
+    (W, N, N, 2) array of :func:`herz.world.perception.observe` handed in.
+    """
+    import sys
+
+    from herz.world import beliefs
+    from herz.world.perception import observe
+
+    step_module = sys.modules["herz.world.step"]
+    calls = []
+
+    def via_observe(state, params, observed, *args):
+        calls.append(observed)
+        return beliefs.update_beliefs(state, params, observe(state, params, args[5]), *args)
+
+    p = WorldParams(**kw)
+    runs = []
+    for handed_in in (False, True):
+        if handed_in:
+            monkeypatch.setattr(step_module, "update_beliefs", via_observe)
+        st = initial_state(p, world_keys(3, 40))
+        for _ in range(60):
+            step(st, p)
+        runs.append(st)
+    assert len(calls) == 60 and all(c is None for c in calls)
+    for name in ("logodds", "logodds_shadow", "second_order", "informativeness",
+                 "expected_spending", "expected_spending_var", "offense"):
+        a, b = getattr(runs[0], name), getattr(runs[1], name)
+        assert np.array_equal(a.view(np.uint64), b.view(np.uint64)), name
+    assert np.abs(runs[0].logodds).max() > 0.5  # beliefs moved

@@ -100,6 +100,11 @@ class ModelSpec:
         The schema of the parameters (name -> :class:`~herz.world.schema.FieldSpec`)
         where the model declares one (the world does): design factors read their
         allowed ranges and labels from it. Empty: the validator is all there is.
+    version:
+        The version of what the model means (the world's
+        :data:`herz.world.WORLD_VERSION`), or None. A sweep records it in its
+        manifest as ``versions.model`` (``"world 2"``), and resume refuses a
+        directory that another version wrote (:func:`model_version`).
     """
 
     name: str
@@ -111,6 +116,12 @@ class ModelSpec:
     escape_outcomes: tuple[str, ...] = ()
     description: str = ""
     fields: Mapping[str, FieldSpec] = field(default_factory=dict)
+    version: int | None = None
+
+
+def model_version(spec: ModelSpec) -> str | None:
+    """What a manifest records as ``versions.model``: ``"world 2"``, or None for an unversioned model."""
+    return None if spec.version is None else f"{spec.name} {spec.version}"
 
 
 def unknown_key_message(key: str, allowed: list[str]) -> str:

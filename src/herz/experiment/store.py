@@ -86,6 +86,14 @@ def versions() -> dict[str, str]:
     return out
 
 
+def _with_model(vers: dict[str, str], scenario: Any) -> dict[str, str]:
+    """``vers`` plus ``model``: the version of what the scenario's model means ("world 2")."""
+    from herz.experiment.models import model_version
+
+    label = model_version(scenario.spec)
+    return vers if label is None else {**vers, "model": label}
+
+
 chunk_id = manifest_mod.chunk_id
 
 
@@ -260,7 +268,7 @@ class Store:
                 "replicate": [1, "POINT", "REPLICATE"],
                 "how": "herz.rng.child_seed(seed, *key)",
             },
-            "versions": versions(),
+            "versions": _with_model(versions(), scenario),
             "created": now(),
             "status": "created",
             "runs": [],

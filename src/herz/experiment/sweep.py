@@ -33,6 +33,7 @@ from herz.errors import ParameterError
 from herz.experiment.design import POINT_KEY, adaptive_additions
 from herz.experiment.integrity import plan_problems, scan
 from herz.experiment.manifest import MAX_CHUNKS
+from herz.experiment.models import BUILTIN_MODELS, ModelSpec, get_model, model_version
 from herz.experiment.query import query
 from herz.experiment.runners import Runner, Task, TaskResult, make_runner
 from herz.experiment.scenario import Scenario, load_scenario, parse_scenario
@@ -44,7 +45,7 @@ from herz.experiment.store import (
     encode_chunk,
 )
 
-__all__ = ["SweepInterrupted", "SweepResult", "manifest_scenario", "plan_size", "resume",
+__all__ = ["SweepInterrupted", "SweepResult", "check_model_version", "manifest_scenario", "plan_size", "resume",
            "run_scenario", "sweep", "trust_model"]
 
 
@@ -446,6 +447,7 @@ def sweep(
             if not resume:
                 raise ResultsError(f"{out}: already holds results of this scenario; complete "
                                    f"them with `herz resume {out}` (or sweep with --resume)")
+            check_model_version(man, scenario.spec, out)
             recomputed, repairs = _repair(store, scenario)
         else:
             leftovers = _early_leftovers(out)
@@ -625,6 +627,22 @@ def trust_model(model: str) -> None:
     _TRUSTED.add(model)
 
 
+def check_model_version(man: dict[str, Any], spec: ModelSpec, path: str | Path) -> None:
+    """Refuse a results directory that another version of the model wrote (one line).
+
+    The manifest's ``versions.model`` (``"world 2"``) must be this model's
+    :func:`~herz.experiment.models.model_version`; a directory without it was
+    written before models recorded one (the world's version 1).
+    """
+    expected = model_version(spec)
+    if expected is None:
+        return
+    found = man.get("versions", {}).get("model") or f"{spec.name} 1 (no model version recorded)"
+    if found != expected:
+        raise ResultsError(f"{path}: written by {found}, this herz runs {expected}; results "
+                           "of another model version do not resume: start a new directory")
+
+
 def resume(results: str | Path, *, runner: Runner | str | None = None,
            workers: int | None = None, scheduler: Any = None, retry_failed: bool = True,
            progress: bool = False,
@@ -639,6 +657,9 @@ def resume(results: str | Path, *, runner: Runner | str | None = None,
     if not store.exists() and store.path.is_dir():
         adopted = _adopt_first_manifest(store)
     man = store.read_manifest()
+    model = str(man.get("scenario", {}).get("model", ""))
+    if model in BUILTIN_MODELS:  # before the scenario is read: its parameters may be gone
+        check_model_version(man, get_model(model), results)
     scenario = manifest_scenario(man, results)
     if scenario.hash != man["scenario_hash"]:
         raise ResultsError(f"{results}: the recorded scenario now hashes to "

@@ -69,7 +69,7 @@ def world_spec() -> ModelSpec:
     Its parameters, defaults and ranges are :func:`herz.world.schema.world_fields`;
     nothing about a parameter is written here.
     """
-    from herz.world import Mechanisms, Outcome, WorldParams
+    from herz.world import WORLD_VERSION, Mechanisms, Outcome, WorldParams
     from herz.world.schema import world_fields
 
     defaults = WorldParams().to_dict()
@@ -85,4 +85,5 @@ def world_spec() -> ModelSpec:
         escape_outcomes=escape,
         description="the batched agent-based world of herz.world",
         fields={s.name: s for s in world_fields() if not s.name.startswith("mechanisms.")},
+        version=WORLD_VERSION,
     )

@@ -44,10 +44,11 @@ first draw of ``Generator(Philox(key=world_key, counter=[0, e, t, stream]))``,
 so world i gives bit-identical results alone, in any batch, at any batch size
 and in any chunk of a sweep, and any draw can be reproduced with NumPy alone.
 
-Memory and speed. The pairwise arrays make memory grow as W x N^2, about 480
-bytes per world and ordered pair (:data:`herz.world.state.BYTES_PER_DYAD`);
-:func:`simulate` runs worlds in batches (``batch_size``, by default what fits
-in 512 MiB). The hot loops (the threat sum and the belief update) are compiled
+Memory and speed. The pairwise arrays make memory grow as W x N^2, about 420
+bytes per world and ordered pair, 520 with an extension mechanism on
+(:func:`herz.world.state.bytes_per_dyad`); :func:`simulate` runs worlds in
+batches (``batch_size``, by default what fits in 512 MiB for the mechanisms
+switched on). The hot loops (the threat sum and the belief update) are compiled
 with Numba and run in parallel over worlds; ``bench/world_vs_mesa.py`` times
 them against the same world in Mesa.
 
@@ -72,9 +73,15 @@ from herz.world.simulate import default_batch_size, run_batch, simulate
 from herz.world.state import WorldState, initial_state
 from herz.world.step import ORDER, step
 
+#: The version of what the world means (DESIGN.md): 2 since issue 17. A results
+#: directory records it (manifest ``versions.model = "world 2"``), and
+#: ``herz resume`` refuses one written by another version.
+WORLD_VERSION = 2
+
 __all__ = [
     "ORDER",
     "SCHEDULABLE",
+    "WORLD_VERSION",
     "Culture",
     "Geography",
     "Mechanisms",

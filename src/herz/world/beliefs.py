@@ -81,6 +81,7 @@ from herz.world.economy import (
     threat_factor,
 )
 from herz.world.identity import biased_share
+from herz.world.noise import _FI, _KI, _WI, BLOCK, Stream, normal_pair_row
 from herz.world.params import WorldParams
 from herz.world.perception import MIN_NOISE
 from herz.world.state import WorldState, logit
@@ -191,12 +192,24 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                   budget, sigma, sigma_m, dt, d, q_s, q_g, fear_floor, realism, identity_weight,
                   threat_cut, beta, pt, s_thr, use_bias, lim, filt, filt_var, sfilt, sfilt_var,
                   l_out, shadow_out, nu_out, info_out, filt_out, filt_var_out, sfilt_out,
-                  sfilt_var_out, nu_spread_out):  # pragma: no cover - compiled
+                  sfilt_var_out, nu_spread_out, perceive, keys, step_word, stream_o, stream_d,
+                  labels, obs_sigma, yref, ki, wi, fi):  # pragma: no cover - compiled
     n_worlds, n = alive.shape
     for w in nb.prange(n_worlds):
+        # perception inside the kernel (``perceive``): one row of pair noise at a time
+        z_o = np.zeros(n)
+        z_d = np.zeros(n)
+        es = np.empty(BLOCK, dtype=np.uint64)
+        words = np.empty(BLOCK, dtype=np.uint64)
+        reject = np.empty(BLOCK, dtype=np.int64)
         for i in range(n):
             have_inc = False
             inc = 0.0
+            if perceive and obs_sigma > 0.0 and alive[w, i]:
+                normal_pair_row(keys[w, 0], keys[w, 1], step_word, stream_o, labels[w], i, z_o,
+                                es, words, reject, ki, wi, fi)
+                normal_pair_row(keys[w, 0], keys[w, 1], step_word, stream_d, labels[w], i, z_d,
+                                es, words, reject, ki, wi, fi)
             for j in range(n):
                 if i == j or not alive[w, i] or not alive[w, j]:
                     l_out[w, i, j] = logodds[w, i, j]
@@ -238,8 +251,18 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                     base = base + wji * shj * (f_nu - f_true) * threat[w, i] / nj
                 gb_j = greed_build * size_j
                 t_s = kappa[j] * base + grievance[j] * size_j
-                o0 = observed[w, i, j, 0]
-                o1 = observed[w, i, j, 1]
+                if perceive:  # herz.world.perception.observe, the same operations in order
+                    o0 = added[w, j, 0] + (1.0 - d) * added[w, j, 1]
+                    o1 = d * added[w, j, 1]
+                    if obs_sigma > 0.0:
+                        sd = obs_sigma * output[w, j] / yref
+                        if has_scale:
+                            sd = sd * noise_scale[w, i, j]
+                        o0 = z_o[j] * sd + o0
+                        o1 = z_d[j] * sd + o1
+                else:
+                    o0 = observed[w, i, j, 0]
+                    o1 = observed[w, i, j, 1]
                 # the unbiased (shadow) filters: one per type hypothesis
                 ll_s, ps0, ps1, ms, vs, pvs = _kalman(
                     sfilt[w, i, j, 0], sfilt_var[w, i, j, 0], t_s, inert, q, cap_j,
@@ -303,9 +326,10 @@ def _buffers(state: WorldState, name: str, like: NDArray[np.float64], count: int
 
 
 _ONE3 = np.ones((1, 1, 1))
+_OBS0 = np.zeros((1, 1, 1, 2))
 
 
-def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.float64],
+def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.float64] | None,
                    spending_prev: NDArray[np.float64], press: Pressure,
                    threat: NDArray[np.float64], offense_old: NDArray[np.float64],
                    inst: NDArray[np.float64] | None = None,
@@ -314,7 +338,10 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
                    ) -> None:
     """Update l, l*, nu, I and the spending filters from this year's perceptions, in place.
 
-    ``observed`` is :func:`herz.world.perception.observe`'s (W, N, N, 2);
+    ``observed`` is :func:`herz.world.perception.observe`'s (W, N, N, 2), or
+    None: the kernel then perceives itself, row by row, with the same draws
+    and the same arithmetic (bit-identical, without the W x N x N x 2 array;
+    what :func:`herz.world.step.step` does);
     ``spending_prev``, ``press``, ``threat`` (T_j, the world's one threat:
     :func:`herz.world.economy.public_threat`) and ``offense_old`` are the
     public state at t on which every prediction is made (the bias discounts
@@ -342,8 +369,12 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
     f_out, fv_out, sf_out, sfv_out = _buffers(state, "filters", state.expected_spending, 4)
     if not use_bias:
         sh_out, sf_out, sfv_out = l_out, f_out, fv_out
+    perceive = observed is None
+    obs = _OBS0 if observed is None else np.ascontiguousarray(observed)
+    obs_sigma = params.perception_noise if params.mechanisms.perception else 0.0
+    step_word = np.uint64(state.t)
     belief_kernel(
-        np.ascontiguousarray(observed), state.logodds, state.logodds_shadow, state.second_order,
+        obs, state.logodds, state.logodds_shadow, state.second_order,
         nu_var, state.alive, spending_prev, state.output, state.added, press.value, press.norm,
         np.ascontiguousarray(threat), offense_old,
         _ONE3 if state.weight is None else state.weight, state.weight is not None,
@@ -359,7 +390,10 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
         float(params.identity_threat_threshold), use_bias, belief_limit(params),
         state.expected_spending, state.expected_spending_var,
         state.expected_spending_shadow, state.expected_spending_shadow_var,
-        l_out, sh_out, nu_out, info_out, f_out, fv_out, sf_out, sfv_out, nv_out)
+        l_out, sh_out, nu_out, info_out, f_out, fv_out, sf_out, sfv_out, nv_out,
+        perceive, state.keys, step_word, np.uint64(int(Stream.PERCEPTION)),
+        np.uint64(int(Stream.PERCEPTION_DEFENCE)), state.label, float(obs_sigma),
+        float(np.mean(params.per_state("initial_output"))), _KI, _WI, _FI)
     state.logodds, state.logodds_shadow = l_out, sh_out
     state.second_order = nu_out
     state.mech[NU_VAR] = nv_out

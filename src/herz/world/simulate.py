@@ -11,9 +11,11 @@ so that no per-pair path is kept): one row per world with the columns of
 :data:`WORLD_COLUMNS`, and with ``pairs=True`` also the table of seeker-pair
 spells.
 
-Memory grows as W x N^2 (about ``BYTES_PER_DYAD`` = 480 bytes per world and
-ordered pair, state plus step temporaries); worlds run in batches of
-``batch_size`` (default: as many as fit in ``memory_budget`` bytes, 512 MiB).
+Memory grows as W x N^2 (about ``BYTES_PER_DYAD`` = 420 bytes per world and
+ordered pair, state plus step temporaries, 520 with an extension mechanism on:
+:func:`herz.world.state.bytes_per_dyad`); worlds run in batches of
+``batch_size`` (default: as many as fit in ``memory_budget`` bytes, 512 MiB, so
+W = 1000 worlds of N = 193 peak under 1 GiB).
 Full trajectories add 24 bytes per world, step and ordered pair.
 """
 
@@ -29,7 +31,7 @@ from herz.errors import ParameterError
 from herz.world.noise import world_keys
 from herz.world.outcomes import OUTCOME_COLUMNS, TrajectoryTracker
 from herz.world.params import WorldParams
-from herz.world.state import BYTES_PER_DYAD, WorldState, initial_state
+from herz.world.state import BYTES_PER_DYAD, WorldState, bytes_per_dyad, initial_state
 from herz.world.step import ORDER, step
 
 __all__ = ["DEFAULT_MEMORY_BUDGET", "WORLD_COLUMNS", "default_batch_size", "run_batch",
@@ -42,9 +44,15 @@ DEFAULT_MEMORY_BUDGET = 512 * 2**20
 WORLD_COLUMNS: tuple[str, ...] = OUTCOME_COLUMNS
 
 
-def default_batch_size(n_states: int, memory_budget: int = DEFAULT_MEMORY_BUDGET) -> int:
-    """Worlds per batch that fit ``memory_budget`` bytes (at least 1)."""
-    return max(1, int(memory_budget // (BYTES_PER_DYAD * n_states * n_states)))
+def default_batch_size(n_states: int, memory_budget: int = DEFAULT_MEMORY_BUDGET,
+                       params: WorldParams | None = None) -> int:
+    """Worlds per batch that fit ``memory_budget`` bytes (at least 1).
+
+    With ``params``, the bytes per dyad of its mechanisms (:func:`bytes_per_dyad`);
+    without, those of the default mechanisms.
+    """
+    per = BYTES_PER_DYAD if params is None else bytes_per_dyad(params)
+    return max(1, int(memory_budget // (per * n_states * n_states)))
 
 
 def _seed_record(seed: int | np.random.SeedSequence) -> dict[str, Any]:
@@ -195,7 +203,7 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
         Also return the per seeker-pair spell table
         (:data:`herz.world.episodes.SPELL_COLUMNS`; ``world`` is the world index).
     batch_size : int, optional
-        Worlds advanced together (memory about batch_size * N^2 * 480 bytes).
+        Worlds advanced together (memory about batch_size * N^2 * bytes_per_dyad(params)).
 
     Returns
     -------
@@ -232,7 +240,7 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
             raise ParameterError("world_offset", world_offset, "must be >= 0")
         index = np.arange(world_offset, world_offset + worlds, dtype=np.int64)
     if batch_size is None:
-        batch_size = default_batch_size(p.n_states)
+        batch_size = default_batch_size(p.n_states, params=p)
     if batch_size < 1:
         raise ParameterError("batch_size", batch_size, "must be >= 1")
     if seed is not None and rng is not None:

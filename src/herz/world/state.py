@@ -8,10 +8,13 @@ Memory: the pairwise arrays dominate. A batch holds about ten float64 pairwise
 arrays (beliefs, shadow and second-order beliefs, informativeness, identities,
 routine age, status quo, war start, threat weights with geography), four
 (W, N, N, 2) spending filters and a handful of boolean ones, and the war's step
-allocates some twenty float64 temporaries of the same shape: measured, about
-470 bytes per world and ordered pair at N = 193 (:data:`BYTES_PER_DYAD`; W = 28,
-N = 193: about 0.5 GB). :func:`herz.world.simulate` runs worlds in
-batches of ``batch_size`` to bound it. Asymmetric buffers (``buffer_depth`` or
+allocates some twenty float64 temporaries of the same shape: measured peak,
+about 380-390 bytes per world and ordered pair at N = 193 with the default
+mechanisms and 460-470 with signals, arms control, identity and communities on
+(2026-12-03, W = 24 and 48, 3 steps; the belief kernel perceives without a
+(W, N, N, 2) array). :func:`bytes_per_dyad` gives the estimate with a margin
+(:data:`BYTES_PER_DYAD`, :data:`EXTENSION_BYTES_PER_DYAD`), and
+:func:`herz.world.simulate` runs worlds in batches that fit its budget. Asymmetric buffers (``buffer_depth`` or
 ``buffer_asymmetry``) add one more float64 pairwise array, ``shield``.
 
 Buffer zones (Garver 2001). A buffer b[i, j] >= 0 is the strategic depth that
@@ -45,12 +48,24 @@ from numpy.typing import NDArray
 from herz.world.noise import Stream, fill_uniform
 from herz.world.params import Geography, WorldParams
 
-__all__ = ["BYTES_PER_DYAD", "COUNTS", "WorldState", "buffer_depths", "buffer_shield",
-           "initial_state", "logit"]
+__all__ = ["BYTES_PER_DYAD", "COUNTS", "EXTENSION_BYTES_PER_DYAD", "WorldState", "buffer_depths",
+           "buffer_shield", "bytes_per_dyad", "initial_state", "logit"]
 
 #: Bytes of memory per world per ordered pair of states, state plus step temporaries
-#: (measured peak at N = 193 with the default mechanisms, war included).
-BYTES_PER_DYAD = 480
+#: (measured peak 378-389 at N = 193 with the default mechanisms, war included; with a margin).
+BYTES_PER_DYAD = 420
+
+#: Bytes per dyad added when any extension mechanism is on (signalling, arms control,
+#: identity, community; measured +81-84 at N = 193; with a margin).
+EXTENSION_BYTES_PER_DYAD = 100
+
+_EXTENSIONS = ("signalling", "arms_control", "identity", "community")
+
+
+def bytes_per_dyad(params: WorldParams) -> int:
+    """Estimated peak bytes per world and ordered pair for ``params``' mechanisms."""
+    extra = any(getattr(params.mechanisms, name) for name in _EXTENSIONS)
+    return BYTES_PER_DYAD + (EXTENSION_BYTES_PER_DYAD if extra else 0)
 
 #: Per-world counters kept in ``WorldState.counts`` (all int64, shape (W,)).
 COUNTS: tuple[str, ...] = (

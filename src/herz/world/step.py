@@ -68,7 +68,7 @@ from herz.world.identity import (
     update_routine,
 )
 from herz.world.params import UpdateOrder, WorldParams
-from herz.world.perception import institution_strength, noise_scale, observe
+from herz.world.perception import institution_strength, noise_scale
 from herz.world.state import WorldState
 
 __all__ = ["ORDER", "step"]
@@ -78,14 +78,6 @@ ORDER: tuple[str, ...] = (
     "economy", "signalling", "arms_control", "arms_policy", "perception", "belief_update", "war",
     "identity", "community",
 )
-
-
-def _observed_buffer(state: WorldState) -> np.ndarray:
-    shape = (state.worlds, state.n_states, state.n_states, 2)
-    buf = state.extra.get("observed")
-    if buf is None or buf.shape != shape:
-        buf = state.extra["observed"] = np.empty(shape)
-    return buf
 
 
 def step(state: WorldState, params: WorldParams) -> WorldState:
@@ -138,8 +130,8 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
         l_old = state.logodds  # identity's rise excludes the prediction step
     if mech.belief_update and mech.arms_policy:
         scale = noise_scale(state, params, inst)
-        obs = observe(state, params, scale, out=_observed_buffer(state))
-        update_beliefs(state, params, obs, spending_prev, press, threat, offense_old, inst, scale,
+        # the kernel perceives as it updates (observe()'s draws and arithmetic, no array)
+        update_beliefs(state, params, None, spending_prev, press, threat, offense_old, inst, scale,
                        shares)
     rise = state.logodds - l_old if mech.identity or mech.community else None
     if sig is not None and mech.belief_update:
