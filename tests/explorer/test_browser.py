@@ -20,6 +20,10 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "explorer"
 TIMEOUT = 120_000
 
 
+#: The costly-signals switch as the form labels it.
+SIGNALS = "Costly signals (binding offence cut)"
+
+
 def slider(page, label):
     return page.locator(f'input[type=range][aria-label="{label}"]')
 
@@ -247,7 +251,7 @@ def test_defaults_are_stated_and_the_escape_study_loads_in_one_click(page):
     expect(slider(page, "Number of states")).to_have_attribute("aria-valuetext", "5")
     expect(number(page, "Seed")).to_have_value("20250101")
     expect(number(page, "Steps (years)")).to_have_value("100")
-    expect(mechanisms(page).get_by_role("checkbox", name="Signalling", exact=True)).to_be_checked()
+    expect(mechanisms(page).get_by_role("checkbox", name=SIGNALS, exact=True)).to_be_checked()
     press(page, "load_defaults")
     settled(page)
     expect(slider(page, "Number of states")).to_have_attribute("aria-valuetext", "10")
@@ -276,7 +280,7 @@ def test_preset_fills_the_form(page):
     # The form's widgets update in one rerun, not all at once: wait for each (auto-retrying).
     expect(slider(page, "Distinguishability")).to_have_attribute("aria-valuetext", "0.70",
                                                                  timeout=TIMEOUT)
-    expect(mechanisms(page).get_by_role("checkbox", name="Signalling", exact=True)).to_be_checked(
+    expect(mechanisms(page).get_by_role("checkbox", name=SIGNALS, exact=True)).to_be_checked(
         timeout=TIMEOUT)
     no_console_errors(page)
 

@@ -94,7 +94,14 @@ def test_escape_study_scenario_and_defaults_note():
     assert compute.world_params(inputs, base).mechanisms.signalling
     note = compute.defaults_note()
     assert "Number of states 10" in note and "Number of states 5" in note
-    assert "Signalling on" in note
+    assert "Costly signals (binding offence cut) on" in note
+
+
+def test_signal_and_treaty_switches_say_what_they_do():
+    names = {sw.name: sw.label for sw in compute.switches()}
+    assert names["signalling"] == "Costly signals (binding offence cut)"
+    assert names["arms_control"] == "Arms control (verified treaties)"
+    assert compute.label("mechanisms.war") == "War"
 
 
 def test_every_bad_field_is_reported():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from herz.world import WorldParams, initial_state
+from herz.world import WorldParams, initial_state, step
 from herz.world.arms_control import (
     TREATY_ALARMS,
     TREATY_COOLDOWN,
@@ -128,3 +128,25 @@ def test_verification_cuts_the_parties_noise():
     assert scale[0, 0, 2] == 1.0 and scale[1, 2, 1] == 1.0
     off = p.replace(mechanisms={"arms_control": False})
     assert noise_scale(s, off) is None
+
+
+def test_perfect_verification_is_read_at_the_noise_floor_not_divided_by_zero():
+    """v = 1 cuts a treaty pair's noise to 0; the belief update reads it at MIN_NOISE.
+
+    (It raised ZeroDivisionError in the belief kernel: the squared noise underflowed.)
+    """
+    p = WorldParams(n_states=4, p_greedy=0.3, verification=1.0,
+                    mechanisms={"arms_control": True})
+    s = initial_state(p, world_keys(5, 40))
+    near = p.replace(verification=0.999)
+    t = initial_state(near, world_keys(5, 40))
+    treaty_years = 0
+    for _ in range(40):
+        step(s, p)
+        step(t, near)
+        treaty_years += int(s.arms_control.sum())
+        assert np.isfinite(s.logodds).all() and np.isfinite(s.second_order).all()
+    assert treaty_years > 100  # treaties were in force: the zero noise was read
+    # and v = 1 is the limit of v -> 1: mistrust as at v = 0.999 (same worlds)
+    live = s.alive[:, :, None] & s.alive[:, None, :] & ~np.eye(p.n_states, dtype=bool)
+    assert abs(s.mistrust[live].mean() - t.mistrust[live].mean()) < 0.02

@@ -9,32 +9,31 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from herz.world import WorldParams, initial_state, simulate, step
+from herz.world import WorldParams, initial_state, step
 from herz.world.arms_control import (
     TREATY_ALARMS,
     TREATY_FALSE_ENDS,
     TREATY_TRUE_ALARMS,
     cheating_pays,
     detection_probability,
+    false_alarm_rate,
     treaty_gain,
 )
 from herz.world.bite import bite_test
 from herz.world.economy import offense_shares, reference_output
 from herz.world.noise import world_keys
-from tests.world.pre_calibration import PRE_CALIBRATION
-from tests.world.test_signals_world import calibration_table
-
-# mechanism tests measured on the pre-calibration economy (issue 17): pinned to it
-RACING = {"n_states": 5, "offense_defense_balance": 0.5, "distinguishability": 0.2,
-          **PRE_CALIBRATION}
-MEDIUM = {"race_growth": 0.02, "entry_trust_fall": 0.0, "exit_growth_band": 0.2,
-          "exit_years": 5, "exit_trust": 0.5}
+from tests.world.setups import (
+    MEDIUM,
+    RACING,
+    RACING_CALIBRATED,
+    calibration_table,
+    early_rule,
+    params,
+)
 
 
 def _params(**kw) -> WorldParams:
-    d = WorldParams().to_dict()
-    mech = {**d["mechanisms"], **kw.pop("mechanisms", {})}
-    return WorldParams.from_dict({**d, **RACING, **kw, "mechanisms": mech})
+    return params(RACING, kw)
 
 
 def test_signing_at_even_odds_rises_with_verification_on_the_worlds_own_states():
@@ -107,20 +106,12 @@ def test_arms_control_passes_the_bite_test_and_does_not_settle_the_dilemma_at_on
     assert res.high < -0.5, res  # treaties that hold offence end predation
     assert res.early_ok, res  # the harness's spell-level rule: <= 5% at t <= 2 in both arms
     p = {**RACING, **MEDIUM, "p_greedy": 0.1, "mechanisms": {"arms_control": True}}
-    frame, pairs = simulate(p, worlds=300, steps=130, seed=5, pairs=True)
-    fresh = pairs[~pairs["at_start"]]
-    exits = fresh["exit_year"].dropna() - WorldParams().burn_in
-    assert len(fresh) >= 300 and len(exits) >= 30
-    assert float((fresh["time_to_entry"] <= 2).mean()) <= 0.05
-    assert float((exits <= 2).mean()) <= 0.05
+    r = early_rule(p, {"arms_control": False})
+    assert r["n_entries"] >= 300 and r["n_exits"] >= 30, r
+    assert r["entries"] <= 0.05 and r["exits"] <= 0.05, r
     # worlds whose dilemma is settled by t <= 2: no more than in the same worlds without
     # the mechanism, within 2 points (measured without: 5.7%, a property of the thresholds)
-    base = simulate({**p, "mechanisms": {"arms_control": False}}, worlds=300, steps=130, seed=5)
-
-    def settled(df):
-        return float((df["exited"] & (df["time_to_entry"] + df["time_to_exit"] <= 2)).mean())
-
-    assert settled(frame) <= settled(base) + 0.02, (settled(frame), settled(base))
+    assert r["settled_on"] <= r["settled_off"] + 0.02, r
 
 
 def test_beliefs_stay_calibrated_with_treaties_alarms_and_cheating():
@@ -129,3 +120,29 @@ def test_beliefs_stay_calibrated_with_treaties_alarms_and_cheating():
     assert len(rows) >= 8
     for mean_mu, share, count in rows:
         assert abs(share - mean_mu) < 0.03, (mean_mu, share, count)
+
+
+def test_false_alarms_end_seeker_treaties_at_the_rate_of_two_monitors():
+    """In the world, a treaty between seekers ends by false alarm at 1 - (1 - alpha)^2 a
+    treaty-year (either side's monitor may cry wolf), alpha = alpha_0 (1 - v).
+
+    The calibrated racing world (its own economy, not pinned), defaults alpha_0 = 0.05,
+    v = 0.5: predicted 0.0494 per seeker treaty-year; measured (100 worlds, 60 years,
+    p_greedy 0.1) 0.0504 +- 0.0011 over 39,910 (pre-calibration: 0.0499 over 42,374).
+    """
+    p = params(RACING_CALIBRATED, p_greedy=0.1, mechanisms={"arms_control": True})
+    s = initial_state(p, world_keys(1, 100))
+    upper = np.triu(np.ones((p.n_states, p.n_states), dtype=bool), 1)
+    years = ends = 0
+    for _ in range(60):
+        seekers = ~s.greedy[:, :, None] & ~s.greedy[:, None, :] & upper  # types at the treaty
+        step(s, p)
+        alarm = s.mech[TREATY_ALARMS]
+        ended = (alarm | np.swapaxes(alarm, 1, 2)) & seekers
+        years += int(((s.arms_control & seekers) | ended).sum())
+        ends += int(ended.sum())
+    alpha = false_alarm_rate(p)
+    predicted = 1.0 - (1.0 - alpha) ** 2
+    sd = np.sqrt(predicted * (1.0 - predicted) / years)
+    assert years > 20_000
+    assert abs(ends / years - predicted) < 4 * sd, (ends / years, predicted, sd)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from herz.errors import ParameterError
-from herz.world.bite import apply_change, bite_test, early_shares
+from herz.world.bite import BiteResult, apply_change, bite_test, early_shares, spell_early_shares
 from herz.world.params import WorldParams
 
 
@@ -88,3 +88,28 @@ def test_spell_early_shares_count_every_spell_after_burn_in():
                            "exit_year": [np.nan, 31.0, 80.0, 31.0]})
     e, x = spell_early_shares(spells, WorldParams(burn_in=30))
     assert e == pytest.approx(1 / 3) and x == pytest.approx(1 / 2)  # the spell at start apart
+
+
+def _spells(entry_times, exit_times, burn_in=30):
+    return pd.DataFrame({"at_start": [False] * len(entry_times),
+                         "time_to_entry": entry_times,
+                         "exit_year": [burn_in + x for x in exit_times]})
+
+
+def _result(e, x):
+    return BiteResult("r", "entered", None, 10, 0.0, 0.0, 0.0, 0.0, 0.0, 0.95, 10, 10,
+                      e, 0.0, x, 0.0)
+
+
+def test_rule_two_counts_t_equal_2_as_early_and_allows_exactly_one_in_twenty():
+    """The boundaries of DESIGN rule 2: t <= 2 is early (2.0 counts, 2.5 does not), and a
+    share of exactly 5% passes while one more early spell in twenty fails."""
+    p = WorldParams(burn_in=30)
+    late = [10.0] * 18
+    e, x = spell_early_shares(_spells([2.0, 2.5, *late], [2.0, 2.5, *late]), p)
+    assert e == 1 / 20 and x == 1 / 20
+    assert _result(e, x).early_ok  # exactly 5%: allowed
+    e2, x2 = spell_early_shares(_spells([2.0, 1.0, *late], [0.0, 2.5, *late]), p)
+    assert e2 == 2 / 20 and x2 == 1 / 20
+    assert not _result(e2, x2).early_ok and not _result(x2, e2).early_ok
+    assert not _result(0.05, 0.0500001).early_ok and _result(float("nan"), 0.05).early_ok

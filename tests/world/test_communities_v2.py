@@ -21,39 +21,8 @@ from herz.world.community import (
     update_institutions,
 )
 from herz.world.noise import world_keys
-from herz.world.outcomes import TrajectoryTracker
 from herz.world.perception import institution_strength, noise_scale
-from tests.world.pre_calibration import PRE_CALIBRATION
-
-#: The world team's racing world and medium episode thresholds
-#: (tests/world/test_outcomes_world.py): the default calibration gives too few entries.
-# the racing world of the mechanism tests, on the pre-calibration economy (issue 17)
-RACING = {"n_states": 5, "offense_defense_balance": 0.5, "distinguishability": 0.2,
-          **PRE_CALIBRATION}
-MEDIUM = {"race_growth": 0.02, "entry_trust_fall": 0.0, "exit_growth_band": 0.2,
-          "exit_years": 5, "exit_trust": 0.5}
-
-
-def measure(params, worlds, steps, seed):
-    """Per world: a war started by a security seeker after burn-in; years in the dilemma.
-
-    Years in the dilemma: the summed durations of the seeker pairs' spells
-    (censored at the horizon). Also returns the spell table and the final state.
-    """
-    st = initial_state(params, world_keys(seed, worlds))
-    tracker = TrajectoryTracker(params, st)
-    seeker_war = np.zeros(worlds, dtype=bool)
-    for _ in range(steps):
-        step(st, params)
-        tracker.update(st)
-        if st.t > params.burn_in:
-            seeker_war |= (st.attacks & ~st.greedy[:, :, None]).any(axis=(1, 2))
-    spells = tracker.pair_frame()
-    years = np.zeros(worlds)
-    if len(spells):
-        np.add.at(years, spells["world"].to_numpy(dtype=np.int64),
-                  np.nan_to_num(spells["duration"].to_numpy(dtype=float)))
-    return seeker_war, years, spells, st
+from tests.world.setups import MEDIUM, RACING, measure, params
 
 
 def test_seeded_communities_split_states_into_groups():
@@ -142,11 +111,13 @@ def test_communities_change_outcomes_not_only_labels():
     """Paired seeds: one community seeded at year 0 (at the prior's trust) vs none.
 
     Measured (400 worlds, 100 years, burn-in 30, a noisy racing world: perception
-    noise 0.3, p_greedy 0.2): P(a security seeker starts a war within the 70
-    years after burn-in) 0.357 -> 0.260 (paired difference -0.10, 95% CI
-    +-0.05); years in the dilemma per world (summed seeker-pair spells)
-    53.4 -> 31.9 (-21.5, CI +-6.0). Asserted: both paired 95% intervals
-    exclude 0 and the effects are at least -0.04 and -10 years.
+    noise 0.3, p_greedy 0.2; the pre-calibration economy, with the calibrated
+    belief model): P(a security seeker starts a war within the 70 years after
+    burn-in) 0.370 -> 0.247 (paired difference -0.122, 95% CI +-0.053); years in
+    the dilemma per world (summed seeker-pair spells) 49.1 -> 33.0 (-16.1, CI
+    +-5.7); before the calibration 0.357 -> 0.260 and 53.4 -> 31.9. Asserted:
+    both paired 95% intervals exclude 0 and the effects are at least -0.04 and
+    -10 years.
     """
     base = {**RACING, **MEDIUM, "p_greedy": 0.2, "perception_noise": 0.3,
             "seeded_communities": 1, "institution_seed": 0.9}
@@ -166,6 +137,35 @@ def test_communities_change_outcomes_not_only_labels():
     assert (out[True][3].community >= 0).mean() > 0.5  # the community still stands at the end
 
 
+def test_communities_change_outcomes_in_the_calibrated_world():
+    """The same comparison in the calibrated economy (issue 17), not pinned.
+
+    The racing world of the test above has a seeker war in 99% of the worlds either way
+    once calibrated, so this uses N = 5 at the world's defaults (medium thresholds), 20%
+    greedy states, one seeded community, identity on, 400 worlds, 100 years. Measured:
+    P(seeker war after burn-in) 0.593 -> 0.347 (-0.245 +- 0.058); years in the dilemma
+    per world 93.9 -> 114.7 (+20.7 +- 6.7): fewer wars leave more pairs alive in
+    rivalry, and outsiders see the community's offence summed (bloc threat 0: +14.2 +-
+    6.7). Asserted: P(seeker war) falls by at least 0.1 with the paired 95% interval
+    clear of 0; years in the dilemma rise, interval clear of 0.
+    """
+    base = {"n_states": 5, **MEDIUM, "p_greedy": 0.2, "seeded_communities": 1,
+            "institution_seed": 0.9}
+    out = {}
+    for on in (False, True):
+        out[on] = measure(params(base, mechanisms={"identity": True, "community": on}),
+                          400, 100, 3)
+    dwar = out[True][0].astype(float) - out[False][0]
+    dyears = out[True][1] - out[False][1]
+    half_w = 1.96 * dwar.std() / np.sqrt(len(dwar))
+    half_y = 1.96 * dyears.std() / np.sqrt(len(dyears))
+    print(f"P(seeker war) {out[False][0].mean():.3f} -> {out[True][0].mean():.3f} "
+          f"({dwar.mean():+.3f} +- {half_w:.3f}); years in dilemma {out[False][1].mean():.1f} -> "
+          f"{out[True][1].mean():.1f} ({dyears.mean():+.1f} +- {half_y:.1f})")
+    assert dwar.mean() < -0.1 and dwar.mean() + half_w < 0
+    assert dyears.mean() - half_y > 0
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name, grid", [
     ("identity_plasticity", [0.0, 0.02, 0.05, 0.1, 0.2, 0.4]),
@@ -178,7 +178,8 @@ def test_outcomes_respond_smoothly_to_plasticity_and_ontological_security(name, 
     The seeded-community world of the test above (200 worlds, 100 years): the share of states
     in a community at year 100 and the years in the dilemma per world. Measured (300 worlds):
     plasticity 0 -> 0.4: share 0.36 -> 0.83, years 60.6 -> 31.8; ontological security
-    0 -> 1: share 0.82 -> 0.42, years 29.0 -> 63.2. Asserted: no step of the grid moves the
+    0 -> 1: share 0.82 -> 0.42, years 29.0 -> 63.2 (now, 200 worlds, pre-calibration
+    economy: 0.35 -> 0.84, 58.0 -> 33.8; 0.81 -> 0.41, 29.2 -> 60.9). Asserted: no step of the grid moves the
     share by more than 0.3 or the years by more than 20, and the ends differ (the parameter
     matters): share by at least 0.2.
     """

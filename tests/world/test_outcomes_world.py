@@ -16,9 +16,8 @@ import pytest
 from herz.world import WorldParams, simulate
 from herz.world.episodes import SPELL_COLUMNS, EpisodeRule, detect_episodes, episode_sensitivity
 from herz.world.outcomes import TRAJECTORY_COLUMNS, trajectory_inputs
+from tests.world.setups import MEDIUM, RACING
 
-#: A world where seekers race: offence dominant, defence hard to tell from offence.
-RACING = {"n_states": 5, "offense_defense_balance": 0.5, "distinguishability": 0.2}
 #: Loose thresholds, so that many spells open and close whatever the world's calibration
 #: (for the checks of bookkeeping, not of dynamics).
 LOOSE = {"race_growth": 0.0, "entry_trust_fall": 0.0, "exit_years": 3, "exit_trust": 0.0,
@@ -81,14 +80,6 @@ def test_a_world_has_the_same_outcomes_alone_and_in_a_batch():
     pd.testing.assert_frame_equal(got, alone[cols].reset_index(drop=True))
     sub = pairs[pairs["world"].isin([4, 17])].reset_index(drop=True)
     pd.testing.assert_frame_equal(sub, alone_pairs.reset_index(drop=True))
-
-
-#: Thresholds looser than DESIGN's (race at 2% a year, any fall of trust; 5 calm years with
-#: growth within 20% and trust >= 0.5): at the world's present calibration DESIGN's own
-#: thresholds give almost no entries and no exits (see the closing note), and the rule checked
-#: here is about the start state, not the thresholds.
-MEDIUM = {"race_growth": 0.02, "entry_trust_fall": 0.0, "exit_growth_band": 0.2,
-          "exit_years": 5, "exit_trust": 0.5}
 
 
 @pytest.mark.parametrize("p_greedy", [0.1, 0.0])

@@ -10,25 +10,24 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from herz.world import WorldParams, initial_state, simulate, step
+from herz.world import WorldParams, initial_state, step
 from herz.world.bite import bite_test
 from herz.world.noise import world_keys
-from tests.world.pre_calibration import PRE_CALIBRATION
+from herz.world.signalling import SIGNAL_ELIGIBLE, SIGNAL_MIMICRY, SIGNAL_SENT
+from tests.world.setups import (
+    MEDIUM,
+    RACING,
+    calibration_table,
+    early_rule,
+    params,
+    runner_with_exit_column,
+)
 
-# the racing world of the mechanism tests, on the pre-calibration economy (issue 17)
-RACING = {"n_states": 5, "offense_defense_balance": 0.5, "distinguishability": 0.2,
-          **PRE_CALIBRATION}
-MEDIUM = {"race_growth": 0.02, "entry_trust_fall": 0.0, "exit_growth_band": 0.2,
-          "exit_years": 5, "exit_trust": 0.5}
 BASE = {**RACING, **MEDIUM, "p_greedy": 0.3}
-#: exits within this many years after the burn-in
-H = 40
 
 
 def _params(**kw) -> WorldParams:
-    d = WorldParams().to_dict()
-    mech = {**d["mechanisms"], **kw.pop("mechanisms", {})}
-    return WorldParams.from_dict({**d, **BASE, **kw, "mechanisms": mech})
+    return params(BASE, kw)
 
 
 def _paired_windows(cost: float, worlds: int = 200, steps: int = 50):
@@ -75,22 +74,12 @@ def test_the_cost_shows_in_the_signallers_arms_and_in_wars_during_the_window():
     assert greedy_share < 0.1
 
 
-def _exit_within(frame):
-    return (frame["exited"] & (frame["time_to_entry"] + frame["time_to_exit"] <= H)).to_numpy(float)
-
-
-def _runner_with_exit_column(params, **kw):
-    frame = simulate(params, **kw)
-    frame["exit_within_h"] = _exit_within(frame)
-    return frame
-
-
 @pytest.mark.slow
 def test_effect_of_signals_on_exit_is_not_monotone_in_cost():
     """Too cheap pools (teaches little), too dear is never sent; in between, more exits."""
     res = {c: bite_test(BASE, {"mechanisms.signalling": True, "signal_cost": c},
                         {"mechanisms.signalling": False, "signal_cost": c}, "exit_within_h",
-                        worlds=800, steps=100, seed=2, runner=_runner_with_exit_column)
+                        worlds=800, steps=100, seed=2, runner=runner_with_exit_column)
            for c in (1e-7, 0.1, 1.0)}
     cheap, mid, dear = res[1e-7], res[0.1], res[1.0]
     assert mid.low > 0.0, mid  # measured +0.071 [0.030, 0.110] (cheap: -0.003 [-0.046, 0.040])
@@ -102,7 +91,7 @@ def test_effect_of_signals_on_exit_is_not_monotone_in_cost():
 def test_signals_pass_the_bite_test_and_do_not_settle_the_dilemma_at_once():
     res = bite_test(BASE, {"mechanisms.signalling": True, "signal_cost": 0.1},
                     {"mechanisms.signalling": False, "signal_cost": 0.1}, "exit_within_h",
-                    worlds=800, steps=100, seed=2, runner=_runner_with_exit_column)
+                    worlds=800, steps=100, seed=2, runner=runner_with_exit_column)
     assert res.significant and res.difference > 0.03, res
     # the harness's own spell-level rule (its default runner): <= 5% at t <= 2 in both arms
     early = bite_test(BASE, {"mechanisms.signalling": True, "signal_cost": 0.1},
@@ -112,47 +101,12 @@ def test_signals_pass_the_bite_test_and_do_not_settle_the_dilemma_at_once():
     # DESIGN rule 2, measured on the spells as the world team does (MEDIUM thresholds)
     p = {**RACING, **MEDIUM, "p_greedy": 0.1, "signal_cost": 0.1,
          "mechanisms": {"signalling": True}}
-    frame, pairs = simulate(p, worlds=300, steps=130, seed=5, pairs=True)
-    fresh = pairs[~pairs["at_start"]]
-    exits = fresh["exit_year"].dropna() - WorldParams().burn_in
-    assert len(fresh) >= 300 and len(exits) >= 30
-    assert float((fresh["time_to_entry"] <= 2).mean()) <= 0.05
-    assert float((exits <= 2).mean()) <= 0.05
+    r = early_rule(p, {"signalling": False})
+    assert r["n_entries"] >= 300 and r["n_exits"] >= 30, r
+    assert r["entries"] <= 0.05 and r["exits"] <= 0.05, r
     # worlds whose dilemma is settled by t <= 2: no more than in the same worlds without
     # the mechanism, within 2 points (measured without: 5.7%, a property of the thresholds)
-    base = simulate({**p, "mechanisms": {"signalling": False}}, worlds=300, steps=130, seed=5)
-
-    def settled(df):
-        return float((df["exited"] & (df["time_to_entry"] + df["time_to_exit"] <= 2)).mean())
-
-    assert settled(frame) <= settled(base) + 0.02, (settled(frame), settled(base))
-
-
-def calibration_table(switch: str, **kw):
-    """(bin mean of mu, greedy share, count) over pairs, war off, 1000 worlds, steps 4, 8, 12."""
-    d = WorldParams().to_dict()
-    # pinned to the pre-calibration economy (issue 17): at the calibrated one this racing
-    # world's spending often sits at the budget cap, a clip the likelihood leaves out
-    # (a stated limit of herz.world.beliefs), and high bins overstate greed by up to 0.14
-    p = WorldParams.from_dict({**d, **RACING, **PRE_CALIBRATION, "p_greedy": 0.3, **kw,
-                               "mechanisms": {**d["mechanisms"], switch: True, "war": False}})
-    s = initial_state(p, world_keys(11, 1000))
-    off = ~np.eye(p.n_states, dtype=bool)
-    mus, gs = [], []
-    for t in range(12):
-        # the type in force during the step: types turn over at its end (motive_turnover)
-        greedy = np.broadcast_to(s.greedy[:, None, :], s.mistrust.shape)[:, off].ravel()
-        step(s, p)
-        if t in (3, 7, 11):
-            mus.append(s.mistrust[:, off].ravel())
-            gs.append(greedy)
-    mu, g = np.concatenate(mus), np.concatenate(gs)
-    rows = []
-    for lo in np.arange(0.0, 1.0, 0.1):
-        sel = (mu >= lo) & (mu < lo + 0.1)
-        if sel.sum() >= 500:
-            rows.append((mu[sel].mean(), g[sel].mean(), int(sel.sum())))
-    return rows
+    assert r["settled_on"] <= r["settled_off"] + 0.02, r
 
 
 def test_beliefs_stay_calibrated_with_signals_and_silences():
@@ -165,3 +119,57 @@ def test_beliefs_stay_calibrated_with_signals_and_silences():
     assert len(rows) >= 4
     for mean_mu, share, count in rows:
         assert abs(share - mean_mu) < 0.03, (mean_mu, share, count)
+
+
+#: N = 5 at the calibrated world's defaults with the medium thresholds (issue 17): the racing
+#: world's exits are rare once calibrated (P(exit within 40 years) 0.018).
+DEFAULT = {"n_states": 5, **MEDIUM, "p_greedy": 0.1}
+
+
+def test_greedy_mimicry_falls_with_cost_in_the_calibrated_world():
+    """The share of greedy states' chances to signal (eligible sender-years) they take.
+
+    Measured (200 worlds, 60 years; scripts/mechanism_curves.py --base default): 0.888
+    [0.859, 0.916] at cost 0.003, 0.400 [0.368, 0.432] at 0.03, 0.100 [0.089, 0.111] at
+    0.3, matching the equilibrium rate m (0.873, 0.381, 0.077) within a few points.
+    """
+    rates, model = [], []
+    for cost in (0.003, 0.03, 0.3):
+        p = params(DEFAULT, signal_cost=cost, mechanisms={"signalling": True})
+        s = initial_state(p, world_keys(2, 200))
+        took = chances = m = 0.0
+        for _ in range(60):
+            step(s, p)
+            ok = s.mech[SIGNAL_ELIGIBLE] & s.greedy
+            chances += ok.sum()
+            took += (s.mech[SIGNAL_SENT] & ok).sum()
+            m += s.mech[SIGNAL_MIMICRY][ok].sum()
+        assert chances > 1000
+        rates.append(took / chances)
+        model.append(m / chances)
+    print("mimicry", np.round(rates, 3), "equilibrium", np.round(model, 3))
+    assert rates[0] > 0.7 and rates[1] < 0.6 * rates[0] and rates[2] < 0.5 * rates[1]
+    assert np.allclose(rates, model, atol=0.05)  # the realised rate is the equilibrium's
+
+
+@pytest.mark.slow
+def test_effect_of_signals_on_exit_is_not_monotone_in_cost_in_the_calibrated_world():
+    """Paired bite tests, 800 worlds, 100 years, exit within 40 years of burn-in.
+
+    Measured: cost 1e-7: -0.018 [-0.053, +0.017]; 0.1: -0.055 [-0.089, -0.023]; 3:
+    +0.000 [-0.009, +0.008]. Not monotone: cheap signals pool and teach little, dear ones
+    are hardly sent, in between they move exits; but in the calibrated default world
+    they move them down (the offence cut and its rebuilding after the window), where
+    the pre-calibration racing world's went up (+0.071 [+0.030, +0.110] at 0.1).
+    Asserted: the middle effect's interval excludes 0; both ends' cover it and are
+    smaller in size.
+    """
+    res = {c: bite_test(DEFAULT, {"mechanisms.signalling": True, "signal_cost": c},
+                        {"mechanisms.signalling": False, "signal_cost": c}, "exit_within_h",
+                        worlds=800, steps=100, seed=2, runner=runner_with_exit_column)
+           for c in (1e-7, 0.1, 3.0)}
+    cheap, mid, dear = res[1e-7], res[0.1], res[3.0]
+    print(cheap, mid, dear, sep="\n")
+    assert mid.significant, mid
+    for end in (cheap, dear):
+        assert end.low <= 0.0 <= end.high and abs(end.difference) < abs(mid.difference), end

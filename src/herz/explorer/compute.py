@@ -37,6 +37,7 @@ from herz.errors import ParameterError
 __all__ = [
     "BATCH",
     "DEFAULT_INPUTS",
+    "LABELS",
     "SLIDERS",
     "Cancelled",
     "ExplorerInputs",
@@ -106,11 +107,21 @@ SLIDERS: tuple[str, ...] = ("offense_defense_balance", "distinguishability", "pe
                             "ontological_security", "n_states")
 
 
+#: Labels that say what a switch does where its name alone would not (world v2, issue 18:
+#: a signal is a binding cut of offence, arms control a verified treaty, each its own switch).
+LABELS: dict[str, str] = {
+    "mechanisms.signalling": "Costly signals (binding offence cut)",
+    "mechanisms.arms_control": "Arms control (verified treaties)",
+}
+
+
 def label(name: str) -> str:
     """The form's label of a parameter: ``offense_defense_balance`` -> "Offense-defense balance"."""
     base = name.split(".")[-1]
     if name in _BATCH:
         return _BATCH[name].label
+    if name in LABELS:
+        return LABELS[name]
     if base.startswith("p_"):
         return f"P({base[2:].replace('_', ' ')})"
     if base.startswith("n_"):

@@ -158,7 +158,7 @@ def _nu_increment(w, i, sc2, sigma, sigma_m, dt, d, budget, ybar, inert, output,
     """Expected log-likelihood ratio an observer draws from i's true purchases this year."""
     cap_i = budget * output[w, i]
     sz_i = output[w, i] / ybar
-    sp2 = max(sigma * sc2, 1e-300) * sz_i
+    sp2 = max(sigma * sc2, MIN_NOISE) * sz_i  # perfect verification (v = 1): the floor
     s22 = sp2 * sp2
     sm2 = dt * sigma_m * sz_i
     v2 = sm2 * sm2
@@ -232,7 +232,9 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                 cap_j = budget * output[w, j]
                 size_j = output[w, j] / ybar
                 sc = noise_scale[w, i, j] if has_scale else 1.0
-                s_p = max(sigma * sc, 1e-300) * size_j
+                # the likelihood's noise never falls below MIN_NOISE: perfect verification
+                # (v = 1, scale 0) is read as the floor, not as a division by zero
+                s_p = max(sigma * sc, MIN_NOISE) * size_j
                 s2 = s_p * s_p
                 sm = sigma_m * size_j
                 q = sm * sm

@@ -19,7 +19,10 @@ successive readings are not correlated (v1 compared two noisy levels, which
 widened the noise by sqrt 2 and correlated readings at -0.5; DESIGN.md 0).
 
 With the mechanism off states see the changes exactly; the belief update then
-assumes a noise of :data:`MIN_NOISE` so that its likelihoods stay defined.
+assumes a noise of :data:`MIN_NOISE` so that its likelihoods stay defined, and
+it never assumes less: perfect verification (``verification`` = 1 cuts a
+treaty pair's noise to 0) is read with the noise :data:`MIN_NOISE` (a finite,
+very informative likelihood, not a division by zero).
 
 References
 ----------

@@ -93,6 +93,9 @@ from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
 __all__ = [
+    "SIGNAL_ELIGIBLE",
+    "SIGNAL_MIMICRY",
+    "SIGNAL_SENT",
     "SIGNAL_WINDOW",
     "SignalStep",
     "posterior",
@@ -116,6 +119,9 @@ WAR_ATTACK, WAR_GAP = "signals.war_p_attack", "signals.war_fear_gap"
 SIGNAL_WINDOW = "signals.window"
 #: Keys of this step's signals: sent (W, N) bool, mimicry and seeker rates (W, N).
 SIGNAL_SENT, SIGNAL_MIMICRY, SIGNAL_SEEKER = "signals.sent", "signals.mimicry", "signals.seeker"
+#: Key of this step's eligible senders (W, N) bool: could signal (no window, no war, a cost
+#: within the offence it may scrap).
+SIGNAL_ELIGIBLE = "signals.eligible"
 
 _EPS = 1e-12
 
@@ -388,6 +394,7 @@ def signal_step(state: WorldState, params: WorldParams, press: Pressure) -> Sign
     window = np.where(sent, int(params.signal_interval), window)
     state.mech[SIGNAL_WINDOW] = window
     state.mech[SIGNAL_SENT] = sent
+    state.mech[SIGNAL_ELIGIBLE] = eligible
     state.mech[SIGNAL_MIMICRY] = eq.mimicry
     state.mech[SIGNAL_SEEKER] = eq.seeker
     codes = np.where(sent[:, :, None] & live, SIGNAL_SEPARATING, 0).astype(np.int8)
