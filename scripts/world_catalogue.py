@@ -47,9 +47,10 @@ class Entry:
 #: p_greedy = 0.1 (with p_greedy = 0 the prior mu_0 = 0 is certain and trust cannot fall).
 NO_GREED = "n_greedy=0"
 
-#: Looser spell thresholds than DESIGN's (a race at 2% a year, any fall of trust; 5 calm years
-#: within +-20% and trust >= 0.5): the second table reruns the rows about entries and exits
-#: with them, since at this calibration DESIGN's own thresholds see almost no spells.
+#: Looser spell thresholds than DESIGN's (a race at 2% a year, any fall of trust; a 5-year exit
+#: window with the burden's trend within +-20% and trust >= 0.5): the second table reruns the
+#: rows about entries and exits with them, since at this calibration DESIGN's own thresholds see
+#: almost no spells.
 LOOSE = {"race_growth": 0.02, "entry_trust_fall": 0.0, "exit_growth_band": 0.2,
          "exit_years": 5, "exit_trust": 0.5}
 SPELL_COLUMNS = ("entered", "exited", "exit_route", "time_to_entry", "time_to_exit")
@@ -215,7 +216,9 @@ def page(rows: list[tuple[Entry, BiteResult | None, float]], worlds: int, steps:
         "(`herz.world.bite.bite_test`). *Entered* and *exited* are the trajectory",
         "outcomes of DESIGN section 3 (`herz.world.episodes`): a seeker pair enters",
         "the dilemma when both arm at >= 8% a year for 3 years while their mutual trust",
-        "falls by >= 0.1, and exits after 10 calm years with trust restored. The last",
+        "falls by >= 0.1, and exits in the first year of a 10-year window with no dispute,",
+        "spending below the cap, trust restored and a steady military burden (mean yearly",
+        "log growth within +-2% over the window: docs/background/outcomes.md). The last",
         "column is the share of entries / exits in the first two years after the",
         f"burn-in of {burn} years (DESIGN: at most 5%).",
         "",
@@ -233,8 +236,8 @@ def page(rows: list[tuple[Entry, BiteResult | None, float]], worlds: int, steps:
             "## Entries and exits under looser spell thresholds",
             "",
             "The rows about entries and exits again, with a race at 2% a year, any fall of",
-            "trust, and an exit after 5 calm years (growth within 20% of the cap's, trust >=",
-            "0.5): at this calibration DESIGN's thresholds see almost no spells (below), so",
+            "trust, and an exit after a 5-year window (burden trend within +-20% a year, trust",
+            ">= 0.5): at this calibration DESIGN's thresholds see almost no spells (below), so",
             "these say which way each mechanism pushes, not DESIGN's estimand.",
             "",
             *_table(loose_rows),

@@ -52,7 +52,8 @@ SECTIONS = (
 
 THRESHOLDS = ("burn_in", "race_years", "race_growth", "entry_trust_fall", "exit_years",
               "exit_growth_band", "exit_cap_share", "exit_trust", "transcended_institutions",
-              "transcended_identity", "durable_years")
+              "transcended_identity", "durable_years", "exit_growth_reading",
+              "exit_trust_reading", "exit_trust_floor")
 
 
 #: The documentation page of the outcome classification (what the thresholds decide).

@@ -289,9 +289,12 @@ class PairFollow:
     """How one pair's spell ends, year by year after its entry (the world's exit rule).
 
     The same rule as :class:`herz.world.episodes.EpisodeDetector` for a spell
-    already open: competing outcomes first (a change of type, death, predation
-    against either, war between the two, the later overriding), then ``m``
-    calm years in a row end it by an exit dated to the first calm year.
+    already open, through the same :class:`~herz.world.episodes.EpisodeRule`
+    methods: competing outcomes first (a change of type, death, predation
+    against either, war between the two, the later overriding), then an
+    ``m``-year window of calm years whose burden trend is steady (and whose
+    trust meets the rule's reading) ends it by an exit dated to the window's
+    first year.
     """
 
     def __init__(self, entry: Entry, params: WorldParams, rule: EpisodeRule) -> None:
@@ -299,10 +302,18 @@ class PairFollow:
         self.rule = rule
         self.rows = np.arange(s.worlds)
         self.i, self.j = entry.i, entry.j
-        self.prev = s.spending.copy()
-        self.cap_prev = params.budget_share * s.output
-        self.floor = np.maximum(entry.pre_trust, np.float32(rule.exit_trust))
         n = s.worlds
+        m = rule.exit_years
+        # log burden of the two members over the last m + 1 years (year 0: the entry)
+        self.lb_ring = np.full((m + 1, n, 2), np.nan)
+        cap0 = params.budget_share * np.asarray(s.output, dtype=float)
+        sp0 = np.asarray(s.spending, dtype=float)
+        self.lb_ring[0] = rule.log_burden(np.stack([sp0[self.rows, self.i],
+                                                    sp0[self.rows, self.j]], axis=1),
+                                          np.stack([cap0[self.rows, self.i],
+                                                    cap0[self.rows, self.j]], axis=1))
+        self.trust_ring = np.zeros((m, n), dtype=np.float32) if rule.trust_window else None
+        self.floor = rule.trust_floor(entry.pre_trust)
         self.calm = np.zeros(n, dtype=np.int64)
         self.end = np.zeros(n, dtype=np.int8)
         self.end_year = np.full(n, -1, dtype=np.int64)
@@ -322,16 +333,16 @@ class PairFollow:
         t = self.years
         spend = np.asarray(obs["spending"], dtype=float)
         cap = np.asarray(obs["cap"], dtype=float)
-        prev, cprev = self.prev, self.cap_prev
-        with np.errstate(divide="ignore", invalid="ignore"):
-            growth = np.where(prev > 0, spend / np.where(prev > 0, prev, 1.0) - 1.0,
-                              np.where(spend > 0, np.inf, 0.0))
-            cap_growth = np.where(cprev > 0, cap / np.where(cprev > 0, cprev, 1.0) - 1.0, 0.0)
-        calm_state = ((np.abs(growth - cap_growth) <= rule.exit_growth_band)
-                      & (spend < rule.exit_cap_share * cap))
-        self.prev, self.cap_prev = spend.copy(), cap.copy()
+        sp2 = np.stack([spend[r, i], spend[r, j]], axis=1)
+        cap2 = np.stack([cap[r, i], cap[r, j]], axis=1)
+        m1 = rule.exit_years + 1
+        lb = rule.log_burden(sp2, cap2)
+        calm_state = rule.calm_state(sp2, cap2, lb, self.lb_ring[(t - 1) % m1])
+        self.lb_ring[t % m1] = lb
         mu = np.asarray(obs["mistrust"])
         trust = (1.0 - 0.5 * (mu[r, i, j] + mu[r, j, i])).astype(np.float32)
+        if self.trust_ring is not None:
+            self.trust_ring[t % rule.exit_years] = trust
         cause = np.asarray(obs["war_cause"])
         c = np.where(cause[r, i, j] > 0, cause[r, i, j], cause[r, j, i]).astype(np.int8)
         at_war = np.asarray(obs["at_war"], dtype=bool)
@@ -349,10 +360,14 @@ class PairFollow:
         e[open_ & preyed] = SpellEnd.PREDATION
         e[open_ & (c > 0)] = SpellEnd.WAR
         still = open_ & (e == 0)
-        calm = (still & calm_state[r, i] & calm_state[r, j] & ~fighting & ~dispute
-                & (trust >= self.floor))
+        calm = (still & calm_state[:, 0] & calm_state[:, 1] & ~fighting & ~dispute
+                & rule.trust_year_ok(trust, self.floor))
         self.calm = np.where(calm, self.calm + 1, 0)
-        ex = still & (self.calm >= rule.exit_years)
+        lb_then = self.lb_ring[(t - rule.exit_years) % m1]
+        steady = rule.steady(lb, lb_then)
+        tmean = self.trust_ring.mean(axis=0) if self.trust_ring is not None else None
+        ex = still & rule.exit_due(self.calm, steady[:, 0], steady[:, 1], trust, tmean,
+                                   self.floor)
         e[ex] = SpellEnd.EXIT
         new = e > 0
         self.end[new] = e[new]

@@ -17,21 +17,35 @@ year by year after a burn-in, and what happens to it is a sequence of events:
   pair that entered during the burn-in and is still in the dilemma at its end
   is *at the start*: its spell is reported apart (``at_start``) and counted in
   no rate;
-- **exit**: the first year of ``exit_years`` (m) consecutive years after entry
-  with no dispute and no war between the two (DESIGN says "no dispute above
-  display"; herz's disputes are themselves displays of force, MID hostility
-  level 3, the lowest militarised level it models, so that reading would leave
-  only war, which ends a spell anyway: herz asks for no dispute at all, the
-  stricter rule), both states' spending growth
-  within +-``exit_growth_band`` of the growth of their budget cap B Y (DESIGN
-  says within +-2%; in a world whose output grows 2% a year, 3% for the
-  fastest, a state that holds its military burden steady raises its spending
-  with its output, which is not arming: herz measures the burden's growth),
-  both below ``exit_cap_share`` of their budget
-  cap (a race held at the ceiling is not an exit) and trust at least
-  max(pre-entry trust, ``exit_trust``), pre-entry trust being the trust at
-  the start of the entry window (year t_e - k). The exit's route is
-  *transcended* if, when the exit is confirmed (its m-th calm year), the
+- **exit**: the first year of an ``exit_years`` (m) year window after entry
+  in which, in every year, the two had no dispute and no war (DESIGN says "no
+  dispute above display"; herz's disputes are themselves displays of force,
+  MID hostility level 3, the lowest militarised level it models, so that
+  reading would leave only war, which ends a spell anyway: herz asks for no
+  dispute at all, the stricter rule), both states' spending stayed below
+  ``exit_cap_share`` of their budget cap B Y (a race held at the ceiling is not
+  an exit) and mutual trust was at least max(pre-entry trust,
+  ``exit_trust``), pre-entry trust being the trust at the start of the entry
+  window (year t_e - k); and over the window both states' military *burden*
+  (spending over the cap B Y) was *steady*: its mean yearly log growth,
+  (log b_t - log b_{t-m}) / m, within +-``exit_growth_band`` (DESIGN's "spending
+  growth within +-2%"; the burden, because in a world whose output grows 2% a
+  year, 3% for the fastest, a state that holds its burden steady raises its
+  spending with its output, which is not arming; the window's trend, because
+  spending in the record is noisy from year to year: over SIPRI's burden
+  series 1949-2023 no ten-year window has every year's growth within +-2%,
+  while the window trend is within +-2% in about a quarter of them,
+  docs/background/outcomes.md). The readings are options of
+  :class:`EpisodeRule` (``exit_growth_reading``: the window ``trend`` or
+  every ``yearly`` growth; ``exit_trust_reading``: trust at the floor in
+  every year of the window, ``window_min``, on its mean, ``window_mean``, or
+  in its final year, ``final``; ``exit_trust_floor``: ``pre_entry`` or the
+  ``fixed`` floor ``exit_trust`` alone), and the rule's methods
+  (:meth:`EpisodeRule.log_burden`, :meth:`~EpisodeRule.below_cap`,
+  :meth:`~EpisodeRule.steady`, :meth:`~EpisodeRule.trust_floor`, ...) are the
+  one definition the online detector, :func:`detect_episodes` and the
+  escape study's ``PairFollow`` share. The exit's route is
+  *transcended* if, when the exit is confirmed (the window's last year), the
   pair's institutions I and identity s (means of both directions) are at least
   ``transcended_institutions`` and ``transcended_identity``, otherwise
   *mitigated*. An exit is *durable* if the pair does not enter again within
@@ -47,8 +61,10 @@ year by year after a burn-in, and what happens to it is a sequence of events:
 :class:`EpisodeDetector` is online: one :meth:`~EpisodeDetector.update` per
 year, batched over worlds, holding only counters and a ring of the last k
 years of pair trust over the N (N - 1) / 2 unordered pairs (about 24 bytes per
-unordered pair at k = 3: W = 1000, N = 193 is 0.45 GB), so simulate needs no
-full trajectories. :func:`detect_episodes` runs the same detector over stored
+unordered pair at k = 3: W = 1000, N = 193 is 0.45 GB) and of the last m + 1
+years of each state's log burden (8 (m + 1) bytes per state; the
+``window_mean`` trust reading adds a ring of m years of pair trust, 4 m bytes
+per pair), so simulate needs no full trajectories. :func:`detect_episodes` runs the same detector over stored
 trajectories (for the sensitivity over k, x and m of DESIGN section 3).
 
 References
@@ -96,7 +112,10 @@ __all__ = [
     "EpisodeDetector",
     "EpisodeResult",
     "EpisodeRule",
+    "GrowthReading",
     "SpellEnd",
+    "TrustFloor",
+    "TrustReading",
     "detect_episodes",
     "episode_sensitivity",
 ]
@@ -123,6 +142,39 @@ class SpellEnd(enum.IntEnum):
 
 
 _ROUTES = ("none", "mitigated", "transcended")
+
+
+class GrowthReading(enum.StrEnum):
+    """How an exit reads the burden's growth over its m-year window.
+
+    ``trend`` (default): the window's mean yearly log growth,
+    (log b_t - log b_{t-m}) / m, within the band; ``yearly``: every year's log
+    growth within the band (the reading before December 2026, which no
+    ten-year window of the record meets: docs/background/outcomes.md).
+    """
+
+    TREND = "trend"
+    YEARLY = "yearly"
+
+
+class TrustReading(enum.StrEnum):
+    """How an exit reads mutual trust against its floor over the m-year window.
+
+    ``window_min`` (default): at the floor in every year of the window;
+    ``window_mean``: the window's mean trust at the floor; ``final``: trust at
+    the floor in the window's last year.
+    """
+
+    WINDOW_MIN = "window_min"
+    WINDOW_MEAN = "window_mean"
+    FINAL = "final"
+
+
+class TrustFloor(enum.StrEnum):
+    """The trust floor of an exit: ``pre_entry`` max(pre-entry trust, exit_trust), or ``fixed``."""
+
+    PRE_ENTRY = "pre_entry"
+    FIXED = "fixed"
 
 #: Columns of the per-world frame.
 WORLD_COLUMNS = (
@@ -177,20 +229,35 @@ class EpisodeRule:
         "doc": "x: fall of mean mutual trust over the race window at entry"})
     exit_years: int = field(default=10, metadata={"doc": "m: consecutive calm years of an exit"})
     exit_growth_band: float = field(default=0.02, metadata={
-        "doc": "largest absolute yearly spending growth in a calm year"})
+        "doc": "largest absolute mean yearly log growth of the burden over the exit window"})
     exit_cap_share: float = field(default=0.95, metadata={
-        "doc": "spending below this share of the budget cap in a calm year"})
+        "doc": "spending below this share of the budget cap in every year of the window"})
     exit_trust: float = field(default=0.7, metadata={
-        "doc": "least mean mutual trust in a calm year (or the pre-entry level if higher)"})
+        "doc": "least mean mutual trust of the window (or the pre-entry level if higher)"})
     transcended_institutions: float = field(default=0.5, metadata={
         "doc": "institution stock I at or above which an exit is transcendence"})
     transcended_identity: float = field(default=0.5, metadata={
         "doc": "identity s at or above which an exit is transcendence"})
     durable_years: int = field(default=20, metadata={
         "doc": "years without re-entry that make an exit durable"})
+    exit_growth_reading: GrowthReading = field(default=GrowthReading.TREND, metadata={
+        "doc": "burden growth read as the window's trend or every year's"})
+    exit_trust_reading: TrustReading = field(default=TrustReading.WINDOW_MIN, metadata={
+        "doc": "trust read in every year of the window, on its mean, or in its last year"})
+    exit_trust_floor: TrustFloor = field(default=TrustFloor.PRE_ENTRY, metadata={
+        "doc": "trust floor max(pre-entry trust, exit_trust), or exit_trust alone"})
     dt: float = field(default=1.0, metadata={"doc": "years per step"})
 
     def __post_init__(self) -> None:
+        for name, kind in (("exit_growth_reading", GrowthReading),
+                           ("exit_trust_reading", TrustReading),
+                           ("exit_trust_floor", TrustFloor)):
+            v = getattr(self, name)
+            try:
+                object.__setattr__(self, name, kind(getattr(v, "value", v)))
+            except ValueError:
+                raise ParameterError(name, v, "must be one of "
+                                     + ", ".join(e.value for e in kind)) from None
         ints = {"burn_in": 0, "race_years": 1, "exit_years": 1, "durable_years": 1}
         for name, lo in ints.items():
             v = getattr(self, name)
@@ -238,6 +305,88 @@ class EpisodeRule:
                     kw[name] = max(0 if name == "burn_in" else 1, round(float(kw[name]) / dt))
         kw.update(overrides)
         return cls(**kw)
+
+    # --- the exit rule: one definition for the online detector, detect_episodes and the
+    # --- escape study's PairFollow (herz.studies.branching)
+
+    @staticmethod
+    def log_burden(spending: ArrayLike, cap: ArrayLike) -> NDArray[np.float64]:
+        """log(spending / cap), the log of the military burden (NaN where either is not > 0)."""
+        m = np.asarray(spending, dtype=float)
+        c = np.asarray(cap, dtype=float)
+        ok = (m > 0) & (c > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(ok, np.log(np.where(ok, m, 1.0)) - np.log(np.where(ok, c, 1.0)),
+                            np.nan)
+
+    def below_cap(self, spending: ArrayLike, cap: ArrayLike) -> NDArray[np.bool_]:
+        """Spending below ``exit_cap_share`` of the budget cap (a race at the ceiling is no exit)."""
+        return np.asarray(spending, dtype=float) < self.exit_cap_share * np.asarray(cap,
+                                                                                    dtype=float)
+
+    def steady(self, log_burden_end: ArrayLike, log_burden_start: ArrayLike,
+               years: int | None = None) -> NDArray[np.bool_]:
+        """Mean yearly log growth of the burden over ``years`` (default m) within the band.
+
+        ``(log_burden_end - log_burden_start) / years`` within
+        +-``exit_growth_band``, two-sided; False where either end is NaN.
+        """
+        n = self.exit_years if years is None else int(years)
+        g = (np.asarray(log_burden_end, dtype=float) - np.asarray(log_burden_start,
+                                                                   dtype=float)) / n
+        with np.errstate(invalid="ignore"):
+            return np.abs(g) <= self.exit_growth_band + 1e-12
+
+    def calm_state(self, spending: ArrayLike, cap: ArrayLike, log_burden: ArrayLike,
+                   log_burden_prev: ArrayLike) -> NDArray[np.bool_]:
+        """A state's part of a calm year: below the cap (and, read ``yearly``, steady this year)."""
+        ok = self.below_cap(spending, cap)
+        if self.exit_growth_reading == GrowthReading.YEARLY:
+            ok &= self.steady(log_burden, log_burden_prev, years=1)
+        return ok
+
+    def trust_floor(self, pre_entry_trust: ArrayLike) -> NDArray[np.float32]:
+        """The trust an exit needs: max(pre-entry trust, ``exit_trust``), or ``exit_trust``."""
+        pre = np.asarray(pre_entry_trust, dtype=np.float32)
+        if self.exit_trust_floor == TrustFloor.FIXED:
+            return np.full(pre.shape, self.exit_trust, dtype=np.float32)
+        return np.maximum(pre, np.float32(self.exit_trust))
+
+    def trust_year_ok(self, trust: ArrayLike, floor: ArrayLike) -> NDArray[np.bool_]:
+        """The trust part of a calm year (only the ``window_min`` reading asks it every year)."""
+        t = np.asarray(trust, dtype=np.float32)
+        if self.exit_trust_reading == TrustReading.WINDOW_MIN:
+            return t >= np.asarray(floor, dtype=np.float32)
+        return np.ones(t.shape, dtype=bool)
+
+    @property
+    def trust_window(self) -> bool:
+        """Whether the rule needs the window's mean trust (``window_mean``)."""
+        return self.exit_trust_reading == TrustReading.WINDOW_MEAN
+
+    def exit_due(self, calm_years: ArrayLike, steady_i: ArrayLike, steady_j: ArrayLike,
+                 trust_now: ArrayLike, trust_mean: ArrayLike | None,
+                 floor: ArrayLike) -> NDArray[np.bool_]:
+        """Whether the m-year window ending this year makes an exit.
+
+        ``calm_years``: years in a row meeting every yearly part (no dispute,
+        no war, below the cap, trust under ``window_min``, growth under
+        ``yearly``); ``steady_i``, ``steady_j``: :meth:`steady` over the window
+        for each member (ignored read ``yearly``, where every year was);
+        ``trust_now``: this year's trust; ``trust_mean``: the window's mean trust
+        (needed only by ``window_mean``).
+        """
+        due = np.asarray(calm_years) >= self.exit_years
+        if self.exit_growth_reading == GrowthReading.TREND:
+            due = due & np.asarray(steady_i, dtype=bool) & np.asarray(steady_j, dtype=bool)
+        fl = np.asarray(floor, dtype=np.float32)
+        if self.exit_trust_reading == TrustReading.FINAL:
+            due = due & (np.asarray(trust_now, dtype=np.float32) >= fl)
+        elif self.exit_trust_reading == TrustReading.WINDOW_MEAN:
+            if trust_mean is None:
+                raise ParameterError("trust_mean", None, "the window_mean reading needs it")
+            due = due & (np.asarray(trust_mean, dtype=np.float32) >= fl)
+        return np.asarray(due, dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -293,7 +442,8 @@ class EpisodeDetector:
         self.t = -1
         # per state
         self._spend_prev = np.zeros((w, self.n))
-        self._cap_prev = np.zeros((w, self.n))
+        m = self.rule.exit_years
+        self._lb_ring = np.full((m + 1, w, self.n), np.nan)  # log burden, years t - m .. t
         self._run_up = np.zeros((w, self.n), dtype=np.uint8)
         self._alive_burn: NDArray[np.bool_] | None = None
         self._alive0: NDArray[np.bool_] | None = None
@@ -304,6 +454,9 @@ class EpisodeDetector:
         self._spell_start = np.full((w, p), -1, dtype=np.int16)
         self._pre_trust = np.zeros((w, p), dtype=np.float32)
         self._calm = np.zeros((w, p), dtype=np.uint8)
+        # the window_mean reading: pair trust over the last m years
+        self._tr_ring = (np.zeros((m, w, p), dtype=np.float32) if self.rule.trust_window
+                         else None)
         # per world, after burn-in
         self.n_wars = np.zeros((w, len(CAUSES)), dtype=np.int64)
         self.n_disputes = np.zeros(w, dtype=np.int64)
@@ -316,9 +469,11 @@ class EpisodeDetector:
     @property
     def nbytes(self) -> int:
         """Bytes held by the detector's per-pair and per-state arrays."""
-        arrays = (self._spend_prev, self._cap_prev, self._run_up, self._alive_last, self._trust_ring,
-                  self._since_cond, self._spell_start, self._pre_trust, self._calm)
-        return int(sum(a.nbytes for a in arrays))
+        arrays = (self._spend_prev, self._lb_ring, self._run_up, self._alive_last,
+                  self._trust_ring, self._since_cond, self._spell_start, self._pre_trust,
+                  self._calm)
+        extra = self._tr_ring.nbytes if self._tr_ring is not None else 0
+        return int(sum(a.nbytes for a in arrays)) + extra
 
     def _pair(self, a: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
         """Directed (W, N, N) -> the two directions of each unordered pair, (W, P) each."""
@@ -395,18 +550,20 @@ class EpisodeDetector:
         up = (growth >= r.race_growth) & alive_ & (t > 0)
         self._run_up = np.where(up, np.minimum(self._run_up.astype(np.int16) + 1, 255),
                                 0).astype(np.uint8)
-        # calm spending: its growth within the band around the growth of the cap B Y (a state
-        # that holds its burden while its economy grows is not arming), and below the cap
-        cprev = self._cap_prev
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cap_growth = np.where(cprev > 0, cap_ / np.where(cprev > 0, cprev, 1.0) - 1.0, 0.0)
-        calm_state = ((np.abs(growth - cap_growth) <= r.exit_growth_band)
-                      & (spend < r.exit_cap_share * cap_) & (t > 0))
+        # the state's part of a calm year (EpisodeRule.calm_state: below the cap; under the
+        # yearly reading also this year's burden growth in the band); the ring of log burden
+        # gives the window's trend (EpisodeRule.steady)
+        m1 = r.exit_years + 1
+        lb = r.log_burden(spend, cap_)
+        lb_prev = self._lb_ring[(t - 1) % m1]
+        calm_state = r.calm_state(spend, cap_, lb, lb_prev) & (t > 0)
+        self._lb_ring[t % m1] = lb
         self._spend_prev = spend.copy()
-        self._cap_prev = cap_.copy()
 
         mu_ij, mu_ji = self._pair(mu)
         trust = (1.0 - 0.5 * (mu_ij + mu_ji)).astype(np.float32)
+        if self._tr_ring is not None:  # the window's years are t - m + 1 .. t
+            self._tr_ring[t % r.exit_years] = trust
         iu, ju = self.iu, self.ju
         pair_alive = alive_[:, iu] & alive_[:, ju]
         pair_seek = seek[:, iu] & seek[:, ju] & pair_alive
@@ -462,13 +619,22 @@ class EpisodeDetector:
             end[open_ & (pair_war_cause > 0)] = SpellEnd.WAR
             # calm years and exits of the spells still open
             still = open_ & (end == 0)
-            floor = np.maximum(self._pre_trust, np.float32(r.exit_trust))
+            floor = r.trust_floor(self._pre_trust)
             calm = (still & calm_state[:, iu] & calm_state[:, ju] & ~pair_fighting
-                    & ~pair_dispute & (trust >= floor))
+                    & ~pair_dispute & r.trust_year_ok(trust, floor))
             self._calm = np.where(calm, np.minimum(self._calm.astype(np.int16) + 1, 255),
                                   0).astype(np.uint8)
-            exited = still & (self._calm >= r.exit_years)
-            end[exited] = SpellEnd.EXIT
+            cw_, cp_ = np.nonzero(still & (self._calm >= r.exit_years))
+            if cw_.size:
+                lb_then = self._lb_ring[(t - r.exit_years) % m1]
+                si, sj = iu[cp_], ju[cp_]
+                tmean = (self._tr_ring[:, cw_, cp_].mean(axis=0)
+                         if self._tr_ring is not None else None)
+                due = r.exit_due(self._calm[cw_, cp_],
+                                 r.steady(lb[cw_, si], lb_then[cw_, si]),
+                                 r.steady(lb[cw_, sj], lb_then[cw_, sj]),
+                                 trust[cw_, cp_], tmean, floor[cw_, cp_])
+                end[cw_[due], cp_[due]] = SpellEnd.EXIT
             ww, pp = np.nonzero(end)
             if ww.size:
                 kind = end[ww, pp]

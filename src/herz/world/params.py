@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from herz.errors import ParameterError
+from herz.world.episodes import GrowthReading, TrustFloor, TrustReading
 from herz.world.schedule import SCHEDULABLE, Schedule, Schedules
 
 __all__ = [
@@ -512,17 +513,29 @@ class WorldParams:
         "probability", 0.0, 1.0, "DESIGN.md 3 (the dilemma of interpretation: Booth & "
         "Wheeler 2008)"))
     exit_years: int = field(default=10, metadata=_meta(
-        "m: consecutive calm years (no dispute, flat spending below the cap, trust back) of "
-        "an exit", "years", 1, 200, "DESIGN.md 3"))
+        "m: years of an exit's window (no dispute, spending below the cap, trust back, a "
+        "steady burden)", "years", 1, 200, "DESIGN.md 3"))
     exit_growth_band: float = field(default=0.02, metadata=_meta(
-        "largest absolute yearly spending growth of a calm year", "share per year", 0.0, None,
-        "DESIGN.md 3"))
+        "largest absolute mean yearly log growth of each state's military burden (spending "
+        "over B Y) over the exit window (exit_growth_reading 'yearly': in every year)",
+        "log share per year", 0.0, None, "DESIGN.md 3; docs/background/outcomes.md"))
     exit_cap_share: float = field(default=0.95, metadata=_meta(
-        "spending must stay below this share of the budget cap B Y in a calm year (a race "
-        "held at the ceiling is no exit)", "share", 0.0, 1.0, "DESIGN.md 0 and 3"))
+        "spending must stay below this share of the budget cap B Y in every year of the "
+        "exit window (a race held at the ceiling is no exit)", "share", 0.0, 1.0,
+        "DESIGN.md 0 and 3"))
     exit_trust: float = field(default=0.7, metadata=_meta(
-        "least mean mutual trust of a calm year (or the pre-entry trust if higher)",
+        "least mean mutual trust of the exit window (or the pre-entry trust if higher)",
         "probability", 0.0, 1.0, "DESIGN.md 3"))
+    exit_growth_reading: GrowthReading = field(default=GrowthReading.TREND, metadata=_meta(
+        "how the exit reads the burden's growth: the window's trend or every year's",
+        "trend | yearly", source="docs/background/outcomes.md (the record's windows)"))
+    exit_trust_reading: TrustReading = field(default=TrustReading.WINDOW_MIN, metadata=_meta(
+        "how the exit reads trust against its floor: every year of the window, the window's "
+        "mean, or its last year", "window_min | window_mean | final",
+        source="docs/background/outcomes.md (sensitivity)"))
+    exit_trust_floor: TrustFloor = field(default=TrustFloor.PRE_ENTRY, metadata=_meta(
+        "the exit's trust floor: max(pre-entry trust, exit_trust), or exit_trust alone",
+        "pre_entry | fixed", source="DESIGN.md 3; docs/background/outcomes.md"))
     transcended_institutions: float = field(default=0.5, metadata=_meta(
         "institution stock I at or above which an exit counts as transcendence", "share",
         0.0, 1.0, "Adler & Barnett 1998; DESIGN.md 3"))
