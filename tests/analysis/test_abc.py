@@ -73,6 +73,32 @@ def test_history_matching_keeps_the_truth_and_rules_out_the_far_values() -> None
     assert wide.not_implausible.sum() > keep.sum()
 
 
+def test_linear_emulator_matches_a_linear_response_like_the_neighbours() -> None:
+    table = _table(1)
+    truth_xbar = 0.7
+    hm = history_matching(table, [truth_xbar, 0.0], observed_var=[0.0, 1.0], emulator="linear")
+    theta = table.params[:, 0]
+    keep = hm.not_implausible
+    # the response is exactly linear: the band is 0.7 +- 3 sd(xbar | theta) = 0.7 +- 0.6
+    assert keep[np.abs(theta - truth_xbar) < 0.5].all()
+    assert not keep[np.abs(theta - truth_xbar) > 0.7].any()
+    knn = history_matching(table, [truth_xbar, 0.0], observed_var=[0.0, 1.0])
+    assert abs(hm.share - knn.share) < 0.02
+    with pytest.raises(ParameterError, match="emulator"):
+        history_matching(table, [truth_xbar, 0.0], observed_var=[0.0, 1.0], emulator="gp")
+
+
+def test_linear_emulator_widens_on_a_curved_response() -> None:
+    """theta^2 is not linear in theta: the residual variance swamps the signal (knn follows it)."""
+    gen = np.random.default_rng(3)
+    theta = gen.uniform(*PRIOR, 2000)
+    stat = theta**2 + gen.normal(0, 0.2, 2000)
+    table = ReferenceTable(theta[:, None], stat[:, None], ("theta",), ("square",), (PRIOR,))
+    lin = history_matching(table, [4.0], observed_var=[0.0], emulator="linear")
+    knn = history_matching(table, [4.0], observed_var=[0.0])
+    assert knn.share < 0.2 < lin.share
+
+
 def test_bad_input_is_a_parameter_error() -> None:
     table = _table(2, 200)
     with pytest.raises(ParameterError):

@@ -89,6 +89,40 @@ def test_simulated_history_has_the_record_shape_and_rejects_bad_sizes() -> None:
         V.simulate_history({}, worlds=0)
 
 
+def test_batched_histories_equal_one_run_per_draw_bit_for_bit() -> None:
+    draws = [{"p_greedy": 0.45, "war_intercept": -3.0, "perception_noise": 0.4},
+             {"p_greedy": 0.1, "war_intercept": -7.0, "perception_noise": 0.05},
+             {"p_greedy": 0.3, "war_intercept": -4.0, "perception_noise": 0.2}]
+    seeds = np.random.SeedSequence(8).spawn(3)
+    fixed = {"misperception": True}
+    hists = V.simulate_histories(draws, worlds=2, n_states=4, years=30, burn_in=5, rngs=seeds,
+                                 fixed=fixed)
+    for d, s, h in zip(draws, seeds, hists, strict=True):
+        ref = V.simulate_history({**fixed, **d}, worlds=2, n_states=4, years=30, burn_in=5,
+                                 rng=s)
+        for f in ("mistrust", "disputes", "at_war", "war_onset", "spending", "output", "alive"):
+            assert np.array_equal(getattr(h, f), getattr(ref, f)), f
+    assert not np.array_equal(hists[0].mistrust, hists[1].mistrust)
+    with pytest.raises(ParameterError, match="per-world"):
+        V.simulate_histories([{"n_states": 3}], worlds=1, years=20)
+    with pytest.raises(ParameterError, match="must give the fields"):
+        V.simulate_histories([{"p_greedy": 0.1}, {"war_intercept": -4.0}], years=20)
+
+
+def test_batched_reference_table_equals_the_per_draw_table() -> None:
+    kw = {"worlds": 2, "n_states": 5, "years": 40, "burn_in": 10, "rng": 4}
+    per_draw = V.reference_table(6, batched=False, **kw)
+    batched = V.reference_table(6, chunk=4, **kw)
+    assert np.array_equal(per_draw.params, batched.params)
+    assert np.array_equal(per_draw.stats, batched.stats, equal_nan=True)
+    assert np.isfinite(batched.stats).any()
+    fixed, extra = V.VARIANTS["bias_on"]
+    priors = {**{k: v for k, v in V.FREE_PARAMETERS.items() if k not in fixed}, **extra}
+    a = V.reference_table(3, priors=priors, fixed=fixed, batched=False, **kw)
+    b = V.reference_table(3, priors=priors, fixed=fixed, **kw)
+    assert np.array_equal(a.stats, b.stats, equal_nan=True)
+
+
 def test_variant_choice_prefers_the_variant_that_can_produce_the_record() -> None:
     from herz.analysis.abc import ReferenceTable
 
@@ -129,7 +163,7 @@ def test_herz_validate_writes_the_promised_files(tmp_path) -> None:
     res = CliRunner().invoke(app, ["validate", "--out", str(out), "--draws", "20",
                                    "--variant-draws", "10", "--worlds", "4", "--states", "6",
                                    "--checks", "2", "--reaction-checks", "1", "--jobs", "1",
-                                   "--quantile", "0.5"])
+                                   "--quantile", "0.5", "--emulator", "linear"])
     assert res.exit_code == 0, res.output
     data = json.loads((out / "validation.json").read_text())
     names = [p["name"] for p in data["patterns"]]
@@ -144,6 +178,12 @@ def test_herz_validate_writes_the_promised_files(tmp_path) -> None:
     assert sum(v["posterior_probability"] for v in data["variants"]) == pytest.approx(1)
     assert "<table>" in (out / "validation.html").read_text()
     assert "region" in json.loads((out / "region.json").read_text())
+    assert data["settings"]["emulator"] == "linear"
+    from herz.analysis.plausible import load_region
+
+    region = load_region(out / "region.json")  # what the package ships, fresh from the fit
+    assert region.parameters == tuple(V.FREE_PARAMETERS)
+    assert len(region.draws) == round(region.share * region.n)
 
 
 
@@ -155,3 +195,7 @@ def test_herz_validate_bad_input_is_one_line(tmp_path, capsys) -> None:
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "--scope" in err and len(err.strip().splitlines()) == 1
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--out", str(tmp_path), "--emulator", "gp"])
+    err = capsys.readouterr().err
+    assert "--emulator" in err and len(err.strip().splitlines()) == 1

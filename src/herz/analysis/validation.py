@@ -23,9 +23,13 @@ concepts into the world (each a documented function below):
 
 A *simulated history* (:func:`simulate_history`) is ``worlds`` worlds of
 ``n_states`` states run for ``burn_in`` + ``years`` years (192 years: the
-record's 1816-2007); only years after the burn-in count. The world's
-``WorldParams`` take one value per batch (no arrays over worlds), so the
-reference table runs one small batch per parameter draw.
+record's 1816-2007); only years after the burn-in count. The fitted
+parameters are per-world fields of the world (``per_world=True`` in
+:mod:`herz.world.params`), so :func:`simulate_histories` runs many draws'
+histories in one batch, and the reference table costs one batched run per
+chunk of draws instead of one run per draw (bit for bit the same table:
+each draw's worlds keep their own seeds; ``bench/reference_table.py``
+measures the speed-up).
 
 The fit (:func:`fit`): a reference table over at most six free parameters
 (:data:`FREE_PARAMETERS`) drawn from uniform priors, rejection ABC with
@@ -82,6 +86,7 @@ __all__ = [
     "reference_table",
     "rivalry_spells",
     "run_validation",
+    "simulate_histories",
     "simulate_history",
     "variant_choice",
 ]
@@ -185,6 +190,79 @@ def simulate_history(values: Mapping[str, Any], worlds: int = 8, n_states: int =
     return History(arr["mistrust"][cut], disputes[cut], at_war[cut], onset[cut],
                    arr["spending"][cut], arr["output"][cut], arr["alive"][cut].astype(bool),
                    dict(values))
+
+
+#: Memory budget of one batched chunk of histories (the recorded yearly arrays), bytes.
+HISTORY_MEMORY = 256 * 2**20
+
+
+def _history_bytes(worlds: int, n_states: int, steps: int) -> int:
+    """Bytes the recorder keeps for ``worlds`` worlds over ``steps`` steps (about)."""
+    return steps * worlds * (n_states * n_states * 11 + n_states * 17)
+
+
+def simulate_histories(draws: Sequence[Mapping[str, Any]], worlds: int = 8, n_states: int = 8,
+                       years: int = RECORD_YEARS, burn_in: int = 30,
+                       rngs: Sequence[RngLike] | None = None, base: Any = None,
+                       fixed: Mapping[str, Any] | None = None) -> list[History]:
+    """The histories of many parameter draws from one batched run of the world.
+
+    Draw k's ``worlds`` worlds hold its values as per-world parameters
+    (:meth:`herz.world.params.WorldParams.with_world_values`) and are keyed by
+    ``rngs[k]`` exactly as :func:`simulate_history` keys them, so history k is
+    bit for bit ``simulate_history({**fixed, **draws[k]}, ..., rng=rngs[k])``.
+    Every draw must give values only for per-world fields
+    (:data:`herz.world.params.PER_WORLD`) and the same set of them; ``fixed``
+    holds the values shared by every draw (a variant's switches).
+    """
+    from herz.world.noise import world_keys
+    from herz.world.params import PER_WORLD, check_per_world
+    from herz.world.simulate import run_batch
+    from herz.world.state import initial_state
+
+    if worlds < 1 or n_states < 2 or years < 10 or burn_in < 0:
+        raise ParameterError("worlds, n_states, years, burn_in", (worlds, n_states, years,
+                                                                  burn_in),
+                             "need worlds >= 1, n_states >= 2, years >= 10, burn_in >= 0")
+    n = len(draws)
+    if n == 0:
+        return []
+    names = tuple(draws[0])
+    for k, d in enumerate(draws):
+        if tuple(d) != names:
+            raise ParameterError(f"draws[{k}]", dict(d), f"must give the fields {list(names)}")
+    for name in names:
+        if name not in PER_WORLD:
+            raise ParameterError(name, draws[0][name], "is not a per-world field; per-world "
+                                 "fields are " + ", ".join(PER_WORLD) + " (put switches and "
+                                 "shared values in fixed)")
+    seeds = [as_seed_sequence(r) for r in (rngs if rngs is not None else [None] * n)]
+    if len(seeds) != n:
+        raise ParameterError("rngs", len(seeds), f"need one seed per draw ({n})")
+    p = world_params({**dict(fixed or {}), "n_states": n_states, "burn_in": burn_in}, base)
+    values = {name: np.repeat([float(d[name]) for d in draws], worlds) for name in names}
+    pw = check_per_world(values, n * worlds, p)
+    p = p.with_world_values(pw)
+    keys = np.concatenate([world_keys(s, worlds) for s in seeds])
+    state = initial_state(p, keys, np.tile(np.arange(worlds), n))
+    rec = _Recorder()
+    run_batch(p, state, burn_in + years, tracker=rec)  # type: ignore[arg-type]
+    arr = {k: np.asarray(v) for k, v in rec.rows.items()}
+    at_war = arr["at_war"].astype(bool)
+    prev = np.concatenate([np.zeros_like(at_war[:1]), at_war[:-1]])
+    onset = at_war & ~prev
+    disputes = arr["disputes"].astype(bool) | arr["attacks"].astype(bool)
+    disputes = disputes | np.swapaxes(disputes, -1, -2)
+    alive = arr["alive"].astype(bool)
+    out = []
+    for k in range(n):
+        sl = (slice(burn_in, None), slice(k * worlds, (k + 1) * worlds))
+        out.append(History(
+            np.ascontiguousarray(arr["mistrust"][sl]), np.ascontiguousarray(disputes[sl]),
+            np.ascontiguousarray(at_war[sl]), np.ascontiguousarray(onset[sl]),
+            np.ascontiguousarray(arr["spending"][sl]), np.ascontiguousarray(arr["output"][sl]),
+            np.ascontiguousarray(alive[sl]), {**dict(fixed or {}), **dict(draws[k])}))
+    return out
 
 
 def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
@@ -387,25 +465,90 @@ def _one_draw(task: tuple[dict[str, Any], int, int, int, int, np.random.SeedSequ
     return [st[s] for s in FIT_STATISTICS]
 
 
+def _one_chunk(task: tuple[list[dict[str, Any]], dict[str, Any], int, int, int, int,
+                            list[np.random.SeedSequence]]) -> list[list[float]]:
+    """The fit statistics of a chunk of draws from one batched run (a top-level function)."""
+    draws, fixed, worlds, n_states, years, burn_in, seeds = task
+    hists = simulate_histories(draws, worlds=worlds, n_states=n_states, years=years,
+                               burn_in=burn_in, rngs=seeds, fixed=fixed)
+    rows = []
+    for hist, seed in zip(hists, seeds, strict=True):
+        st = history_statistics(hist, rng=seed)
+        rows.append([st[s] for s in FIT_STATISTICS])
+    return rows
+
+
+def _chunked_histories(draws: Sequence[Mapping[str, Any]], size: int, worlds: int,
+                       n_states: int, years: int, fixed: Mapping[str, Any],
+                       seeds: Sequence[np.random.SeedSequence]) -> Any:
+    """Histories of ``draws``, ``size`` to a batched run, yielded in order."""
+    for s in range(0, len(draws), size):
+        yield from simulate_histories(draws[s:s + size], worlds=worlds, n_states=n_states,
+                                      years=years, rngs=seeds[s:s + size], fixed=fixed)
+
+
+def history_chunk(worlds: int, n_states: int, steps: int, memory: int = HISTORY_MEMORY) -> int:
+    """Draws per batched run so that its recorded history fits ``memory`` bytes (>= 1)."""
+    return max(1, int(memory // max(1, _history_bytes(worlds, n_states, steps))))
+
+
 def reference_table(n: int, priors: Mapping[str, tuple[float, float]] | None = None,
                     fixed: Mapping[str, Any] | None = None, worlds: int = 8,
                     n_states: int = 8, years: int = RECORD_YEARS, rng: RngLike = None,
                     progress: Callable[[int, int], None] | None = None, jobs: int = 1,
-                    burn_in: int = 30) -> abc.ReferenceTable:
+                    burn_in: int = 30, batched: bool = True,
+                    chunk: int | None = None) -> abc.ReferenceTable:
     """``n`` parameter draws and the patterns of one simulated history at each.
 
-    One batch of ``worlds`` worlds per draw (WorldParams is scalar). ``fixed``:
-    parameter values held at every draw (a variant's switches). ``jobs`` > 1
-    runs the draws in that many worker processes (same results: each draw has
-    its own seed).
+    ``batched`` (default): the draws run as per-world parameters, ``chunk``
+    draws to a batch (default: as many as :data:`HISTORY_MEMORY` allows,
+    :func:`history_chunk`), through :func:`simulate_histories`; otherwise one
+    batch of ``worlds`` worlds per draw. Both give the same table bit for bit
+    (each draw's worlds keep their own seed). ``fixed``: parameter values held
+    at every draw (a variant's switches). ``jobs`` > 1 runs the draws (or
+    chunks) in that many worker processes (same results).
     """
     priors = dict(FREE_PARAMETERS if priors is None else priors)
     if jobs < 1:
         raise ParameterError("jobs", jobs, "must be >= 1")
+    if chunk is not None and chunk < 1:
+        raise ParameterError("chunk", chunk, "must be >= 1")
     seed = as_seed_sequence(rng)
     draw_seed, *run_seeds = seed.spawn(n + 1)
     params = draw_parameters(priors, n, rng=draw_seed)
     stats = np.full((n, len(FIT_STATISTICS)), np.nan)
+    if batched:
+        from herz.world.params import PER_WORLD
+
+        batched = all(name in PER_WORLD for name in priors)
+    if batched:
+        size = chunk or history_chunk(worlds, n_states, burn_in + years)
+        if jobs > 1:  # every worker gets work
+            size = max(1, min(size, -(-n // jobs)))
+        chunks = [(list(range(s, min(n, s + size)))) for s in range(0, n, size)]
+        ctasks = [([dict(zip(priors, params[k].tolist(), strict=True)) for k in ks],
+                   dict(fixed or {}), worlds, n_states, years, burn_in,
+                   [run_seeds[k] for k in ks]) for ks in chunks]
+        done = 0
+        if jobs == 1:
+            results: Any = map(_one_chunk, ctasks)
+            pool = None
+        else:
+            from concurrent.futures import ProcessPoolExecutor
+
+            pool = ProcessPoolExecutor(max_workers=jobs)
+            results = pool.map(_one_chunk, ctasks)
+        try:
+            for ks, rows in zip(chunks, results, strict=True):
+                stats[ks] = rows
+                done += len(ks)
+                if progress is not None:
+                    progress(done, n)
+        finally:
+            if pool is not None:
+                pool.shutdown()
+        return abc.ReferenceTable(params, stats, tuple(priors), FIT_STATISTICS,
+                                  tuple(priors.values()))
     tasks = [({**dict(fixed or {}), **dict(zip(priors, params[k].tolist(), strict=True))},
               worlds, n_states, years, burn_in, run_seeds[k]) for k in range(n)]
     if jobs == 1:
@@ -451,7 +594,8 @@ class Fit:
 
 
 def fit(table: abc.ReferenceTable, observed: Mapping[str, float],
-        observed_ci: Mapping[str, tuple[float, float]], quantile: float = 0.25) -> Fit:
+        observed_ci: Mapping[str, tuple[float, float]], quantile: float = 0.25,
+        emulator: str = "knn") -> Fit:
     """ABC with regression adjustment and history matching on the (log-scaled) patterns.
 
     A parameter counts as *identified* when its posterior sd is below 0.7 of its
@@ -460,7 +604,8 @@ def fit(table: abc.ReferenceTable, observed: Mapping[str, float],
     draw matches (``region_statistics``), and the others are named as the
     ones the world cannot match. The observation variance of each
     pattern for history matching is its interval's half-width / 1.96, squared,
-    on the fit scale.
+    on the fit scale. ``emulator``: that of
+    :func:`herz.analysis.abc.history_matching` (``knn`` or ``linear``).
     """
     obs = _transform(np.array([[observed[s] for s in FIT_STATISTICS]]))[0]
     lo = _transform(np.array([[observed_ci[s][0] for s in FIT_STATISTICS]]))[0]
@@ -471,7 +616,7 @@ def fit(table: abc.ReferenceTable, observed: Mapping[str, float],
                            table.stat_names, table.bounds).finite()
     post = abc.rejection_abc(t, obs, quantile=quantile, regression="auto")
     k_nn = min(20, max(2, len(t.params) // 10))
-    hm = abc.history_matching(t, obs, var, neighbours=k_nn)
+    hm = abc.history_matching(t, obs, var, neighbours=k_nn, emulator=emulator)
     matchable = (hm.implausibility < hm.threshold).any(axis=0)
     if hm.share > 0 or not matchable.any():
         region, used = hm, t.stat_names
@@ -479,7 +624,8 @@ def fit(table: abc.ReferenceTable, observed: Mapping[str, float],
         cols = np.flatnonzero(matchable)
         sub = abc.ReferenceTable(t.params, t.stats[:, cols], t.param_names,
                                  tuple(t.stat_names[c] for c in cols), t.bounds)
-        region = abc.history_matching(sub, obs[cols], var[cols], neighbours=k_nn)
+        region = abc.history_matching(sub, obs[cols], var[cols], neighbours=k_nn,
+                                      emulator=emulator)
         used = sub.stat_names
     summ = post.summary()
     ident = {}
@@ -530,11 +676,10 @@ def _predictive(fit_: Fit, checks: int, worlds: int, n_states: int, years: int,
     idx = gen.choice(len(w), size=checks, p=w)
     out: dict[str, list[float]] = {k: [] for k in (*FIT_STATISTICS, "action_reaction_share",
                                                    "n_rivalries")}
-    for c, k in enumerate(idx):
-        values = {**dict(fixed), **dict(zip(post.param_names, post.samples[k].tolist(),
-                                            strict=True))}
-        hist = simulate_history(values, worlds=worlds, n_states=n_states, years=years,
-                                rng=seeds[c])
+    draws = [dict(zip(post.param_names, post.samples[k].tolist(), strict=True)) for k in idx]
+    size = history_chunk(worlds, n_states, 30 + years)
+    for c, hist in enumerate(_chunked_histories(draws, size, worlds, n_states, years, fixed,
+                                                seeds)):
         st = history_statistics(hist, rng=seeds[c])
         for name in (*FIT_STATISTICS, "n_rivalries"):
             out[name].append(st[name])
@@ -557,11 +702,12 @@ def _interval(values: Sequence[float], level: float) -> tuple[float | None, list
     return float(med), [float(lo), float(hi)]
 
 
-def run_validation(draws: int = 120, variant_draws: int = 60, worlds: int = 40,
+def run_validation(draws: int = 300, variant_draws: int = 100, worlds: int = 40,
                    n_states: int = 10, years: int = RECORD_YEARS, checks: int = 20,
                    reaction_checks: int = 4, scope: str = "classic", quantile: float = 0.25,
                    level: float = 0.95, rng: RngLike = 0, jobs: int = 1,
-                   progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
+                   progress: Callable[[str, int, int], None] | None = None,
+                   emulator: str = "knn") -> dict[str, Any]:
     """The whole validation: record patterns, fit, predictive checks, variants, region.
 
     Returns the plain dict that ``herz validate`` writes as ``validation.json``.
@@ -593,7 +739,7 @@ def run_validation(draws: int = 120, variant_draws: int = 60, worlds: int = 40,
                             progress=stage("reference table"), jobs=jobs)
     obs_vals = {k: observed[k].value for k in FIT_STATISTICS}
     obs_ci = {k: (observed[k].low, observed[k].high) for k in FIT_STATISTICS}
-    f = fit(table, obs_vals, obs_ci, quantile=quantile)
+    f = fit(table, obs_vals, obs_ci, quantile=quantile, emulator=emulator)
     t_fit = time.perf_counter() - t1
     lengths = observed["action_reaction_share"].detail["years"]
     pred = _predictive(f, checks, worlds, n_states, years, {}, lengths, reaction_checks,
@@ -637,13 +783,17 @@ def run_validation(draws: int = 120, variant_draws: int = 60, worlds: int = 40,
         "history_match": f.history_match.to_dict() | {"statistics": list(f.table.stat_names)},
         "plausible_region": f.region_match.to_dict() | {
             "statistics": list(f.region_statistics),
-            "unmatched": [s for s in f.table.stat_names if s not in f.region_statistics]},
+            "unmatched": [s for s in f.table.stat_names if s not in f.region_statistics],
+            "parameters": list(f.region_match.param_names),
+            "priors": {k: list(FREE_PARAMETERS[k]) for k in f.region_match.param_names},
+            "draws": f.region_match.draws()},
         "variants": variants,
         "preferred_variant": max(choice, key=lambda k: choice[k]),
         "settings": {"draws": draws, "variant_draws": variant_draws, "worlds": worlds,
                      "n_states": n_states, "years": years, "burn_in": 30, "checks": checks,
                      "reaction_checks": reaction_checks, "scope": scope, "quantile": quantile,
                      "level": level, "measurement_noise": MEASUREMENT_NOISE, "jobs": jobs,
+                     "emulator": emulator, "reference_table": "batched (per-world parameters)",
                      "regression_adjusted": f.posterior.regression,
                      "fit_statistics": list(FIT_STATISTICS),
                      "accepted": f.posterior.accepted, "tolerance": f.posterior.tolerance,
@@ -667,17 +817,16 @@ def _json_safe(obj: Any) -> Any:
 
 
 def plausible_region() -> dict[str, Any]:
-    """The not-implausible region shipped with herz (``plausible_region.json``).
+    """The not-implausible region shipped with herz (``plausible_region.json``), as a dict.
 
-    Written by ``herz validate`` (its ``history_match`` block) at the settings
-    recorded in the file; the escape study reads it to say whether a
-    parameter point lies inside the region the record allows.
+    Written by ``herz validate`` (its ``region.json``) at the settings recorded
+    in the file. :func:`herz.analysis.plausible.load_region` reads the same
+    file as a :class:`~herz.analysis.plausible.PlausibleRegion` (its draws
+    and a seeded resampler) for the escape study.
     """
-    import json
-    from importlib import resources
+    from herz.analysis.plausible import load_region
 
-    text = resources.files("herz.analysis").joinpath("plausible_region.json").read_text()
-    return dict(json.loads(text))
+    return load_region().to_dict()
 
 
 def in_plausible_region(values: Mapping[str, float], region: Mapping[str, Any] | None = None

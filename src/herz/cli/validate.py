@@ -23,9 +23,9 @@ def register(parent: typer.Typer) -> None:
 def validate(
     out_dir: str = typer.Option(..., "--out", help="Directory for validation.json, "
                              "validation.html and region.json (created if missing)."),
-    draws: int = typer.Option(120, "--draws", help="Parameter draws in the reference table "
+    draws: int = typer.Option(300, "--draws", help="Parameter draws in the reference table "
                               "(one simulated history each)."),
-    variant_draws: int = typer.Option(60, "--variant-draws", help="Draws per model variant "
+    variant_draws: int = typer.Option(100, "--variant-draws", help="Draws per model variant "
                                       "(bias on, inertia off; the baseline reuses its first "
                                       "ones)."),
     worlds: int = typer.Option(40, "--worlds", help="Worlds per simulated history."),
@@ -38,6 +38,8 @@ def validate(
                               "(127 episodes, about 2 minutes)."),
     quantile: float = typer.Option(0.25, "--quantile", help="Share of draws ABC keeps."),
     jobs: int = typer.Option(2, "--jobs", help="Worker processes for the reference tables."),
+    emulator: str = typer.Option("knn", "--emulator", help="History matching's emulator: knn "
+                                 "(nearest draws) or linear (regression on the parameters)."),
     seed: int = typer.Option(0, "--seed", help="Root seed."),
 ) -> None:
     """Fit the world to six patterns of the record; predictive checks; variants; region."""
@@ -51,6 +53,8 @@ def validate(
         raise ParameterError("--quantile", quantile, "must be in (0, 1]")
     if jobs < 1:
         raise ParameterError("--jobs", jobs, "must be >= 1")
+    if emulator not in ("knn", "linear"):
+        raise ParameterError("--emulator", emulator, "must be knn or linear")
     if worlds < 1 or states < 2:
         raise ParameterError("--worlds/--states", (worlds, states),
                              "need at least 1 world of 2 states")
@@ -69,7 +73,8 @@ def validate(
         result = run_validation(draws=draws, variant_draws=variant_draws, worlds=worlds,
                                 n_states=states, checks=checks,
                                 reaction_checks=reaction_checks, scope=scope,
-                                quantile=quantile, rng=seed, jobs=jobs, progress=progress)
+                                quantile=quantile, rng=seed, jobs=jobs, progress=progress,
+                                emulator=emulator)
     (out / "validation.json").write_text(json.dumps(result, indent=2, allow_nan=False))
     region = result["plausible_region"] | {"settings": result["settings"], "seed": seed}
     (out / "region.json").write_text(json.dumps(region, indent=2))

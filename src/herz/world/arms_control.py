@@ -63,7 +63,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from herz.world.beliefs import belief_limit
-from herz.world.economy import offense_shares, reference_output
+from herz.world.economy import (
+    has_world_shares,
+    offense_shares,
+    offense_shares_worlds,
+    reference_output,
+)
 from herz.world.noise import Stream, fill_uniform_pairs
 from herz.world.params import WorldParams
 from herz.world.perception import MIN_NOISE
@@ -143,8 +148,11 @@ class TreatyStep:
 
 
 def _sigma(state: WorldState, params: WorldParams) -> F8:
-    sigma = params.perception_noise if params.mechanisms.perception else 0.0
-    return np.asarray(max(sigma, MIN_NOISE) * state.output / reference_output(params))
+    if params.mechanisms.perception:
+        sigma = np.maximum(params.world_value("perception_noise", 1), MIN_NOISE)
+    else:
+        sigma = MIN_NOISE
+    return np.asarray(sigma * state.output / reference_output(params))
 
 
 def treaty_step(state: WorldState, params: WorldParams) -> TreatyStep:
@@ -157,7 +165,8 @@ def treaty_step(state: WorldState, params: WorldParams) -> TreatyStep:
     if cool is None or cool.shape != (w, n, n):
         cool = np.zeros((w, n, n), dtype=np.int64)
     cool = np.maximum(cool - 1, 0)
-    _, q_g = offense_shares(params)
+    _, q_g = (offense_shares_worlds(params, w) if has_world_shares(params)
+              else offense_shares(params))
     excess = params.dt * q_g * state.spending  # a cheater's yearly offence purchase
     detect = detection_probability(params.verification, excess, _sigma(state, params))
     detect = np.where(state.alive, detect, 0.0)
@@ -228,7 +237,8 @@ def purchase_shares(state: WorldState, params: WorldParams, window: B1,
     buys q_G (and observers know that a greedy member would). Call it before
     the arms update (``state.spending`` is last year's).
     """
-    q_s0, q_g0 = offense_shares(params)
+    q_s0, q_g0 = (offense_shares_worlds(params, state.worlds) if has_world_shares(params)
+                  else offense_shares(params))
     member = np.zeros(window.shape, dtype=bool) if tr is None else tr.treaty.any(axis=2)
     would = np.zeros(window.shape, dtype=bool) if tr is None else tr.would_cheat
     fatigue = np.asarray(params.per_state("fatigue"))

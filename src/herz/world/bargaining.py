@@ -96,6 +96,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 import numba as nb
 import numpy as np
@@ -424,14 +425,16 @@ def _choose_row(z, lab, p, out, idx, order, buf):  # pragma: no cover - compiled
 
 
 @dual
-def _typed_kernel(gain, rest, loss, fear, omega, lam, intercept, shift, act, label,
+def _typed_kernel(gain, rest, loss, fear, omega, lam, intercept_w, shift, act, label,
                   out):  # pragma: no cover - compiled
     """P(a attacks b | a's type omega) after the choice rule, one row of targets at a time.
 
-    The margin is omega gain + rest + fear loss (:func:`war_margin` regrouped).
+    The margin is omega gain + rest + fear loss (:func:`war_margin` regrouped);
+    ``intercept_w`` (W,) is each world's alpha_0.
     """
     n_worlds, n, _ = gain.shape
     for w in nb.prange(n_worlds):
+        intercept = intercept_w[w]
         z = np.empty(n)
         p = np.empty(n)
         idx = np.empty(n, dtype=np.int64)
@@ -489,8 +492,8 @@ def _chosen_kernel(p, z, label, out):  # pragma: no cover - compiled
 
 def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, second_order: F8,
                prevention: F8, greedy: B1, mask: B1, *, greedy_value: float,
-               seeker_value: float, transfer: float, cost: float, rationality: float,
-               intercept: float, dispute_cutpoint: float, fear_depth: int,
+               seeker_value: float, transfer: float, cost: float | F8, rationality: float,
+               intercept: float | F8, dispute_cutpoint: float | F8, fear_depth: int,
                shift: F8 | None = None, can_act: B1 | None = None,
                label: NDArray[np.int64] | None = None,
                greed_scale: F8 | None = None) -> WarPolicy:
@@ -504,7 +507,8 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
     nobody fears them. ``label`` (W, N): state labels that break ties between targets
     (lowest label first), so relabelling the states permutes the choice with them.
     ``greed_scale`` (W, N, N): factor on a greedy actor's value of gains,
-    omega_G (1 - lambda_g s+) (identity, issue 19).
+    omega_G (1 - lambda_g s+) (identity, issue 19). ``intercept``,
+    ``dispute_cutpoint`` and ``cost`` are floats or (W, 1, 1) arrays (one value per world).
     """
     if fear_depth not in (0, 1, 2):
         raise ValueError(f"fear_depth must be 0, 1 or 2, not {fear_depth}")
@@ -512,7 +516,10 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
     ratio = _ratio(output, mask)
     sh = np.zeros(mask.shape) if shift is None else np.ascontiguousarray(shift, dtype=float)
     zero = np.zeros(mask.shape)
-    lam, a0, tau, c = float(rationality), float(intercept), float(transfer), float(cost)
+    lam, tau = float(rationality), float(transfer)
+    c: Any = cost if isinstance(cost, np.ndarray) else float(cost)
+    a0: Any = intercept if isinstance(intercept, np.ndarray) else float(intercept)
+    a0_w = np.ascontiguousarray(np.broadcast_to(np.asarray(a0, float).reshape(-1), (mask.shape[0],)))
     pf, ps = contests.p_first, contests.p_second
     # (U^W - U^P) / Y_i = omega gain + rest + fear loss (war_margin regrouped)
     gain = pf * tau * ratio - tau * (status_quo * (1.0 + ratio) - 1.0)
@@ -526,8 +533,8 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
     def typed(fear: F8) -> tuple[F8, F8]:
         a_g, a_s = np.empty(mask.shape), np.empty(mask.shape)
         fear = np.ascontiguousarray(fear)
-        _typed_kernel(gain_g, rest, loss, fear, float(greedy_value), lam, a0, sh, act, lab, a_g)
-        _typed_kernel(gain, rest, loss, fear, float(seeker_value), lam, a0, sh, act, lab, a_s)
+        _typed_kernel(gain_g, rest, loss, fear, float(greedy_value), lam, a0_w, sh, act, lab, a_g)
+        _typed_kernel(gain, rest, loss, fear, float(seeker_value), lam, a0_w, sh, act, lab, a_s)
         return a_g, a_s
 
     # level 0: attack probabilities of each type, fearing nobody ([a, b]: a against b)

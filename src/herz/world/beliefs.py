@@ -67,6 +67,8 @@ dilemma thinking. *World Politics* 76(2). doi:10.1353/wp.2024.a924509.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba as nb
 import numpy as np
 from numpy.typing import NDArray
@@ -75,8 +77,10 @@ from herz.world._dual import dual
 from herz.world.economy import (
     Pressure,
     fear_weight,
-    inertia,
+    has_world_shares,
+    inertia_worlds,
     offense_shares,
+    offense_shares_worlds,
     reference_output,
     threat_factor,
 )
@@ -188,14 +192,22 @@ def _fear_spread(lg, var, s, ins, fear_floor, realism, identity_weight,
 @dual
 def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev, output, added, press,
                   norm, threat, offense_old, weight, has_weight, shield, has_shield, identity,
-                  inst, has_inst, noise_scale, has_scale, kappa, grievance, greed_build, ybar, inert,
-                  budget, sigma, sigma_m, dt, d, q_s, q_g, fear_floor, realism, identity_weight,
-                  threat_cut, beta, pt, s_thr, use_bias, lim, filt, filt_var, sfilt, sfilt_var,
-                  l_out, shadow_out, nu_out, info_out, filt_out, filt_var_out, sfilt_out,
-                  sfilt_var_out, nu_spread_out, perceive, keys, step_word, stream_o, stream_d,
-                  labels, obs_sigma, yref, ki, wi, fi):  # pragma: no cover - compiled
+                  inst, has_inst, noise_scale, has_scale, kappa, grievance, greed_build, ybar,
+                  inert_w, budget_w, sigma_w, sigma_m_w, dt, d_w, q_s, q_g, fear_floor, realism,
+                  identity_weight, threat_cut, beta_w, pt, s_thr, use_bias, lim, filt, filt_var,
+                  sfilt, sfilt_var, l_out, shadow_out, nu_out, info_out, filt_out, filt_var_out,
+                  sfilt_out, sfilt_var_out, nu_spread_out, perceive, keys, step_word, stream_o,
+                  stream_d, labels, obs_sigma_w, yref, ki, wi, fi):  # pragma: no cover - compiled
+    # inert_w, budget_w, sigma_w, sigma_m_w, d_w, beta_w, obs_sigma_w: (W,) per-world values
     n_worlds, n = alive.shape
     for w in nb.prange(n_worlds):
+        d = d_w[w]
+        inert = inert_w[w]
+        budget = budget_w[w]
+        sigma = sigma_w[w]
+        sigma_m = sigma_m_w[w]
+        beta = beta_w[w]
+        obs_sigma = obs_sigma_w[w]
         # perception inside the kernel (``perceive``): one row of pair noise at a time
         z_o = np.zeros(n)
         z_d = np.zeros(n)
@@ -356,15 +368,24 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
     (default: :func:`herz.world.economy.offense_shares` for every state; a
     state under a signal's cap or a kept treaty buys none, issue 18).
     """
-    sigma = params.perception_noise if params.mechanisms.perception else 0.0
-    sigma = max(sigma, MIN_NOISE)
+    n_w = state.worlds
+    if params.mechanisms.perception:
+        sigma = np.maximum(params.world_array("perception_noise", n_w), MIN_NOISE)
+    else:
+        sigma = np.full(n_w, max(0.0, MIN_NOISE))
+    beta = params.world_array("misperception_bias", n_w)
     if shares is None:
-        qs0, qg0 = offense_shares(params)
-        shares = (np.full(state.alive.shape, qs0), np.full(state.alive.shape, qg0))
+        if has_world_shares(params):
+            qs_w, qg_w = offense_shares_worlds(params, n_w)
+            shares = (np.broadcast_to(qs_w, state.alive.shape),
+                      np.broadcast_to(qg_w, state.alive.shape))
+        else:
+            qs0, qg0 = offense_shares(params)
+            shares = (np.full(state.alive.shape, qs0), np.full(state.alive.shape, qg0))
     q_s, q_g = (np.ascontiguousarray(q, dtype=float) for q in shares)
-    use_bias = bool(params.mechanisms.misperception and params.misperception_bias > 0.0)
+    use_bias = bool(params.mechanisms.misperception and (beta > 0.0).any())
     k = threat_factor(params)
-    if use_bias and k != 1.0:  # the own offence i discounts, at the threat's exchange rate
+    if use_bias and not np.all(k == 1.0):  # own offence discounted at the threat's rate
         offense_old = offense_old * k
     l_out, sh_out, nu_out, info_out, nv_out = _buffers(state, "beliefs", state.logodds, 5)
     nu_var = nu_spread(state)
@@ -373,7 +394,8 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
         sh_out, sf_out, sfv_out = l_out, f_out, fv_out
     perceive = observed is None
     obs = _OBS0 if observed is None else np.ascontiguousarray(observed)
-    obs_sigma = params.perception_noise if params.mechanisms.perception else 0.0
+    obs_sigma = (params.world_array("perception_noise", n_w) if params.mechanisms.perception
+                 else np.zeros(n_w))
     step_word = np.uint64(state.t)
     belief_kernel(
         obs, state.logodds, state.logodds_shadow, state.second_order,
@@ -384,17 +406,18 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
         state.identity, _ONE3 if inst is None else inst, inst is not None,
         _ONE3 if scale is None else scale, scale is not None,
         np.asarray(params.per_state("reaction")), np.asarray(params.per_state("grievance")),
-        float(params.greed_build), reference_output(params), inertia(params), float(params.budget_share), float(sigma),
-        float(params.spending_shock), float(params.dt), float(params.distinguishability),
-        q_s, q_g, float(params.fear_floor), bool(params.offensive_realism),
-        float(params.identity_threat_weight), float(params.community_threat_cut),
-        float(params.misperception_bias), float(params.perspective_taking),
+        float(params.greed_build), reference_output(params), inertia_worlds(params, n_w),
+        params.world_array("budget_share", n_w), sigma,
+        params.world_array("spending_shock", n_w), float(params.dt),
+        params.world_array("distinguishability", n_w), q_s, q_g, float(params.fear_floor),
+        bool(params.offensive_realism), float(params.identity_threat_weight),
+        float(params.community_threat_cut), beta, float(params.perspective_taking),
         float(params.identity_threat_threshold), use_bias, belief_limit(params),
         state.expected_spending, state.expected_spending_var,
         state.expected_spending_shadow, state.expected_spending_shadow_var,
         l_out, sh_out, nu_out, info_out, f_out, fv_out, sf_out, sfv_out, nv_out,
         perceive, state.keys, step_word, np.uint64(int(Stream.PERCEPTION)),
-        np.uint64(int(Stream.PERCEPTION_DEFENCE)), state.label, float(obs_sigma),
+        np.uint64(int(Stream.PERCEPTION_DEFENCE)), state.label, obs_sigma,
         float(np.mean(params.per_state("initial_output"))), _KI, _WI, _FI)
     state.logodds, state.logodds_shadow = l_out, sh_out
     state.second_order = nu_out
@@ -435,10 +458,20 @@ def war_evidence(state: WorldState, params: WorldParams, a_greedy: NDArray[np.fl
     state.second_order = np.clip(state.second_order + ev, -lim, lim)
 
 
-def prior_logodds(params: WorldParams) -> float:
-    """The prior l_0 = logit(p_greedy) + prior_bias, within the belief limit."""
+def prior_logodds(params: WorldParams) -> Any:
+    """The prior l_0 = logit(p_greedy) + prior_bias, within the belief limit.
+
+    A float, or with per-world ``p_greedy`` a (W, 1, 1) array (one prior per world).
+    """
     lim = belief_limit(params)
-    return min(max(logit(params.p_greedy) + params.prior_bias, -lim), lim)
+
+    def prior(p: float) -> float:
+        return min(max(logit(p) + params.prior_bias, -lim), lim)
+
+    if "p_greedy" in params.world_values:
+        w = len(params.world_values["p_greedy"])
+        return params.world_map("p_greedy", prior, w).reshape(w, 1, 1)
+    return prior(params.p_greedy)
 
 
 def reset_beliefs_about(state: WorldState, params: WorldParams,
@@ -476,7 +509,7 @@ def nu_spread(state: WorldState) -> NDArray[np.float64]:
     return np.ascontiguousarray(v, dtype=np.float64)
 
 
-def _predict_logodds(lg: NDArray[np.float64], tau: float, p: float, lim: float
+def _predict_logodds(lg: NDArray[np.float64], tau: Any, p: Any, lim: float
                      ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """(l', mu, mu'): the Markov prediction mu' = mu (1 - tau) + tau p in log-odds."""
     mu = 1.0 / (1.0 + np.exp(-lg))
@@ -487,7 +520,7 @@ def _predict_logodds(lg: NDArray[np.float64], tau: float, p: float, lim: float
 
 
 def _mix_filters(mean: NDArray[np.float64], var: NDArray[np.float64], mu: NDArray[np.float64],
-                 tau: float, p: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+                 tau: Any, p: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """IMM mixing of the two type hypotheses' spending filters (Blom and Bar-Shalom 1988).
 
     The filter under "greedy now" starts from the mixture of last year's greedy
@@ -524,20 +557,24 @@ def predict_types(state: WorldState, params: WorldParams) -> None:
     filters of the two type hypotheses are mixed IMM-style
     (:func:`_mix_filters`) and the second-order spread Var(nu) is carried
     through the map's slope, (1 - tau) mu (1 - mu) / (mu' (1 - mu')). With tau = 0
-    nothing changes.
+    nothing changes. Per-world ``motive_turnover`` and ``p_greedy`` are read as
+    (W, 1, 1) arrays; a world with tau = 0 in a batch is left as it is, as in a
+    scalar run.
 
     References: Rabiner, L. R. (1989). A tutorial on hidden Markov models.
     *Proc. IEEE* 77(2): 257-286. Blom, H. A. P. and Bar-Shalom, Y. (1988). The
     interacting multiple model algorithm. *IEEE Trans. Automatic Control*
     33(8): 780-783.
     """
-    tau = float(params.motive_turnover)
-    if tau <= 0.0:
+    tau = params.world_value("motive_turnover", 2)
+    if not np.any(tau > 0.0):
         return
-    p = float(params.p_greedy)
+    p = params.world_value("p_greedy", 2)
     lim = belief_limit(params)
     n = state.n_states
     pair = state.alive[:, :, None] & state.alive[:, None, :] & ~np.eye(n, dtype=bool)
+    if isinstance(tau, np.ndarray):
+        pair = pair & (tau > 0.0)  # worlds without turnover: no prediction step
     shared = state.logodds_shadow is state.logodds
     shared_f = state.expected_spending_shadow is state.expected_spending
 

@@ -233,6 +233,6 @@ def bloc_pressure(state: WorldState, params: WorldParams, fear_w: F8, norm: F8) 
         x = x * state.weight
     total = params.bloc_threat * x.sum(axis=2)
     k = threat_factor(params)
-    if k != 1.0:
+    if not np.all(k == 1.0):
         total = total * k
     return np.asarray(np.divide(total, norm, out=np.zeros_like(total), where=norm > 0) * alive)

@@ -147,7 +147,7 @@ def fight_year(war_attacker: B1, ally: B1, offense: F8, defense: F8, output: F8,
                balance: float, first_strike: float, exponent: float, end_base: float,
                end_slope: float, output_destruction: float, arms_destruction: float,
                transfer: float, death_threshold: float, regime_change: float,
-               p_greedy: float, weariness_decay: float, defense_extra: F8 | None = None,
+               p_greedy: float | F8, weariness_decay: float, defense_extra: F8 | None = None,
                reach: F8 | None = None) -> Fight:
     """One year of every war in progress (module docstring).
 

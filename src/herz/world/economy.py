@@ -74,6 +74,8 @@ Mearsheimer, J. J. (2001). *The Tragedy of Great Power Politics*. Norton.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba as nb
 import numpy as np
 from numpy.typing import NDArray
@@ -83,25 +85,64 @@ from herz.world.noise import Stream, fill_normal
 from herz.world.params import ThreatAggregation, WorldParams
 from herz.world.state import WorldState
 
-__all__ = ["Pressure", "fear", "grow_output", "inertia", "offense_shares", "perceived_pressure",
+__all__ = ["Pressure", "fear", "grow_output", "has_world_shares", "inertia", "inertia_worlds",
+           "offense_shares", "offense_shares_worlds", "perceived_pressure",
            "pressure", "public_threat", "reference_output", "target_spending", "threat_factor",
            "update_arms"]
 
 
 def offense_shares(params: WorldParams) -> tuple[float, float]:
     """(q_S, q_G): offence share of a security seeker's and a greedy state's purchases."""
+    return _offense_shares(params, float(params.distinguishability),
+                           float(params.offense_defense_balance))
+
+
+def _offense_shares(params: WorldParams, d: float, balance: float) -> tuple[float, float]:
     if params.mechanisms.offense_defense:
-        d = params.distinguishability
         q_s = (1.0 - params.offense_share_distinguishability * d) / (
-            1.0 + params.offense_defense_balance ** params.offense_share_elasticity)
+            1.0 + balance ** params.offense_share_elasticity)
     else:
         q_s = params.initial_offense_share
     return float(q_s), float(min(1.0, q_s + params.greedy_offense_premium))
 
 
+def offense_shares_worlds(params: WorldParams, worlds: int
+                          ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`offense_shares` of every world, ((W, 1), (W, 1)): per-world d and delta if set.
+
+    Each world's shares come from the scalar formula at its own values (bit for
+    bit those of a scalar run), computed once per distinct pair of values.
+    """
+    d = params.world_array("distinguishability", worlds)
+    b = params.world_array("offense_defense_balance", worlds)
+    memo: dict[tuple[float, float], tuple[float, float]] = {}
+    q = np.empty((worlds, 2))
+    for k, key in enumerate(zip(d.tolist(), b.tolist(), strict=True)):
+        if key not in memo:
+            memo[key] = _offense_shares(params, *key)
+        q[k] = memo[key]
+    return q[:, :1], q[:, 1:]
+
+
+def has_world_shares(params: WorldParams) -> bool:
+    """Whether the offence shares differ by world (per-world d or delta)."""
+    return any(k in params.world_values for k in ("distinguishability",
+                                                   "offense_defense_balance"))
+
+
 def inertia(params: WorldParams) -> float:
     """Share of the gap to the target closed in one step: 1 - (1 - alpha)^dt."""
-    return float(1.0 - (1.0 - params.spending_inertia) ** params.dt)
+    return _inertia(params.spending_inertia, params.dt)
+
+
+def _inertia(alpha: float, dt: float) -> float:
+    return float(1.0 - (1.0 - alpha) ** dt)
+
+
+def inertia_worlds(params: WorldParams, worlds: int) -> NDArray[np.float64]:
+    """:func:`inertia` for every world, (W,): per-world ``spending_inertia`` if set."""
+    dt = params.dt
+    return params.world_map("spending_inertia", lambda a: _inertia(a, dt), worlds)
 
 
 def grow_output(state: WorldState, params: WorldParams) -> None:
@@ -110,7 +151,7 @@ def grow_output(state: WorldState, params: WorldParams) -> None:
     state.output *= state.alive
 
 
-def threat_factor(params: WorldParams) -> float:
+def threat_factor(params: WorldParams) -> float | NDArray[np.float64]:
     """((1 + f) / delta)^eta_T: the exchange rate of offence into the defence it takes to hold it.
 
     Derivation from the world's one contest function
@@ -139,6 +180,9 @@ def threat_factor(params: WorldParams) -> float:
     The factor is 1 exactly (and the threat bit-identical to the old one) at
     delta = 1, f = 0 or eta_T = 0, and when the ``offense_defense`` mechanism
     is off (the balance then shapes neither purchases nor perceived threat).
+    With a per-world balance (``WorldParams.world_value``) the factor is a
+    (W, 1) array that broadcasts over (W, N), the same numbers bit for bit as
+    the scalar path when the values are equal.
 
     References: Jervis, R. (1978). Cooperation under the security dilemma.
     *World Politics* 30(2): 167-214. Glaser, C. L. and Kaufmann, C. (1998).
@@ -148,7 +192,9 @@ def threat_factor(params: WorldParams) -> float:
     eta = float(params.threat_balance_elasticity)
     if not params.mechanisms.offense_defense or eta == 0.0:
         return 1.0
-    return float(((1.0 + params.first_strike_advantage) / params.offense_defense_balance) ** eta)
+    delta = params.world_value("offense_defense_balance", 1)
+    k = ((1.0 + float(params.first_strike_advantage)) / delta) ** eta
+    return float(k) if np.ndim(k) == 0 else np.asarray(k, dtype=float)
 
 
 def public_threat(state: WorldState, params: WorldParams) -> NDArray[np.float64]:
@@ -158,11 +204,11 @@ def public_threat(state: WorldState, params: WorldParams) -> NDArray[np.float64]
     update's predictions (:mod:`herz.world.beliefs`), the value of trust of
     costly signals (:func:`herz.world.signalling.trust_unit`) and the bloc
     pressure of communities (:func:`herz.world.community.bloc_pressure`) all
-    read it; the factor is :func:`threat_factor`.
+    read it; the factor is :func:`threat_factor` (per world where delta is).
     """
-    t = state.offense + (1.0 - params.distinguishability) * state.defense
+    t = state.offense + (1.0 - params.world_value("distinguishability", 1)) * state.defense
     k = threat_factor(params)
-    if k != 1.0:
+    if not np.all(k == 1.0):
         t = t * k
     return np.asarray(t * state.alive)
 
@@ -306,16 +352,28 @@ def update_arms(state: WorldState, params: WorldParams, p: Pressure,
     (caps of signals and treaties, :func:`herz.world.arms_control.purchase_shares`).
     """
     dt = params.dt
-    cap = params.budget_share * state.output
+    cap = params.world_value("budget_share", 1) * state.output
     target = target_spending(state, params, p)
-    m = state.spending + inertia(params) * (target - state.spending)
-    if params.spending_shock > 0.0:
+    if "spending_inertia" in params.world_values:
+        inert: Any = inertia_worlds(params, state.worlds)[:, None]
+    else:
+        inert = inertia(params)
+    m = state.spending + inert * (target - state.spending)
+    shock = params.world_value("spending_shock", 1)
+    if np.any(shock > 0.0):
         xi = np.empty_like(m)
         _shock(state, xi)
-        m += params.spending_shock * (state.output / reference_output(params)) * xi
+        m += shock * (state.output / reference_output(params)) * xi
     np.clip(m, 0.0, cap, out=m)
     m *= state.alive
-    q_s, q_g = offense_shares(params) if shares is None else shares
+    q_s: Any
+    q_g: Any
+    if shares is not None:
+        q_s, q_g = shares
+    elif has_world_shares(params):
+        q_s, q_g = offense_shares_worlds(params, state.worlds)
+    else:
+        q_s, q_g = offense_shares(params)
     q = np.where(state.greedy, q_g, q_s)
     if offense_capped is not None:
         q = np.where(offense_capped, 0.0, q)

@@ -189,8 +189,8 @@ def turn_over_types(state: WorldState, params: WorldParams) -> NDArray[np.bool_]
                         np.empty((w, n)))
     v = fill_uniform_at(state.keys, Stream.MOTIVE_TURNOVER_TYPE, state.t, state.label,
                         np.empty((w, n)))
-    redraw = (u < params.motive_turnover) & state.alive
-    new = np.where(redraw, v < params.p_greedy, state.greedy)
+    redraw = (u < params.world_value("motive_turnover", 1)) & state.alive
+    new = np.where(redraw, v < params.world_value("p_greedy", 1), state.greedy)
     state.counts["motive_changes"] += (new != state.greedy).sum(axis=1)
     return new
 

@@ -97,7 +97,8 @@ def observe(state: Any, params: WorldParams) -> dict[str, Any]:
         com = np.asarray(state.community)
         inst = ((com[:, :, None] == com[:, None, :]) & (com[:, :, None] >= 0)).astype(float)
     return {
-        "spending": state.spending, "cap": params.budget_share * np.asarray(state.output),
+        "spending": state.spending,
+        "cap": params.world_value("budget_share", 1) * np.asarray(state.output),
         "mistrust": state.mistrust, "seeker": ~np.asarray(state.greedy, dtype=bool),
         "alive": state.alive, "war_cause": cause, "dispute": state.disputes,
         "at_war": state.at_war, "institutions": inst, "identity": state.identity,
@@ -163,7 +164,8 @@ def trajectory_inputs(paths: Any, params: WorldParams) -> dict[str, Any]:
     com = arr("community")
     inst = ((com[..., :, None] == com[..., None, :]) & (com[..., :, None] >= 0)).astype(float)
     out: dict[str, Any] = {
-        "spending": arr("spending"), "cap": params.budget_share * arr("output"),
+        "spending": arr("spending"),
+        "cap": params.world_value("budget_share", arr("output").ndim - 1) * arr("output"),
         "mistrust": arr("mistrust"),
         # types per step where stored (they turn over: motive_turnover), else per world
         "seeker": ~arr("greedy_path" if "greedy_path" in getattr(paths, "data_vars", paths)

@@ -20,13 +20,18 @@ import enum
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from herz.errors import ParameterError
 from herz.world.episodes import GrowthReading, TrustFloor, TrustReading
 from herz.world.schedule import SCHEDULABLE, Schedule, Schedules
 
 __all__ = [
+    "PER_WORLD",
     "SCHEDULABLE",
     "Culture",
     "Geography",
@@ -36,6 +41,7 @@ __all__ = [
     "ThreatAggregation",
     "UpdateOrder",
     "WorldParams",
+    "check_per_world",
     "params_table",
 ]
 
@@ -97,9 +103,10 @@ class ThreatAggregation(enum.StrEnum):
 
 
 def _meta(doc: str, unit: str, lo: float | None = None, hi: float | None = None,
-          source: str = "", lo_open: bool = False, hi_open: bool = False) -> dict[str, Any]:
+          source: str = "", lo_open: bool = False, hi_open: bool = False,
+          per_world: bool = False) -> dict[str, Any]:
     return {"doc": doc, "unit": unit, "lo": lo, "hi": hi, "source": source,
-            "lo_open": lo_open, "hi_open": hi_open}
+            "lo_open": lo_open, "hi_open": hi_open, "per_world": per_world}
 
 
 @dataclass(frozen=True)
@@ -182,6 +189,11 @@ class WorldParams:
     results with default values equal those of the earlier world bit for bit.
     """
 
+    #: Per-world values (name -> float array, one value per world of the batch) set by
+    #: :meth:`with_world_values`; empty for an ordinary (scalar) record. Not a field: it
+    #: is not part of ``to_dict``, equality or ``replace`` (which drops it).
+    _world: ClassVar[Mapping[str, NDArray[np.float64]]] = MappingProxyType({})
+
     # --- the system
     n_states: int = field(default=10, metadata=_meta(
         "number of states N", "states", 2, 2000, "DESIGN.md: 193 is today's world"))
@@ -219,7 +231,7 @@ class WorldParams:
     budget_share: float = field(default=0.1, metadata=_meta(
         "most a state can spend on arms in a year, as a share B of its output (cap B Y)",
         "share of output", 0.0, None, "DESIGN.md 2.4; SIPRI military burden rarely above 0.1",
-        lo_open=True))
+        lo_open=True, per_world=True))
     initial_output: PerState = field(default=10.0, metadata=_meta(
         "starting output Y of each state (arms units per year at B = 1)", "output units",
         0.0, None, "normalisation (budget cap B Y = 1 arms unit a year at the defaults)",
@@ -235,14 +247,15 @@ class WorldParams:
         "per year", 0.0, 0.5, "Organski & Kugler 1980; Gilpin 1981"))
     spending_inertia: float = field(default=0.5, metadata=_meta(
         "share alpha of the gap to the target spending closed in a year (domestic politics)",
-        "share per year", 0.0, 1.0, "DESIGN.md 2.4; Ostrom 1978 (budget inertia)", lo_open=True))
+        "share per year", 0.0, 1.0, "DESIGN.md 2.4; Ostrom 1978 (budget inertia)", lo_open=True,
+        per_world=True))
     spending_shock: float = field(default=0.03, metadata=_meta(
         "sd sigma_m of the yearly domestic spending shock at the reference output (mean "
         "initial_output), growing with the state's output; calibrated to the share of "
         "state-years with spending growth >= 8% in SIPRI (0.30; docs/world-calibration.md)",
         "arms units per year", 0.0, 10.0,
         "DESIGN.md 2.4 (domestic politics; keeps types from being revealed at once); "
-        "calibrated to SIPRI (v1-economy default 0.0005)"))
+        "calibrated to SIPRI (v1-economy default 0.0005)", per_world=True))
     offense_share_distinguishability: float = field(default=0.5, metadata=_meta(
         "zeta in q_S = (1 - zeta d)/(1 + delta^eta): how far distinguishability lets seekers "
         "buy defence", "share", 0.0, 1.0, "Glaser & Kaufmann 1998; DESIGN.md 2.4"))
@@ -266,7 +279,7 @@ class WorldParams:
     # --- motives and beliefs (Glaser, Kydd)
     p_greedy: float = field(default=0.1, metadata=_meta(
         "probability that a state is greedy (revisionist)", "probability", 0.0, 1.0,
-        "Glaser 1997; Kydd 1997"))
+        "Glaser 1997; Kydd 1997", per_world=True))
     prior_bias: float = field(default=0.0, metadata=_meta(
         "shift of the prior log-odds of greed: l_0 = logit(p_greedy) + prior_bias (0: "
         "correct prior, mu_0 = p_greedy)", "log-odds", -20.0, 20.0,
@@ -280,7 +293,7 @@ class WorldParams:
     misperception_bias: float = field(default=0.3, metadata=_meta(
         "beta: share of its own offence i leaves out when predicting a seeker's build "
         "(only with mechanisms.misperception)", "share", 0.0, 1.0,
-        "Jervis 1976 ch. 3; DESIGN.md 2.3"))
+        "Jervis 1976 ch. 3; DESIGN.md 2.3", per_world=True))
     fear_floor: float = field(default=0.05, metadata=_meta(
         "weight of a perceived threat from a state believed surely benign (calibrated, "
         "docs/world-calibration.md)", "share", 0.0, 1.0,
@@ -290,7 +303,7 @@ class WorldParams:
         "leader change; 0: types fixed for life)", "probability per step", 0.0, 1.0,
         "design choice [D] after Copeland 2000 (The Origins of Major War: intentions change "
         "with leaders) and Rosato 2015 (The Inscrutable Intentions of Great Powers); "
-        "docs/world-calibration.md"))
+        "docs/world-calibration.md", per_world=True))
     motive_drift_to_seeker: float = field(default=0.0, metadata=_meta(
         "probability per step that a greedy state becomes a security seeker (0: fixed "
         "motives)", "probability per step", 0.0, 1.0,
@@ -307,11 +320,11 @@ class WorldParams:
     # --- perception (Jervis, Tang, Kertzer et al.)
     distinguishability: float = field(default=0.5, metadata=_meta(
         "offense-defense distinguishability d: share of defence not read as offence",
-        "0 (every shield a sword) .. 1", 0.0, 1.0, "Jervis 1978; Tang 2009"))
+        "0 (every shield a sword) .. 1", 0.0, 1.0, "Jervis 1978; Tang 2009", per_world=True))
     perception_noise: float = field(default=0.1, metadata=_meta(
         "sd sigma of the noise on each perceived yearly change (offence, defence) at the "
         "reference output (mean initial_output), growing with the observed state's output",
-        "arms units per year", 0.0, 5.0, "Jervis 1976 (misperception); DESIGN.md 2.1"))
+        "arms units per year", 0.0, 5.0, "Jervis 1976 (misperception); DESIGN.md 2.1", per_world=True))
     perspective_taking: float = field(default=0.0, metadata=_meta(
         "share of misperception removed by perspective-taking (backfires under identity "
         "threat)", "share", 0.0, 1.0, "Kertzer, Brutger & Quek 2024"))
@@ -322,7 +335,7 @@ class WorldParams:
     # --- offense-defense balance and war (Jervis, Fearon)
     offense_defense_balance: float = field(default=1.0, metadata=_meta(
         "defence multiplier delta of the contest function (<1 offense, >1 defense advantage)",
-        "ratio", 0.0, None, "Jervis 1978; Glaser & Kaufmann 1998", lo_open=True))
+        "ratio", 0.0, None, "Jervis 1978; Glaser & Kaufmann 1998", lo_open=True, per_world=True))
     first_strike_advantage: float = field(default=0.0, metadata=_meta(
         "extra weight (1 + f) of the attacker's offense when it moves first", "share", 0.0,
         None, "Fearon 1995; Van Evera 1998"))
@@ -444,17 +457,17 @@ class WorldParams:
         "share of output", 0.0, 1.0, "Fearon 1995 (the stake); DESIGN.md 2.5-2.6"))
     war_cost_share: float = field(default=0.05, metadata=_meta(
         "c: cost of a war to each side as a share of its own output, as foreseen",
-        "share of output", 0.0, 1.0, "Fearon 1995 (c_A, c_B)"))
+        "share of output", 0.0, 1.0, "Fearon 1995 (c_A, c_B)", per_world=True))
     war_rationality: float = field(default=50.0, metadata=_meta(
         "lambda: slope of the logit P(attack) = Lambda(lambda (U^W - U^P)/Y + alpha_0) "
         "(infinity: the deterministic rule)", "per share of output", 0.0, 1e9,
         "McKelvey & Palfrey 1995 (quantal response); DESIGN.md 2.5"))
     war_intercept: float = field(default=-4.0, metadata=_meta(
         "alpha_0: log-odds of attacking at indifference (inadvertent wars, a tremble)",
-        "log-odds", -50.0, 50.0, "DESIGN.md 2.5; Schelling 1960 (war by accident)"))
+        "log-odds", -50.0, 50.0, "DESIGN.md 2.5; Schelling 1960 (war by accident)", per_world=True))
     dispute_cutpoint: float = field(default=2.5, metadata=_meta(
         "kappa: lower cutpoint of the ordered logit, P(dispute or war) = Lambda(z + kappa)",
-        "log-odds", 0.0, 50.0, "DESIGN.md 2.5 (militarised disputes, COW MID)"))
+        "log-odds", 0.0, 50.0, "DESIGN.md 2.5 (militarised disputes, COW MID)", per_world=True))
     fear_depth: int = field(default=2, metadata=_meta(
         "level k of the fear of being attacked first: 0 no fear, 1 the other fears nobody, "
         "2 the other fears me as I think it believes", "level", 0, 2,
@@ -778,6 +791,136 @@ class WorldParams:
         """Value of a per-state parameter for every state."""
         v = getattr(self, name)
         return tuple(v) if isinstance(v, tuple) else (float(v),) * self.n_states
+
+    # ------------------------------------------------------------------ per-world values
+    def with_world_values(self, values: Mapping[str, ArrayLike]) -> WorldParams:
+        """A copy whose fields in ``values`` take one value per world of the batch.
+
+        ``values`` maps names of :data:`PER_WORLD` fields to arrays of one length
+        W (the batch's worlds, in order); every value is checked as the field's
+        scalar would be (:func:`check_per_world`). The scalar field keeps its
+        value (it is what :meth:`to_dict` reports); mechanisms read the
+        per-world values through :meth:`world_value` and :meth:`world_array`.
+        An empty ``values`` gives a plain copy without per-world values.
+        """
+        worlds = {len(np.atleast_1d(np.asarray(v))) for v in values.values()}
+        if len(worlds) > 1:
+            raise ParameterError("per_world", {k: len(np.atleast_1d(np.asarray(v)))
+                                               for k, v in values.items()},
+                                 "needs one length (the number of worlds) for every field")
+        checked = check_per_world(values, worlds.pop() if worlds else 0, self)
+        new = copy.copy(self)
+        object.__setattr__(new, "_world", MappingProxyType(checked))
+        return new
+
+    @property
+    def world_values(self) -> dict[str, NDArray[np.float64]]:
+        """The per-world values of this record (name -> array over worlds); empty if none."""
+        return dict(self._world)
+
+    def world_value(self, name: str, trailing: int = 0) -> Any:
+        """The value of ``name`` as mechanisms read it: a float, or an array over worlds.
+
+        A per-world field gives its (W,) array reshaped to (W, 1, ..., 1) with
+        ``trailing`` ones, so that it broadcasts over a (W, N) array with
+        ``trailing=1`` and over a (W, N, N) one with ``trailing=2``; any other
+        field gives ``float(getattr(self, name))``. Elementwise arithmetic with
+        either gives the same numbers bit for bit when the values are equal.
+        """
+        arr = self._world.get(name)
+        if arr is None:
+            return float(getattr(self, name))
+        return arr.reshape((len(arr),) + (1,) * trailing)
+
+    def world_array(self, name: str, worlds: int) -> NDArray[np.float64]:
+        """The value of ``name`` for every world, a contiguous (W,) float array (for kernels)."""
+        arr = self._world.get(name)
+        if arr is None:
+            return np.full(worlds, float(getattr(self, name)))
+        if len(arr) != worlds:
+            raise ParameterError(f"per_world.{name}", f"{len(arr)} values",
+                                 f"must have one value per world ({worlds})")
+        return np.ascontiguousarray(arr, dtype=float)
+
+    def world_map(self, name: str, fn: Any, worlds: int) -> NDArray[np.float64]:
+        """``fn(value)`` for every world's value of ``name``, (W,): derived scalars per world.
+
+        ``fn`` is the scalar code path applied to each world's value (so that a
+        per-world batch and a scalar run compute each world's number the same
+        way, bit for bit).
+        """
+        arr = self._world.get(name)
+        if arr is None:
+            return np.full(worlds, float(fn(getattr(self, name))))
+        return np.array([float(fn(v)) for v in arr.tolist()])
+
+    def world_slice(self, sel: Any) -> WorldParams:
+        """A copy of this record with every per-world array cut to ``sel`` (a slice or index array)."""
+        if not self._world:
+            return self
+        new = copy.copy(self)
+        object.__setattr__(new, "_world", MappingProxyType(
+            {k: np.ascontiguousarray(v[sel]) for k, v in self._world.items()}))
+        return new
+
+
+#: Fields that may take one value per world in a batch (``per_world=True`` in the metadata).
+PER_WORLD: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(WorldParams) if f.metadata.get("per_world", False))
+
+
+def check_per_world(values: Mapping[str, Any], worlds: int,
+                    params: WorldParams | None = None) -> dict[str, NDArray[np.float64]]:
+    """Check per-world values: name -> a (``worlds``,) float array, or a ParameterError.
+
+    Each name must be a world parameter marked ``per_world`` (:data:`PER_WORLD`),
+    each value a one-dimensional sequence of ``worlds`` finite numbers, each
+    inside the field's range; a per-world field may not also have a schedule in
+    ``params``. The messages name the field, the value and what is allowed.
+    """
+    fields = {f.name: f for f in dataclasses.fields(WorldParams)}
+    out: dict[str, NDArray[np.float64]] = {}
+    if not isinstance(values, Mapping):
+        raise ParameterError("per_world", values,
+                             "must be a mapping from field names to arrays over worlds")
+    for name, value in values.items():
+        where = f"per_world.{name}"
+        if name not in fields:
+            raise ParameterError(where, _short(value), "is not a world parameter; per-world "
+                                 "fields are " + ", ".join(PER_WORLD))
+        if name not in PER_WORLD:
+            raise ParameterError(where, _short(value), "is not a per-world field (one value "
+                                 "for every world); per-world fields are " + ", ".join(PER_WORLD))
+        if params is not None and name in params.schedules:
+            raise ParameterError(where, _short(value), "cannot take per-world values while "
+                                 "it has a schedule")
+        if isinstance(value, str | bytes | Mapping):
+            raise ParameterError(where, _short(value), f"must be {worlds} numbers (one per world)")
+        try:
+            arr = np.array(value, dtype=float)
+        except (TypeError, ValueError):
+            raise ParameterError(where, _short(value),
+                                 f"must be {worlds} numbers (one per world)") from None
+        if arr.ndim != 1 or len(arr) != worlds or np.asarray(value).dtype == bool:
+            raise ParameterError(where, _short(value),
+                                 f"must be {worlds} numbers (one per world), not shape "
+                                 f"{arr.shape}")
+        for k, v in enumerate(arr.tolist()):
+            try:
+                WorldParams._check_range(fields[name], v)
+            except ParameterError as exc:
+                raise ParameterError(f"{where}[{k}]", v, exc.allowed) from None
+        out[name] = arr
+    return out
+
+
+def _short(value: Any) -> Any:
+    """A value as an error message shows it (long arrays cut to their first entries)."""
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist()
+    if isinstance(value, list | tuple) and len(value) > 6:
+        return [*list(value[:5]), f"... ({len(value)} values)"]
+    return value
 
 
 def _range_text(m: Mapping[str, Any]) -> str:

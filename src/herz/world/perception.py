@@ -35,6 +35,8 @@ Studies* 18(3): 587-623. doi:10.1080/09636410903133050.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -68,8 +70,8 @@ def noise_scale(state: WorldState, params: WorldParams,
     return None if scale is None else np.ascontiguousarray(scale, dtype=float)
 
 
-def perceived_mean(added: NDArray[np.float64], d: float) -> NDArray[np.float64]:
-    """A_d u: (dO + (1 - d) dD, d dD) for every state, (..., 2)."""
+def perceived_mean(added: NDArray[np.float64], d: Any) -> NDArray[np.float64]:
+    """A_d u: (dO + (1 - d) dD, d dD) for every state, (..., 2); d a float or (W, 1)."""
     out = np.empty_like(added)
     out[..., 0] = added[..., 0] + (1.0 - d) * added[..., 1]
     out[..., 1] = d * added[..., 1]
@@ -86,9 +88,9 @@ def observe(state: WorldState, params: WorldParams,
     w, n = state.worlds, state.n_states
     if out is None:
         out = np.empty((w, n, n, 2))
-    mean = perceived_mean(state.added, params.distinguishability)  # (W, N, 2)
-    sigma = params.perception_noise if params.mechanisms.perception else 0.0
-    if sigma > 0.0:
+    mean = perceived_mean(state.added, params.world_value("distinguishability", 1))  # (W, N, 2)
+    sigma = params.world_value("perception_noise", 2) if params.mechanisms.perception else 0.0
+    if np.any(sigma > 0.0):
         z = state.extra.get("perception_z")
         if z is None or z.shape != (w, n, n):
             z = state.extra["perception_z"] = np.empty((w, n, n))

@@ -31,7 +31,9 @@ class FieldSpec:
     ``name`` is the dotted path a scenario uses (``mechanisms.war`` for a switch);
     ``kind`` is one of ``number``, ``integer``, ``switch``, ``choice``, ``per_state``,
     ``pair``, ``table``; ``choices`` lists an option's allowed values; ``lo``/``hi``
-    are the allowed range (``None``: unbounded), open where ``lo_open``/``hi_open``.
+    are the allowed range (``None``: unbounded), open where ``lo_open``/``hi_open``;
+    ``per_world``: the field may take one value per world of a batch
+    (``herz.simulate(..., per_world=...)``, :data:`herz.world.params.PER_WORLD`).
     """
 
     name: str
@@ -45,6 +47,7 @@ class FieldSpec:
     lo_open: bool = False
     hi_open: bool = False
     choices: tuple[str, ...] = ()
+    per_world: bool = False
 
     @property
     def bounded(self) -> bool:
@@ -126,7 +129,8 @@ class FieldSpec:
             default = str(default) if not hasattr(default, "to_dict") else default.to_dict()
         return {"name": self.name, "kind": self.kind, "default": default, "unit": self.unit,
                 "lo": self.lo, "hi": self.hi, "lo_open": self.lo_open, "hi_open": self.hi_open,
-                "choices": list(self.choices), "meaning": self.meaning, "source": self.source}
+                "choices": list(self.choices), "meaning": self.meaning, "source": self.source,
+                "per_world": self.per_world}
 
 
 def _kind(f: dataclasses.Field[Any], default: Any) -> tuple[str, tuple[str, ...]]:
@@ -163,7 +167,7 @@ def world_fields() -> tuple[FieldSpec, ...]:
         specs.append(FieldSpec(
             name=f.name, kind=kind, default=default, unit=m["unit"], meaning=m["doc"],
             source=m["source"], lo=m["lo"], hi=m["hi"], lo_open=m["lo_open"],
-            hi_open=m["hi_open"], choices=choices))
+            hi_open=m["hi_open"], choices=choices, per_world=bool(m.get("per_world", False))))
     return tuple(specs)
 
 

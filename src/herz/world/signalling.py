@@ -179,10 +179,10 @@ def war_unit(state: WorldState, params: WorldParams) -> F8:
         return np.zeros((w, n, n))
     mask = pair_mask(state.alive, state.relevant)
     ct = pair_contests(state.offense, state.defense, mask,
-                       balance=float(params.offense_defense_balance),
+                       balance=params.world_value("offense_defense_balance", 2),
                        first_strike=float(params.first_strike_advantage),
                        exponent=float(params.contest_exponent))
-    tau, c = float(params.war_transfer), float(params.war_cost_share)
+    tau, c = float(params.war_transfer), params.world_value("war_cost_share", 2)
     slope = pa * (1.0 - pa) * float(params.war_rationality) * ((1.0 - ct.p_second) * tau + c)
     loss = (ct.p_first * tau + c) * state.output[:, None, :]
     return np.asarray(np.where(mask, np.maximum(slope * gap * loss, 0.0), 0.0))
@@ -374,7 +374,7 @@ def signal_step(state: WorldState, params: WorldParams, press: Pressure) -> Sign
     full = np.empty((w, n))
     fill_normal(state.keys, Stream.SIGNAL_COST, state.t, full)
     xi[...] = np.take_along_axis(full, state.label, axis=1)
-    cost = params.signal_cost * params.budget_share * state.output
+    cost = params.signal_cost * params.world_value("budget_share", 1) * state.output
     fighting = state.at_war.any(axis=2)
     eligible = (state.alive & (window <= 0) & ~fighting & (cost > 0)
                 & (cost <= params.signal_offense_cut * state.offense))

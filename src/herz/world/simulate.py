@@ -21,7 +21,7 @@ Full trajectories add 24 bytes per world, step and ordered pair.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, overload
 
 import numpy as np
@@ -30,7 +30,7 @@ import pandas as pd
 from herz.errors import ParameterError
 from herz.world.noise import world_keys
 from herz.world.outcomes import OUTCOME_COLUMNS, TrajectoryTracker
-from herz.world.params import WorldParams
+from herz.world.params import WorldParams, check_per_world
 from herz.world.state import BYTES_PER_DYAD, WorldState, bytes_per_dyad, initial_state
 from herz.world.step import ORDER, step
 
@@ -160,7 +160,8 @@ def simulate(params: WorldParams | dict[str, Any] | None = ..., worlds: int = ..
              world_offset: int = ..., world_indices: Sequence[int] | None = ...,
              trajectories: Literal[False] = ..., pairs: Literal[False] = ...,
              batch_size: int | None = ...,
-             rng: int | np.random.SeedSequence | None = ...) -> pd.DataFrame: ...
+             rng: int | np.random.SeedSequence | None = ...,
+             per_world: Mapping[str, Any] | None = ...) -> pd.DataFrame: ...
 
 
 @overload
@@ -168,14 +169,16 @@ def simulate(params: WorldParams | dict[str, Any] | None = ..., worlds: int = ..
              steps: int = ..., seed: int | np.random.SeedSequence | None = ..., *,
              world_offset: int = ..., world_indices: Sequence[int] | None = ...,
              trajectories: bool = ..., pairs: bool = ..., batch_size: int | None = ...,
-             rng: int | np.random.SeedSequence | None = ...) -> Any: ...
+             rng: int | np.random.SeedSequence | None = ...,
+             per_world: Mapping[str, Any] | None = ...) -> Any: ...
 
 
 def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1000,
              steps: int = 200, seed: int | np.random.SeedSequence | None = None, *,
              world_offset: int = 0, world_indices: Sequence[int] | None = None,
              trajectories: bool = False, pairs: bool = False, batch_size: int | None = None,
-             rng: int | np.random.SeedSequence | None = None) -> Any:
+             rng: int | np.random.SeedSequence | None = None,
+             per_world: Mapping[str, Any] | None = None) -> Any:
     """Run ``worlds`` independent worlds for ``steps`` steps and measure their trajectories.
 
     Parameters
@@ -204,6 +207,13 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
         (:data:`herz.world.episodes.SPELL_COLUMNS`; ``world`` is the world index).
     batch_size : int, optional
         Worlds advanced together (memory about batch_size * N^2 * bytes_per_dyad(params)).
+    per_world : mapping, optional
+        One value per world for fields marked ``per_world`` in the schema
+        (:data:`herz.world.params.PER_WORLD`): ``{field: array of length W}``,
+        W the number of worlds run (in the order of the world indices). So one
+        batch holds many parameter draws. Checked by
+        :func:`herz.world.params.check_per_world`. A world's results equal
+        those of a scalar run at its values, whatever the other worlds hold.
 
     Returns
     -------
@@ -252,6 +262,8 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
         raise ParameterError("seed" if rng is None else "rng", seed,
                              "must be an int or a numpy.random.SeedSequence")
     seed_ = seed if isinstance(seed, np.random.SeedSequence) else int(seed)
+    pw = check_per_world(per_world or {}, len(index), p)
+    p_all = p.with_world_values(pw) if pw else p
 
     frames: list[pd.DataFrame] = []
     spells: list[pd.DataFrame] = []
@@ -260,12 +272,13 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
         idx = index[start:start + batch_size]
         keys = np.concatenate([world_keys(seed_, 1, int(i)) for i in idx]) if len(idx) else \
             np.empty((0, 2), dtype=np.uint64)
-        state = initial_state(p, keys, idx)
+        pb = p_all.world_slice(slice(start, start + batch_size))
+        state = initial_state(pb, keys, idx)
         greedy0 = state.greedy.copy()
         arms0 = (state.arms() * state.alive).sum(axis=1) / state.n_states
         output0 = state.output.mean(axis=1)
-        tracker = TrajectoryTracker(p, state)
-        rec = run_batch(p, state, int(steps), full=trajectories, tracker=tracker)
+        tracker = TrajectoryTracker(pb, state)
+        rec = run_batch(pb, state, int(steps), full=trajectories, tracker=tracker)
         df = tracker.world_frame().reset_index(drop=True)
         df.insert(0, "world", idx)
         wars = [c for c in ("n_wars_predation", "n_wars_preemption", "n_wars_prevention",
@@ -313,6 +326,8 @@ def simulate(params: WorldParams | dict[str, Any] | None = None, worlds: int = 1
         "random_streams": ("numpy Philox per draw, key from herz.rng.child_seed(seed, world), "
                            "counter [0, draw, step, stream]"),
     }
+    if pw:
+        attrs["per_world"] = {k: v.tolist() for k, v in pw.items()}
     out.attrs.update(attrs)
     result: Any = out if not trajectories else _dataset(out, paths, p, attrs)
     if not pairs:

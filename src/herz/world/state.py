@@ -239,7 +239,7 @@ def initial_state(params: WorldParams, keys: NDArray[np.uint64],
     w, n = keys.shape[0], params.n_states
     u = np.empty((w, n))
     fill_uniform(keys, Stream.INIT_TYPES, 0, u)
-    greedy = u < params.p_greedy
+    greedy = u < params.world_value("p_greedy", 1)
     fill_uniform(keys, Stream.INIT_ARMS, 0, u)
     base = np.asarray(params.per_state("initial_arms"))
     arms = base * (1.0 + params.initial_arms_spread * (2.0 * u - 1.0))
@@ -251,12 +251,18 @@ def initial_state(params: WorldParams, keys: NDArray[np.uint64],
     fill_uniform(keys, Stream.INIT_GROWTH, 0, u)
     growth = np.asarray(params.per_state("growth_rate")) + params.growth_spread * (2.0 * u - 1.0)
     fatigue = np.asarray(params.per_state("fatigue"))
-    spending = np.minimum(fatigue * arms, params.budget_share * output)
+    spending = np.minimum(fatigue * arms, params.world_value("budget_share", 1) * output)
     off = ~np.eye(n, dtype=bool)
-    l0 = logit(params.p_greedy) + params.prior_bias
     lim = logit(1.0 - params.belief_floor)
-    l0 = min(max(l0, -lim), lim)
-    logodds = np.where(off, l0, 0.0) * np.ones((w, 1, 1))
+
+    def prior(p_greedy: float) -> float:
+        return min(max(logit(p_greedy) + params.prior_bias, -lim), lim)
+
+    if "p_greedy" in params.world_values:
+        l0w = params.world_map("p_greedy", prior, w)
+        logodds = np.where(off, l0w[:, None, None], 0.0) * np.ones((w, 1, 1))
+    else:
+        logodds = np.where(off, prior(params.p_greedy), 0.0) * np.ones((w, 1, 1))
     identity = np.where(off, params.culture.identity, 1.0) * np.ones((w, 1, 1))
     weight = positions = None
     relevant = np.broadcast_to(off, (w, n, n)).copy()

@@ -185,7 +185,7 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
     if drifting(params):
         state.greedy = drift_motives(state, params, s_new if seq else state.identity)
     state.identity = s_new
-    if params.motive_turnover > 0.0:
+    if np.any(params.world_value("motive_turnover") > 0.0):
         state.greedy = turn_over_types(state, params)
 
     reached = ((state.offense >= params.runaway_level)

@@ -151,10 +151,10 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
     mask = pair_mask(alive, state.relevant)
     extra = pooled_defense(state, params)
     reach = _reach(state)
-    cs = dict(balance=float(params.offense_defense_balance),
+    cs = dict(balance=params.world_value("offense_defense_balance", 2),
               first_strike=float(params.first_strike_advantage),
               exponent=float(params.contest_exponent))
-    tau, cost = float(params.war_transfer), float(params.war_cost_share)
+    tau, cost = float(params.war_transfer), params.world_value("war_cost_share", 2)
     contests = pair_contests(state.offense, state.defense, mask, defense_extra=extra,
                              reach=reach, **cs)
     # prevention: the discounted projected fall of bargaining power
@@ -179,8 +179,8 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
         contests, state.output, state.status_quo, state.mistrust, logistic(state.second_order),
         prev, state.greedy, mask, greedy_value=float(params.greedy_value),
         seeker_value=float(params.seeker_value), transfer=tau, cost=cost,
-        rationality=float(params.war_rationality), intercept=float(params.war_intercept),
-        dispute_cutpoint=float(params.dispute_cutpoint), fear_depth=int(params.fear_depth),
+        rationality=float(params.war_rationality), intercept=params.world_value("war_intercept", 2),
+        dispute_cutpoint=params.world_value("dispute_cutpoint", 2), fear_depth=int(params.fear_depth),
         shift=shift, can_act=alive & ~busy, label=state.label,
         greed_scale=greed_scale(state, params))
 
@@ -213,7 +213,7 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
         output_destruction=float(params.war_output_destruction),
         arms_destruction=float(params.war_arms_destruction), transfer=tau,
         death_threshold=float(params.death_threshold), regime_change=float(params.regime_change),
-        p_greedy=float(params.p_greedy), weariness_decay=float(params.weariness_decay),
+        p_greedy=params.world_value("p_greedy", 1), weariness_decay=float(params.weariness_decay),
         defense_extra=extra, reach=reach, **cs)
 
     # peaceful change toward the bargaining point of this year's contests
@@ -225,7 +225,8 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
     state.offense, state.defense, state.output = fight.offense, fight.defense, fight.output
     # the budget cap B Y binds on the output the war left (dead states spend nothing)
     state.spending = np.where(fight.alive, np.minimum(state.spending,
-                                                      float(params.budget_share) * fight.output),
+                                                      params.world_value("budget_share", 1)
+                                                      * fight.output),
                               0.0)
     state.greedy = fight.greedy
     state.alive = fight.alive
