@@ -141,7 +141,8 @@ class Mechanisms:
         "Richardson reaction to perceived threat weighted by mistrust and enmity", "switch",
         source="Richardson 1960; Glaser 1997"))
     offense_defense: bool = field(default=True, metadata=_meta(
-        "offense-defense balance shapes security seekers' offense share of new arms", "switch",
+        "offense-defense balance shapes security seekers' offense share of new arms and the "
+        "threat every state perceives", "switch",
         source="Jervis 1978; Glaser & Kaufmann 1998"))
     signalling: bool = field(default=False, metadata=_meta(
         "costly signals: a binding cut of offence for signal_interval years, sent by a type "
@@ -350,6 +351,11 @@ class WorldParams:
     first_strike_advantage: float = field(default=0.0, metadata=_meta(
         "extra weight (1 + f) of the attacker's offense when it moves first", "share", 0.0,
         None, "Fearon 1995; Van Evera 1998"))
+    threat_balance_elasticity: float = field(default=1.0, metadata=_meta(
+        "eta_T: the perceived threat T = (O + (1 - d) D) ((1 + f)/delta)^eta_T counts offence "
+        "at the contest's exchange rate with defence (0: the threat ignores the balance and "
+        "the first-strike advantage, as before issue 17's fix)", "exponent", 0.0, 5.0,
+        "Jervis 1978; Glaser & Kaufmann 1998 (the balance as a cost ratio)"))
 
     # --- signals and arms control (issue 18)
     signal_cost: float = field(default=0.03, metadata=_meta(
