@@ -3,7 +3,10 @@
 Tests of a *mechanism* whose tolerances were measured on the v2 economy before
 calibration pin it with this dict (``WorldParams(**PRE_CALIBRATION, ...)`` or
 ``params.replace(**PRE_CALIBRATION)``); tests of the *default world* do not.
-``motive_turnover = 0`` also fixes types for life, as before the calibration.
+``motive_turnover = 0`` also fixes types for life, as before the calibration, and
+``threat_balance_elasticity = 0`` keeps the threat those tolerances were measured with
+(the offense-defense balance and the first-strike advantage in the contest only; issue
+17's threat factor ((1 + f)/delta)^eta_T is tested in test_offense_defense_dilemma.py).
 """
 
 from typing import Any
@@ -16,4 +19,5 @@ PRE_CALIBRATION: dict[str, Any] = {
     "greed_build": 0.05,
     "spending_shock": 0.0005,
     "motive_turnover": 0.0,
+    "threat_balance_elasticity": 0.0,
 }

@@ -120,7 +120,7 @@ def test_balancing_keeps_the_dead_share_from_growing_with_n():
 def _seeker_preemption(worlds: int = 2500, **kw) -> tuple[int, int]:
     """Preemptive wars in worlds without a greedy state (none drawn, none made by regime
     change): (wars, worlds). Types are hard to read (domestic spending shocks 0.3)."""
-    # pre-calibration economy, types fixed (no turnover makes a greedy state; issue 17)
+    # pre-calibration economy and threat, types fixed (no turnover makes a greedy state)
     p = WorldParams(n_states=5, p_greedy=0.2, regime_change=0.0,
                     **{**PRE_CALIBRATION, "spending_shock": 0.3, **kw})
     df = simulate(p, worlds=worlds, steps=100, seed=2)

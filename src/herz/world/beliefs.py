@@ -82,6 +82,7 @@ from herz.world.economy import (
     offense_shares,
     offense_shares_worlds,
     reference_output,
+    threat_factor,
 )
 from herz.world.identity import biased_share
 from herz.world.noise import _FI, _KI, _WI, BLOCK, Stream, normal_pair_row
@@ -355,8 +356,11 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
     None: the kernel then perceives itself, row by row, with the same draws
     and the same arithmetic (bit-identical, without the W x N x N x 2 array;
     what :func:`herz.world.step.step` does);
-    ``spending_prev``, ``press``, ``threat`` (T_j) and ``offense_old`` are
-    the public state at t on which every prediction is made; ``state.added``
+    ``spending_prev``, ``press``, ``threat`` (T_j, the world's one threat:
+    :func:`herz.world.economy.public_threat`) and ``offense_old`` are the
+    public state at t on which every prediction is made (the bias discounts
+    i's own offence at the same exchange rate (1 + f)/delta as the threat,
+    :func:`herz.world.economy.threat_factor`); ``state.added``
     and ``state.output`` hold this step's purchases and output. The new
     arrays are written into alternating buffers (copy them to keep them
     across steps). ``shares`` = (q_S, q_G), (W, N) each: the offence share of
@@ -380,6 +384,9 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
             shares = (np.full(state.alive.shape, qs0), np.full(state.alive.shape, qg0))
     q_s, q_g = (np.ascontiguousarray(q, dtype=float) for q in shares)
     use_bias = bool(params.mechanisms.misperception and (beta > 0.0).any())
+    k = threat_factor(params)
+    if use_bias and not np.all(k == 1.0):  # own offence discounted at the threat's rate
+        offense_old = offense_old * k
     l_out, sh_out, nu_out, info_out, nv_out = _buffers(state, "beliefs", state.logodds, 5)
     nu_var = nu_spread(state)
     f_out, fv_out, sf_out, sfv_out = _buffers(state, "filters", state.expected_spending, 4)

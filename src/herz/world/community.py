@@ -68,6 +68,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from herz.world._dual import dual
+from herz.world.economy import threat_factor
 from herz.world.identity import EVENT_WEIGHTS
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
@@ -223,10 +224,12 @@ def update_institutions(inst: F8, coop: F8, defector: B1, labels: NDArray[np.int
 def bloc_pressure(state: WorldState, params: WorldParams, fear_w: F8, norm: F8) -> F8:
     """Extra pressure each state feels from blocs it is not in, (W, N).
 
-    sum_j w_ij f_ij shield_ij b (O_bloc(j) - O_j) / norm_i over the members j
+    sum_j w_ij f_ij shield_ij b k (O_bloc(j) - O_j) / norm_i over the members j
     of communities i does not belong to (b = ``bloc_threat``); ``fear_w`` is
     the fear weight f_ij of the arms policy and ``norm`` its normaliser
-    (:class:`herz.world.economy.Pressure`).
+    (:class:`herz.world.economy.Pressure`). The bloc's offence is read as the
+    world's one threat reads offence: k = ((1 + f)/delta)^eta_T
+    (:func:`herz.world.economy.threat_factor`).
     """
     lab = state.community
     w, n = lab.shape
@@ -245,4 +248,7 @@ def bloc_pressure(state: WorldState, params: WorldParams, fear_w: F8, norm: F8) 
     if state.weight is not None:
         x = x * state.weight
     total = params.bloc_threat * x.sum(axis=2)
+    k = threat_factor(params)
+    if not np.all(k == 1.0):
+        total = total * k
     return np.asarray(np.divide(total, norm, out=np.zeros_like(total), where=norm > 0) * alive)

@@ -12,7 +12,7 @@ weak Granger patterns are possible):
     m_i   <- clip(m_i + alpha (m*_i - m_i) + sigma_m (Y_i / Y_ref) xi_i, 0, B Y_i)
     P_i    = sum_j w_ij f_ij T_ij / sum_j w_ij       (``mean``; ``sum`` drops the division)
     f_ij   = (f_S + (1 - f_S) mu_ij) (1 - identity_threat_weight s+_ij) (1 - cut I_ij)
-    T_ij   = (O_j + (1 - d) D_j) shield_ij           (public lagged stocks)
+    T_ij   = (O_j + (1 - d) D_j) ((1 + f)/delta)^eta_T shield_ij    (public lagged stocks)
 
 Baseline spending (grievance g, and a greedy state's extra ``greed_build``)
 is stated at the reference output Y_ref (the mean of ``initial_output``) and
@@ -32,7 +32,11 @@ offence and defence by the offence share
 
 falling with distinguishability d (defence that is seen as defence is worth
 buying) and with the offense-defense balance delta (Glaser and Kaufmann 1998);
-eta = 1 and zeta = 0 give v1's 1/(1 + delta). The stocks depreciate at
+eta = 1 and zeta = 0 give v1's 1/(1 + delta). The threat counts offence at the
+contest's exchange rate (1 + f)/delta with defence, raised to
+``threat_balance_elasticity`` eta_T (:func:`threat_factor`, derived there from
+the contest function): offence dominance and a first-strike advantage make the
+same arsenal more threatening (Jervis 1978). The stocks depreciate at
 ``fatigue`` a:
 
     O_i <- (1 - a dt) O_i + dt q_i m_i,    D_i <- (1 - a dt) D_i + dt (1 - q_i) m_i.
@@ -51,6 +55,9 @@ Richardson, L. F. (1960). *Arms and Insecurity*. Pittsburgh: Boxwood Press.
 
 Glaser, C. L. and Kaufmann, C. (1998). What is the offense-defense balance and
 can we measure it? *International Security* 22(4): 44-82. doi:10.2307/2539240.
+
+Jervis, R. (1978). Cooperation under the security dilemma. *World Politics*
+30(2): 167-214. doi:10.2307/2009958.
 
 Organski, A. F. K. and Kugler, J. (1980). *The War Ledger*. University of Chicago Press.
 
@@ -80,7 +87,8 @@ from herz.world.state import WorldState
 
 __all__ = ["Pressure", "fear", "grow_output", "has_world_shares", "inertia", "inertia_worlds",
            "offense_shares", "offense_shares_worlds", "perceived_pressure",
-           "pressure", "public_threat", "reference_output", "target_spending", "update_arms"]
+           "pressure", "public_threat", "reference_output", "target_spending", "threat_factor",
+           "update_arms"]
 
 
 def offense_shares(params: WorldParams) -> tuple[float, float]:
@@ -143,9 +151,65 @@ def grow_output(state: WorldState, params: WorldParams) -> None:
     state.output *= state.alive
 
 
+def threat_factor(params: WorldParams) -> float | NDArray[np.float64]:
+    """((1 + f) / delta)^eta_T: the exchange rate of offence into the defence it takes to hold it.
+
+    Derivation from the world's one contest function
+    (:func:`herz.world.bargaining.contest_success`): j striking i first wins
+    with probability
+
+        p^f_ji = ((1 + f) O_j)^g / (((1 + f) O_j)^g + (delta D_i)^g)
+               = X^g / (X^g + D_i^g),   X = O_j (1 + f) / delta,
+
+    so the contest depends on j's offence only through X: measured in the
+    units of i's defence that it takes to hold it (Glaser and Kaufmann 1998
+    define the balance as exactly such a cost ratio of attacking to defending
+    forces), one unit of j's offence is worth (1 + f) / delta units. At equal
+    X and D_i the odds of conquest are (X / D_i)^g: halving delta (offence
+    dominance) or a first-strike advantage f raises the odds as much as
+    doubling or multiplying j's arsenal by (1 + f) would. A threat read in
+    arms units is therefore T_j = (O_j + (1 - d) D_j) ((1 + f) / delta)^eta_T
+    (the share 1 - d of defence that is taken for offence counts as
+    offence): eta_T = 1 (the default) is this exchange rate itself, eta_T = g
+    lets the threat scale as the contest's odds, eta_T = 0 is the threat of
+    the world before this factor (the balance in the contest only). This is
+    Jervis's (1978) claim that under offence dominance (and with
+    first-strike advantages) "the same" arsenal is more threatening, so
+    security seekers react to each other more strongly.
+
+    The factor is 1 exactly (and the threat bit-identical to the old one) at
+    delta = 1, f = 0 or eta_T = 0, and when the ``offense_defense`` mechanism
+    is off (the balance then shapes neither purchases nor perceived threat).
+    With a per-world balance (``WorldParams.world_value``) the factor is a
+    (W, 1) array that broadcasts over (W, N), the same numbers bit for bit as
+    the scalar path when the values are equal.
+
+    References: Jervis, R. (1978). Cooperation under the security dilemma.
+    *World Politics* 30(2): 167-214. Glaser, C. L. and Kaufmann, C. (1998).
+    What is the offense-defense balance and can we measure it? *International
+    Security* 22(4): 44-82.
+    """
+    eta = float(params.threat_balance_elasticity)
+    if not params.mechanisms.offense_defense or eta == 0.0:
+        return 1.0
+    delta = params.world_value("offense_defense_balance", 1)
+    k = ((1.0 + float(params.first_strike_advantage)) / delta) ** eta
+    return float(k) if np.ndim(k) == 0 else np.asarray(k, dtype=float)
+
+
 def public_threat(state: WorldState, params: WorldParams) -> NDArray[np.float64]:
-    """T_j = O_j + (1 - d) D_j of every state (0 for dead ones), (W, N)."""
+    """T_j = (O_j + (1 - d) D_j) ((1 + f) / delta)^eta_T of every state (0 for dead ones), (W, N).
+
+    The one threat of the world: the arms policy's pressure, the belief
+    update's predictions (:mod:`herz.world.beliefs`), the value of trust of
+    costly signals (:func:`herz.world.signalling.trust_unit`) and the bloc
+    pressure of communities (:func:`herz.world.community.bloc_pressure`) all
+    read it; the factor is :func:`threat_factor` (per world where delta is).
+    """
     t = state.offense + (1.0 - params.world_value("distinguishability", 1)) * state.defense
+    k = threat_factor(params)
+    if not np.all(k == 1.0):
+        t = t * k
     return np.asarray(t * state.alive)
 
 

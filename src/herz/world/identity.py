@@ -14,7 +14,9 @@ attacking i under the war policy, after its one-target-a-year choice, was at
 least 1/2: the index was positive for the target it would pick), a dispute
 -0.5, an attack or detected cheating -1, a build-up above a seeker's -z (the
 year's perceived purchases raised i's log-odds of greed by dl > c =
-``buildup_evidence``; z = min(1, dl / 2c)), and the defection of a fellow
+``buildup_evidence``; z = min(1, dl / 2c); c = z_{1-alpha}^2 / 2 = 2.109 bounds
+a seeker's false alarms by alpha = 0.02 a pair-year at any noise level,
+:data:`herz.world.params.BUILDUP_FALSE_ALARM`), and the defection of a fellow
 community member (-``defection_penalty``, :mod:`herz.world.community`). eta
 is ``identity_plasticity``; eps_ij is the pair draw label_i N + label_j of
 ``Stream.IDENTITY`` (drawn every step, used only in a year with an event), so

@@ -87,7 +87,7 @@ from numpy.typing import NDArray
 from herz.world._dual import dual
 from herz.world.bargaining import pair_contests, pair_mask
 from herz.world.beliefs import SIGNAL_SEPARATING, belief_limit
-from herz.world.economy import Pressure, fear
+from herz.world.economy import Pressure, fear, public_threat
 from herz.world.noise import Stream, fill_normal
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
@@ -134,15 +134,15 @@ def trust_unit(state: WorldState, params: WorldParams, press: Pressure) -> F8:
     """R[w, i, j]: the arms a year i aims at j per unit of its mistrust mu_ij (module docstring).
 
     kappa_i (f_ij(mu = 1) - f_ij(mu = 0)) w_ij shield_ij T_j / norm_i from the
-    arms policy's own target, with T_j = O_j + (1 - d) D_j; 0 for dead states,
-    the diagonal and under offensive realism (fear does not depend on mu).
+    arms policy's own target, with T_j the world's one threat
+    (:func:`herz.world.economy.public_threat`: (O_j + (1 - d) D_j) ((1 + f)/delta)^eta_T);
+    0 for dead states, the diagonal and under offensive realism (fear does not depend on mu).
     """
     w, n = state.worlds, state.n_states
     ones = np.ones((w, n, n))
     f1 = fear(ones, state.identity, params)
     f0 = fear(np.zeros((w, n, n)), state.identity, params)
-    threat = (state.offense + (1.0 - params.world_value("distinguishability", 1))
-              * state.defense) * state.alive
+    threat = public_threat(state, params)
     r = (f1 - f0) * threat[:, None, :]
     if state.shield is not None:
         r = r * state.shield
