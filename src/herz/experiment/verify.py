@@ -34,11 +34,6 @@ from typing import Any
 import numpy as np
 import pyarrow.parquet as pq
 
-# _read_note: verify reads small files one by one, so it reads them without Arrow's CPU
-# thread pool. A threaded read leaves the pool's C++ threads running to interpreter exit,
-# where Arrow's teardown can race them and abort the process ("terminate called without
-# an active exception", SIGABRT; apache/arrow#34314) after the command has finished.
-
 from herz.errors import ParameterError
 from herz.experiment.integrity import plan_problems, scan
 from herz.experiment.replay import format_run_id, read_stored_row, replay_run
@@ -122,6 +117,11 @@ class VerifyReport:
         out["notes"] = list(self.notes)
         return out
 
+
+# _read_note: verify reads small files one by one, so it reads them without Arrow's CPU
+# thread pool. A threaded read leaves the pool's C++ threads running to interpreter exit,
+# where Arrow's teardown can race them and abort the process ("terminate called without
+# an active exception", SIGABRT; apache/arrow#34314) after the command has finished.
 
 def _ids(point: int, reps: list[int]) -> str:
     shown = ", ".join(format_run_id(point, r) for r in reps[:_SHOW])
