@@ -53,7 +53,7 @@ def init_worker_threads(n: int | None) -> None:
         os.environ["NUMBA_NUM_THREADS"] = str(n)
         numba.core.config.reload_config()
 
-    numba.set_num_threads(max(1, min(int(n), int(numba.config.NUMBA_NUM_THREADS))))
+    numba.set_num_threads(max(1, min(int(n), int(getattr(numba.config, "NUMBA_NUM_THREADS", n)))))
 
 
 @contextlib.contextmanager
