@@ -14,6 +14,7 @@ from herz.world import Mechanisms, WorldParams, initial_state, step
 from herz.world.economy import offense_shares
 from herz.world.noise import world_keys
 from herz.world.offense_defense import classify_game, one_shot_game
+from herz.world.perception import observe
 
 CLASS = {"prisoners_dilemma": GameClass.PRISONERS_DILEMMA, "stag_hunt": GameClass.STAG_HUNT,
          "harmony": GameClass.HARMONY, "chicken": GameClass.CHICKEN}
@@ -51,15 +52,23 @@ def test_one_shot_game_sweeps_pd_stag_hunt_harmony():
 
 def test_world_update_is_bayes_with_gaussian_likelihoods():
     """Kydd's update with a continuous observation: the log-odds move by the log-likelihood
-    ratio of the perceived purchases under the two types' predicted policies (DESIGN 2.2)."""
+    ratio of the perceived purchases under the two types' predicted policies (DESIGN 2.2).
+
+    The belief kernel perceives by itself (no observation array is kept); what it
+    perceived is :func:`herz.world.perception.observe` of the same step (same keys,
+    step ``t`` and arithmetic: bit-identical). ``motive_turnover = 0``: no Markov
+    prediction step before the update, so this is the one-step likelihood alone."""
     p = WorldParams(n_states=2, p_greedy=0.3, spending_shock=0.0, perception_noise=0.2,
-                    distinguishability=0.4, mechanisms=Mechanisms(war=False))
+                    distinguishability=0.4, motive_turnover=0.0,
+                    mechanisms=Mechanisms(war=False))
     state = initial_state(p, world_keys(4, 3))
     l0 = state.logodds.copy()
     m0 = state.spending.copy()
     o, dd = state.offense.copy(), state.defense.copy()
     step(state, p)
-    obs = state.extra["observed"]
+    state.t -= 1  # what was perceived at the step just taken (added, output and keys at t)
+    obs = observe(state, p)
+    state.t += 1
     q_s, q_g = offense_shares(p)
     d, k, g, gb = p.distinguishability, p.reaction, p.grievance, p.greed_build
     alpha = p.spending_inertia

@@ -202,8 +202,12 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _init_worker(parent: int) -> None:
+def _init_worker(parent: int, numba_threads: int | None = None) -> None:
     import signal
+
+    from herz.experiment.threads import init_worker_threads
+
+    init_worker_threads(numba_threads)
 
     # Ctrl-C goes to the whole process group; only the driver handles it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -227,9 +231,11 @@ class ProcessRunner:
     def _start(self) -> cf.ProcessPoolExecutor:
         import multiprocessing as mp
 
+        from herz.experiment.threads import worker_threads
+
         return cf.ProcessPoolExecutor(
             max_workers=self.workers, mp_context=mp.get_context("spawn"),
-            initializer=_init_worker, initargs=(os.getpid(),),
+            initializer=_init_worker, initargs=(os.getpid(), worker_threads()),
         )
 
     def __enter__(self) -> ProcessRunner:

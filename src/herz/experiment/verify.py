@@ -118,6 +118,11 @@ class VerifyReport:
         return out
 
 
+# _read_note: verify reads small files one by one, so it reads them without Arrow's CPU
+# thread pool. A threaded read leaves the pool's C++ threads running to interpreter exit,
+# where Arrow's teardown can race them and abort the process ("terminate called without
+# an active exception", SIGABRT; apache/arrow#34314) after the command has finished.
+
 def _ids(point: int, reps: list[int]) -> str:
     shown = ", ".join(format_run_id(point, r) for r in reps[:_SHOW])
     return shown + (f" and {len(reps) - _SHOW} more" if len(reps) > _SHOW else "")
@@ -178,7 +183,7 @@ def _check_scenario(report: VerifyReport, store: Store, man: dict[str, Any]) -> 
     try:
         pf = pq.ParquetFile(io.BytesIO(data), page_checksum_verification=True)
         meta_hash = (pf.schema_arrow.metadata or {}).get(b"herz.scenario_hash", b"").decode()
-        rows = pf.read().num_rows
+        rows = pf.read(use_threads=False).num_rows  # no Arrow CPU pool: see _read_note
     except Exception as exc:  # any decoding error means a damaged file
         report.checksum_failures.append(
             f"design.parquet: unreadable Parquet ({type(exc).__name__}: {exc})")
@@ -302,7 +307,7 @@ def verify(results: str | Path, *, sample: int = DEFAULT_SAMPLE,
         try:
             pf = pq.ParquetFile(io.BytesIO(data), page_checksum_verification=True)
             meta = pf.schema_arrow.metadata or {}
-            table = pf.read(columns=None)
+            table = pf.read(columns=None, use_threads=False)  # see _read_note
         except Exception as exc:  # any decoding error means a damaged file
             report.checksum_failures.append(
                 f"chunk {cid}: unreadable Parquet ({type(exc).__name__}: "

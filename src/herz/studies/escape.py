@@ -29,12 +29,10 @@ Saltelli, A. et al. (2010). Variance based sensitivity analysis of model output.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -42,6 +40,7 @@ from typing import Any, Literal
 from herz.analysis.escape import EscapeAnalysis, analyse
 from herz.errors import ParameterError
 from herz.experiment.scenario import Scenario
+from herz.experiment.threads import one_numba_thread
 
 __all__ = [
     "SENSITIVITY_FACTORS",
@@ -203,38 +202,6 @@ class EscapeRun:
     statuses: dict[str, str]
     failed_chunks: int
     analysis: EscapeAnalysis | None = None
-
-
-@contextlib.contextmanager
-def one_numba_thread() -> Iterator[None]:
-    """One Numba thread per worker process (and in this process) while the sweeps run.
-
-    The world's kernels are parallel over worlds; with one process per core, Numba's
-    own threads only oversubscribe the cores (measured here: a chunk of 100 worlds of
-    5 states for 100 steps took 0.19 s on one thread and 3.7 s on two, on a busy
-    two-core machine). Worker processes are spawned, so they read the variable.
-    """
-    old = os.environ.get("NUMBA_NUM_THREADS")
-    os.environ["NUMBA_NUM_THREADS"] = "1"
-    prev = None
-    try:
-        import numba
-
-        prev = numba.get_num_threads()
-        numba.set_num_threads(1)
-    except (ImportError, ValueError):  # pragma: no cover - numba is a core dependency
-        pass
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("NUMBA_NUM_THREADS", None)
-        else:
-            os.environ["NUMBA_NUM_THREADS"] = old
-        if prev is not None:
-            import numba
-
-            numba.set_num_threads(prev)
 
 
 def sample_trajectories(an: EscapeAnalysis, per_outcome: int = 1) -> dict[str, Any]:

@@ -366,7 +366,7 @@ def run_escape_study(size: str | StudySize | None = None, *, workers: int | None
     # the long jobs first, so two workers finish together
     jobs.sort(key=lambda j: -j[2] * len(j[6]))
     results: list[dict[str, Any]] = []
-    from herz.studies.escape import one_numba_thread
+    from herz.experiment.threads import init_worker_threads, one_numba_thread
 
     bar = _progress(progress, len(jobs))
     with one_numba_thread(), bar as prog:
@@ -383,7 +383,8 @@ def run_escape_study(size: str | StudySize | None = None, *, workers: int | None
             import multiprocessing
 
             ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+            with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
+                                     initializer=init_worker_threads, initargs=(1,)) as pool:
                 futs = [pool.submit(_task, *job) for job in jobs]
                 for fut in as_completed(futs):
                     results.append(fut.result())
