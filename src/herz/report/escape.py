@@ -407,6 +407,13 @@ def _pc(t: tuple[float, float] | None) -> str:
     return "n/a" if t is None else f"[{100 * t[0]:.1f}%, {100 * t[1]:.1f}%]"
 
 
+def _half_out(median: float | None) -> str:
+    """The median time to exit in words; fewer than half out means there is no median."""
+    if median is None or median != median:
+        return "fewer than half got out within the follow-up, so there is no median time to exit"
+    return f"half had got out by year {median:g}"
+
+
 def _yrs(x: float | None) -> str:
     return "not reached" if x is None else f"{x:g}"
 
@@ -442,8 +449,8 @@ def opening_paragraph(res: Any) -> str:
         f"(a mutual arms race while their trust in each other fell) in {e:,} "
         f"({_p(res.entered_share[0])}); the other worlds never entered and are set aside. "
         f"Of the {c.entries:,} pairs that entered, {_p(c.p_exit)} {_pc(c.ci)} got out within "
-        f"25 years in the calibrated world (half had got out by year "
-        f"{_yrs(c.median_time_to_exit)}), against {_p(r.p_exit)} {_pc(r.ci)} on the same "
+        f"25 years in the calibrated world ({_half_out(c.median_time_to_exit)}), against "
+        f"{_p(r.p_exit)} {_pc(r.ci)} on the same "
         "entries when every state fears every other as greedy (the realist arm). "
     ]
     if helped:
