@@ -270,7 +270,7 @@ def test_draws_come_from_the_plausible_region_where_the_fit_varied_a_parameter()
 def test_the_report_says_what_e_is_averaged_over():
     from types import SimpleNamespace
 
-    from herz.studies.escape_routes import averaged_over
+    from herz.report.escape import averaged_over
 
     res = SimpleNamespace(meta={"draws_from": "plausible region", "fitted": ["p_greedy"],
                                 "region_source": "x"})

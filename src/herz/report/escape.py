@@ -29,8 +29,8 @@ from herz import __version__
 from herz.analysis.escape import BACKGROUND_PAGE, EscapeAnalysis
 from herz.report.html import STYLE, data_uri, figure_png
 
-__all__ = ["SECTIONS", "STUDY_SECTIONS", "cite", "context", "opening_paragraph", "render",
-           "study_context", "summary_dict", "write_report", "write_study_report"]
+__all__ = ["SECTIONS", "STUDY_SECTIONS", "averaged_over", "cite", "context", "opening_paragraph",
+           "render", "study_context", "summary_dict", "write_report", "write_study_report"]
 
 #: (id, title) of every section, in order.
 SECTIONS = (
@@ -492,10 +492,20 @@ def opening_paragraph(res: Any) -> str:
     if against:
         parts.append("The evidence cuts against “primarily escapable” where "
                      + " and ".join(against) + ". ")
-    from herz.studies.escape_routes import averaged_over
-
     parts.append(f"These numbers average over {averaged_over(res)}.")
     return "".join(parts)
+
+
+def averaged_over(res: Any) -> str:
+    """What E is averaged over: the plausible draws of the history fit, or documented ranges."""
+    if res.meta.get("draws_from") == "plausible region":
+        fitted = ", ".join(res.meta.get("fitted", []))
+        return (f"the plausible draws of the history fit (issue 22; {fitted} from "
+                f"{res.meta.get('region_source')}), the other parameters over documented "
+                "default ranges")
+    why = res.meta.get("region_source", "")
+    return ("documented default ranges, not a fit to history"
+            + (f" ({why})" if why else " (issue 22)"))
 
 
 def _study_figures(res: Any, files: dict[str, bytes]) -> tuple[list[dict[str, str]],
@@ -577,8 +587,6 @@ def _study_figures(res: Any, files: dict[str, bytes]) -> tuple[list[dict[str, st
 
 def study_context(res: Any) -> tuple[dict[str, Any], dict[str, bytes]]:
     """Values of the study template (``res``: a :class:`herz.studies.escape_routes.StudyResult`)."""
-    from herz.studies.escape_routes import averaged_over
-
     files: dict[str, bytes] = {}
     figures, skipped = _study_figures(res, files)
     def declared(name: str) -> list[str]:

@@ -593,6 +593,8 @@ def _ci(t: tuple[float, float] | None) -> list[float | None] | None:
 
 def study_json(res: StudyResult) -> dict[str, Any]:
     """The JSON document (NaN written as null)."""
+    from herz.report.escape import averaged_over  # lazy: matplotlib stays out of startup
+
     w, e = res.worlds["primary"], res.entered["primary"]
     est, lo, hi = res.entered_share
     never = (1.0 - est, 1.0 - hi, 1.0 - lo)
@@ -653,6 +655,8 @@ def _declared(res: StudyResult, name: str) -> dict[str, Any]:
 
 def verdict_text(res: StudyResult) -> str:
     """The verdict in one sentence."""
+    from herz.report.escape import averaged_over  # lazy: matplotlib stays out of startup
+
     primary = next(s for s in res.specs if s.name == "primary")
     word = {True: "primarily escapable", False: "not primarily escapable",
             None: "undecided"}[res.verdict]
@@ -666,18 +670,6 @@ def verdict_text(res: StudyResult) -> str:
             f"years in the calibrated world, A = {primary.A:+.2f} [{primary.A_ci[0]:+.2f}, "
             f"{primary.A_ci[1]:+.2f}] against the realist arm{tail}. E is averaged over "
             f"{averaged_over(res)}.")
-
-
-def averaged_over(res: StudyResult) -> str:
-    """What E is averaged over: the plausible draws of the history fit, or documented ranges."""
-    if res.meta.get("draws_from") == "plausible region":
-        fitted = ", ".join(res.meta.get("fitted", []))
-        return (f"the plausible draws of the history fit (issue 22; {fitted} from "
-                f"{res.meta.get('region_source')}), the other parameters over documented "
-                "default ranges")
-    why = res.meta.get("region_source", "")
-    return ("documented default ranges, not a fit to history"
-            + (f" ({why})" if why else " (issue 22)"))
 
 
 __all__ += ["HORIZONS", "ROUTES", "incidence", "study_json", "surfaces", "verdict_text",
