@@ -43,9 +43,10 @@ def run(params: WorldParams, worlds: int, steps: int, seed: int) -> dict[str, np
         return (x * a).sum(axis=1) / n
 
     cap = st.spending >= params.budget_share * st.output * (1 - 1e-9)
+    burden = np.divide(st.spending, st.output, out=np.zeros_like(st.spending), where=a)
     return {"arms": m(st.offense + st.defense), "offence": m(st.offense),
             "defence": m(st.defense), "spending": m(st.spending), "output": m(st.output),
-            "burden": m(st.spending / st.output), "cap": m(cap), "attacks": attacks}
+            "burden": m(burden), "cap": m(cap), "attacks": attacks}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,8 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, default=100)
     ap.add_argument("--states", type=int, default=5)
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--only", nargs="*", default=None, help="world labels to run")
     a = ap.parse_args(argv)
     for label, extra in WORLDS.items():
+        if a.only and label not in a.only:
+            continue
         res = {}
         for delta in (0.5, 1.0, 2.0):
             p = WorldParams(n_states=a.states, offense_defense_balance=delta, **extra)
