@@ -501,7 +501,7 @@ def test_guided_rankings_give_the_merge_sort_bit_for_bit(seed):
     # the probabilities must equal those of the fresh merge sort exactly, ties included
     from herz.world.bargaining import _labels, _typed_kernel
 
-    con, y, mu, alive, mask, label = _tied_policy_inputs(seed)
+    con, y, mu, _alive, mask, label = _tied_policy_inputs(seed)
     w, n = y.shape
     greedy = np.random.default_rng(seed).random((w, n)) < 0.3
     pol = war_policy(con, y, np.full((w, n, n), 0.5), mu, mu.transpose(0, 2, 1),
@@ -518,6 +518,7 @@ def test_guided_rankings_give_the_merge_sort_bit_for_bit(seed):
     act = np.ascontiguousarray(mask)
     lab = _labels(label, mask.shape)
     outs = []
+    first_orders: tuple = ()
     for guess in (None, "reversed", "same"):
         a_g, a_s = np.empty((w, n, n)), np.empty((w, n, n))
         if guess is None:
