@@ -479,3 +479,62 @@ def test_chosen_probability_ties_go_to_the_lower_target_as_in_the_draw():
     u = np.ones((1, 5, 5))
     u[0, 0, 1] = u[0, 0, 2] = 0.0
     assert choose_wars(pol, u)[0][0, 0].tolist() == [False, True, False, False, False]
+
+
+def _tied_policy_inputs(seed: int, w: int = 5, n: int = 40):
+    """Random worlds whose stocks take few values (many tied indices), labels permuted."""
+    rng = np.random.default_rng(seed)
+    alive = rng.random((w, n)) > 0.1
+    mask = pair_mask(alive)
+    o = rng.choice([0.5, 1.0, 2.0], size=(w, n))
+    d = rng.choice([0.5, 1.0, 2.0], size=(w, n))
+    con = pair_contests(o, d, mask, balance=0.7, first_strike=0.3, exponent=1.0)
+    y = rng.choice([1.0, 2.0], size=(w, n))
+    mu = rng.choice([0.1, 0.5, 0.9], size=(w, n, n))
+    label = np.ascontiguousarray(np.array([rng.permutation(n) for _ in range(w)]))
+    return con, y, mu, alive, mask, label
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_guided_rankings_give_the_merge_sort_bit_for_bit(seed):
+    # level 1 and the chosen target are ranked from an earlier ranking (insertion sort):
+    # the probabilities must equal those of the fresh merge sort exactly, ties included
+    from herz.world.bargaining import _labels, _typed_kernel
+
+    con, y, mu, _alive, mask, label = _tied_policy_inputs(seed)
+    w, n = y.shape
+    greedy = np.random.default_rng(seed).random((w, n)) < 0.3
+    pol = war_policy(con, y, np.full((w, n, n), 0.5), mu, mu.transpose(0, 2, 1),
+                     np.zeros((w, n, n)), greedy, mask, greedy_value=1.5, seeker_value=0.0,
+                     transfer=0.2, cost=0.05, rationality=20.0, intercept=-1.0,
+                     dispute_cutpoint=2.0, fear_depth=2, label=label)
+    ref = chosen_probability(pol.p_war, pol.index, label)
+    assert np.array_equal(pol.p_attack.view(np.uint64), ref.view(np.uint64))
+    assert (pol.p_attack > 0).sum() > n  # the case is not empty
+    # the typed kernel: a reversed guess (worst case: the fallback) and a good one
+    rng = np.random.default_rng(seed + 10)
+    args = [np.ascontiguousarray(rng.choice([-0.2, 0.0, 0.3], size=(w, n, n))) for _ in range(5)]
+    gain_g, gain_s, rest, loss, fear = args
+    act = np.ascontiguousarray(mask)
+    lab = _labels(label, mask.shape)
+    outs = []
+    first_orders: tuple = ()
+    for guess in (None, "reversed", "same"):
+        a_g, a_s = np.empty((w, n, n)), np.empty((w, n, n))
+        if guess is None:
+            o_g, o_s = np.empty((w, n, n), dtype=np.int64), np.empty((w, n, n), dtype=np.int64)
+            m_g, m_s = np.empty((w, n), dtype=np.int64), np.empty((w, n), dtype=np.int64)
+        elif guess == "reversed":
+            o_g = np.ascontiguousarray(np.broadcast_to(np.arange(n)[::-1], (w, n, n)))
+            o_s = o_g.copy()
+            m_g, m_s = np.full((w, n), n), np.full((w, n), n)
+        else:
+            o_g, o_s, m_g, m_s = first_orders
+        _typed_kernel(gain_g, gain_s, rest, loss, fear, 1.5, 0.0, 20.0, np.full(w, -1.0),
+                      np.zeros((w, n, n)), act, lab, a_g, a_s, guess is not None, o_g, m_g,
+                      o_s, m_s)
+        if guess is None:
+            first_orders = (o_g.copy(), o_s.copy(), m_g.copy(), m_s.copy())
+        outs.append((a_g.view(np.uint64), a_s.view(np.uint64)))
+    for a_g, a_s in outs[1:]:
+        assert np.array_equal(a_g, outs[0][0]) and np.array_equal(a_s, outs[0][1])

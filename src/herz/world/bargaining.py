@@ -424,32 +424,126 @@ def _choose_row(z, lab, p, out, idx, order, buf):  # pragma: no cover - compiled
             out[j] = p[j] * survive
 
 
-@dual
-def _typed_kernel(gain, rest, loss, fear, omega, lam, intercept_w, shift, act, label,
-                  out):  # pragma: no cover - compiled
-    """P(a attacks b | a's type omega) after the choice rule, one row of targets at a time.
+@nb.njit
+def _rank_guided(z, lab, p, guess, gm, order, idx, buf, seen):  # pragma: no cover - compiled
+    """Rank the targets with p > _NEGLIGIBLE as :func:`_rank_desc`, starting from a guess.
 
-    The margin is omega gain + rest + fear loss (:func:`war_margin` regrouped);
-    ``intercept_w`` (W,) is each world's alpha_0.
+    ``guess[:gm]`` is an order of targets (an earlier ranking of a nearby index: the
+    level-0 order for level 1, the actor's type's order for the chosen target). The
+    ranked targets are put in that order (others appended by position) and insertion
+    sorted with the same comparator (z descending, ties by the lower label), a strict
+    total order on the ranked targets (their z are never NaN: p would be NaN), so the
+    result equals :func:`_rank_desc`'s whatever the guess; a guess far from the ranking
+    falls back to the merge sort. ``order`` may be ``guess`` (read before written).
+    Returns the number ranked; ``order[:m]`` holds the ranking.
     """
-    n_worlds, n, _ = gain.shape
+    n = z.shape[0]
+    for j in range(n):
+        seen[j] = False
+    m = 0
+    for k in range(gm):
+        j = guess[k]
+        if p[j] > _NEGLIGIBLE:
+            order[m] = j
+            seen[j] = True
+            m += 1
+    for j in range(n):
+        if p[j] > _NEGLIGIBLE and not seen[j]:
+            order[m] = j
+            m += 1
+    budget = 8 * m + 64
+    moves = 0
+    for k in range(1, m):
+        j = order[k]
+        zj = z[j]
+        lj = lab[j]
+        q = k - 1
+        while q >= 0:
+            o = order[q]
+            zo = z[o]
+            if zj > zo or (zj == zo and lj < lab[o]):
+                order[q + 1] = o
+                q -= 1
+                moves += 1
+            else:
+                break
+        order[q + 1] = j
+        if moves > budget:
+            for r in range(m):
+                idx[r] = order[r]
+            _rank_desc(z, lab, idx, m, order, buf)
+            return m
+    return m
+
+
+@nb.njit
+def _rank_fresh(z, lab, p, order, idx, buf):  # pragma: no cover - compiled
+    """Rank the targets with p > _NEGLIGIBLE (merge sort, :func:`_rank_desc`); return their number."""
+    n = z.shape[0]
+    m = 0
+    for j in range(n):
+        if p[j] > _NEGLIGIBLE:
+            idx[m] = j
+            m += 1
+    _rank_desc(z, lab, idx, m, order, buf)
+    return m
+
+
+@nb.njit(inline="always")
+def _chosen_product(p, order, m, out):  # pragma: no cover - compiled
+    """out[j] = p[j] prod over the targets ranked above j of (1 - p), in rank order."""
+    survive = 1.0
+    for k in range(m):
+        j = order[k]
+        out[j] = p[j] * survive
+        survive *= 1.0 - p[j]
+    for j in range(p.shape[0]):
+        if not p[j] > _NEGLIGIBLE:
+            out[j] = p[j] * survive
+
+
+@dual
+def _typed_kernel(gain_g, gain_s, rest, loss, fear, omega_g, omega_s, lam, intercept_w, shift,
+                  act, label, out_g, out_s, guided, ord_g, m_g, ord_s,
+                  m_s):  # pragma: no cover - compiled
+    """P(a attacks b | a's type) after the choice rule, both types, one row of targets at a time.
+
+    The margin is omega gain + rest + fear loss (:func:`war_margin` regrouped), with
+    (omega_g, gain_g) for a greedy actor and (omega_s, gain_s) for a seeker;
+    ``intercept_w`` (W,) is each world's alpha_0. The rankings are written to
+    ``ord_g``/``ord_s`` (W, N, N) with their lengths ``m_g``/``m_s`` (W, N); with
+    ``guided`` the rankings found there are the starting guesses (:func:`_rank_guided`).
+    """
+    n_worlds, n, _ = gain_g.shape
     for w in nb.prange(n_worlds):
         intercept = intercept_w[w]
         z = np.empty(n)
         p = np.empty(n)
         idx = np.empty(n, dtype=np.int64)
-        order = np.empty(n, dtype=np.int64)
         buf = np.empty(n, dtype=np.int64)
-        for i in range(n):
-            for j in range(n):
-                if act[w, i, j]:
-                    m = omega * gain[w, i, j] + rest[w, i, j] + fear[w, i, j] * loss[w, i, j]
-                    z[j] = lam * m + intercept + shift[w, i, j]
-                    p[j] = _expit(z[j])
+        seen = np.empty(n, dtype=np.bool_)
+        for t in range(2):
+            omega = omega_g if t == 0 else omega_s
+            gain = gain_g if t == 0 else gain_s
+            out = out_g if t == 0 else out_s
+            ords = ord_g if t == 0 else ord_s
+            ms = m_g if t == 0 else m_s
+            for i in range(n):
+                for j in range(n):
+                    if act[w, i, j]:
+                        m = omega * gain[w, i, j] + rest[w, i, j] + fear[w, i, j] * loss[w, i, j]
+                        z[j] = lam * m + intercept + shift[w, i, j]
+                        p[j] = _expit(z[j])
+                    else:
+                        z[j] = -np.inf
+                        p[j] = 0.0
+                if guided:
+                    k = _rank_guided(z, label[w], p, ords[w, i], ms[w, i], ords[w, i], idx, buf,
+                                     seen)
                 else:
-                    z[j] = -np.inf
-                    p[j] = 0.0
-            _choose_row(z, label[w], p, out[w, i], idx, order, buf)
+                    k = _rank_fresh(z, label[w], p, ords[w, i], idx, buf)
+                ms[w, i] = k
+                _chosen_product(p, ords[w, i], k, out[w, i])
 
 
 def _labels(label: NDArray[np.int64] | None, shape: tuple[int, ...]) -> NDArray[np.int64]:
@@ -488,6 +582,26 @@ def _chosen_kernel(p, z, label, out):  # pragma: no cover - compiled
         buf = np.empty(m, dtype=np.int64)
         for i in range(n):
             _choose_row(z[w, i], label[w], p[w, i], out[w, i], idx, order, buf)
+
+
+@dual
+def _chosen_guided_kernel(p, z, label, out, greedy, ord_g, m_g, ord_s,
+                          m_s):  # pragma: no cover - compiled
+    """:func:`_chosen_kernel` ranking each row from the actor's type's ranking (a guess)."""
+    n_worlds, n, m = p.shape
+    for w in nb.prange(n_worlds):
+        order = np.empty(m, dtype=np.int64)
+        idx = np.empty(m, dtype=np.int64)
+        buf = np.empty(m, dtype=np.int64)
+        seen = np.empty(m, dtype=np.bool_)
+        for i in range(n):
+            if greedy[w, i]:
+                k = _rank_guided(z[w, i], label[w], p[w, i], ord_g[w, i], m_g[w, i], order, idx,
+                                 buf, seen)
+            else:
+                k = _rank_guided(z[w, i], label[w], p[w, i], ord_s[w, i], m_s[w, i], order, idx,
+                                 buf, seen)
+            _chosen_product(p[w, i], order, k, out[w, i])
 
 
 def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, second_order: F8,
@@ -530,20 +644,24 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
 
     lab = _labels(label, mask.shape)
 
-    def typed(fear: F8) -> tuple[F8, F8]:
+    ord_g, ord_s = np.empty(mask.shape, dtype=np.int64), np.empty(mask.shape, dtype=np.int64)
+    m_g, m_s = np.empty(mask.shape[:2], dtype=np.int64), np.empty(mask.shape[:2], dtype=np.int64)
+
+    def typed(fear: F8, guided: bool) -> tuple[F8, F8]:
         a_g, a_s = np.empty(mask.shape), np.empty(mask.shape)
         fear = np.ascontiguousarray(fear)
-        _typed_kernel(gain_g, rest, loss, fear, float(greedy_value), lam, a0_w, sh, act, lab, a_g)
-        _typed_kernel(gain, rest, loss, fear, float(seeker_value), lam, a0_w, sh, act, lab, a_s)
+        _typed_kernel(gain_g, gain, rest, loss, fear, float(greedy_value), float(seeker_value),
+                      lam, a0_w, sh, act, lab, a_g, a_s, guided, ord_g, m_g, ord_s, m_s)
         return a_g, a_s
 
     # level 0: attack probabilities of each type, fearing nobody ([a, b]: a against b)
-    a_g, a_s = typed(zero)
+    a_g, a_s = typed(zero, False)
     if fear_depth == 2:
-        # j's fear of i as i predicts it: j's belief about i is nu_ij (transposed)
+        # j's fear of i as i predicts it: j's belief about i is nu_ij (transposed); level 1
+        # ranks its targets starting from level 0's ranking (the fear moves few of them)
         nu_t = second_order.transpose(0, 2, 1)
         h1 = nu_t * a_g.transpose(0, 2, 1) + (1.0 - nu_t) * a_s.transpose(0, 2, 1)
-        a_g, a_s = typed(np.where(mask, h1, 0.0))
+        a_g, a_s = typed(np.where(mask, h1, 0.0), True)
     if fear_depth == 0:
         fear = zero
     else:
@@ -556,8 +674,11 @@ def war_policy(contests: Contests, output: F8, status_quo: F8, mistrust: F8, sec
     z = np.where(act, lam * margin + a0 + sh, -np.inf)
     p_war = np.where(act, logistic(np.where(act, z, 0.0)), 0.0)
     p_dw = np.where(act, logistic(np.where(act, z + dispute_cutpoint, 0.0)), 0.0)
+    p_attack = np.empty(mask.shape)
+    _chosen_guided_kernel(np.ascontiguousarray(p_war), np.ascontiguousarray(z), lab, p_attack,
+                          np.ascontiguousarray(greedy), ord_g, m_g, ord_s, m_s)
     return WarPolicy(index=z, margin=margin, p_war=p_war, p_dispute_or_war=p_dw,
-                     p_attack=chosen_probability(p_war, z, lab), fear=fear,
+                     p_attack=p_attack, fear=fear,
                      fear_term=fear_term, prevention=prev_term, base=base, a_greedy=a_g,
                      a_seeker=a_s, rationality=lam, label=label)
 
