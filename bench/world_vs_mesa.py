@@ -41,8 +41,8 @@ import numpy as np
 
 import herz
 from herz.world import Mechanisms, WorldParams, initial_state, run_batch
-from herz.world.economy import inertia, offense_shares, reference_output
 from herz.world.bargaining import Cause
+from herz.world.economy import inertia, offense_shares, reference_output
 from herz.world.noise import (
     Stream,
     fill_normal,
