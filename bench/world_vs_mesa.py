@@ -1,24 +1,49 @@
 """herz.world (version 2) against the same world written as an ordinary Mesa model.
 
-Mechanisms compared (DESIGN.md 2.1, 2.2, 2.4): the economy (output growth,
+Mechanisms compared (DESIGN.md 2.1, 2.2, 2.4-2.6): the economy (output growth,
 spending toward a target with inertia and a domestic shock, within a budget,
 offence and defence stocks), perception of the yearly purchases with noise and
-distinguishability, and the correctly specified belief update (a Kalman filter
-of the other's spending under each type hypothesis, the log-likelihood ratio,
-the second-order belief). The war of DESIGN 2.5-2.6 (bargaining, consequences,
-balancing) is not in the twin (a faithful, checked Mesa twin of it is some 1,000
-lines of herz's kernels written again): the twin and herz are both timed with war
-off, so the ratio compares the same mechanisms, and war is timed in herz alone,
-as the cost of switching it on (``herz_war_on_over_off``).
+distinguishability, the correctly specified belief update (a Kalman filter of
+the other's spending under each type hypothesis, the log-likelihood ratio, the
+second-order belief and its spread), and war: the yearly decision of every
+pair with bargaining (contests with a first-strike advantage, the value of war
+over the status quo, the level-2 fear of being attacked first through the
+second-order belief, the prevention term over ``prevention_horizon`` years,
+war-weariness, the logit with its dispute cutpoint, one target a year, mutual
+attacks as one war, each war's cause), balancing (third parties join the
+defence), a year of every war (destruction, the hazard of ending, the winner,
+transfers, regime change of the loser, state death with the remains to the
+enemies, dissolving alliances), peaceful change of the status quo, the budget
+cap on the output the war left, and the attack and restraint evidence of the
+same policy with the prior restored for a new regime. The twin is idiomatic
+Mesa: one agent per state, per-pair Python loops, wars as a dict of pairs,
+dead states removed from the model; it calls none of herz's kernels.
 
-1. Check: on a small case, herz and Mesa are fed the same random draws (herz's
+Not in the twin (all off or neutral in the benchmark's world, so herz and the
+twin run the same model): geography (reach, threat weights, buffers), signals
+and arms control, identity and communities (their terms in the war index,
+pooled defence, blocs), motive turnover and drift (types change only by regime
+change), the misperception bias (so l = l*, and the twin keeps no shadow
+belief), per-world and scheduled parameters, the informativeness output, the
+chosen-target probability of the actual type (read only by identity and
+signals) and the counters herz keeps for outcomes (``war_years``, runaways).
+
+1. Check: on a small case (6 states, 20 worlds, 60 years, war made common by
+   ``CHECK_WAR``), herz and Mesa are fed the same random draws (herz's
    per-world counter-based streams) and must give the same output, spending,
-   stocks and beliefs in every world (relative difference below 1e-8).
-2. Timing: herz at N = 20, 100, 193 states (W worlds, 100 steps); Mesa at the
-   same N for a few steps (throughput normalised to dyad-steps per second); and
-   a bare NumPy loop of the same step (the near-limit), all in this process.
-   Each is timed three times; the best (timeit's convention) and the median are
-   printed, with the 1-minute load average before and after.
+   stocks, beliefs, second-order beliefs, status quo and war-weariness in every
+   world (relative difference below ``CHECK_RTOL``), and exactly the same
+   types, live states, wars in progress, alliances, wars by cause, and every
+   step's attacks, disputes and deaths. It fails if any kind of event (attack,
+   dispute, death, war end, transfer, regime change, balancing, each cause)
+   never happened.
+2. Timing, war on in both: herz at N = 20, 100, 193 states (W worlds, 100
+   steps); Mesa at the same N for a few steps (throughput normalised to
+   dyad-steps per second); and a bare NumPy loop of the same step, war
+   included (the near-limit), all in this process. Each is timed three times;
+   the best (timeit's convention) and the median are printed, with the
+   1-minute load average before and after. herz's own cost of war (war off
+   over war on at N = 100) is printed beside.
 3. Peak memory of simulate(worlds=1000) at N = 193 (default batch size, all
    default mechanisms, war included), in a child process.
 
@@ -714,10 +739,10 @@ def check(n: int = 6, worlds: int = 20, steps: int = 60) -> dict:
 
 
 # --------------------------------------------------------------------------- 2. timing
-def time_herz(n: int, worlds: int, steps: int, war: bool = False) -> float:
+def time_herz(n: int, worlds: int, steps: int, war: bool = True) -> float:
     p = bench_params(n)
-    if war:
-        p = p.replace(mechanisms=Mechanisms(**{**MECH.__dict__, "war": True}))
+    if not war:
+        p = p.replace(mechanisms=Mechanisms(**{**MECH.__dict__, "war": False}))
     warm = initial_state(p, world_keys(1, worlds))  # compile for this batch size
     run_batch(p, warm, 2)
     state = initial_state(p, world_keys(1, worlds))
@@ -739,16 +764,34 @@ def time_mesa(n: int, steps: int) -> float:
     return n * (n - 1) * steps / dt
 
 
-def time_bare_numpy(n: int, worlds: int, steps: int) -> float:
-    """The same step (economy, perception, Kalman belief update) in plain vectorised NumPy.
+def _expit_np(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
 
-    The near-limit: no masks for the dead, no second-order belief, no schedules.
+
+def _chosen_np(z, pr):
+    """The choice rule vectorised: P(j chosen) = p_j prod_{k ranked above j} (1 - p_k)."""
+    order = np.argsort(-z, axis=2, kind="stable")  # ties: the lower position first
+    ps = np.take_along_axis(pr, order, axis=2)
+    surv = np.cumprod(1.0 - ps, axis=2)
+    chosen = ps.copy()
+    chosen[..., 1:] *= surv[..., :-1]
+    out = np.empty_like(pr)
+    np.put_along_axis(out, order, chosen, axis=2)
+    return out
+
+
+def time_bare_numpy(n: int, worlds: int, steps: int) -> float:
+    """The same step (economy, perception, Kalman belief update, war) in plain vectorised NumPy.
+
+    The near-limit: no masks for the dead outside the war (a dead state leaves the
+    war's pairs but its economy runs on), no second-order belief (the level-2 fear
+    reads the other's first-order belief in its place), no schedules.
     """
     p = bench_params(n)
     rng = np.random.Generator(np.random.SFC64(0))
     st = initial_state(p, world_keys(1, worlds))
     y, g, sp = st.output.copy(), st.growth.copy(), st.spending.copy()
-    o, dd, greedy = st.offense.copy(), st.defense.copy(), st.greedy
+    o, dd, greedy = st.offense.copy(), st.defense.copy(), st.greedy.copy()
     lg = st.logodds.copy()
     filt = st.expected_spending.copy()
     fvar = st.expected_spending_var.copy()
@@ -759,6 +802,13 @@ def time_bare_numpy(n: int, worlds: int, steps: int) -> float:
     off = ~np.eye(n, dtype=bool)
     z = np.empty((worlds, n, n, 2))
     xi = np.empty((worlds, n))
+    # war
+    tau, c, lam = p.war_transfer, p.war_cost_share, p.war_rationality
+    alive = np.ones((worlds, n), dtype=bool)
+    x = st.status_quo.copy()
+    war = np.zeros((worlds, n, n), dtype=bool)  # [attacker, defender]
+    ally = np.zeros((worlds, n, n), dtype=bool)  # [k, attacker]
+    weary = np.zeros((worlds, n))
     t0 = time.perf_counter()
     for _ in range(steps):
         threat = o + (1 - d) * dd
@@ -795,6 +845,80 @@ def time_bare_numpy(n: int, worlds: int, steps: int) -> float:
             filt[..., k] = m + pv * hr / denom
             fvar[..., k] = pv * s2 / denom
         lg = np.clip(lg + (ll[1] - ll[0]) * off, -20.7, 20.7)
+        # war: contests, prevention, level-2 fear, the index, one draw per pair
+        pair = alive[:, :, None] & alive[:, None, :] & off
+        mu = _expit_np(lg)
+        pf = np.where(pair, o[:, :, None] / np.maximum(o[:, :, None] + dd[:, None, :], 1e-300), 0)
+        ps = np.where(pair, 1.0 - pf.transpose(0, 2, 1), 0.0)
+        power = 0.5 * (pf + ps)
+        prev = np.zeros_like(pf)
+        for h in range(1, p.prevention_horizon + 1):
+            oh, dh = o * (1 + g) ** h, dd * (1 + g) ** h
+            pfh = oh[:, :, None] / np.maximum(oh[:, :, None] + dh[:, None, :], 1e-300)
+            prev += p.prevention_discount ** h * np.maximum(
+                0.0, power - 0.5 * (pfh + 1.0 - pfh.transpose(0, 2, 1)))
+        ratio = y[:, None, :] / y[:, :, None]
+        gain = pf * tau * ratio - tau * (x * (1 + ratio) - 1)
+        rest = -(1 - pf) * tau - c + tau * prev
+        loss = (1 - ps) * tau + c
+        busy = war.any(axis=2) | war.any(axis=1) | (ally & war.any(axis=2)[:, None, :]).any(2)
+        act = pair & ~busy[:, :, None]
+        shift = -p.war_weariness * weary[:, :, None]
+
+        def typed(omega, h, act=act, gain=gain, rest=rest, loss=loss, shift=shift):
+            zz = np.where(act, lam * (omega * gain + rest + h * loss) + p.war_intercept
+                          + shift, -np.inf)
+            return _chosen_np(zz, np.where(act, _expit_np(zz), 0.0))
+
+        a_g, a_s = typed(p.greedy_value, 0.0), typed(p.seeker_value, 0.0)
+        nu_t = mu.transpose(0, 2, 1)
+        h1 = np.where(pair, nu_t * a_g.transpose(0, 2, 1) + (1 - nu_t) * a_s.transpose(0, 2, 1),
+                      0.0)
+        a_g, a_s = typed(p.greedy_value, h1), typed(p.seeker_value, h1)
+        a_gt, a_st = a_g.transpose(0, 2, 1), a_s.transpose(0, 2, 1)
+        h = np.where(pair, mu * a_gt + (1 - mu) * a_st, 0.0)
+        omega = np.where(greedy, p.greedy_value, p.seeker_value)[:, :, None]
+        zz = np.where(act, lam * (omega * gain - (1 - pf) * tau - c + h * loss + tau * prev)
+                      + p.war_intercept + shift, -np.inf)
+        u = rng.random((worlds, n, n))
+        trig = u < _expit_np(zz)
+        zt = np.where(trig, zz, -np.inf)
+        attacks = trig & (np.arange(n) == zt.argmax(axis=2)[:, :, None])
+        war |= attacks & ~(attacks.transpose(0, 2, 1) & (zz < zz.transpose(0, 2, 1)))
+        # balancing, a year of war, transfers, regime change, deaths
+        active = war.any(axis=2)
+        both = war | war.transpose(0, 2, 1)
+        mean_y = (y * alive).sum(axis=1) / alive.sum(axis=1)
+        join = (pair & active[:, None, :] & ~both & (rng.random((worlds, n, n)) < _expit_np(
+            p.balancing_intercept + p.balancing_rationality * mu * (y / mean_y[:, None])[:, None])))
+        ally = (ally | join) & active[:, None, :]
+        fighting = both.any(axis=2) | (ally & active[:, None, :]).any(axis=2)
+        extra = np.einsum("wki,wk->wi", ally.astype(float), dd)
+        pw = o[:, :, None] / np.maximum(o[:, :, None] + dd[:, None, :] + extra[:, :, None], 1e-300)
+        y = np.where(fighting, y * (1 - p.war_output_destruction), y)
+        keep = np.where(fighting, 1 - p.war_arms_destruction, 1.0)
+        o, dd = o * keep, dd * keep
+        ends = war & (rng.random((worlds, n, n)) < np.clip(
+            p.war_end_base + p.war_end_slope * np.abs(pw - 0.5), 0, 1))
+        won = ends & (rng.random((worlds, n, n)) < pw)
+        n_lost = (ends & ~won).sum(axis=2) + won.sum(axis=1)
+        per = y * (1 - (1 - tau) ** n_lost) / np.maximum(n_lost, 1)
+        pay = (ends & ~won) * per[:, :, None] + (won * per[:, None, :]).transpose(0, 2, 1)
+        y = y - pay.sum(axis=2) + pay.sum(axis=1)
+        redraw = (n_lost > 0) & (rng.random((worlds, n)) < p.regime_change)
+        greedy = np.where(redraw, rng.random((worlds, n)) < p.p_greedy, greedy)
+        dies = fighting & (y < p.death_threshold * mean_y[:, None])
+        alive &= ~dies
+        war &= ~ends & alive[:, :, None] & alive[:, None, :]
+        ally &= war.any(axis=2)[:, None, :] & alive[:, :, None]
+        weary = p.weariness_decay * weary + fighting
+        x = np.where(pair, x + p.peaceful_change * (np.clip(power + c * (
+            y[:, None, :] - y[:, :, None]) / (2 * tau * (y[:, :, None] + y[:, None, :])), 0, 1)
+            - x), x)
+        # the attack and restraint evidence
+        ev = np.where(attacks, np.log(np.maximum(a_g, 1e-300)) - np.log(np.maximum(a_s, 1e-300)),
+                      np.log1p(-np.minimum(a_g, 1 - 1e-16)) - np.log1p(-np.minimum(a_s, 1 - 1e-16)))
+        lg = np.clip(lg + np.where(pair, ev.transpose(0, 2, 1), 0.0), -20.7, 20.7)
     dt = time.perf_counter() - t0
     return worlds * n * (n - 1) * steps / dt
 
@@ -856,9 +980,12 @@ def main() -> None:
                         "median_bare_numpy": round(b_med),
                         "median_ratio_herz_over_mesa": round(h_med / m_med, 1),
                         "load_average_1min": [load, round(os.getloadavg()[0], 2)]}
+    # the cost of war in herz: war off against war on at the same size (10 worlds, 20 steps)
+    war_off, _ = best_and_median(time_herz, 100, 10, 20, False)
     war_on, _ = best_and_median(time_herz, 100, 10, 20, True)
+    fig["herz_war_off_dyad_steps_per_s_N100"] = round(war_off)
     fig["herz_war_on_dyad_steps_per_s_N100"] = round(war_on)
-    fig["herz_war_on_over_off_N100"] = round(fig["N100"]["herz_dyad_steps_per_s"] / war_on, 2)
+    fig["herz_war_off_over_on_N100"] = round(war_off / war_on, 2)
     if not quick:
         fig.update(peak_memory(steps=1))
     fig["load_average_1min_after"] = round(os.getloadavg()[0], 2)
