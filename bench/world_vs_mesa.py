@@ -752,8 +752,10 @@ def time_herz(n: int, worlds: int, steps: int, war: bool = True) -> float:
     return worlds * n * (n - 1) * steps / dt
 
 
-def time_mesa(n: int, steps: int) -> float:
+def time_mesa(n: int, steps: int, war: bool = True) -> float:
     p = bench_params(n)
+    if not war:
+        p = p.replace(mechanisms=Mechanisms(**{**MECH.__dict__, "war": False}))
     state = initial_state(p, world_keys(1, 1))
     m = MesaWorld(p, state, 0, keys=None, seed=1)
     m.step()  # warm
@@ -986,6 +988,13 @@ def main() -> None:
     fig["herz_war_off_dyad_steps_per_s_N100"] = round(war_off)
     fig["herz_war_on_dyad_steps_per_s_N100"] = round(war_on)
     fig["herz_war_off_over_on_N100"] = round(war_off / war_on, 2)
+    # the same for the twin (2 steps each): what war costs a Mesa model
+    m_off, _ = best_and_median(time_mesa, 100, 2, False)
+    m_on, _ = best_and_median(time_mesa, 100, 2, True)
+    fig["mesa_war_off_dyad_steps_per_s_N100"] = round(m_off)
+    fig["mesa_war_on_dyad_steps_per_s_N100"] = round(m_on)
+    fig["mesa_war_off_over_on_N100"] = round(m_off / m_on, 2)
+    fig["war_off_ratio_herz_over_mesa_N100"] = round(war_off / m_off, 1)
     if not quick:
         fig.update(peak_memory(steps=1))
     fig["load_average_1min_after"] = round(os.getloadavg()[0], 2)
