@@ -47,8 +47,9 @@ signals) and the counters herz keeps for outcomes (``war_years``, runaways).
 3. Peak memory of simulate(worlds=1000) at N = 193 (default batch size, all
    default mechanisms, war included), in a child process.
 
-Prints one JSON line of figures. Run: ``.venv/bin/python bench/world_vs_mesa.py``
-(``--quick`` for a shorter run). Mesa is a benchmark-only dependency
+Prints one JSON line of figures (and each size's figures to stderr as they come).
+Run: ``.venv/bin/python bench/world_vs_mesa.py`` (``--quick`` for 20 steps and
+fewer worlds; ``--sizes 193`` for some sizes only; ``--no-memory`` to skip 3). Mesa is a benchmark-only dependency
 (``pip install -e '.[bench]'``).
 """
 
@@ -960,7 +961,7 @@ def best_and_median(fn, *args) -> tuple[float, float]:
 def main() -> None:
     quick = "--quick" in sys.argv
     fig: dict = {"herz_version": herz.__version__, "mesa_version": mesa.__version__,
-                 "steps": 100, "mechanisms": list(MECH.on()),
+                 "mechanisms": list(MECH.on()),
                  "load_average_1min_before": round(os.getloadavg()[0], 2),
                  "load_average_1_5_15min_before": [round(x, 2) for x in os.getloadavg()],
                  "cores": os.cpu_count(), "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
@@ -968,7 +969,11 @@ def main() -> None:
     fig.update(check())
     plan = {20: (200 if quick else 1000, 5), 100: (10 if quick else 50, 2),
             193: (4 if quick else 15, 1)}
+    if "--sizes" in sys.argv:  # e.g. --sizes 193: a shorter run on a busy machine
+        sizes = {int(x) for x in sys.argv[sys.argv.index("--sizes") + 1].split(",")}
+        plan = {n: v for n, v in plan.items() if n in sizes}
     steps = 20 if quick else 100
+    fig["steps"] = steps
     for n, (worlds, mesa_steps) in plan.items():
         load = round(os.getloadavg()[0], 2)
         h, h_med = best_and_median(time_herz, n, worlds, steps)
@@ -982,6 +987,7 @@ def main() -> None:
                         "median_bare_numpy": round(b_med),
                         "median_ratio_herz_over_mesa": round(h_med / m_med, 1),
                         "load_average_1min": [load, round(os.getloadavg()[0], 2)]}
+        print(f"N{n}", json.dumps(fig[f"N{n}"]), file=sys.stderr, flush=True)
     # the cost of war in herz: war off against war on at the same size (10 worlds, 20 steps)
     war_off, _ = best_and_median(time_herz, 100, 10, 20, False)
     war_on, _ = best_and_median(time_herz, 100, 10, 20, True)
@@ -995,7 +1001,7 @@ def main() -> None:
     fig["mesa_war_on_dyad_steps_per_s_N100"] = round(m_on)
     fig["mesa_war_off_over_on_N100"] = round(m_off / m_on, 2)
     fig["war_off_ratio_herz_over_mesa_N100"] = round(war_off / m_off, 1)
-    if not quick:
+    if not quick and "--no-memory" not in sys.argv:
         fig.update(peak_memory(steps=1))
     fig["load_average_1min_after"] = round(os.getloadavg()[0], 2)
     for n in plan:
