@@ -740,6 +740,11 @@ def check(n: int = 6, worlds: int = 20, steps: int = 60) -> dict:
 
 
 # --------------------------------------------------------------------------- 2. timing
+#: Wars started per world-year in the last timed run of each (model, N, war): the three
+#: timed steps must fight (the Mesa twin's few years count its warm-up year too).
+WARS: dict = {}
+
+
 def time_herz(n: int, worlds: int, steps: int, war: bool = True) -> float:
     p = bench_params(n)
     if not war:
@@ -750,6 +755,8 @@ def time_herz(n: int, worlds: int, steps: int, war: bool = True) -> float:
     t0 = time.perf_counter()
     run_batch(p, state, steps)
     dt = time.perf_counter() - t0
+    WARS[("herz", n, war)] = sum(int(state.counts[f"n_wars_{c.name.lower()}"].sum())
+                                 for c in Cause if c is not Cause.NONE) / (worlds * steps)
     return worlds * n * (n - 1) * steps / dt
 
 
@@ -764,6 +771,7 @@ def time_mesa(n: int, steps: int, war: bool = True) -> float:
     for _ in range(steps):
         m.step()
     dt = time.perf_counter() - t0
+    WARS[("mesa", n, war)] = sum(m.counts.values()) / (steps + 1)
     return n * (n - 1) * steps / dt
 
 
@@ -812,6 +820,7 @@ def time_bare_numpy(n: int, worlds: int, steps: int) -> float:
     war = np.zeros((worlds, n, n), dtype=bool)  # [attacker, defender]
     ally = np.zeros((worlds, n, n), dtype=bool)  # [k, attacker]
     weary = np.zeros((worlds, n))
+    n_wars = 0
     t0 = time.perf_counter()
     for _ in range(steps):
         threat = o + (1 - d) * dd
@@ -887,7 +896,9 @@ def time_bare_numpy(n: int, worlds: int, steps: int) -> float:
         trig = u < _expit_np(zz)
         zt = np.where(trig, zz, -np.inf)
         attacks = trig & (np.arange(n) == zt.argmax(axis=2)[:, :, None])
-        war |= attacks & ~(attacks.transpose(0, 2, 1) & (zz < zz.transpose(0, 2, 1)))
+        starts = attacks & ~(attacks.transpose(0, 2, 1) & (zz < zz.transpose(0, 2, 1)))
+        n_wars += int(starts.sum())
+        war |= starts
         # balancing, a year of war, transfers, regime change, deaths
         active = war.any(axis=2)
         both = war | war.transpose(0, 2, 1)
@@ -923,6 +934,7 @@ def time_bare_numpy(n: int, worlds: int, steps: int) -> float:
                       np.log1p(-np.minimum(a_g, 1 - 1e-16)) - np.log1p(-np.minimum(a_s, 1 - 1e-16)))
         lg = np.clip(lg + np.where(pair, ev.transpose(0, 2, 1), 0.0), -20.7, 20.7)
     dt = time.perf_counter() - t0
+    WARS[("numpy", n, True)] = n_wars / (worlds * steps)
     return worlds * n * (n - 1) * steps / dt
 
 
@@ -986,7 +998,9 @@ def main() -> None:
                         "median_herz": round(h_med), "median_mesa": round(m_med),
                         "median_bare_numpy": round(b_med),
                         "median_ratio_herz_over_mesa": round(h_med / m_med, 1),
-                        "load_average_1min": [load, round(os.getloadavg()[0], 2)]}
+                        "load_average_1min": [load, round(os.getloadavg()[0], 2)],
+                        "wars_per_world_year": {k: round(WARS[(k, n, True)], 3)
+                                                for k in ("herz", "mesa", "numpy")}}
         print(f"N{n}", json.dumps(fig[f"N{n}"]), file=sys.stderr, flush=True)
     # the cost of war in herz: war off against war on at the same size (10 worlds, 20 steps)
     war_off, _ = best_and_median(time_herz, 100, 10, 20, False)
