@@ -671,6 +671,9 @@ CHECK_RTOL = 1e-8
 def check(n: int = 6, worlds: int = 20, steps: int = 60) -> dict:
     """herz against the Mesa twin on the same draws: every state variable and every event.
 
+    The twin runs from the start, and again from herz's state a quarter of the way in
+    (wars and alliances under way), which must end where the first run did.
+
     Continuous fields within CHECK_RTOL (relative, floor 1e-9); the discrete ones exactly:
     alive, types, wars in progress, alliances, and for every step the attacks, disputes
     and deaths; the wars' counts by cause. The check also requires that each kind of
@@ -681,7 +684,10 @@ def check(n: int = 6, worlds: int = 20, steps: int = 60) -> dict:
     state = initial_state(p, keys)
     start = state.copy()
     herz_events: dict = {"attacks": set(), "disputes": set(), "died": set()}
+    resume = steps // 4  # the twin also starts from herz's state at this year (wars under way)
     for t in range(steps):
+        if t == resume:
+            mid = state.copy()
         run_batch(p, state, 1)
         for name in ("attacks", "disputes"):
             herz_events[name] |= {(int(w), t, int(i), int(j))
@@ -706,6 +712,14 @@ def check(n: int = 6, worlds: int = 20, steps: int = 60) -> dict:
             causes[c.name.lower()] += k
             if k != state.counts[f"n_wars_{c.name.lower()}"][w]:
                 mismatch.append(f"world {w}: wars of cause {c.name}")
+        m2 = MesaWorld(p, mid, w, keys=keys[w:w + 1])
+        m2.t = resume
+        for _ in range(steps - resume):
+            m2.step()
+        for a, b in zip(m.everyone, m2.everyone, strict=True):
+            if a.alive != b.alive or a.greedy != b.greedy or abs(a.output - b.output) > (
+                    CHECK_RTOL * max(abs(a.output), 1e-9)):
+                mismatch.append(f"world {w}: resumed at year {resume}, state {a.idx}")
         ev = m.everyone
         got = {"output": [a.output for a in ev], "spending": [a.spending for a in ev],
                "offense": [a.offense for a in ev], "defense": [a.defense for a in ev],
