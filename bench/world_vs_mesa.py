@@ -594,7 +594,7 @@ class MesaWorld(mesa.Model):
             u_reg = self.uniform(Stream.REGIME, s)
             u_typ = self.uniform(Stream.REGIME_TYPE, s)
             if s in losses and u_reg < p.regime_change:
-                by[s].greedy = u_typ < p.p_greedy
+                by[s].greedy = u_typ < p.p_greedy * p.greedy_draw_scale  # beliefs keep p_greedy
                 changed.append(s)
         self.changed = changed
         self.events["regime_changes"] += len(changed)
