@@ -24,6 +24,9 @@ References
 ----------
 Glasserman, P. and Yao, D. D. (1992). Some guidelines and guarantees for common
 random numbers. *Management Science* 38(6): 884-908.
+
+Jervis, R. (1978). Cooperation under the security dilemma. *World Politics*
+30(2): 167-214 (the four worlds: pp. 211-214).
 """
 
 from __future__ import annotations
@@ -246,14 +249,19 @@ ROUTES: tuple[Route, ...] = (
 )
 
 #: The 2 x 2 factorials (DESIGN 4.3), each factor at the dose given (the single-route cells
-#: are the route arms at that dose), picked by measured effects in the calibrated world
-#: (one draw of 600 worlds, 88 entries, before the study's full run): system-wide, the two
-#: largest single effects, distinguishability x arms control (+5.6 and +14.7 points; signals
-#: there lowered exits, -4.6); for the pair, the only two pair routes with an effect,
-#: signals x the imposed treaty (-4.6 and +13.6; pair institutions: 0).
+#: are the route arms at that dose). Two were picked by measured effects in the calibrated
+#: world (one draw of 600 worlds, 88 entries, before the study's full run): system-wide, the
+#: two largest single effects, distinguishability x arms control (+5.6 and +14.7 points;
+#: signals there lowered exits, -4.6); for the pair, the only two pair routes with an effect,
+#: signals x the imposed treaty (-4.6 and +13.6; pair institutions: 0). The third is declared
+#: in advance by theory, not by an effect: Jervis's (1978) own 2 x 2, his "four worlds" of the
+#: offense-defense balance x whether offence and defence can be told apart, here defensive
+#: technology x distinguishability (both system-wide), whose interaction is his claim that
+#: the two variables together decide how hard the dilemma is.
 FACTORIAL: tuple[tuple[tuple[str, float], ...], ...] = (
     (("distinguishability", 1.0), ("arms_control", 1.0)),
     (("pair_signals", 1.0), ("pair_treaty", 1.0)),
+    (("defensive_technology", 1.0), ("distinguishability", 1.0)),
 )
 
 
@@ -607,6 +615,7 @@ def signal_outlay(state: WorldState, params: WorldParams) -> NDArray[np.float64]
 
 def branch_entries(trunk: Trunk, arms: Sequence[Arm], follow: int, *,
                    rule: EpisodeRule | None = None, variant_arms: Sequence[str] = (),
+                   route_follow: int | None = None,
                    progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """Run every arm from every entry copy for ``follow`` years (or until all spells end).
 
@@ -622,6 +631,11 @@ def branch_entries(trunk: Trunk, arms: Sequence[Arm], follow: int, *,
     variants that change only thresholds) run the arms named in ``variant_arms``,
     on the same branches where their entries coincide (the same copy, the same
     years: no second simulation). ``rule`` replaces the primary rule.
+
+    ``route_follow`` (default ``follow``): the years the arms *not* named in
+    ``variant_arms`` are followed, when those are read at one horizon H only
+    (H + m - 1 years see every exit dated within H; the ``follow`` column
+    says how long each row was followed).
     """
     if follow < 1:
         raise ParameterError("follow", follow, "must be a whole number >= 1")
@@ -655,7 +669,10 @@ def branch_entries(trunk: Trunk, arms: Sequence[Arm], follow: int, *,
                 if mine[sub].any():
                     fols[n] = PairFollow(part, trunk.params, rules[n], pre_trust=pre[sub],
                                          active=mine[sub], cost_years=COST_YEARS)
-            for _ in range(int(follow)):
+            years = int(follow)
+            if route_follow is not None and arm.name not in variant_arms:
+                years = min(years, int(route_follow))
+            for _ in range(years):
                 step(branch, pa)
                 obs = observe(branch, pa)
                 cost = signal_outlay(branch, pa)
@@ -670,12 +687,12 @@ def branch_entries(trunk: Trunk, arms: Sequence[Arm], follow: int, *,
                     "world": part.world[keep], "t_entry": entry.t, "i": part.i[keep],
                     "j": part.j[keep], "arm": arm.name, "kind": arm.kind, "dose": arm.dose,
                     "end": [END_LABELS[int(v)] for v in fol.end[keep]],
-                    "end_year": np.where(fol.end > 0, fol.end_year, follow)[keep],
+                    "end_year": np.where(fol.end > 0, fol.end_year, years)[keep],
                     "exit_year": np.where(fol.exit_year >= 0, fol.exit_year, -1)[keep],
                     "war_cause": [CAUSES[int(v) - 1] if v > 0 else "" for v in fol.cause[keep]],
                     "informativeness": info[sub][keep],
                     "n_greedy": [greedy_by_world[int(w)] for w in part.world[keep]],
-                    "follow": int(follow), "cost": fol.cost[keep], "spec": n,
+                    "follow": years, "cost": fol.cost[keep], "spec": n,
                 }))
             if progress is not None:
                 progress(1)

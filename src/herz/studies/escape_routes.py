@@ -38,7 +38,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from herz.analysis.estimands import ArmEstimate, aalen_johansen, arm_estimates, clustered_bootstrap, entry_indicators
+from herz.analysis.estimands import (
+    ArmEstimate,
+    Pool,
+    aalen_johansen,
+    arm_estimates,
+    clustered_bootstrap,
+    entry_indicators,
+)
 from herz.analysis.verdict import HORIZON, Specification, primarily_escapable, specification
 from herz.errors import ParameterError
 from herz.rng import child_seed
@@ -185,6 +192,10 @@ class StudySize:
     doses: tuple[float, ...]
     replicates: int
     seed: int = 20261202
+    #: How draws combine (:func:`herz.analysis.estimands.clustered_bootstrap`): ``entries``,
+    #: the pooled ratio P(exit within H | entered) over the mixture of draws (the study's
+    #: estimand), or ``draws``, the first study's unweighted mean of the draws' ratios.
+    pool: Pool = "entries"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values."""
@@ -264,6 +275,47 @@ def _world(draw: dict[str, Any], variant: Variant) -> Any:
     return WorldParams.from_dict(d)
 
 
+#: Why a variant that changes only the update order is the primary run itself here.
+ORDER_SAME = ("update order matters only through identity-driven motive drift, which is off "
+              "in the control and the realist arm of every draw, so the run is the primary one "
+              "bit for bit and is not repeated")
+
+
+def order_matters(params: Any) -> bool:
+    """Whether the update order can change a world with these parameters.
+
+    In :func:`herz.world.step.step` the order enters in one place only: motive
+    drift reads the identities of the step's end in ``sequential`` order and
+    of its start in ``simultaneous`` order. So the order matters only when
+    identities move (``mechanisms.identity``), motives drift
+    (:func:`herz.world.identity.drifting`) and the drift reads identity
+    (``motive_drift_identity`` > 0). Where this is False a sequential run
+    equals the simultaneous one bit for bit (tested on a tiny study, so a
+    change of the world that makes the order matter elsewhere is noticed).
+    """
+    from herz.world.identity import drifting
+
+    return bool(params.mechanisms.identity and drifting(params)
+                and float(params.motive_drift_identity) > 0.0)
+
+
+def identical_variants(draws: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """Variants that change only the update order where no arm they run can feel it (name: why).
+
+    Such a variant runs the control and the realist arm (:func:`reference_arms`);
+    if :func:`order_matters` is False for both at every draw, it is the primary
+    run bit for bit.
+    """
+    out = {}
+    for v in VARIANTS:
+        if set(v.world) != {"update_order"}:
+            continue
+        if not any(order_matters(arm.apply(_world(d, v))) for d in draws
+                   for arm in reference_arms()):
+            out[v.name] = ORDER_SAME
+    return out
+
+
 def _task(draw: dict[str, Any], variant: Variant, worlds: int, seed: int, window: int,
           follow: int, arms: Sequence[Arm],
           shared: Sequence[Variant] = ()) -> dict[str, Any]:
@@ -279,7 +331,11 @@ def _task(draw: dict[str, Any], variant: Variant, worlds: int, seed: int, window
     params = _world(draw, variant)
     rules = {v.name: EpisodeRule.from_params(params, **v.world) for v in shared}
     trunk = run_trunk(params, worlds, child_seed(seed, int(draw["point"])), window, rules=rules)
-    table = branch_entries(trunk, arms, follow, variant_arms=("control", "realist"))
+    # the routes are read at the verdict's horizon only: H + m - 1 years see every exit dated
+    # within H (the control and the realist arm serve every variant: the full follow-up)
+    short = HORIZON + EpisodeRule.from_params(params).exit_years - 1
+    table = branch_entries(trunk, arms, follow, variant_arms=("control", "realist"),
+                           route_follow=min(follow, short))
     table["spec"] = table["spec"].replace({PRIMARY: variant.name})
     table.insert(0, "point", int(draw["point"]))
     entered = {(variant.name if k == PRIMARY else k): int(v.sum())
@@ -354,15 +410,19 @@ def run_escape_study(size: str | StudySize | None = None, *, workers: int | None
     draws = parameter_draws(sz.points, sz.seed, region)
     main_arms = reference_arms() + route_arms(sz.doses)
     shared = tuple(v for v in VARIANTS if v.thresholds_only)
-    jobs: list[tuple[Any, ...]] = []
+    rows: list[dict[str, Any]] = []
     for _, row in draws.iterrows():
-        d = row.to_dict()
+        d = {str(k): v for k, v in row.to_dict().items()}
         d["n_states"] = int(d["n_states"])
         d["point"] = int(d["point"])
+        rows.append(d)
+    same = identical_variants(rows)
+    jobs: list[tuple[Any, ...]] = []
+    for d in rows:
         jobs.append((d, Variant(PRIMARY, "none"), sz.worlds, sz.seed, sz.window, sz.follow,
                      main_arms, shared))
         jobs += [(d, v, sz.variant_worlds, sz.seed, sz.window, sz.follow, reference_arms())
-                 for v in VARIANTS if not v.thresholds_only]
+                 for v in VARIANTS if not v.thresholds_only and v.name not in same]
     # the long jobs first, so two workers finish together
     jobs.sort(key=lambda j: -j[2] * len(j[6]))
     results: list[dict[str, Any]] = []
@@ -392,7 +452,7 @@ def run_escape_study(size: str | StudySize | None = None, *, workers: int | None
                         prog.advance(task)
                     if on_task is not None:
                         on_task(results[-1])
-    res = analyse_study(sz, draws, results)
+    res = analyse_study(sz, draws, results, same_as_primary=same)
     res.seconds = time.perf_counter() - t0
     res.cpu_seconds = time.process_time() - c0 + res.task_seconds
     res.meta.update({"draws_from": "plausible region" if region is not None else "default ranges",
@@ -430,8 +490,14 @@ def _progress(show: bool, total: int) -> Any:
 
 
 def analyse_study(sz: StudySize, draws: pd.DataFrame, results: Sequence[dict[str, Any]],
-                  replicates: int | None = None) -> StudyResult:
-    """Estimands, robustness table and verdict from the tasks' outputs."""
+                  replicates: int | None = None,
+                  same_as_primary: dict[str, str] | None = None) -> StudyResult:
+    """Estimands, robustness table and verdict from the tasks' outputs.
+
+    ``same_as_primary``: variants proven identical to the primary run (name ->
+    why, :func:`order_matters`), not rerun: they read the primary run's control
+    and realist rows.
+    """
     from herz.analysis.intervals import wilson_interval
 
     reps = replicates if replicates is not None else sz.replicates
@@ -446,29 +512,38 @@ def analyse_study(sz: StudySize, draws: pd.DataFrame, results: Sequence[dict[str
             entered[spec] = entered.get(spec, 0) + int(n)
     tables = {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
     main = tables["primary"]
-    arms = arm_estimates(main, HORIZON, replicates=reps, rng=sz.seed)
+    arms = arm_estimates(main, HORIZON, replicates=reps, rng=sz.seed, pool=sz.pool)
     by = {a.name: a for a in arms}
     share = (entered["primary"] / max(worlds["primary"], 1),
              *wilson_interval(entered["primary"], worlds["primary"]))
-    specs = [_spec("primary", "none (H = 25)", main, HORIZON, reps, sz.seed)]
-    specs += [_spec(f"H={h}", f"horizon {h} years", main, h, reps, sz.seed) for h in HORIZONS]
+    same = dict(same_as_primary or {})
+    for name in same:  # proven identical to the primary run: its control and realist rows
+        tables[name] = main[main["arm"].isin(["control", "realist"])].assign(spec=name)
+        worlds[name], entered[name] = worlds["primary"], entered["primary"]
+    specs = [_spec("primary", "none (H = 25)", main, HORIZON, reps, sz.seed, sz.pool)]
+    specs += [_spec(f"H={h}", f"horizon {h} years", main, h, reps, sz.seed, sz.pool)
+              for h in HORIZONS]
     for v in VARIANTS:  # a variant without entries reads as undecided
-        specs.append(_spec(v.name, v.changed, tables.get(v.name, main.iloc[:0]), HORIZON, reps,
-                           sz.seed))
+        changed = v.changed + (f" (identical to the primary run: {same[v.name]})"
+                               if v.name in same else "")
+        specs.append(_spec(v.name, changed, tables.get(v.name, main.iloc[:0]), HORIZON, reps,
+                           sz.seed, sz.pool))
     verdict = primarily_escapable(specs)
     return StudyResult(
         size=sz, draws=draws, tables=tables, worlds=worlds, entered=entered, arms=arms,
-        costs=route_costs(main, reps, sz.seed), factorials=factorials(main, reps, sz.seed),
+        costs=route_costs(main, reps, sz.seed, sz.pool),
+        factorials=factorials(main, reps, sz.seed, sz.pool),
         realist=by["realist"], control=by["control"],
         entered_share=(float(share[0]), float(share[1]), float(share[2])),
         specs=specs, verdict=verdict, surfaces=surfaces(main, draws, reps, sz.seed),
         incidence=incidence(main), seconds=0.0, cpu_seconds=0.0,
         task_seconds=float(sum(r["cpu_seconds"] for r in results)),
         meta={"greedy_free_worlds": int(sum(r["greedy_free"] for r in results
-                                            if r["variant"] == "primary"))})
+                                            if r["variant"] == "primary")),
+              "identical_to_primary": same, "pool": sz.pool})
 
 
-def route_costs(table: pd.DataFrame, reps: int, seed: int
+def route_costs(table: pd.DataFrame, reps: int, seed: int, pool: Pool = "entries"
                 ) -> dict[str, tuple[float, float, float]]:
     """Mean output-years spent per entry by each arm (estimate, low, high), clustered on worlds.
 
@@ -482,13 +557,14 @@ def route_costs(table: pd.DataFrame, reps: int, seed: int
         if not float(rows["cost"].abs().sum()):
             out[str(arm)] = (0.0, 0.0, 0.0)
             continue
-        b = clustered_bootstrap(rows, ["cost"], replicates=min(reps, 400),
-                                rng=seed).to_dict("index")["cost"]
+        b = clustered_bootstrap(rows, ["cost"], replicates=min(reps, 400), rng=seed,
+                                pool=pool).to_dict("index")["cost"]
         out[str(arm)] = (float(b["estimate"]), float(b["low"]), float(b["high"]))
     return out
 
 
-def factorials(table: pd.DataFrame, reps: int, seed: int) -> list[dict[str, Any]]:
+def factorials(table: pd.DataFrame, reps: int, seed: int, pool: Pool = "entries"
+               ) -> list[dict[str, Any]]:
     """Interaction of each 2 x 2 factorial of :data:`FACTORIAL` present in ``table``."""
     from herz.analysis.estimands import interaction
 
@@ -498,19 +574,20 @@ def factorials(table: pd.DataFrame, reps: int, seed: int) -> list[dict[str, Any]
         a, b, ab = arm_name([combo[0]]), arm_name([combo[1]]), arm_name(combo)
         if not {a, b, ab} <= present:
             continue
-        est = interaction(table, HORIZON, a, b, ab, replicates=reps, rng=seed)
+        est = interaction(table, HORIZON, a, b, ab, replicates=reps, rng=seed, pool=pool)
         scope = "pair" if combo[0][0].startswith("pair_") else "system"
         out.append({"name": ab, "a": a, "b": b, "scope": scope, **est})
     return out
 
 
 def _spec(name: str, changed: str, table: pd.DataFrame, horizon: int, reps: int,
-          seed: int) -> Specification:
+          seed: int, pool: Pool = "entries") -> Specification:
     sub = table[table["arm"].isin(["control", "realist"])]
     if sub.empty:
         nan = float("nan")
         return specification(name, changed, 0, nan, (nan, nan), nan, (nan, nan))
-    est = {a.name: a for a in arm_estimates(sub, horizon, replicates=reps, rng=seed)}
+    est = {a.name: a for a in arm_estimates(sub, horizon, replicates=reps, rng=seed,
+                                            pool=pool)}
     c, r = est["control"], est["realist"]
     assert r.effect is not None and r.effect_ci is not None
     return specification(name, changed, c.entries, c.p_exit, c.ci, -r.effect,
@@ -519,25 +596,30 @@ def _spec(name: str, changed: str, table: pd.DataFrame, horizon: int, reps: int,
 
 #: Factors of the response surfaces (the draws' parameters and the pair's informativeness).
 SURFACE_FACTORS = ("p_greedy", "n_states", "informativeness", "war_cost_share")
+#: A surface factor with more values than this is read in quartiles of the entries.
+SURFACE_LEVELS = 6
 
 
 def surfaces(table: pd.DataFrame, draws: pd.DataFrame, reps: int, seed: int
              ) -> dict[str, pd.DataFrame]:
     """P(exit within H | entered) of the control and the realist arm along each surface factor.
 
-    Parameter factors by draw (one row per draw); motive informativeness at
-    entry in quartile bins of the entries. Intervals clustered on worlds.
+    A factor with at most :data:`SURFACE_LEVELS` values (the number of states)
+    has one row per value; the others (motive informativeness at entry, and
+    parameters that vary by draw) one row per quartile of the entries.
+    Intervals clustered on worlds.
     """
     ind = entry_indicators(table[table["arm"].isin(["control", "realist"])], HORIZON)
     ind = ind.merge(draws, on="point", how="left")
     out: dict[str, pd.DataFrame] = {}
     for name in SURFACE_FACTORS:
-        if name == "informativeness":
-            q = ind.loc[ind["arm"] == "control", "informativeness"]
+        q = ind.loc[ind["arm"] == "control", name]
+        if name == "informativeness" or q.nunique() > SURFACE_LEVELS:
+            # quartiles of the entries (the draws are many: one point per draw would be noise)
             if q.nunique() < 2:
                 continue
             edges = [float(x) for x in np.unique(np.quantile(q, [0, 0.25, 0.5, 0.75, 1.0]))]
-            ind["bin"] = pd.cut(ind["informativeness"], edges, include_lowest=True)
+            ind["bin"] = pd.cut(ind[name], edges, include_lowest=True)
             key = "bin"
         else:
             key = name
@@ -672,5 +754,5 @@ def verdict_text(res: StudyResult) -> str:
             f"{averaged_over(res)}.")
 
 
-__all__ += ["HORIZONS", "ROUTES", "incidence", "study_json", "surfaces", "verdict_text",
-            "write_study_json"]
+__all__ += ["HORIZONS", "ORDER_SAME", "ROUTES", "identical_variants", "incidence",
+            "order_matters", "study_json", "surfaces", "verdict_text", "write_study_json"]
