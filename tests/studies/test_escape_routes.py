@@ -193,3 +193,46 @@ def test_sequential_variant_reads_the_primary_rows(study):
 
     assert res.meta["identical_to_primary"] == {"sequential": ORDER_SAME}
     assert "motive drift" in html
+
+
+def test_a_batch_of_draws_is_their_separate_runs_bit_for_bit():
+    # draws with one number of states run as one batch with per-world parameters: every
+    # row (every arm, rule, outcome, cost) equals the draws' separate runs, including the
+    # routes that move a per-world field (defensive technology, distinguishability)
+    import pandas as pd
+
+    from herz.studies.branching import PRIMARY, reference_arms, route_arms
+    from herz.studies.escape_routes import Variant, _task, batches
+
+    sz = study_size("tiny")
+    rows = parameter_draws(12, sz.seed).to_dict(orient="records")
+    for d in rows:
+        d["n_states"], d["point"] = int(d["n_states"]), int(d["point"])
+    chunk = max(batches(rows, 3), key=len)
+    assert len(chunk) == 3 and len({d["n_states"] for d in chunk}) == 1
+    assert len({d["distinguishability"] for d in chunk}) == 3  # the values differ by world
+    arms = [*reference_arms(), *[a for a in route_arms((1.0,)) if a.name in (
+        "defensive_technology@1", "distinguishability@1", "costly_signals@1",
+        "defensive_technology@1+distinguishability@1")]]
+    shared = tuple(v for v in VARIANTS if v.thresholds_only)[:2]
+    args = (Variant(PRIMARY, "none"), 150, sz.seed, 6, 40, arms, shared)
+    alone = pd.concat([_task([d], *args)["table"] for d in chunk], ignore_index=True)
+    batch = _task(chunk, *args)
+    key = ["spec", "arm", "point", "world", "t_entry", "i", "j"]
+    a = alone.sort_values(key).reset_index(drop=True)
+    b = batch["table"].sort_values(key).reset_index(drop=True)
+    assert len(b) and b["point"].nunique() > 1
+    pd.testing.assert_frame_equal(a, b)
+    assert batch["worlds"] == 3 * 150
+
+
+def test_batches_share_the_number_of_states_and_hold_every_draw_once():
+    from herz.studies.escape_routes import batches
+
+    rows = parameter_draws(40, 3).to_dict(orient="records")
+    for d in rows:
+        d["n_states"], d["point"] = int(d["n_states"]), int(d["point"])
+    out = batches(rows, 6)
+    assert sorted(d["point"] for b in out for d in b) == list(range(40))
+    assert all(len({d["n_states"] for d in b}) == 1 and 1 <= len(b) <= 6 for b in out)
+    assert all([d["point"] for d in b] == sorted(d["point"] for d in b) for b in out)

@@ -1,16 +1,22 @@
 """The escape study on world version 2 (DESIGN 4): entries, routes as paired branches, verdict.
 
-For each parameter draw (a Latin hypercube over :data:`DEFAULT_RANGES`, the
-documented default ranges: the history fit of issue 22 does not exist yet),
-a batch of worlds runs through the burn-in and an entry window; at every entry
+For each parameter draw (the plausible region of the history fit, issue 22,
+where the package ships it, the other parameters over the documented default
+ranges :data:`DEFAULT_RANGES`), worlds run through the burn-in and an entry
+window; draws with the same number of states run side by side as one batch,
+each world with its own draw's parameters (:func:`batch_params`). At every entry
 of a pair of security seekers into the dilemma the world is branched
 (:mod:`herz.studies.branching`) into the control (the calibrated world), the
-realist arm and each route at each dose, plus a small factorial. Every branch
-is followed for a fixed number of years, so P(exit within H | entered) is never
-censored for the horizons used. The robustness variants (race length k, trust
-fall x, calm years m, update order, threat aggregation) rerun the control and
-the realist arm on the same worlds (same seeds); the horizon variants reuse the
-main run. :mod:`herz.analysis.estimands` gives the estimands,
+realist arm and each route at each dose, plus three 2 x 2 factorials. Every
+branch is followed for a fixed number of years, so P(exit within H | entered)
+is never censored for the horizons used. Every estimate pools the entries of
+all draws (the entry-weighted ratio, :func:`herz.analysis.estimands.clustered_bootstrap`).
+The robustness variants that change only thresholds (race length k, trust fall
+x, calm years m, the exit's trust reading) are read on the primary run's worlds;
+the threat aggregation reruns the control and the realist arm on the same
+seeds; the update order is the primary run bit for bit here
+(:func:`order_matters`) and is not rerun; the horizon variants reuse the main
+run. :mod:`herz.analysis.estimands` gives the estimands,
 :mod:`herz.analysis.verdict` the verdict, :mod:`herz.report.escape` the report
 and ``escape_report.json``.
 
@@ -37,6 +43,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from herz.analysis.estimands import (
     ArmEstimate,
@@ -71,6 +78,8 @@ __all__ = [
     "StudySize",
     "Variant",
     "analyse_study",
+    "batch_params",
+    "batches",
     "parameter_draws",
     "run_escape_study",
     "study_size",
@@ -192,6 +201,8 @@ class StudySize:
     doses: tuple[float, ...]
     replicates: int
     seed: int = 20261202
+    #: At most this many draws (of one number of states) run as one batch of worlds.
+    batch: int = 1
     #: How draws combine (:func:`herz.analysis.estimands.clustered_bootstrap`): ``entries``,
     #: the pooled ratio P(exit within H | entered) over the mixture of draws (the study's
     #: estimand), or ``draws``, the first study's unweighted mean of the draws' ratios.
@@ -207,7 +218,7 @@ STUDY_SIZES: dict[str, StudySize] = {
     "default": StudySize("default", points=8, worlds=900, variant_worlds=900, window=25,
                          follow=FOLLOW, doses=(0.5, 1.0), replicates=1000),
     "tiny": StudySize("tiny", points=2, worlds=60, variant_worlds=40, window=12, follow=FOLLOW,
-                      doses=(1.0,), replicates=200),
+                      doses=(1.0,), replicates=200, batch=8),
 }
 
 
@@ -299,6 +310,19 @@ def order_matters(params: Any) -> bool:
                 and float(params.motive_drift_identity) > 0.0)
 
 
+def batches(draws: Sequence[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
+    """The draws in batches of at most ``size`` that share the number of states (by point)."""
+    by_n: dict[int, list[dict[str, Any]]] = {}
+    for d in sorted(draws, key=lambda d: int(d["point"])):
+        by_n.setdefault(int(d["n_states"]), []).append(d)
+    out = []
+    for n in sorted(by_n):
+        group = by_n[n]
+        k = -(-len(group) // max(1, size))  # as many batches as needed, of even sizes
+        out += [b for b in (group[i::k] for i in range(k)) if b]
+    return [sorted(b, key=lambda d: int(d["point"])) for b in out]
+
+
 def identical_variants(draws: Sequence[dict[str, Any]]) -> dict[str, str]:
     """Variants that change only the update order where no arm they run can feel it (name: why).
 
@@ -316,32 +340,69 @@ def identical_variants(draws: Sequence[dict[str, Any]]) -> dict[str, str]:
     return out
 
 
-def _task(draw: dict[str, Any], variant: Variant, worlds: int, seed: int, window: int,
-          follow: int, arms: Sequence[Arm],
-          shared: Sequence[Variant] = ()) -> dict[str, Any]:
-    """One draw x variant: the trunk and its branches (runs in a worker process).
+def batch_params(draws: Sequence[dict[str, Any]], variant: Variant, worlds: int, seed: int
+                 ) -> tuple[Any, NDArray[np.uint64], NDArray[np.int64]]:
+    """One batch of ``worlds`` worlds per draw: parameters, keys and world indices.
 
-    ``shared``: threshold variants read on this trunk's worlds (their entries run
-    the control and the realist arm only); their rows carry the variant's name
-    in ``spec``, the task's own rows ``variant.name``.
+    The draws must share every parameter that is not per-world
+    (:data:`herz.world.params.PER_WORLD`; here the number of states); their
+    per-world parameters become one value per world
+    (:meth:`WorldParams.with_world_values`). Draw ``k``'s worlds keep the keys
+    of its own run (``child_seed(child_seed(seed, k), j)``, j < ``worlds``), so
+    the batch is the draws' separate runs side by side (tested bit for bit);
+    world ``j`` of draw ``k`` has the index ``k * worlds + j``.
+    """
+    from herz.world.noise import world_keys
+    from herz.world.params import PER_WORLD
+
+    params = [_world(d, variant) for d in draws]
+    base = params[0]
+    fixed = {k for k in draws[0] if k != "point" and k not in PER_WORLD}
+    for d in draws[1:]:
+        for k in fixed:
+            if d[k] != draws[0][k]:
+                raise ParameterError(k, d[k], f"must be {draws[0][k]} in one batch (not per-world)")
+    varied = sorted({k for d in draws for k in d if k in PER_WORLD})
+    values = {k: np.repeat(np.array([float(getattr(p, k)) for p in params]), worlds)
+              for k in varied}
+    keys = np.concatenate([world_keys(child_seed(seed, int(d["point"])), worlds)
+                           for d in draws])
+    idx = np.concatenate([int(d["point"]) * worlds + np.arange(worlds, dtype=np.int64)
+                          for d in draws])
+    return (base.with_world_values(values) if len(draws) > 1 else base), keys, idx
+
+
+def _task(draws: Sequence[dict[str, Any]], variant: Variant, worlds: int, seed: int,
+          window: int, follow: int, arms: Sequence[Arm],
+          shared: Sequence[Variant] = ()) -> dict[str, Any]:
+    """Draws x one variant: one trunk of ``worlds`` worlds per draw, and its branches.
+
+    Runs in a worker process. The draws (same number of states) run as one
+    batch (:func:`batch_params`): an entry year's branches then hold the
+    entries of every draw of the batch, so a branch's fixed cost per year is
+    paid once per batch, not once per draw. ``shared``: threshold variants read
+    on this trunk's worlds (their entries run the control and the realist arm
+    only); their rows carry the variant's name in ``spec``, the task's own rows
+    ``variant.name``.
     """
     from herz.world.episodes import EpisodeRule
 
     t0, c0 = time.perf_counter(), time.process_time()
-    params = _world(draw, variant)
+    params, keys, idx = batch_params(draws, variant, worlds, seed)
     rules = {v.name: EpisodeRule.from_params(params, **v.world) for v in shared}
-    trunk = run_trunk(params, worlds, child_seed(seed, int(draw["point"])), window, rules=rules)
+    trunk = run_trunk(params, len(idx), seed, window, rules=rules, keys=keys, world_index=idx)
     # the routes are read at the verdict's horizon only: H + m - 1 years see every exit dated
     # within H (the control and the realist arm serve every variant: the full follow-up)
     short = HORIZON + EpisodeRule.from_params(params).exit_years - 1
     table = branch_entries(trunk, arms, follow, variant_arms=("control", "realist"),
                            route_follow=min(follow, short))
     table["spec"] = table["spec"].replace({PRIMARY: variant.name})
-    table.insert(0, "point", int(draw["point"]))
+    table.insert(0, "point", (table["world"].to_numpy(np.int64) // worlds) if len(table)
+                 else pd.Series(dtype=np.int64))
     entered = {(variant.name if k == PRIMARY else k): int(v.sum())
                for k, v in trunk.entered_by.items()}
-    return {"variant": variant.name, "point": int(draw["point"]), "table": table,
-            "worlds": worlds, "entered": entered,
+    return {"variant": variant.name, "points": [int(d["point"]) for d in draws],
+            "table": table, "worlds": worlds * len(draws), "entered": entered,
             "greedy_free": int((trunk.n_greedy == 0).sum()),
             "seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0}
 
@@ -418,13 +479,13 @@ def run_escape_study(size: str | StudySize | None = None, *, workers: int | None
         rows.append(d)
     same = identical_variants(rows)
     jobs: list[tuple[Any, ...]] = []
-    for d in rows:
-        jobs.append((d, Variant(PRIMARY, "none"), sz.worlds, sz.seed, sz.window, sz.follow,
+    for chunk in batches(rows, sz.batch):
+        jobs.append((chunk, Variant(PRIMARY, "none"), sz.worlds, sz.seed, sz.window, sz.follow,
                      main_arms, shared))
-        jobs += [(d, v, sz.variant_worlds, sz.seed, sz.window, sz.follow, reference_arms())
+        jobs += [(chunk, v, sz.variant_worlds, sz.seed, sz.window, sz.follow, reference_arms())
                  for v in VARIANTS if not v.thresholds_only and v.name not in same]
-    # the long jobs first, so two workers finish together
-    jobs.sort(key=lambda j: -j[2] * len(j[6]))
+    # the long jobs first (worlds x pairs x arms), so the workers finish together
+    jobs.sort(key=lambda j: -len(j[0]) * j[2] * j[0][0]["n_states"] ** 2 * len(j[6]))
     results: list[dict[str, Any]] = []
     from herz.experiment.threads import init_worker_threads, one_numba_thread
 
@@ -750,8 +811,11 @@ def verdict_text(res: StudyResult) -> str:
     return (f"By the rule fixed in advance the dilemma is {word}: E = {primary.E:.2f} "
             f"[{primary.E_ci[0]:.2f}, {primary.E_ci[1]:.2f}] of pairs exit within {HORIZON} "
             f"years in the calibrated world, A = {primary.A:+.2f} [{primary.A_ci[0]:+.2f}, "
-            f"{primary.A_ci[1]:+.2f}] against the realist arm{tail}. E is averaged over "
-            f"{averaged_over(res)}.")
+            f"{primary.A_ci[1]:+.2f}] against the realist arm{tail}. "
+            + (f"E pools the entries of {res.size.points} parameter draws (each draw weighs "
+               "by its entries)" if res.size.pool == "entries" else
+               f"E is the mean of {res.size.points} parameter draws' own ratios")
+            + f": {averaged_over(res)}.")
 
 
 __all__ += ["HORIZONS", "ORDER_SAME", "ROUTES", "identical_variants", "incidence",
