@@ -57,8 +57,8 @@ from herz.world.arms_control import cheating_pays, detection_probability, treaty
 from herz.world.bite import bite_test
 from herz.world.economy import offense_shares, reference_output
 from herz.world.noise import world_keys
-from herz.world.outcomes import TrajectoryTracker
 from herz.world.signalling import SIGNAL_ELIGIBLE, SIGNAL_MIMICRY, SIGNAL_SENT
+from herz.world.simulate import seeker_war_years
 
 #: The racing world and medium thresholds of the world tests (tests/world/setups.py).
 RACING: dict[str, Any] = {"n_states": 5, "offense_defense_balance": 0.5,
@@ -176,23 +176,6 @@ def signing_curve(worlds: int, seed: int) -> list[dict[str, float]]:
     return rows
 
 
-def _measure(p: WorldParams, worlds: int, steps: int, seed: int):
-    st = initial_state(p, world_keys(seed, worlds))
-    tracker = TrajectoryTracker(p, st)
-    war = np.zeros(worlds, dtype=bool)
-    for _ in range(steps):
-        step(st, p)
-        tracker.update(st)
-        if st.t > p.burn_in:
-            war |= (st.attacks & ~st.greedy[:, :, None]).any(axis=(1, 2))
-    spells = tracker.pair_frame()
-    years = np.zeros(worlds)
-    if len(spells):
-        np.add.at(years, spells["world"].to_numpy(dtype=np.int64),
-                  np.nan_to_num(spells["duration"].to_numpy(dtype=float)))
-    return war.astype(float), years, float((st.community >= 0).mean())
-
-
 def community_effect(worlds: int, seed: int) -> dict[str, float]:
     """Communities on vs off: P(seeker war after burn-in), years in the dilemma (paired)."""
     out = {}
@@ -201,7 +184,8 @@ def community_effect(worlds: int, seed: int) -> dict[str, float]:
         p = WorldParams.from_dict({**d, **BASE, **COMMUNITY,
                                    "mechanisms": {**d["mechanisms"], "identity": True,
                                                   "community": on}})
-        out[on] = _measure(p, worlds, 100, seed)
+        war, years, _, st = seeker_war_years(p, worlds, 100, seed)
+        out[on] = war.astype(float), years, float((st.community >= 0).mean())
     dw = out[True][0] - out[False][0]
     dy = out[True][1] - out[False][1]
     res = {"war_off": out[False][0].mean(), "war_on": out[True][0].mean(),

@@ -7,7 +7,8 @@ change of the world's calibration is made once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 from herz.world import WorldParams, initial_state, simulate, step
 from herz.world.bite import spell_early_shares
 from herz.world.noise import world_keys
-from herz.world.outcomes import TrajectoryTracker
+from herz.world.simulate import seeker_war_years
 from tests.world.pre_calibration import PRE_CALIBRATION
 
 #: A world where seekers race: offence dominant, defence hard to tell from offence (in the
@@ -125,23 +126,35 @@ def calibration_table(switch: str, **kw: Any) -> list[tuple[float, float, int]]:
     return rows
 
 
-def measure(p: WorldParams, worlds: int, steps: int, seed: int):
-    """Per world: a war started by a security seeker after burn-in; years in the dilemma.
+@dataclass(frozen=True)
+class Paired:
+    """:func:`herz.world.simulate.seeker_war_years` of the same worlds with a mechanism off and on.
 
-    Years in the dilemma: the summed durations of the seeker pairs' spells
-    (censored at the horizon). Also returns the spell table and the final state.
+    ``war`` and ``years`` are the per-world differences on - off (seeker war as 0/1, years in
+    the dilemma); ``war_half`` and ``years_half`` the half-widths of their means' 95% normal
+    intervals.
     """
-    st = initial_state(p, world_keys(seed, worlds))
-    tracker = TrajectoryTracker(p, st)
-    seeker_war = np.zeros(worlds, dtype=bool)
-    for _ in range(steps):
-        step(st, p)
-        tracker.update(st)
-        if st.t > p.burn_in:
-            seeker_war |= (st.attacks & ~st.greedy[:, :, None]).any(axis=(1, 2))
-    spells = tracker.pair_frame()
-    years = np.zeros(worlds)
-    if len(spells):
-        np.add.at(years, spells["world"].to_numpy(dtype=np.int64),
-                  np.nan_to_num(spells["duration"].to_numpy(dtype=float)))
-    return seeker_war, years, spells, st
+
+    off: tuple[Any, ...]
+    on: tuple[Any, ...]
+    war: np.ndarray
+    years: np.ndarray
+    war_half: float
+    years_half: float
+
+
+def paired_seeker_effect(make: Callable[[bool], WorldParams], worlds: int, steps: int,
+                         seed: int) -> Paired:
+    """The paired on/off measurement of the community tests: ``make(on)`` for on in (False, True).
+
+    Prints P(seeker war) and the years in the dilemma in both arms with the paired differences.
+    """
+    off, on = (seeker_war_years(make(flag), worlds, steps, seed) for flag in (False, True))
+    dwar = on[0].astype(float) - off[0]
+    dyears = on[1] - off[1]
+    half_w = 1.96 * dwar.std() / np.sqrt(len(dwar))
+    half_y = 1.96 * dyears.std() / np.sqrt(len(dyears))
+    print(f"P(seeker war) {off[0].mean():.3f} -> {on[0].mean():.3f} "
+          f"({dwar.mean():+.3f} +- {half_w:.3f}); years in dilemma {off[1].mean():.1f} -> "
+          f"{on[1].mean():.1f} ({dyears.mean():+.1f} +- {half_y:.1f})")
+    return Paired(off, on, dwar, dyears, float(half_w), float(half_y))

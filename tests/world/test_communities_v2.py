@@ -22,7 +22,8 @@ from herz.world.community import (
 )
 from herz.world.noise import world_keys
 from herz.world.perception import institution_strength, noise_scale
-from tests.world.setups import MEDIUM, RACING, measure, params
+from herz.world.simulate import seeker_war_years
+from tests.world.setups import MEDIUM, RACING, paired_seeker_effect, params
 
 
 def test_seeded_communities_split_states_into_groups():
@@ -122,20 +123,12 @@ def test_communities_change_outcomes_not_only_labels():
     """
     base = {**RACING, **MEDIUM, "p_greedy": 0.2, "perception_noise": 0.3,
             "seeded_communities": 1, "institution_seed": 0.9}
-    out = {}
-    for on in (False, True):
-        p = WorldParams.from_dict({**base, "mechanisms": {"identity": True, "community": on}})
-        out[on] = measure(p, 400, 100, 3)
-    dwar = out[True][0].astype(float) - out[False][0]
-    dyears = out[True][1] - out[False][1]
-    half_w = 1.96 * dwar.std() / np.sqrt(len(dwar))
-    half_y = 1.96 * dyears.std() / np.sqrt(len(dyears))
-    print(f"P(seeker war) {out[False][0].mean():.3f} -> {out[True][0].mean():.3f} "
-          f"({dwar.mean():+.3f} +- {half_w:.3f}); years in dilemma {out[False][1].mean():.1f} -> "
-          f"{out[True][1].mean():.1f} ({dyears.mean():+.1f} +- {half_y:.1f})")
-    assert dwar.mean() < -0.04 and dwar.mean() + half_w < 0
-    assert dyears.mean() < -10 and dyears.mean() + half_y < 0
-    assert (out[True][3].community >= 0).mean() > 0.5  # the community still stands at the end
+    r = paired_seeker_effect(
+        lambda on: WorldParams.from_dict({**base, "mechanisms": {"identity": True, "community": on}}),
+        400, 100, 3)
+    assert r.war.mean() < -0.04 and r.war.mean() + r.war_half < 0
+    assert r.years.mean() < -10 and r.years.mean() + r.years_half < 0
+    assert (r.on[3].community >= 0).mean() > 0.5  # the community still stands at the end
 
 
 def test_communities_change_outcomes_in_the_calibrated_world():
@@ -153,19 +146,10 @@ def test_communities_change_outcomes_in_the_calibrated_world():
     """
     base = {"n_states": 5, **MEDIUM, "p_greedy": 0.2, "seeded_communities": 1,
             "institution_seed": 0.9}
-    out = {}
-    for on in (False, True):
-        out[on] = measure(params(base, mechanisms={"identity": True, "community": on}),
-                          400, 100, 3)
-    dwar = out[True][0].astype(float) - out[False][0]
-    dyears = out[True][1] - out[False][1]
-    half_w = 1.96 * dwar.std() / np.sqrt(len(dwar))
-    half_y = 1.96 * dyears.std() / np.sqrt(len(dyears))
-    print(f"P(seeker war) {out[False][0].mean():.3f} -> {out[True][0].mean():.3f} "
-          f"({dwar.mean():+.3f} +- {half_w:.3f}); years in dilemma {out[False][1].mean():.1f} -> "
-          f"{out[True][1].mean():.1f} ({dyears.mean():+.1f} +- {half_y:.1f})")
-    assert dwar.mean() < -0.1 and dwar.mean() + half_w < 0
-    assert dyears.mean() - half_y > 0
+    r = paired_seeker_effect(
+        lambda on: params(base, mechanisms={"identity": True, "community": on}), 400, 100, 3)
+    assert r.war.mean() < -0.1 and r.war.mean() + r.war_half < 0
+    assert r.years.mean() - r.years_half > 0
 
 
 @pytest.mark.slow
@@ -191,7 +175,7 @@ def test_outcomes_respond_smoothly_to_plasticity_and_ontological_security(name, 
             "mechanisms": {"identity": True, "community": True}}
     share, years = [], []
     for v in grid:
-        _, y, _, st = measure(WorldParams.from_dict({**base, name: v}), 200, 100, 3)
+        _, y, _, st = seeker_war_years(WorldParams.from_dict({**base, name: v}), 200, 100, 3)
         share.append(float((st.community >= 0).mean()))
         years.append(float(y.mean()))
     print(name, [round(x, 3) for x in share], [round(x, 1) for x in years])

@@ -215,3 +215,108 @@ def test_under_a_sharp_war_policy_restraint_reveals_seekers():
     soft = (_seeker_mistrust(offense_defense_balance=0.5)
             / _seeker_mistrust(offense_defense_balance=2.0))
     assert sharp < 0.2 and soft > 0.6, (sharp, soft)
+
+
+# ------------------------------------------- seekers alone in the calibrated world
+#: The calibrated default world (docs/world-calibration.md) with every state a security
+#: seeker for the whole run (greedy_draw_scale = 0: no greedy type is drawn at the start, at
+#: motive turnover or at a regime change) while beliefs keep the prior p_greedy and the
+#: turnover prediction: nobody can know that nobody is greedy. Five states, DESIGN section
+#: 3's thresholds, the 100 years after the burn-in of 30. Measured with
+#: scripts/seekers_alone.py (4,000 worlds, seed 17), per 1e5 seeker pair-years: entries at
+#: delta 0.5 / 1 / 2 / 4 = 6.65 / 4.00 / 2.10 / 1.82, at d 0.2 / 0.5 / 0.9 = 19.4 / 4.0 / 2.2,
+#: at f 0 / 0.5 = 4.0 / 10.1; seekers start wars (20.7 per 1e5, a third of them preemptive)
+#: only under offence dominance. With ten states the balance and the first-strike advantage
+#: do not move entries (docs/world-calibration.md).
+ALONE = dict(n_states=5, greedy_draw_scale=0.0)
+ALONE_WORLDS, ALONE_STEPS = 1000, 130
+
+
+@functools.cache
+def _alone(**kw) -> dict[str, np.ndarray]:
+    """Per-world counts after the burn-in among seekers alone (calibrated world, seed 31).
+
+    ``entries``: the tracker's dilemma entries; ``races``: race pair-years (both states'
+    spending grew by race_growth a year in each of the last race_years years); ``wars``:
+    wars started (every attacker is a seeker); ``preemptive``: the tracker's preemptive wars
+    (it sees the cause of the wars that last beyond their first year); ``pair_years``.
+    """
+    p = WorldParams(**{**ALONE, **kw})
+    st = initial_state(p, world_keys(31, ALONE_WORLDS))
+    tracker = TrajectoryTracker(p, st)
+    iu, ju = np.triu_indices(p.n_states, 1)
+    run = np.zeros(st.alive.shape, dtype=np.int64)
+    wars = np.zeros(ALONE_WORLDS)
+    races = np.zeros(ALONE_WORLDS)
+    for t in range(1, ALONE_STEPS + 1):
+        before = st.spending.copy()
+        step(st, p)
+        tracker.update(st)
+        grew = (before > 0) & (st.spending >= before * (1.0 + p.race_growth))
+        run = np.where(grew, run + 1, 0)
+        if t > p.burn_in:
+            wars += st.attacks.sum(axis=(1, 2))
+            hot = run >= p.race_years
+            races += (hot[:, iu] & hot[:, ju]).sum(axis=1)
+    assert not st.greedy.any()
+    df = tracker.world_frame()
+    return {"entries": df["n_entries"].to_numpy(float), "races": races, "wars": wars,
+            "preemptive": df["n_wars_preemption"].to_numpy(float),
+            "pair_years": np.full(ALONE_WORLDS, iu.size * (ALONE_STEPS - p.burn_in))}
+
+
+def test_calibrated_seekers_alone_enter_more_under_offence_dominance():
+    """Seekers alone, calibrated world: entries fall as the balance moves from offence
+    (delta = 0.5) to defence (delta = 2), by more than 2 paired standard errors, and the
+    rate under offence dominance is at least 1.5 times that under defence dominance
+    (measured 6.65 against 2.10 per 1e5 pair-years). Race pair-years do not fall (the
+    domestic shock is a share of output, so a smaller budget grows faster in per cent:
+    docs/world-calibration.md); they are reported, not asserted."""
+    off, dfn = _alone(offense_defense_balance=0.5), _alone(offense_defense_balance=2.0)
+    _more(off["entries"], dfn["entries"])
+    assert off["entries"].sum() >= 1.5 * dfn["entries"].sum(), (off["entries"].sum(),
+                                                                 dfn["entries"].sum())
+
+
+def test_calibrated_seekers_alone_start_wars_only_under_offence_dominance():
+    """Seekers alone: under offence dominance (delta = 0.5) seekers start wars (at least 10
+    per 1e5 pair-years, preemptive ones among them); under defence dominance (delta = 2)
+    fewer than a tenth as many and no preemptive war."""
+    off, dfn = _alone(offense_defense_balance=0.5), _alone(offense_defense_balance=2.0)
+    rate = 1e5 * off["wars"].sum() / off["pair_years"].sum()
+    assert rate >= 10.0, rate
+    assert off["preemptive"].sum() >= 3
+    assert dfn["wars"].sum() <= 0.1 * off["wars"].sum()
+    assert dfn["preemptive"].sum() == 0
+
+
+def test_calibrated_seekers_alone_enter_and_race_less_when_postures_can_be_told_apart():
+    """Seekers alone: distinguishability 0.2 against 0.9, more entries and more race
+    pair-years (2 paired standard errors each; measured 19.4 against 2.2 entries per 1e5)."""
+    lo, hi = _alone(distinguishability=0.2), _alone(distinguishability=0.9)
+    _more(lo["entries"], hi["entries"])
+    _more(lo["races"], hi["races"])
+
+
+def test_calibrated_seekers_alone_enter_and_race_more_with_a_first_strike_advantage():
+    """Seekers alone: first-strike advantage 0.5 against 0 (delta = 1), more entries and more
+    race pair-years (2 paired standard errors each; measured 10.1 against 4.0 entries per
+    1e5). It brings no preemptive war at delta = 1 (seekers' wars there are inadvertent),
+    so that part of the behaviour is not asserted."""
+    f, base = _alone(first_strike_advantage=0.5), _alone()
+    _more(f["entries"], base["entries"])
+    _more(f["races"], base["races"])
+
+
+def test_calibrated_races_follow_the_balance_only_under_a_smaller_domestic_shock():
+    """Why the balance's races are not asserted among seekers alone. The domestic shock is a
+    share of output, so in per cent of a smaller budget it is larger: at the calibrated
+    shock (0.03) race pair-years are not fewer under defence dominance (delta 2) than under
+    offence dominance (0.5), the opposite of the prediction; with a third of the shock
+    (0.01, a diagnostic off the calibration) they are fewer by 2 paired standard errors
+    (measured 0.010% against 0 of pair-years, 1,500 worlds)."""
+    off, dfn = _alone(offense_defense_balance=0.5), _alone(offense_defense_balance=2.0)
+    assert off["races"].sum() <= dfn["races"].sum(), (off["races"].sum(), dfn["races"].sum())
+    q_off = _alone(offense_defense_balance=0.5, spending_shock=0.01)
+    q_dfn = _alone(offense_defense_balance=2.0, spending_shock=0.01)
+    _more(q_off["races"], q_dfn["races"])

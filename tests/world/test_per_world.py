@@ -36,6 +36,7 @@ DRAWS = {
     "war_cost_share": [0.01, 0.2, 0.05, 0.1],
     "offense_defense_balance": [0.5, 3.0, 1.0, 1.5],
     "motive_turnover": [0.0, 0.3, 0.1, 0.05],
+    "greedy_draw_scale": [1.0, 0.0, 0.5, 0.8],
 }
 
 

@@ -138,6 +138,10 @@ class History:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+#: The yearly arrays of a History, in order.
+_FIELDS = ("mistrust", "disputes", "at_war", "war_onset", "spending", "output", "alive")
+
+
 class _Recorder:
     """The tracker hook of :func:`herz.world.simulate.run_batch`: copies what validation reads."""
 
@@ -162,34 +166,54 @@ def world_params(values: Mapping[str, Any], base: Any = None) -> Any:
     return p.replace(**values)
 
 
+def _check_sizes(worlds: int, n_states: int, years: int, burn_in: int) -> None:
+    if worlds < 1 or n_states < 2 or years < 10 or burn_in < 0:
+        raise ParameterError("worlds, n_states, years, burn_in", (worlds, n_states, years,
+                                                                  burn_in),
+                             "need worlds >= 1, n_states >= 2, years >= 10, burn_in >= 0")
+
+
+def _recorded(p: Any, keys: NDArray[np.uint64], world_index: NDArray[np.int64],
+              steps: int) -> dict[str, NDArray[Any]]:
+    """Run the worlds ``keys`` for ``steps`` years; every year of what validation reads.
+
+    The arrays of :class:`History` (before the burn-in is cut): ``disputes``
+    symmetric and counting attacks, ``war_onset`` from ``at_war``, booleans as bool.
+    """
+    from herz.world.simulate import run_batch
+    from herz.world.state import initial_state
+
+    state = initial_state(p, keys, world_index)
+    rec = _Recorder()
+    run_batch(p, state, steps, tracker=rec)  # type: ignore[arg-type]
+    arr = {k: np.asarray(v) for k, v in rec.rows.items()}
+    at_war = arr["at_war"].astype(bool)
+    prev = np.concatenate([np.zeros_like(at_war[:1]), at_war[:-1]])
+    disputes = arr["disputes"].astype(bool) | arr["attacks"].astype(bool)
+    return {"mistrust": arr["mistrust"], "disputes": disputes | np.swapaxes(disputes, -1, -2),
+            "at_war": at_war, "war_onset": at_war & ~prev, "spending": arr["spending"],
+            "output": arr["output"], "alive": arr["alive"].astype(bool)}
+
+
+def _history(arr: Mapping[str, NDArray[Any]], burn_in: int, worlds: slice,
+             params: dict[str, Any]) -> History:
+    """The History of worlds ``worlds`` of :func:`_recorded`'s arrays, after the burn-in."""
+    sl = (slice(burn_in, None), worlds)
+    return History(**{name: np.ascontiguousarray(arr[name][sl]) for name in _FIELDS},
+                   params=params)
+
+
 def simulate_history(values: Mapping[str, Any], worlds: int = 8, n_states: int = 8,
                      years: int = RECORD_YEARS, burn_in: int = 30, rng: RngLike = None,
                      base: Any = None) -> History:
     """Run one history (``worlds`` worlds of ``n_states`` states) at parameters ``values``."""
     from herz.world.noise import world_keys
-    from herz.world.simulate import run_batch
-    from herz.world.state import initial_state
 
-    if worlds < 1 or n_states < 2 or years < 10 or burn_in < 0:
-        raise ParameterError("worlds, n_states, years, burn_in", (worlds, n_states, years,
-                                                                  burn_in),
-                             "need worlds >= 1, n_states >= 2, years >= 10, burn_in >= 0")
+    _check_sizes(worlds, n_states, years, burn_in)
     p = world_params({**dict(values), "n_states": n_states, "burn_in": burn_in}, base)
-    seed = as_seed_sequence(rng)
-    keys = world_keys(seed, worlds)
-    state = initial_state(p, keys, np.arange(worlds))
-    rec = _Recorder()
-    run_batch(p, state, burn_in + years, tracker=rec)  # type: ignore[arg-type]
-    arr = {k: np.asarray(v) for k, v in rec.rows.items()}
-    at_war = arr["at_war"].astype(bool)
-    prev = np.concatenate([np.zeros_like(at_war[:1]), at_war[:-1]])
-    onset = at_war & ~prev
-    disputes = arr["disputes"].astype(bool) | arr["attacks"].astype(bool)
-    disputes = disputes | np.swapaxes(disputes, -1, -2)
-    cut = slice(burn_in, None)
-    return History(arr["mistrust"][cut], disputes[cut], at_war[cut], onset[cut],
-                   arr["spending"][cut], arr["output"][cut], arr["alive"][cut].astype(bool),
-                   dict(values))
+    keys = world_keys(as_seed_sequence(rng), worlds)
+    arr = _recorded(p, keys, np.arange(worlds), burn_in + years)
+    return _history(arr, burn_in, slice(None), dict(values))
 
 
 #: Memory budget of one batched chunk of histories (the recorded yearly arrays), bytes.
@@ -217,13 +241,8 @@ def simulate_histories(draws: Sequence[Mapping[str, Any]], worlds: int = 8, n_st
     """
     from herz.world.noise import world_keys
     from herz.world.params import PER_WORLD, check_per_world
-    from herz.world.simulate import run_batch
-    from herz.world.state import initial_state
 
-    if worlds < 1 or n_states < 2 or years < 10 or burn_in < 0:
-        raise ParameterError("worlds, n_states, years, burn_in", (worlds, n_states, years,
-                                                                  burn_in),
-                             "need worlds >= 1, n_states >= 2, years >= 10, burn_in >= 0")
+    _check_sizes(worlds, n_states, years, burn_in)
     n = len(draws)
     if n == 0:
         return []
@@ -244,25 +263,9 @@ def simulate_histories(draws: Sequence[Mapping[str, Any]], worlds: int = 8, n_st
     pw = check_per_world(values, n * worlds, p)
     p = p.with_world_values(pw)
     keys = np.concatenate([world_keys(s, worlds) for s in seeds])
-    state = initial_state(p, keys, np.tile(np.arange(worlds), n))
-    rec = _Recorder()
-    run_batch(p, state, burn_in + years, tracker=rec)  # type: ignore[arg-type]
-    arr = {k: np.asarray(v) for k, v in rec.rows.items()}
-    at_war = arr["at_war"].astype(bool)
-    prev = np.concatenate([np.zeros_like(at_war[:1]), at_war[:-1]])
-    onset = at_war & ~prev
-    disputes = arr["disputes"].astype(bool) | arr["attacks"].astype(bool)
-    disputes = disputes | np.swapaxes(disputes, -1, -2)
-    alive = arr["alive"].astype(bool)
-    out = []
-    for k in range(n):
-        sl = (slice(burn_in, None), slice(k * worlds, (k + 1) * worlds))
-        out.append(History(
-            np.ascontiguousarray(arr["mistrust"][sl]), np.ascontiguousarray(disputes[sl]),
-            np.ascontiguousarray(at_war[sl]), np.ascontiguousarray(onset[sl]),
-            np.ascontiguousarray(arr["spending"][sl]), np.ascontiguousarray(arr["output"][sl]),
-            np.ascontiguousarray(alive[sl]), {**dict(fixed or {}), **dict(draws[k])}))
-    return out
+    arr = _recorded(p, keys, np.tile(np.arange(worlds), n), burn_in + years)
+    return [_history(arr, burn_in, slice(k * worlds, (k + 1) * worlds),
+                     {**dict(fixed or {}), **dict(draws[k])}) for k in range(n)]
 
 
 def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:

@@ -176,7 +176,8 @@ def turn_over_types(state: WorldState, params: WorldParams) -> NDArray[np.bool_]
 
     Regime and leader change (Copeland 2000; Rosato 2015: intentions change
     with those who hold power): with probability tau = ``motive_turnover`` a
-    living state's type is redrawn, greedy with probability ``p_greedy`` (so it
+    living state's type is redrawn, greedy with probability ``p_greedy`` (times
+    ``greedy_draw_scale``, 1 by default: :meth:`~herz.world.params.WorldParams.drawn_p_greedy`; so it
     may stay what it was). The type is a two-state Markov chain with
     stationary share p_greedy, P(greedy next) = (1 - tau) 1[greedy] + tau
     p_greedy, which is the prediction step of the beliefs
@@ -192,7 +193,7 @@ def turn_over_types(state: WorldState, params: WorldParams) -> NDArray[np.bool_]
     v = fill_uniform_at(state.keys, Stream.MOTIVE_TURNOVER_TYPE, state.t, state.label,
                         np.empty((w, n)))
     redraw = (u < params.world_value("motive_turnover", 1)) & state.alive
-    new = np.where(redraw, v < params.world_value("p_greedy", 1), state.greedy)
+    new = np.where(redraw, v < params.drawn_p_greedy(1), state.greedy)
     state.counts["motive_changes"] += (new != state.greedy).sum(axis=1)
     return new
 

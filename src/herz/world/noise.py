@@ -53,6 +53,7 @@ __all__ = [
     "BLOCK",
     "MAX_STEP",
     "Stream",
+    "block_scratch",
     "draw_generator",
     "fill_normal",
     "fill_normal_pairs",
@@ -165,6 +166,36 @@ def _uniform(k0, k1, e, step, stream):  # pragma: no cover - compiled
     return _unit(_philox(_ONE, e, step, stream, k0, k1)[0])
 
 
+@nb.njit(inline="always")
+def _ziggurat_word(r, wi):  # pragma: no cover - compiled
+    """One word of the ziggurat as NumPy reads it: (rectangle ``idx``, ``rabs``, candidate ``x``).
+
+    The low 8 bits pick the rectangle, the next bit the sign, the 52 above it
+    ``rabs``; ``x`` is accepted when ``rabs < ki[idx]``.
+    """
+    idx = r & _MASK8
+    r = r >> _S8
+    rabs = (r >> _ONE) & _MASK52
+    x = float(rabs) * wi[idx]
+    if r & _ONE:
+        x = -x
+    return idx, rabs, x
+
+
+@nb.njit(inline="always")
+def _next_word(block, pos, seq, e, step, stream, k0, k1):  # pragma: no cover - compiled
+    """Word ``pos`` of the Philox ``block``, the next block when this one is used up.
+
+    Returns (word, block, pos + 1, seq): NumPy's Philox hands out the four words
+    of counter ``[seq, e, step, stream]`` in turn, then increments ``seq``.
+    """
+    if pos == 4:
+        seq += _ONE
+        block = _philox(seq, e, step, stream, k0, k1)
+        pos = 0
+    return block[pos], block, pos + 1, seq
+
+
 @nb.njit
 def _normal_slow(k0, k1, e, step, stream, block, rabs, idx, x, ki, wi, fi):  # pragma: no cover
     """The ziggurat's rare paths (about 1 draw in 80), continuing the same generator."""
@@ -174,45 +205,19 @@ def _normal_slow(k0, k1, e, step, stream, block, rabs, idx, x, ki, wi, fi):  # p
         # ``x`` was rejected from the rectangle: NumPy's random_standard_normal goes on.
         if idx == 0:
             while True:
-                if pos == 4:
-                    seq += _ONE
-                    block = _philox(seq, e, step, stream, k0, k1)
-                    pos = 0
-                u1 = _unit(block[pos])
-                pos += 1
-                if pos == 4:
-                    seq += _ONE
-                    block = _philox(seq, e, step, stream, k0, k1)
-                    pos = 0
-                u2 = _unit(block[pos])
-                pos += 1
-                xx = -_ZIG_INV_R * np.log1p(-u1)
-                yy = -np.log1p(-u2)
+                h1, block, pos, seq = _next_word(block, pos, seq, e, step, stream, k0, k1)
+                h2, block, pos, seq = _next_word(block, pos, seq, e, step, stream, k0, k1)
+                xx = -_ZIG_INV_R * np.log1p(-_unit(h1))
+                yy = -np.log1p(-_unit(h2))
                 if yy + yy > xx * xx:
                     return -(_ZIG_R + xx) if ((rabs >> _S8) & _ONE) else _ZIG_R + xx
         else:
-            if pos == 4:
-                seq += _ONE
-                block = _philox(seq, e, step, stream, k0, k1)
-                pos = 0
-            u = _unit(block[pos])
-            pos += 1
-            if (fi[idx - 1] - fi[idx]) * u + fi[idx] < np.exp(-0.5 * x * x):
+            h, block, pos, seq = _next_word(block, pos, seq, e, step, stream, k0, k1)
+            if (fi[idx - 1] - fi[idx]) * _unit(h) + fi[idx] < np.exp(-0.5 * x * x):
                 return x
         # Start over with the next word of the same generator.
-        if pos == 4:
-            seq += _ONE
-            block = _philox(seq, e, step, stream, k0, k1)
-            pos = 0
-        r = block[pos]
-        pos += 1
-        idx = r & _MASK8
-        r = r >> _S8
-        sign = r & _ONE
-        rabs = (r >> _ONE) & _MASK52
-        x = float(rabs) * wi[idx]
-        if sign == _ONE:
-            x = -x
+        h, block, pos, seq = _next_word(block, pos, seq, e, step, stream, k0, k1)
+        idx, rabs, x = _ziggurat_word(h, wi)
         if rabs < ki[idx]:
             return x
 
@@ -221,14 +226,7 @@ def _normal_slow(k0, k1, e, step, stream, block, rabs, idx, x, ki, wi, fi):  # p
 def _normal(k0, k1, e, step, stream, ki, wi, fi):  # pragma: no cover - compiled
     """First ``standard_normal()`` of the draw's Generator (NumPy's ziggurat, fast path inline)."""
     block = _philox(_ONE, e, step, stream, k0, k1)
-    r = block[0]
-    idx = r & _MASK8
-    r = r >> _S8
-    sign = r & _ONE
-    rabs = (r >> _ONE) & _MASK52
-    x = float(rabs) * wi[idx]
-    if sign == _ONE:
-        x = -x
+    idx, rabs, x = _ziggurat_word(block[0], wi)
     if rabs < ki[idx]:
         return x
     return _normal_slow(k0, k1, e, step, stream, block, rabs, idx, x, ki, wi, fi)
@@ -262,6 +260,13 @@ BLOCK = 256
 def _normal_redo(k0, k1, e, step, stream, ki, wi, fi):  # pragma: no cover - compiled
     """Draw ``e`` in full (:func:`_normal`): the blocked path's rare rejections."""
     return _normal(k0, k1, e, step, stream, ki, wi, fi)
+
+
+@nb.njit(inline="always")
+def block_scratch():  # pragma: no cover - compiled
+    """The scratch arrays ``es``, ``words``, ``reject`` of :func:`normal_pair_row` (length ``BLOCK``)."""
+    return (np.empty(BLOCK, dtype=np.uint64), np.empty(BLOCK, dtype=np.uint64),
+            np.empty(BLOCK, dtype=np.int64))
 
 
 @nb.njit(inline="always")
@@ -300,9 +305,7 @@ def _fill_normal(keys, step, stream, out, ki, wi, fi):  # pragma: no cover - com
     for w in nb.prange(n_worlds):
         k0 = keys[w, 0]
         k1 = keys[w, 1]
-        es = np.empty(BLOCK, dtype=np.uint64)
-        words = np.empty(BLOCK, dtype=np.uint64)
-        reject = np.empty(BLOCK, dtype=np.int64)
+        es, words, reject = block_scratch()
         row = out[w]
         for e0 in range(0, m, BLOCK):
             n = min(BLOCK, m - e0)
@@ -338,7 +341,8 @@ def normal_pair_row(k0, k1, step, stream, labels_w, i, out, es, words, reject, k
     """``out[j]`` = the normal draw of pair (i, j) of one world (labels ``labels_w``), blocked.
 
     Draw ``labels_w[i] * N + labels_w[j]``, as :func:`fill_normal_pairs`;
-    ``es``, ``words`` and ``reject`` are scratch arrays of length ``BLOCK``. For
+    ``es``, ``words`` and ``reject`` are scratch arrays of length ``BLOCK``
+    (:func:`block_scratch`). For
     compiled kernels that need a row of pair noise without a (W, N, N) array.
     """
     n = labels_w.shape[0]
@@ -356,9 +360,7 @@ def _fill_normal_pairs(keys, step, stream, labels, out, ki, wi, fi):  # pragma: 
     for w in nb.prange(n_worlds):
         k0 = keys[w, 0]
         k1 = keys[w, 1]
-        es = np.empty(BLOCK, dtype=np.uint64)
-        words = np.empty(BLOCK, dtype=np.uint64)
-        reject = np.empty(BLOCK, dtype=np.int64)
+        es, words, reject = block_scratch()
         for i in range(n):
             normal_pair_row(k0, k1, step, stream, labels[w], i, out[w, i], es, words, reject,
                             ki, wi, fi)

@@ -316,6 +316,15 @@ class WorldParams:
         "design choice [D] after Copeland 2000 (The Origins of Major War: intentions change "
         "with leaders) and Rosato 2015 (The Inscrutable Intentions of Great Powers); "
         "docs/world-calibration.md", per_world=True))
+    greedy_draw_scale: float = field(default=1.0, metadata=_meta(
+        "the share of greedy types actually drawn, as a multiple of p_greedy: at the start, "
+        "at motive turnover and at a loser's regime change types are greedy with probability "
+        "greedy_draw_scale x p_greedy, while beliefs keep the prior p_greedy and the turnover "
+        "prediction (1: a correctly specified world; 0: security seekers alone, a realisation "
+        "that happens to draw no greedy state; the same random draws at every value)",
+        "multiple of p_greedy", 0.0, 1.0,
+        "issue 17 behaviour 1 (the dilemma among security seekers who cannot know it: "
+        "Jervis 1978; Glaser 1997); docs/world-calibration.md", per_world=True))
     motive_drift_to_seeker: float = field(default=0.0, metadata=_meta(
         "probability per step that a greedy state becomes a security seeker (0: fixed "
         "motives)", "probability per step", 0.0, 1.0,
@@ -847,6 +856,18 @@ class WorldParams:
         if arr is None:
             return float(getattr(self, name))
         return arr.reshape((len(arr),) + (1,) * trailing)
+
+    def drawn_p_greedy(self, trailing: int = 0) -> Any:
+        """The probability with which types are actually drawn greedy: p_greedy x greedy_draw_scale.
+
+        Read by every draw of a type (:func:`herz.world.state.initial_state`,
+        :func:`herz.world.identity.turn_over_types`, a loser's regime change in
+        :mod:`herz.world.war`); beliefs read ``p_greedy`` itself. At the default scale 1
+        the product is ``p_greedy`` bit for bit (x * 1.0 == x in IEEE arithmetic), a float
+        or a (W, 1, ..., 1) array as :meth:`world_value` gives.
+        """
+        return self.world_value("p_greedy", trailing) * self.world_value("greedy_draw_scale",
+                                                                          trailing)
 
     def world_array(self, name: str, worlds: int) -> NDArray[np.float64]:
         """The value of ``name`` for every world, a contiguous (W,) float array (for kernels)."""

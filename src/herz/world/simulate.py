@@ -35,7 +35,7 @@ from herz.world.state import BYTES_PER_DYAD, WorldState, bytes_per_dyad, initial
 from herz.world.step import ORDER, step
 
 __all__ = ["DEFAULT_MEMORY_BUDGET", "WORLD_COLUMNS", "default_batch_size", "run_batch",
-           "seeker_trust", "simulate"]
+           "seeker_trust", "seeker_war_years", "simulate"]
 
 #: Default memory budget of one batch, in bytes.
 DEFAULT_MEMORY_BUDGET = 512 * 2**20
@@ -81,6 +81,32 @@ def seeker_trust(mistrust: np.ndarray, greedy: np.ndarray, alive: np.ndarray | N
         s_mean = (trust * both).sum(axis=(1, 2)) / cnt
         a_mean = (trust * pairs).sum(axis=(1, 2)) / pairs.sum(axis=(1, 2))
     return np.where(cnt > 0, s_mean, a_mean)
+
+
+def seeker_war_years(params: WorldParams, worlds: int, steps: int, seed: int
+                     ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame, WorldState]:
+    """Per world: a war started by a security seeker after burn-in; years in the dilemma.
+
+    Runs worlds ``0 .. worlds - 1`` of ``seed`` for ``steps`` years. Returns
+    the (W,) booleans "a security seeker attacked in a year after the burn-in",
+    the (W,) years in the dilemma (the summed durations of the seeker pairs'
+    spells of :class:`herz.world.outcomes.TrajectoryTracker`, censored at the
+    horizon), the spell table and the final state.
+    """
+    st = initial_state(params, world_keys(seed, worlds))
+    tracker = TrajectoryTracker(params, st)
+    seeker_war = np.zeros(worlds, dtype=bool)
+    for _ in range(steps):
+        step(st, params)
+        tracker.update(st)
+        if st.t > params.burn_in:
+            seeker_war |= (st.attacks & ~st.greedy[:, :, None]).any(axis=(1, 2))
+    spells = tracker.pair_frame()
+    years = np.zeros(worlds)
+    if len(spells):
+        np.add.at(years, spells["world"].to_numpy(dtype=np.int64),
+                  np.nan_to_num(spells["duration"].to_numpy(dtype=float)))
+    return seeker_war, years, spells, st
 
 
 def _seeker_mean(x: np.ndarray, greedy: np.ndarray, alive: np.ndarray) -> np.ndarray:

@@ -221,7 +221,8 @@ def initial_state(params: WorldParams, keys: NDArray[np.uint64],
                   world_index: NDArray[np.int64] | None = None) -> WorldState:
     """Draw the starting state of one world per row of ``keys``.
 
-    Motives are greedy with probability ``p_greedy``; output is
+    Motives are greedy with probability ``p_greedy`` x ``greedy_draw_scale``
+    (:meth:`~herz.world.params.WorldParams.drawn_p_greedy`; beliefs keep p_greedy); output is
     ``initial_output`` times a uniform factor in [1 - output_spread, 1 +
     output_spread] and grows at ``growth_rate`` +- ``growth_spread`` (uniform,
     per state); arsenals are ``initial_arms`` times a uniform factor in [1 -
@@ -239,7 +240,7 @@ def initial_state(params: WorldParams, keys: NDArray[np.uint64],
     w, n = keys.shape[0], params.n_states
     u = np.empty((w, n))
     fill_uniform(keys, Stream.INIT_TYPES, 0, u)
-    greedy = u < params.world_value("p_greedy", 1)
+    greedy = u < params.drawn_p_greedy(1)
     fill_uniform(keys, Stream.INIT_ARMS, 0, u)
     base = np.asarray(params.per_state("initial_arms"))
     arms = base * (1.0 + params.initial_arms_spread * (2.0 * u - 1.0))

@@ -213,7 +213,7 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
         output_destruction=float(params.war_output_destruction),
         arms_destruction=float(params.war_arms_destruction), transfer=tau,
         death_threshold=float(params.death_threshold), regime_change=float(params.regime_change),
-        p_greedy=params.world_value("p_greedy", 1), weariness_decay=float(params.weariness_decay),
+        p_greedy=params.drawn_p_greedy(1), weariness_decay=float(params.weariness_decay),
         defense_extra=extra, reach=reach, **cs)
 
     # peaceful change toward the bargaining point of this year's contests
