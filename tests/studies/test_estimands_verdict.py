@@ -53,14 +53,62 @@ def test_clustered_bootstrap_keeps_a_worlds_entries_together():
     assert res.loc["x", "clusters"] == 20 and res.loc["x", "n"] == 200
 
 
-def test_bootstrap_averages_over_parameter_draws():
+def test_bootstrap_mean_of_draws_weighs_draws_alike():
+    df = pd.DataFrame({"point": [0] * 4 + [1] * 2, "world": [0, 1, 2, 3, 0, 1],
+                       "x": [1.0, 1.0, 1.0, 1.0, 0.0, 0.0]})
+    res = clustered_bootstrap(df, ["x"], replicates=500, rng=2, pool="draws")
+    assert res.loc["x", "estimate"] == pytest.approx(0.5)  # draws weigh alike
+    assert res.loc["x", "low"] == 0.0 and res.loc["x", "high"] == 1.0
+    fixed = clustered_bootstrap(df, ["x"], replicates=500, rng=2, resample_points=False,
+                                pool="draws")
+    assert fixed.loc["x", "low"] == fixed.loc["x", "high"] == 0.5  # no simulation noise here
+
+
+def test_bootstrap_pools_entries_over_draws():
+    # the same data pooled: 4 of 6 entries, the draws weigh by their entries
     df = pd.DataFrame({"point": [0] * 4 + [1] * 2, "world": [0, 1, 2, 3, 0, 1],
                        "x": [1.0, 1.0, 1.0, 1.0, 0.0, 0.0]})
     res = clustered_bootstrap(df, ["x"], replicates=500, rng=2)
-    assert res.loc["x", "estimate"] == pytest.approx(0.5)  # draws weigh alike
-    assert res.loc["x", "low"] == 0.0 and res.loc["x", "high"] == 1.0
+    assert res.loc["x", "estimate"] == pytest.approx(4 / 6)
+    assert res.loc["x", "low"] == pytest.approx(0.0) and res.loc["x", "high"] == 1.0
     fixed = clustered_bootstrap(df, ["x"], replicates=500, rng=2, resample_points=False)
-    assert fixed.loc["x", "low"] == fixed.loc["x", "high"] == 0.5  # no simulation noise here
+    # worlds resampled within fixed draws: every world is alike within its draw
+    assert fixed.loc["x", "low"] == fixed.loc["x", "high"] == pytest.approx(4 / 6)
+
+
+def test_pooled_estimate_is_sum_over_sum_and_mean_of_draws_is_mean_of_ratios():
+    # known per-draw counts: draw k has n_k entries (one per world) and e_k of them exit
+    n = [3, 80, 10, 25, 1]
+    e = [3, 8, 5, 0, 1]
+    rows = [{"point": k, "world": w, "x": float(w < ek)}
+            for k, (nk, ek) in enumerate(zip(n, e, strict=True)) for w in range(nk)]
+    df = pd.DataFrame(rows)
+    pooled = clustered_bootstrap(df, ["x"], replicates=50, rng=0)
+    assert pooled.loc["x", "estimate"] == pytest.approx(sum(e) / sum(n))
+    assert pooled.loc["x", "n"] == sum(n)
+    mean = clustered_bootstrap(df, ["x"], replicates=50, rng=0, pool="draws")
+    assert mean.loc["x", "estimate"] == pytest.approx(np.mean(np.divide(e, n)))
+    # here the two differ by much: the 3-entry and 1-entry draws (all exits) pull the mean up
+    assert mean.loc["x", "estimate"] - pooled.loc["x", "estimate"] > 0.3
+    with pytest.raises(Exception, match="pool"):
+        clustered_bootstrap(df, ["x"], pool="worlds")  # type: ignore[arg-type]
+
+
+def test_pooled_simulation_interval_matches_the_binomial_and_draws_widen_it():
+    # 60 draws of 1-12 worlds (one entry each), every draw with the same p = 0.3: the
+    # simulation-only interval is the binomial one on all entries; resampling the draws
+    # too can only add (here: about the within-draw noise once more)
+    rng = np.random.default_rng(5)
+    sizes = rng.integers(1, 13, size=60)
+    df = pd.DataFrame([{"point": k, "world": w, "x": float(rng.random() < 0.3)}
+                       for k, m in enumerate(sizes) for w in range(m)])
+    p, n = df["x"].mean(), len(df)
+    sim = clustered_bootstrap(df, ["x"], replicates=4000, rng=1, resample_points=False)
+    full = clustered_bootstrap(df, ["x"], replicates=4000, rng=1)
+    half_sim = (sim.loc["x", "high"] - sim.loc["x", "low"]) / 2
+    half_full = (full.loc["x", "high"] - full.loc["x", "low"]) / 2
+    assert half_sim == pytest.approx(1.96 * np.sqrt(p * (1 - p) / n), rel=0.15)
+    assert half_full == pytest.approx(np.sqrt(2) * half_sim, rel=0.2)
 
 
 def _table(control_exit, route_exit):

@@ -278,3 +278,31 @@ def test_the_report_says_what_e_is_averaged_over():
     res.meta = {"draws_from": "default ranges", "region_source": "file missing"}
     assert averaged_over(res).startswith("documented default ranges") \
         and "file missing" in averaged_over(res)
+
+
+def test_routes_followed_h_plus_m_minus_1_years_see_every_outcome_within_h(shared):
+    # the study follows the routes H + m - 1 years (they are read at H only): every exit
+    # dated within H, every war and predation within H and the years in the dilemma are
+    # those of the full follow-up; the reference arms keep the full follow-up
+    from herz.analysis.estimands import entry_indicators
+
+    _, both, full = shared
+    h, m = 12, EpisodeRule.from_params(LOOSE).exit_years
+    arms = [*reference_arms(), Arm("costly_signals@1", "route", (("costly_signals", 1.0),)),
+            Arm("arms_control@1", "route", (("arms_control", 1.0),))]
+    short = branch_entries(both, arms, 30, variant_arms=("control", "realist"),
+                           route_follow=h + m - 1)
+    routes = short["arm"].isin(["costly_signals@1", "arms_control@1"])
+    assert (short.loc[routes, "follow"] == h + m - 1).all() and routes.any()
+    assert (short.loc[~routes, "follow"] == 30).all()
+    key = ["spec", "arm", "world", "t_entry", "i", "j"]
+    a = entry_indicators(full, h).sort_values(key).reset_index(drop=True)
+    b = entry_indicators(short, h).sort_values(key).reset_index(drop=True)
+    cols = [*key, "exit_h", "war_h", "predation_h", "years_h"]
+    pd.testing.assert_frame_equal(a[cols], b[cols])
+    # and the cut is real: some route spell still open at H + m - 1 was followed further
+    assert (full.loc[full["arm"].isin(["costly_signals@1", "arms_control@1"]), "end_year"]
+            > h + m - 1).any()
+    ref = ~full["arm"].isin(["costly_signals@1", "arms_control@1"])
+    pd.testing.assert_frame_equal(full[ref].reset_index(drop=True),
+                                  short[~routes].reset_index(drop=True))

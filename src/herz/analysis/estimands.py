@@ -8,11 +8,23 @@ two seekers and of predation, and its years in the dilemma (to the exit, to the
 end of the spell, or ``horizon``). Effects are paired: the same entry's route
 branch minus its control branch, which share every random draw.
 
+Pooling over parameter draws (``pool``). The study's estimand is the
+*entry-weighted* (pooled) ratio, ``pool="entries"``: the sum over every draw and
+world of the outcome divided by the number of entries, i.e. P(exit within H |
+entered) in worlds drawn from the plausible region (the mixture over draws), a
+conditional probability in which a draw counts as often as its worlds enter the
+dilemma. ``pool="draws"`` keeps the first study's estimand, the unweighted mean
+of the draws' own ratios: there a draw with 3 entries weighs as much as one with
+80, so its few entries' noise enters E at full weight; it is no conditional
+probability of any world, and is kept for comparison (tested).
+
 Intervals: a two-stage percentile bootstrap (Davison and Hinkley 1997, sec.
 3.8): resample the parameter draws, then the worlds within each draw (a world's
-entries travel together), and average the draws' estimates; so an interval
-holds parameter and simulation uncertainty. With one draw only the worlds are
-resampled.
+entries travel together), and recompute the estimate (the pooled ratio, or the
+mean of the draws' ratios); so an interval holds the uncertainty of the finite
+sample of draws from the region and of worlds. With one draw only the worlds
+are resampled. With ``resample_points`` False the draws are held fixed
+(simulation uncertainty only).
 
 Cumulative incidence of competing outcomes: the Aalen-Johansen estimator
 (Aalen and Johansen 1978), which with no censoring before the horizon is the
@@ -32,6 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -41,7 +54,9 @@ from herz.errors import ParameterError
 from herz.rng import RngLike, as_generator
 
 __all__ = [
+    "POOLS",
     "ArmEstimate",
+    "Pool",
     "aalen_johansen",
     "arm_estimates",
     "clustered_bootstrap",
@@ -53,6 +68,11 @@ __all__ = [
 #: Outcomes of a spell (besides staying in it) in the order of the tables.
 COMPETING = ("exit", "war", "predation", "death", "left")
 _ENTRY_KEY = ["point", "world", "t_entry", "i", "j"]
+
+#: How estimates combine parameter draws: ``entries`` (the pooled ratio, the study's
+#: estimand) or ``draws`` (the unweighted mean of the draws' ratios).
+Pool = Literal["entries", "draws"]
+POOLS: tuple[str, ...] = ("entries", "draws")
 
 
 def entry_indicators(table: pd.DataFrame, horizon: int) -> pd.DataFrame:
@@ -81,21 +101,25 @@ def entry_indicators(table: pd.DataFrame, horizon: int) -> pd.DataFrame:
 def clustered_bootstrap(values: pd.DataFrame, columns: Sequence[str], *, point: str = "point",
                         cluster: str = "world", replicates: int = 1000,
                         confidence: float = 0.95, rng: RngLike = 0,
-                        resample_points: bool = True) -> pd.DataFrame:
-    """Means of ``columns`` averaged over parameter draws, with two-stage bootstrap intervals.
+                        resample_points: bool = True, pool: Pool = "entries") -> pd.DataFrame:
+    """Means of ``columns`` over parameter draws and entries, with two-stage bootstrap intervals.
 
-    The estimate is the mean over draws (``point``) of each draw's mean over its
-    entries. Each replicate resamples the draws (when there are at least two),
-    then the clusters (worlds) within each draw, with replacement (with
-    ``resample_points`` False the draws are held fixed: simulation uncertainty
-    only). Returns one
-    row per column: ``estimate``, ``low``, ``high``, ``n`` (entries),
-    ``clusters``.
+    ``pool="entries"`` (default): the estimate is the pooled ratio, the sum of
+    each column over every draw (``point``) and entry divided by the number of
+    entries (draws weigh by their entries). ``pool="draws"``: the mean over
+    draws of each draw's mean over its entries (draws weigh alike). Each
+    replicate resamples the draws (when there are at least two), then the
+    clusters (worlds) within each picked draw, with replacement, and recomputes
+    the estimate the same way (with ``resample_points`` False the draws are held
+    fixed: simulation uncertainty only). Returns one row per column:
+    ``estimate``, ``low``, ``high``, ``n`` (entries), ``clusters``.
     """
     if not 0.0 < confidence < 1.0:
         raise ParameterError("confidence", confidence, "must be in (0, 1)")
     if replicates < 1:
         raise ParameterError("replicates", replicates, "must be a whole number >= 1")
+    if pool not in POOLS:
+        raise ParameterError("pool", pool, "must be one of " + ", ".join(POOLS))
     gen = as_generator(rng)
     cols = list(columns)
     if values.empty:
@@ -103,6 +127,50 @@ def clustered_bootstrap(values: pd.DataFrame, columns: Sequence[str], *, point: 
                              "clusters": 0}, index=pd.Index(cols, name="column"))
     sums = values.groupby([point, cluster])[cols].sum()
     counts = values.groupby([point, cluster]).size()
+    if pool == "entries":
+        est, draws = _pooled(sums, counts, replicates, gen, resample_points)
+    else:
+        est, draws = _mean_of_draws(sums, counts, replicates, gen, resample_points)
+    alpha = (1.0 - confidence) / 2.0
+    lo, hi = np.nanquantile(draws, [alpha, 1.0 - alpha], axis=0)
+    return pd.DataFrame({"estimate": est, "low": lo, "high": hi,
+                         "n": int(counts.sum()), "clusters": len(counts)},
+                        index=pd.Index(cols, name="column"))
+
+
+def _pooled(sums: pd.DataFrame, counts: pd.Series, replicates: int, gen: np.random.Generator,
+            resample_points: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Pooled ratio sum / entries and its replicates (draws, then worlds within each draw).
+
+    A draw picked ``m`` times in a replicate contributes ``m`` independent
+    resamples of its ``n`` worlds: together, multinomial counts of ``m n``
+    picks over its worlds (one weight per world and replicate).
+    """
+    s = sums.to_numpy(float)
+    c = counts.to_numpy(float)
+    codes, points = pd.factorize(sums.index.get_level_values(0))
+    g = len(points)
+    est = s.sum(axis=0) / c.sum()
+    if g > 1 and resample_points:
+        pick = gen.integers(0, g, size=(replicates, g))
+        times = np.stack([np.bincount(row, minlength=g) for row in pick])
+    else:
+        times = np.ones((replicates, g), dtype=np.int64)
+    weight = np.zeros((replicates, len(c)))
+    for k in range(g):
+        rows = np.flatnonzero(codes == k)
+        m = rows.size
+        weight[:, rows] = gen.multinomial(times[:, k] * m, np.full(m, 1.0 / m))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        boot = (weight @ s) / (weight @ c)[:, None]
+    return est, boot
+
+
+def _mean_of_draws(sums: pd.DataFrame, counts: pd.Series, replicates: int,
+                   gen: np.random.Generator, resample_points: bool
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The first study's estimand: the mean over draws of each draw's ratio, and replicates."""
+    cols = sums.columns
     points = sums.index.get_level_values(0).unique()
     est = np.empty((len(points), len(cols)))
     boot = np.empty((replicates, len(points), len(cols)))
@@ -118,11 +186,7 @@ def clustered_bootstrap(values: pd.DataFrame, columns: Sequence[str], *, point: 
         draws = np.take_along_axis(boot, pick[:, :, None], axis=1).mean(axis=1)
     else:
         draws = boot.mean(axis=1)
-    alpha = (1.0 - confidence) / 2.0
-    lo, hi = np.nanquantile(draws, [alpha, 1.0 - alpha], axis=0)
-    return pd.DataFrame({"estimate": est.mean(axis=0), "low": lo, "high": hi,
-                         "n": int(counts.sum()), "clusters": len(counts)},
-                        index=pd.Index(cols, name="column"))
+    return est.mean(axis=0), draws
 
 
 def aalen_johansen(times: ArrayLike, events: ArrayLike, causes: Sequence[str] = COMPETING,
@@ -190,12 +254,13 @@ class ArmEstimate:
 
 def arm_estimates(table: pd.DataFrame, horizon: int, *, control: str = "control",
                   replicates: int = 1000, confidence: float = 0.95,
-                  rng: RngLike = 0) -> list[ArmEstimate]:
+                  rng: RngLike = 0, pool: Pool = "entries") -> list[ArmEstimate]:
     """Every arm's P(exit within H | entered), P(seeker war within H), years, and paired effects.
 
     Effects are the arm minus the control on the same entries (common random
-    numbers), averaged over parameter draws; all intervals come from one set of
-    bootstrap resamples.
+    numbers); draws combine as ``pool`` says (:func:`clustered_bootstrap`:
+    ``entries``, the pooled ratio, by default); all intervals come from one set
+    of bootstrap resamples, and ``ci_simulation`` holds the draws fixed.
     """
     ind = entry_indicators(table, horizon)
     arms = list(dict.fromkeys(ind["arm"]))
@@ -212,14 +277,15 @@ def arm_estimates(table: pd.DataFrame, horizon: int, *, control: str = "control"
                 series[f"d{v}|{arm}"] = wide[(v, arm)] - wide[(v, control)]
     cols = list(series)
     flat = pd.concat(series, axis=1).copy().reset_index()
-    boot = clustered_bootstrap(flat, cols, replicates=replicates, confidence=confidence, rng=rng)
+    boot = clustered_bootstrap(flat, cols, replicates=replicates, confidence=confidence, rng=rng,
+                               pool=pool)
     res: dict[str, dict[str, float]] = {
         str(k): {str(c): float(v) for c, v in row.items()}
         for k, row in boot.to_dict("index").items()}
     kinds = ind.drop_duplicates("arm").set_index("arm").to_dict("index")
     exits = [f"exit_h|{arm}" for arm in arms]
     sim = clustered_bootstrap(flat, exits, replicates=replicates, confidence=confidence,
-                              rng=rng, resample_points=False).to_dict("index")
+                              rng=rng, resample_points=False, pool=pool).to_dict("index")
 
     def ci(key: str) -> tuple[float, float]:
         return res[key]["low"], res[key]["high"]
@@ -255,14 +321,14 @@ def arm_estimates(table: pd.DataFrame, horizon: int, *, control: str = "control"
 
 def interaction(table: pd.DataFrame, horizon: int, a: str, b: str, ab: str, *,
                 control: str = "control", replicates: int = 1000, confidence: float = 0.95,
-                rng: RngLike = 0) -> dict[str, float]:
+                rng: RngLike = 0, pool: Pool = "entries") -> dict[str, float]:
     """The interaction of a 2 x 2 factorial on P(exit within H) and P(seeker war within H).
 
     On the same entries (every cell shares every random draw):
     (AB - control) - (A - control) - (B - control), the joint effect beyond the
     sum of the single effects (> 0: the routes reinforce each other). Returns
     ``exit``, ``exit_low``, ``exit_high``, ``war``, ``war_low``, ``war_high``,
-    ``entries`` (two-stage clustered bootstrap as :func:`arm_estimates`).
+    ``entries`` (two-stage clustered bootstrap and ``pool`` as :func:`arm_estimates`).
     """
     sub = table[table["arm"].isin([control, a, b, ab])]
     ind = entry_indicators(sub, horizon)
@@ -274,7 +340,7 @@ def interaction(table: pd.DataFrame, horizon: int, a: str, b: str, ab: str, *,
         f"{v}": wide[(v, ab)] - wide[(v, a)] - wide[(v, b)] + wide[(v, control)]
         for v in ("exit_h", "war_h")}).dropna().reset_index()
     boot = clustered_bootstrap(flat, ["exit_h", "war_h"], replicates=replicates,
-                               confidence=confidence, rng=rng).to_dict("index")
+                               confidence=confidence, rng=rng, pool=pool).to_dict("index")
     e, w = boot["exit_h"], boot["war_h"]
     return {"exit": float(e["estimate"]), "exit_low": float(e["low"]),
             "exit_high": float(e["high"]), "war": float(w["estimate"]),

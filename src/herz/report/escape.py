@@ -29,7 +29,8 @@ from herz import __version__
 from herz.analysis.escape import BACKGROUND_PAGE, EscapeAnalysis
 from herz.report.html import STYLE, data_uri, figure_png
 
-__all__ = ["SECTIONS", "STUDY_SECTIONS", "averaged_over", "cite", "context", "opening_paragraph",
+__all__ = ["SECTIONS", "STUDY_SECTIONS", "averaged_over", "cite", "context", "estimand_text",
+           "opening_paragraph",
            "render", "study_context", "summary_dict", "write_report", "write_study_report"]
 
 #: (id, title) of every section, in order.
@@ -492,8 +493,27 @@ def opening_paragraph(res: Any) -> str:
     if against:
         parts.append("The evidence cuts against “primarily escapable” where "
                      + " and ".join(against) + ". ")
-    parts.append(f"These numbers average over {averaged_over(res)}.")
+    pooled = ("pool the entries of" if getattr(res.size, "pool", "entries") == "entries"
+              else "average the means of")
+    parts.append(f"These numbers {pooled} {res.size.points} parameter draws: "
+                 f"{averaged_over(res)}.")
     return "".join(parts)
+
+
+def estimand_text(res: Any) -> str:
+    """How the parameter draws combine in E and in every arm's numbers, and why."""
+    n = res.size.points
+    if getattr(res.size, "pool", "entries") == "draws":
+        return (f"E and every arm's numbers are the unweighted mean of the {n} draws' own "
+                "ratios: every draw weighs alike, whatever the number of its entries "
+                "(the first study's estimand).")
+    return (f"E and every arm's numbers pool the entries of all {n} draws: the exits within "
+            "25 years over every draw and world, divided by the number of entries. That is "
+            "P(exit within 25 years | entered) in worlds drawn from the region the draws "
+            "come from (their mixture), so a draw counts as often as its worlds enter the "
+            "dilemma. The first study's unweighted mean of the draws' own ratios let a draw "
+            "with 3 entries weigh as much as one with 80, and is no conditional probability "
+            "of any world.")
 
 
 def averaged_over(res: Any) -> str:
@@ -576,7 +596,8 @@ def _study_figures(res: Any, files: dict[str, bytes]) -> tuple[list[dict[str, st
                          "P(exit within 25 years | entered) in the control and the realist "
                          "arm along the share of greedy states, the number of states, motive "
                          "informativeness at entry (quartiles of the entries) and the cost of "
-                         "war; one point per parameter draw (informativeness: per quartile), "
+                         "war; one point per quartile of the entries (the number of states: one "
+                         "per value), entries pooled within it, "
                          "95% intervals clustered on worlds. The draws move every factor at "
                          "once, so each panel is a marginal view, not a curve with the other "
                          "factors held fixed.", files, "surfaces"))
@@ -633,6 +654,7 @@ def study_context(res: Any) -> tuple[dict[str, Any], dict[str, bytes]]:
         "opening": opening_paragraph(res), "verdict_text": res.verdict_text,
         "verdict": res.verdict, "route_rows": route_rows, "robust_rows": robust_rows,
         "factorial_rows": factorial_rows, "averaged_over": averaged_over(res),
+        "estimand": estimand_text(res),
         "from_region": res.meta.get("draws_from") == "plausible region",
         "figures": figures, "skipped": skipped, "incidence_rows": inc_rows,
         "threshold_rows": threshold_rows, "study_world": res.study_world,

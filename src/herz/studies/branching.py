@@ -24,6 +24,9 @@ References
 ----------
 Glasserman, P. and Yao, D. D. (1992). Some guidelines and guarantees for common
 random numbers. *Management Science* 38(6): 884-908.
+
+Jervis, R. (1978). Cooperation under the security dilemma. *World Politics*
+30(2): 167-214 (the four worlds: pp. 211-214).
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ __all__ = [
     "route_arms",
     "run_trunk",
     "signal_outlay",
+    "take_params",
     "take_worlds",
 ]
 
@@ -105,6 +109,10 @@ class Route:
     move: Callable[[WorldParams, float], dict[str, Any]] = field(repr=False, compare=False)
     masks: Masks | None = field(default=None, repr=False, compare=False)
     cost: str = "0: the world prices nothing for it in output (see the route's docs page)"
+    #: The same move on one value per world (the field is ``parameter``), for a batch whose
+    #: worlds carry their own values of a per-world field (:meth:`WorldParams.with_world_values`).
+    world_move: Callable[[NDArray[np.float64], float], NDArray[np.float64]] | None = field(
+        default=None, repr=False, compare=False)
 
     def apply(self, params: WorldParams, dose: float) -> WorldParams:
         """``params`` with the route at ``dose`` (0: unchanged, 1: full strength)."""
@@ -131,6 +139,14 @@ DEFENCE_FACTOR = 4.0
 
 def _defence(p: WorldParams, dose: float) -> dict[str, Any]:
     return {"offense_defense_balance": float(p.offense_defense_balance) * DEFENCE_FACTOR ** dose}
+
+
+def _defence_worlds(v: NDArray[np.float64], dose: float) -> NDArray[np.float64]:
+    return v * DEFENCE_FACTOR ** dose
+
+
+def _toward_one_worlds(v: NDArray[np.float64], dose: float) -> NDArray[np.float64]:
+    return v + dose * (1.0 - v)
 
 
 def _toward_one(name: str) -> Callable[[WorldParams, float], dict[str, Any]]:
@@ -198,10 +214,11 @@ ROUTES: tuple[Route, ...] = (
     Route("defensive_technology", "defensive technology", "offense_defense_balance", "system",
           "option", f"offense-defense balance x {DEFENCE_FACTOR:g} (defence cheaper; states "
           "still choose their own offence share)", "docs/background/arms-offense-defense.md",
-          _defence),
+          _defence, world_move=_defence_worlds),
     Route("distinguishability", "distinguishability", "distinguishability", "system", "forced",
           "d moved all the way to 1 (every defensive purchase read as defence)",
-          "docs/background/perception-beliefs.md", _toward_one("distinguishability")),
+          "docs/background/perception-beliefs.md", _toward_one("distinguishability"),
+          world_move=_toward_one_worlds),
     Route("perspective_taking", "perspective-taking", "perspective_taking", "system", "forced",
           "perspective-taking 1 (the misperception bias removed, unless identity threat makes "
           "it backfire)", "docs/background/perception-beliefs.md",
@@ -246,14 +263,19 @@ ROUTES: tuple[Route, ...] = (
 )
 
 #: The 2 x 2 factorials (DESIGN 4.3), each factor at the dose given (the single-route cells
-#: are the route arms at that dose), picked by measured effects in the calibrated world
-#: (one draw of 600 worlds, 88 entries, before the study's full run): system-wide, the two
-#: largest single effects, distinguishability x arms control (+5.6 and +14.7 points; signals
-#: there lowered exits, -4.6); for the pair, the only two pair routes with an effect,
-#: signals x the imposed treaty (-4.6 and +13.6; pair institutions: 0).
+#: are the route arms at that dose). Two were picked by measured effects in the calibrated
+#: world (one draw of 600 worlds, 88 entries, before the study's full run): system-wide, the
+#: two largest single effects, distinguishability x arms control (+5.6 and +14.7 points;
+#: signals there lowered exits, -4.6); for the pair, the only two pair routes with an effect,
+#: signals x the imposed treaty (-4.6 and +13.6; pair institutions: 0). The third is declared
+#: in advance by theory, not by an effect: Jervis's (1978) own 2 x 2, his "four worlds" of the
+#: offense-defense balance x whether offence and defence can be told apart, here defensive
+#: technology x distinguishability (both system-wide), whose interaction is his claim that
+#: the two variables together decide how hard the dilemma is.
 FACTORIAL: tuple[tuple[tuple[str, float], ...], ...] = (
     (("distinguishability", 1.0), ("arms_control", 1.0)),
     (("pair_signals", 1.0), ("pair_treaty", 1.0)),
+    (("defensive_technology", 1.0), ("distinguishability", 1.0)),
 )
 
 
@@ -284,11 +306,25 @@ class Arm:
         return self.routes[0][1] if len(self.routes) == 1 else 1.0
 
     def apply(self, params: WorldParams) -> WorldParams:
-        """The arm's parameters from the calibrated ones."""
+        """The arm's parameters from the calibrated ones.
+
+        Per-world values of ``params`` (a batch of worlds from several parameter
+        draws) are kept, and a route that moves a per-world field moves each
+        world's value (``Route.world_move``).
+        """
         p = realist(params) if self.kind == "realist" else params
         for route, dose in self._routes():
             p = route.apply(p, dose)
-        return p
+        values = params.world_values
+        if not values:
+            return p
+        for route, dose in self._routes():
+            if route.parameter in values:
+                if route.world_move is None:
+                    raise ParameterError(f"routes.{route.name}", route.parameter,
+                                         "is per-world here but the route has no world_move")
+                values[route.parameter] = route.world_move(values[route.parameter], float(dose))
+        return p.with_world_values(values)
 
     def prepare(self, state: WorldState, i: NDArray[np.intp], j: NDArray[np.intp]) -> None:
         """Set the masks of the arm's pair routes on a branch (row r's pair is i[r], j[r])."""
@@ -345,6 +381,14 @@ def route_arms(doses: Sequence[float], factorial: bool = True,
                     have.add(arm_name([cell]))
             arms.append(Arm(arm_name(combo), "factorial", tuple(combo)))
     return arms
+
+
+def take_params(params: WorldParams, rows: NDArray[np.intp]) -> WorldParams:
+    """``params`` for the worlds ``rows`` of its batch (per-world values subset; else itself)."""
+    values = params.world_values
+    if not values:
+        return params
+    return params.with_world_values({k: v[rows] for k, v in values.items()})
 
 
 def take_worlds(state: WorldState, rows: NDArray[np.intp]) -> WorldState:
@@ -407,6 +451,8 @@ PRIMARY = "primary"
 
 def run_trunk(params: WorldParams, worlds: int, seed: int | np.random.SeedSequence,
               window: int, *, world_offset: int = 0, rules: dict[str, EpisodeRule] | None = None,
+              keys: NDArray[np.uint64] | None = None,
+              world_index: NDArray[np.int64] | None = None,
               progress: Callable[[int], None] | None = None) -> Trunk:
     """Run ``worlds`` worlds to ``burn_in + window`` and copy each at every fresh entry.
 
@@ -418,11 +464,25 @@ def run_trunk(params: WorldParams, worlds: int, seed: int | np.random.SeedSequen
     variants that change only thresholds: no second simulation). Each has its
     own detector; an entry year's copy holds every pair that entered under any
     rule, once. The primary rule is the parameters' own (it needs the same burn-in).
+
+    ``keys`` and ``world_index`` (both or neither; then ``seed`` and
+    ``world_offset`` are unused): the worlds' random keys and their indices
+    (increasing), for a batch that joins the worlds of several parameter
+    draws, each keyed as its own run would be (``params`` then carries
+    per-world values, :meth:`WorldParams.with_world_values`).
     """
     if window < 1:
         raise ParameterError("window", window, "must be a whole number >= 1")
-    keys = world_keys(seed, worlds, world_offset)
-    idx = np.arange(world_offset, world_offset + worlds, dtype=np.int64)
+    if (keys is None) != (world_index is None):
+        raise ParameterError("keys", "one of keys and world_index", "needs the other")
+    if keys is None or world_index is None:
+        keys = world_keys(seed, worlds, world_offset)
+        idx = np.arange(world_offset, world_offset + worlds, dtype=np.int64)
+    else:
+        idx = np.asarray(world_index, dtype=np.int64)
+        if len(keys) != worlds or idx.shape != (worlds,) or (np.diff(idx) <= 0).any():
+            raise ParameterError("world_index", idx.shape,
+                                 f"must be {worlds} increasing indices, one per key")
     state = initial_state(params, keys, idx)
     n_greedy = state.greedy.sum(axis=1).astype(np.int64)
     all_rules = {PRIMARY: EpisodeRule.from_params(params), **(rules or {})}
@@ -503,7 +563,7 @@ class PairFollow:
         m = rule.exit_years
         # log burden of the two members over the last m + 1 years (year 0: the entry)
         self.lb_ring = np.full((m + 1, n, 2), np.nan)
-        cap0 = params.budget_share * np.asarray(s.output, dtype=float)
+        cap0 = params.world_value("budget_share", 1) * np.asarray(s.output, dtype=float)
         sp0 = np.asarray(s.spending, dtype=float)
         self.lb_ring[0] = rule.log_burden(np.stack([sp0[self.rows, self.i],
                                                     sp0[self.rows, self.j]], axis=1),
@@ -601,12 +661,13 @@ def signal_outlay(state: WorldState, params: WorldParams) -> NDArray[np.float64]
     sent = state.mech.get(SIGNAL_SENT)
     if sent is None or not params.mechanisms.signalling:
         return np.zeros(state.worlds)
-    return np.asarray(sent.sum(axis=1) * float(params.signal_cost) * float(params.budget_share),
-                      dtype=float)
+    return np.asarray(sent.sum(axis=1) * float(params.signal_cost)
+                      * params.world_value("budget_share"), dtype=float)
 
 
 def branch_entries(trunk: Trunk, arms: Sequence[Arm], follow: int, *,
                    rule: EpisodeRule | None = None, variant_arms: Sequence[str] = (),
+                   route_follow: int | None = None,
                    progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """Run every arm from every entry copy for ``follow`` years (or until all spells end).
 
@@ -622,6 +683,11 @@ def branch_entries(trunk: Trunk, arms: Sequence[Arm], follow: int, *,
     variants that change only thresholds) run the arms named in ``variant_arms``,
     on the same branches where their entries coincide (the same copy, the same
     years: no second simulation). ``rule`` replaces the primary rule.
+
+    ``route_follow`` (default ``follow``): the years the arms *not* named in
+    ``variant_arms`` are followed, when those are read at one horizon H only
+    (H + m - 1 years see every exit dated within H; the ``follow`` column
+    says how long each row was followed).
     """
     if follow < 1:
         raise ParameterError("follow", follow, "must be a whole number >= 1")
@@ -630,6 +696,7 @@ def branch_entries(trunk: Trunk, arms: Sequence[Arm], follow: int, *,
         rules[PRIMARY] = rule
     frames: list[pd.DataFrame] = []
     greedy_by_world = dict(zip(trunk.worlds.tolist(), trunk.n_greedy.tolist(), strict=True))
+    arm_params = {arm.name: arm.apply(trunk.params) for arm in arms}
     for entry in trunk.entries:
         s = entry.state
         r = np.arange(s.worlds)
@@ -646,16 +713,21 @@ def branch_entries(trunk: Trunk, arms: Sequence[Arm], follow: int, *,
             whole = sub.size == s.worlds
             part = entry if whole else Entry(entry.t, take_worlds(s, sub), entry.world[sub],
                                              entry.i[sub], entry.j[sub], entry.pre_trust[sub])
-            pa = arm.apply(trunk.params)
+            rows_in_trunk = np.searchsorted(trunk.worlds, part.world)
+            pa = take_params(arm_params[arm.name], rows_in_trunk)
+            base = take_params(trunk.params, rows_in_trunk)
             branch = part.state.copy()
             arm.prepare(branch, part.i, part.j)
             fols = {}
             for n in names:
                 mine, pre = entry.of(n)
                 if mine[sub].any():
-                    fols[n] = PairFollow(part, trunk.params, rules[n], pre_trust=pre[sub],
+                    fols[n] = PairFollow(part, base, rules[n], pre_trust=pre[sub],
                                          active=mine[sub], cost_years=COST_YEARS)
-            for _ in range(int(follow)):
+            years = int(follow)
+            if route_follow is not None and arm.name not in variant_arms:
+                years = min(years, int(route_follow))
+            for _ in range(years):
                 step(branch, pa)
                 obs = observe(branch, pa)
                 cost = signal_outlay(branch, pa)
@@ -670,12 +742,12 @@ def branch_entries(trunk: Trunk, arms: Sequence[Arm], follow: int, *,
                     "world": part.world[keep], "t_entry": entry.t, "i": part.i[keep],
                     "j": part.j[keep], "arm": arm.name, "kind": arm.kind, "dose": arm.dose,
                     "end": [END_LABELS[int(v)] for v in fol.end[keep]],
-                    "end_year": np.where(fol.end > 0, fol.end_year, follow)[keep],
+                    "end_year": np.where(fol.end > 0, fol.end_year, years)[keep],
                     "exit_year": np.where(fol.exit_year >= 0, fol.exit_year, -1)[keep],
                     "war_cause": [CAUSES[int(v) - 1] if v > 0 else "" for v in fol.cause[keep]],
                     "informativeness": info[sub][keep],
                     "n_greedy": [greedy_by_world[int(w)] for w in part.world[keep]],
-                    "follow": int(follow), "cost": fol.cost[keep], "spec": n,
+                    "follow": years, "cost": fol.cost[keep], "spec": n,
                 }))
             if progress is not None:
                 progress(1)

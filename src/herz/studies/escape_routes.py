@@ -1,16 +1,22 @@
 """The escape study on world version 2 (DESIGN 4): entries, routes as paired branches, verdict.
 
-For each parameter draw (a Latin hypercube over :data:`DEFAULT_RANGES`, the
-documented default ranges: the history fit of issue 22 does not exist yet),
-a batch of worlds runs through the burn-in and an entry window; at every entry
+For each parameter draw (the plausible region of the history fit, issue 22,
+where the package ships it, the other parameters over the documented default
+ranges :data:`DEFAULT_RANGES`), worlds run through the burn-in and an entry
+window; draws with the same number of states run side by side as one batch,
+each world with its own draw's parameters (:func:`batch_params`). At every entry
 of a pair of security seekers into the dilemma the world is branched
 (:mod:`herz.studies.branching`) into the control (the calibrated world), the
-realist arm and each route at each dose, plus a small factorial. Every branch
-is followed for a fixed number of years, so P(exit within H | entered) is never
-censored for the horizons used. The robustness variants (race length k, trust
-fall x, calm years m, update order, threat aggregation) rerun the control and
-the realist arm on the same worlds (same seeds); the horizon variants reuse the
-main run. :mod:`herz.analysis.estimands` gives the estimands,
+realist arm and each route at each dose, plus three 2 x 2 factorials. Every
+branch is followed for a fixed number of years, so P(exit within H | entered)
+is never censored for the horizons used. Every estimate pools the entries of
+all draws (the entry-weighted ratio, :func:`herz.analysis.estimands.clustered_bootstrap`).
+The robustness variants that change only thresholds (race length k, trust fall
+x, calm years m, the exit's trust reading) are read on the primary run's worlds;
+the threat aggregation reruns the control and the realist arm on the same
+seeds; the update order is the primary run bit for bit here
+(:func:`order_matters`) and is not rerun; the horizon variants reuse the main
+run. :mod:`herz.analysis.estimands` gives the estimands,
 :mod:`herz.analysis.verdict` the verdict, :mod:`herz.report.escape` the report
 and ``escape_report.json``.
 
@@ -37,8 +43,16 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
-from herz.analysis.estimands import ArmEstimate, aalen_johansen, arm_estimates, clustered_bootstrap, entry_indicators
+from herz.analysis.estimands import (
+    ArmEstimate,
+    Pool,
+    aalen_johansen,
+    arm_estimates,
+    clustered_bootstrap,
+    entry_indicators,
+)
 from herz.analysis.verdict import HORIZON, Specification, primarily_escapable, specification
 from herz.errors import ParameterError
 from herz.rng import child_seed
@@ -64,6 +78,8 @@ __all__ = [
     "StudySize",
     "Variant",
     "analyse_study",
+    "batch_params",
+    "batches",
     "parameter_draws",
     "run_escape_study",
     "study_size",
@@ -185,18 +201,32 @@ class StudySize:
     doses: tuple[float, ...]
     replicates: int
     seed: int = 20261202
+    #: At most this many draws (of one number of states) run as one batch of worlds.
+    batch: int = 1
+    #: How draws combine (:func:`herz.analysis.estimands.clustered_bootstrap`): ``entries``,
+    #: the pooled ratio P(exit within H | entered) over the mixture of draws (the study's
+    #: estimand), or ``draws``, the first study's unweighted mean of the draws' ratios.
+    pool: Pool = "entries"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values."""
         return dataclasses.asdict(self)
 
 
-#: ``default``: the main job (minutes on two cores); ``tiny``: tests and smoke runs.
+#: ``default``: the main job (minutes on two cores); ``tiny``: tests and smoke runs. The
+#: default was sized by measurement (docs/escape.md, "Size and precision"): many draws with
+#: few worlds each, since the spread between draws, not the worlds within a draw, set the
+#: width of the pooled estimates' intervals; 384 draws x 200 worlds gave about 800 entries
+#: per arm and 95% half-widths of at most 5 points for the control and every route. The
+#: entry window is 5 years: P(exit | entered) showed no trend with the year of entry over
+#: 25 years (pilot of 48 draws x 600 worlds: 0.103, 0.098, 0.086 and 0.100 for entries in
+#: years 1-5, 6-10, 11-15 and 16-25 after the burn-in, each +-0.03), and a short window
+#: puts more entries in each year's branches. The threat-sum rerun uses half the worlds.
 STUDY_SIZES: dict[str, StudySize] = {
-    "default": StudySize("default", points=8, worlds=900, variant_worlds=900, window=25,
-                         follow=FOLLOW, doses=(0.5, 1.0), replicates=1000),
+    "default": StudySize("default", points=384, worlds=200, variant_worlds=100, window=5,
+                         follow=FOLLOW, doses=(0.5, 1.0), replicates=1000, batch=48),
     "tiny": StudySize("tiny", points=2, worlds=60, variant_worlds=40, window=12, follow=FOLLOW,
-                      doses=(1.0,), replicates=200),
+                      doses=(1.0,), replicates=200, batch=8),
 }
 
 
@@ -264,28 +294,123 @@ def _world(draw: dict[str, Any], variant: Variant) -> Any:
     return WorldParams.from_dict(d)
 
 
-def _task(draw: dict[str, Any], variant: Variant, worlds: int, seed: int, window: int,
-          follow: int, arms: Sequence[Arm],
-          shared: Sequence[Variant] = ()) -> dict[str, Any]:
-    """One draw x variant: the trunk and its branches (runs in a worker process).
+#: Why a variant that changes only the update order is the primary run itself here.
+ORDER_SAME = ("update order matters only through identity-driven motive drift, which is off "
+              "in the control and the realist arm of every draw, so the run is the primary one "
+              "bit for bit and is not repeated")
 
-    ``shared``: threshold variants read on this trunk's worlds (their entries run
-    the control and the realist arm only); their rows carry the variant's name
-    in ``spec``, the task's own rows ``variant.name``.
+
+def order_matters(params: Any) -> bool:
+    """Whether the update order can change a world with these parameters.
+
+    In :func:`herz.world.step.step` the order enters in one place only: motive
+    drift reads the identities of the step's end in ``sequential`` order and
+    of its start in ``simultaneous`` order. So the order matters only when
+    identities move (``mechanisms.identity``), motives drift
+    (:func:`herz.world.identity.drifting`) and the drift reads identity
+    (``motive_drift_identity`` > 0). Where this is False a sequential run
+    equals the simultaneous one bit for bit (tested on a tiny study, so a
+    change of the world that makes the order matter elsewhere is noticed).
+    """
+    from herz.world.identity import drifting
+
+    return bool(params.mechanisms.identity and drifting(params)
+                and float(params.motive_drift_identity) > 0.0)
+
+
+def batches(draws: Sequence[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
+    """The draws in batches of at most ``size`` that share the number of states (by point)."""
+    by_n: dict[int, list[dict[str, Any]]] = {}
+    for d in sorted(draws, key=lambda d: int(d["point"])):
+        by_n.setdefault(int(d["n_states"]), []).append(d)
+    out = []
+    for n in sorted(by_n):
+        group = by_n[n]
+        k = -(-len(group) // max(1, size))  # as many batches as needed, of even sizes
+        out += [b for b in (group[i::k] for i in range(k)) if b]
+    return [sorted(b, key=lambda d: int(d["point"])) for b in out]
+
+
+def identical_variants(draws: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """Variants that change only the update order where no arm they run can feel it (name: why).
+
+    Such a variant runs the control and the realist arm (:func:`reference_arms`);
+    if :func:`order_matters` is False for both at every draw, it is the primary
+    run bit for bit.
+    """
+    out = {}
+    for v in VARIANTS:
+        if set(v.world) != {"update_order"}:
+            continue
+        if not any(order_matters(arm.apply(_world(d, v))) for d in draws
+                   for arm in reference_arms()):
+            out[v.name] = ORDER_SAME
+    return out
+
+
+def batch_params(draws: Sequence[dict[str, Any]], variant: Variant, worlds: int, seed: int
+                 ) -> tuple[Any, NDArray[np.uint64], NDArray[np.int64]]:
+    """One batch of ``worlds`` worlds per draw: parameters, keys and world indices.
+
+    The draws must share every parameter that is not per-world
+    (:data:`herz.world.params.PER_WORLD`; here the number of states); their
+    per-world parameters become one value per world
+    (:meth:`WorldParams.with_world_values`). Draw ``k``'s worlds keep the keys
+    of its own run (``child_seed(child_seed(seed, k), j)``, j < ``worlds``), so
+    the batch is the draws' separate runs side by side (tested bit for bit);
+    world ``j`` of draw ``k`` has the index ``k * worlds + j``.
+    """
+    from herz.world.noise import world_keys
+    from herz.world.params import PER_WORLD
+
+    params = [_world(d, variant) for d in draws]
+    base = params[0]
+    fixed = {k for k in draws[0] if k != "point" and k not in PER_WORLD}
+    for d in draws[1:]:
+        for k in fixed:
+            if d[k] != draws[0][k]:
+                raise ParameterError(k, d[k], f"must be {draws[0][k]} in one batch (not per-world)")
+    varied = sorted({k for d in draws for k in d if k in PER_WORLD})
+    values = {k: np.repeat(np.array([float(getattr(p, k)) for p in params]), worlds)
+              for k in varied}
+    keys = np.concatenate([world_keys(child_seed(seed, int(d["point"])), worlds)
+                           for d in draws])
+    idx = np.concatenate([int(d["point"]) * worlds + np.arange(worlds, dtype=np.int64)
+                          for d in draws])
+    return (base.with_world_values(values) if len(draws) > 1 else base), keys, idx
+
+
+def _task(draws: Sequence[dict[str, Any]], variant: Variant, worlds: int, seed: int,
+          window: int, follow: int, arms: Sequence[Arm],
+          shared: Sequence[Variant] = ()) -> dict[str, Any]:
+    """Draws x one variant: one trunk of ``worlds`` worlds per draw, and its branches.
+
+    Runs in a worker process. The draws (same number of states) run as one
+    batch (:func:`batch_params`): an entry year's branches then hold the
+    entries of every draw of the batch, so a branch's fixed cost per year is
+    paid once per batch, not once per draw. ``shared``: threshold variants read
+    on this trunk's worlds (their entries run the control and the realist arm
+    only); their rows carry the variant's name in ``spec``, the task's own rows
+    ``variant.name``.
     """
     from herz.world.episodes import EpisodeRule
 
     t0, c0 = time.perf_counter(), time.process_time()
-    params = _world(draw, variant)
+    params, keys, idx = batch_params(draws, variant, worlds, seed)
     rules = {v.name: EpisodeRule.from_params(params, **v.world) for v in shared}
-    trunk = run_trunk(params, worlds, child_seed(seed, int(draw["point"])), window, rules=rules)
-    table = branch_entries(trunk, arms, follow, variant_arms=("control", "realist"))
+    trunk = run_trunk(params, len(idx), seed, window, rules=rules, keys=keys, world_index=idx)
+    # the routes are read at the verdict's horizon only: H + m - 1 years see every exit dated
+    # within H (the control and the realist arm serve every variant: the full follow-up)
+    short = HORIZON + EpisodeRule.from_params(params).exit_years - 1
+    table = branch_entries(trunk, arms, follow, variant_arms=("control", "realist"),
+                           route_follow=min(follow, short))
     table["spec"] = table["spec"].replace({PRIMARY: variant.name})
-    table.insert(0, "point", int(draw["point"]))
+    table.insert(0, "point", (table["world"].to_numpy(np.int64) // worlds) if len(table)
+                 else pd.Series(dtype=np.int64))
     entered = {(variant.name if k == PRIMARY else k): int(v.sum())
                for k, v in trunk.entered_by.items()}
-    return {"variant": variant.name, "point": int(draw["point"]), "table": table,
-            "worlds": worlds, "entered": entered,
+    return {"variant": variant.name, "points": [int(d["point"]) for d in draws],
+            "table": table, "worlds": worlds * len(draws), "entered": entered,
             "greedy_free": int((trunk.n_greedy == 0).sum()),
             "seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0}
 
@@ -354,17 +479,21 @@ def run_escape_study(size: str | StudySize | None = None, *, workers: int | None
     draws = parameter_draws(sz.points, sz.seed, region)
     main_arms = reference_arms() + route_arms(sz.doses)
     shared = tuple(v for v in VARIANTS if v.thresholds_only)
-    jobs: list[tuple[Any, ...]] = []
+    rows: list[dict[str, Any]] = []
     for _, row in draws.iterrows():
-        d = row.to_dict()
+        d = {str(k): v for k, v in row.to_dict().items()}
         d["n_states"] = int(d["n_states"])
         d["point"] = int(d["point"])
-        jobs.append((d, Variant(PRIMARY, "none"), sz.worlds, sz.seed, sz.window, sz.follow,
+        rows.append(d)
+    same = identical_variants(rows)
+    jobs: list[tuple[Any, ...]] = []
+    for chunk in batches(rows, sz.batch):
+        jobs.append((chunk, Variant(PRIMARY, "none"), sz.worlds, sz.seed, sz.window, sz.follow,
                      main_arms, shared))
-        jobs += [(d, v, sz.variant_worlds, sz.seed, sz.window, sz.follow, reference_arms())
-                 for v in VARIANTS if not v.thresholds_only]
-    # the long jobs first, so two workers finish together
-    jobs.sort(key=lambda j: -j[2] * len(j[6]))
+        jobs += [(chunk, v, sz.variant_worlds, sz.seed, sz.window, sz.follow, reference_arms())
+                 for v in VARIANTS if not v.thresholds_only and v.name not in same]
+    # the long jobs first (worlds x pairs x arms), so the workers finish together
+    jobs.sort(key=lambda j: -len(j[0]) * j[2] * j[0][0]["n_states"] ** 2 * len(j[6]))
     results: list[dict[str, Any]] = []
     from herz.experiment.threads import init_worker_threads, one_numba_thread
 
@@ -392,7 +521,7 @@ def run_escape_study(size: str | StudySize | None = None, *, workers: int | None
                         prog.advance(task)
                     if on_task is not None:
                         on_task(results[-1])
-    res = analyse_study(sz, draws, results)
+    res = analyse_study(sz, draws, results, same_as_primary=same)
     res.seconds = time.perf_counter() - t0
     res.cpu_seconds = time.process_time() - c0 + res.task_seconds
     res.meta.update({"draws_from": "plausible region" if region is not None else "default ranges",
@@ -430,8 +559,14 @@ def _progress(show: bool, total: int) -> Any:
 
 
 def analyse_study(sz: StudySize, draws: pd.DataFrame, results: Sequence[dict[str, Any]],
-                  replicates: int | None = None) -> StudyResult:
-    """Estimands, robustness table and verdict from the tasks' outputs."""
+                  replicates: int | None = None,
+                  same_as_primary: dict[str, str] | None = None) -> StudyResult:
+    """Estimands, robustness table and verdict from the tasks' outputs.
+
+    ``same_as_primary``: variants proven identical to the primary run (name ->
+    why, :func:`order_matters`), not rerun: they read the primary run's control
+    and realist rows.
+    """
     from herz.analysis.intervals import wilson_interval
 
     reps = replicates if replicates is not None else sz.replicates
@@ -446,29 +581,38 @@ def analyse_study(sz: StudySize, draws: pd.DataFrame, results: Sequence[dict[str
             entered[spec] = entered.get(spec, 0) + int(n)
     tables = {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
     main = tables["primary"]
-    arms = arm_estimates(main, HORIZON, replicates=reps, rng=sz.seed)
+    arms = arm_estimates(main, HORIZON, replicates=reps, rng=sz.seed, pool=sz.pool)
     by = {a.name: a for a in arms}
     share = (entered["primary"] / max(worlds["primary"], 1),
              *wilson_interval(entered["primary"], worlds["primary"]))
-    specs = [_spec("primary", "none (H = 25)", main, HORIZON, reps, sz.seed)]
-    specs += [_spec(f"H={h}", f"horizon {h} years", main, h, reps, sz.seed) for h in HORIZONS]
+    same = dict(same_as_primary or {})
+    for name in same:  # proven identical to the primary run: its control and realist rows
+        tables[name] = main[main["arm"].isin(["control", "realist"])].assign(spec=name)
+        worlds[name], entered[name] = worlds["primary"], entered["primary"]
+    specs = [_spec("primary", "none (H = 25)", main, HORIZON, reps, sz.seed, sz.pool)]
+    specs += [_spec(f"H={h}", f"horizon {h} years", main, h, reps, sz.seed, sz.pool)
+              for h in HORIZONS]
     for v in VARIANTS:  # a variant without entries reads as undecided
-        specs.append(_spec(v.name, v.changed, tables.get(v.name, main.iloc[:0]), HORIZON, reps,
-                           sz.seed))
+        changed = v.changed + (f" (identical to the primary run: {same[v.name]})"
+                               if v.name in same else "")
+        specs.append(_spec(v.name, changed, tables.get(v.name, main.iloc[:0]), HORIZON, reps,
+                           sz.seed, sz.pool))
     verdict = primarily_escapable(specs)
     return StudyResult(
         size=sz, draws=draws, tables=tables, worlds=worlds, entered=entered, arms=arms,
-        costs=route_costs(main, reps, sz.seed), factorials=factorials(main, reps, sz.seed),
+        costs=route_costs(main, reps, sz.seed, sz.pool),
+        factorials=factorials(main, reps, sz.seed, sz.pool),
         realist=by["realist"], control=by["control"],
         entered_share=(float(share[0]), float(share[1]), float(share[2])),
         specs=specs, verdict=verdict, surfaces=surfaces(main, draws, reps, sz.seed),
         incidence=incidence(main), seconds=0.0, cpu_seconds=0.0,
         task_seconds=float(sum(r["cpu_seconds"] for r in results)),
         meta={"greedy_free_worlds": int(sum(r["greedy_free"] for r in results
-                                            if r["variant"] == "primary"))})
+                                            if r["variant"] == "primary")),
+              "identical_to_primary": same, "pool": sz.pool})
 
 
-def route_costs(table: pd.DataFrame, reps: int, seed: int
+def route_costs(table: pd.DataFrame, reps: int, seed: int, pool: Pool = "entries"
                 ) -> dict[str, tuple[float, float, float]]:
     """Mean output-years spent per entry by each arm (estimate, low, high), clustered on worlds.
 
@@ -482,13 +626,14 @@ def route_costs(table: pd.DataFrame, reps: int, seed: int
         if not float(rows["cost"].abs().sum()):
             out[str(arm)] = (0.0, 0.0, 0.0)
             continue
-        b = clustered_bootstrap(rows, ["cost"], replicates=min(reps, 400),
-                                rng=seed).to_dict("index")["cost"]
+        b = clustered_bootstrap(rows, ["cost"], replicates=min(reps, 400), rng=seed,
+                                pool=pool).to_dict("index")["cost"]
         out[str(arm)] = (float(b["estimate"]), float(b["low"]), float(b["high"]))
     return out
 
 
-def factorials(table: pd.DataFrame, reps: int, seed: int) -> list[dict[str, Any]]:
+def factorials(table: pd.DataFrame, reps: int, seed: int, pool: Pool = "entries"
+               ) -> list[dict[str, Any]]:
     """Interaction of each 2 x 2 factorial of :data:`FACTORIAL` present in ``table``."""
     from herz.analysis.estimands import interaction
 
@@ -498,19 +643,20 @@ def factorials(table: pd.DataFrame, reps: int, seed: int) -> list[dict[str, Any]
         a, b, ab = arm_name([combo[0]]), arm_name([combo[1]]), arm_name(combo)
         if not {a, b, ab} <= present:
             continue
-        est = interaction(table, HORIZON, a, b, ab, replicates=reps, rng=seed)
+        est = interaction(table, HORIZON, a, b, ab, replicates=reps, rng=seed, pool=pool)
         scope = "pair" if combo[0][0].startswith("pair_") else "system"
         out.append({"name": ab, "a": a, "b": b, "scope": scope, **est})
     return out
 
 
 def _spec(name: str, changed: str, table: pd.DataFrame, horizon: int, reps: int,
-          seed: int) -> Specification:
+          seed: int, pool: Pool = "entries") -> Specification:
     sub = table[table["arm"].isin(["control", "realist"])]
     if sub.empty:
         nan = float("nan")
         return specification(name, changed, 0, nan, (nan, nan), nan, (nan, nan))
-    est = {a.name: a for a in arm_estimates(sub, horizon, replicates=reps, rng=seed)}
+    est = {a.name: a for a in arm_estimates(sub, horizon, replicates=reps, rng=seed,
+                                            pool=pool)}
     c, r = est["control"], est["realist"]
     assert r.effect is not None and r.effect_ci is not None
     return specification(name, changed, c.entries, c.p_exit, c.ci, -r.effect,
@@ -519,25 +665,30 @@ def _spec(name: str, changed: str, table: pd.DataFrame, horizon: int, reps: int,
 
 #: Factors of the response surfaces (the draws' parameters and the pair's informativeness).
 SURFACE_FACTORS = ("p_greedy", "n_states", "informativeness", "war_cost_share")
+#: A surface factor with more values than this is read in quartiles of the entries.
+SURFACE_LEVELS = 6
 
 
 def surfaces(table: pd.DataFrame, draws: pd.DataFrame, reps: int, seed: int
              ) -> dict[str, pd.DataFrame]:
     """P(exit within H | entered) of the control and the realist arm along each surface factor.
 
-    Parameter factors by draw (one row per draw); motive informativeness at
-    entry in quartile bins of the entries. Intervals clustered on worlds.
+    A factor with at most :data:`SURFACE_LEVELS` values (the number of states)
+    has one row per value; the others (motive informativeness at entry, and
+    parameters that vary by draw) one row per quartile of the entries.
+    Intervals clustered on worlds.
     """
     ind = entry_indicators(table[table["arm"].isin(["control", "realist"])], HORIZON)
     ind = ind.merge(draws, on="point", how="left")
     out: dict[str, pd.DataFrame] = {}
     for name in SURFACE_FACTORS:
-        if name == "informativeness":
-            q = ind.loc[ind["arm"] == "control", "informativeness"]
+        q = ind.loc[ind["arm"] == "control", name]
+        if name == "informativeness" or q.nunique() > SURFACE_LEVELS:
+            # quartiles of the entries (the draws are many: one point per draw would be noise)
             if q.nunique() < 2:
                 continue
             edges = [float(x) for x in np.unique(np.quantile(q, [0, 0.25, 0.5, 0.75, 1.0]))]
-            ind["bin"] = pd.cut(ind["informativeness"], edges, include_lowest=True)
+            ind["bin"] = pd.cut(ind[name], edges, include_lowest=True)
             key = "bin"
         else:
             key = name
@@ -668,9 +819,12 @@ def verdict_text(res: StudyResult) -> str:
     return (f"By the rule fixed in advance the dilemma is {word}: E = {primary.E:.2f} "
             f"[{primary.E_ci[0]:.2f}, {primary.E_ci[1]:.2f}] of pairs exit within {HORIZON} "
             f"years in the calibrated world, A = {primary.A:+.2f} [{primary.A_ci[0]:+.2f}, "
-            f"{primary.A_ci[1]:+.2f}] against the realist arm{tail}. E is averaged over "
-            f"{averaged_over(res)}.")
+            f"{primary.A_ci[1]:+.2f}] against the realist arm{tail}. "
+            + (f"E pools the entries of {res.size.points} parameter draws (each draw weighs "
+               "by its entries)" if res.size.pool == "entries" else
+               f"E is the mean of {res.size.points} parameter draws' own ratios")
+            + f": {averaged_over(res)}.")
 
 
-__all__ += ["HORIZONS", "ROUTES", "incidence", "study_json", "surfaces", "verdict_text",
-            "write_study_json"]
+__all__ += ["HORIZONS", "ORDER_SAME", "ROUTES", "identical_variants", "incidence",
+            "order_matters", "study_json", "surfaces", "verdict_text", "write_study_json"]
