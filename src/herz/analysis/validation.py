@@ -12,7 +12,8 @@ concepts into the world (each a documented function below):
 - **dispute** (:func:`confrontations`): a pair-year in which either state
   crosses the war index's lower cutpoint (the world's ``disputes``) or a war
   between them begins (MID codes the war's own dispute too).
-- **war onset**: a war starts between the pair in a year (``attacks``; a war that ends within its first year counts, and that year counts as a year at war).
+- **war onset**: a war starts between the pair in a year (``attacks``; a war that
+  ends within its first year counts, and that year counts as a year at war).
 - **arms race at a dispute's onset**: both states' *measured* spending (the
   world's spending times log-normal measurement noise, sd
   :data:`MEASUREMENT_NOISE`) grew by at least 8% a year (geometric mean) over
@@ -178,7 +179,9 @@ def _recorded(p: Any, keys: NDArray[np.uint64], world_index: NDArray[np.int64],
     """Run the worlds ``keys`` for ``steps`` years; every year of what validation reads.
 
     The arrays of :class:`History` (before the burn-in is cut): ``disputes``
-    symmetric and counting attacks, ``war_onset`` a war started that year (``attacks``, also when it ended within the year) or ``at_war`` rising; ``at_war`` includes such wars, booleans as bool.
+    symmetric and counting attacks, ``war_onset`` a war started that year
+    (``attacks``, also one that ended within the year) or ``at_war`` rising;
+    ``at_war`` includes such wars; booleans as bool.
     """
     from herz.world.simulate import run_batch
     from herz.world.state import initial_state
