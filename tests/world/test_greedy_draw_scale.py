@@ -28,9 +28,16 @@ PATHS = ("offense", "defense", "spending", "mistrust", "mistrust_shadow", "alive
          "greedy_path")
 
 
+#: war bookkeeping read from the cause of the wars started each step: since wars that end
+#: within their first year are counted (they were lost before), these differ from the
+#: world before the parameter while the dynamics are the same bit for bit
+BOOKKEEPING = ("n_wars", "n_wars_predation", "n_wars_preemption", "n_wars_prevention",
+               "n_wars_inadvertent", "war_years", "path", "outcome")
+
+
 def _digest(ds) -> str:
     m = hashlib.sha256()
-    for k in sorted(ds.data_vars):
+    for k in sorted(set(ds.data_vars) - set(BOOKKEEPING)):
         a = ds[k].values
         if a.dtype.kind in "fbiu":
             m.update(np.ascontiguousarray(a).tobytes())
@@ -40,13 +47,14 @@ def _digest(ds) -> str:
 
 
 @pytest.mark.parametrize(("kw", "digest"), [
-    ({}, "e79eb351a9a591a1"),
+    ({}, "e8350c0f57185284"),
     ({"n_states": 6, "p_greedy": 0.3, "motive_turnover": 0.2, "regime_change": 0.5,
-      "war_rationality": 5.0}, "e646dca97b04ef26"),
+      "war_rationality": 5.0}, "848bb66ffd248bd6"),
 ])
 def test_scale_1_is_the_world_before_the_parameter(kw, digest):
-    """Hashes of every trajectory variable, recorded on main before the parameter existed
-    (24 worlds, 60 steps, seed 5); the explicit 1.0 equals the default."""
+    """Hashes of every trajectory variable but the war bookkeeping, recorded on main before
+    the parameter existed (e96243c; 24 worlds, 60 steps, seed 5); the explicit 1.0 equals
+    the default."""
     ds = simulate(WorldParams(**kw), worlds=24, steps=60, seed=5, trajectories=True)
     assert _digest(ds) == digest
     again = simulate(WorldParams(**kw, greedy_draw_scale=1.0), worlds=24, steps=60, seed=5,

@@ -12,7 +12,8 @@ concepts into the world (each a documented function below):
 - **dispute** (:func:`confrontations`): a pair-year in which either state
   crosses the war index's lower cutpoint (the world's ``disputes``) or a war
   between them begins (MID codes the war's own dispute too).
-- **war onset**: the pair goes from peace to war in a year (``at_war``).
+- **war onset**: a war starts between the pair in a year (``attacks``; a war that
+  ends within its first year counts, and that year counts as a year at war).
 - **arms race at a dispute's onset**: both states' *measured* spending (the
   world's spending times log-normal measurement noise, sd
   :data:`MEASUREMENT_NOISE`) grew by at least 8% a year (geometric mean) over
@@ -178,7 +179,9 @@ def _recorded(p: Any, keys: NDArray[np.uint64], world_index: NDArray[np.int64],
     """Run the worlds ``keys`` for ``steps`` years; every year of what validation reads.
 
     The arrays of :class:`History` (before the burn-in is cut): ``disputes``
-    symmetric and counting attacks, ``war_onset`` from ``at_war``, booleans as bool.
+    symmetric and counting attacks, ``war_onset`` a war started that year
+    (``attacks``, also one that ended within the year) or ``at_war`` rising;
+    ``at_war`` includes such wars; booleans as bool.
     """
     from herz.world.simulate import run_batch
     from herz.world.state import initial_state
@@ -187,11 +190,16 @@ def _recorded(p: Any, keys: NDArray[np.uint64], world_index: NDArray[np.int64],
     rec = _Recorder()
     run_batch(p, state, steps, tracker=rec)  # type: ignore[arg-type]
     arr = {k: np.asarray(v) for k, v in rec.rows.items()}
-    at_war = arr["at_war"].astype(bool)
-    prev = np.concatenate([np.zeros_like(at_war[:1]), at_war[:-1]])
-    disputes = arr["disputes"].astype(bool) | arr["attacks"].astype(bool)
+    # a war started this year is an onset and a year at war even when it ended within the
+    # year (``at_war`` after the step no longer shows it)
+    attacks = arr["attacks"].astype(bool)
+    started = attacks | np.swapaxes(attacks, -1, -2)
+    after = arr["at_war"].astype(bool)
+    prev = np.concatenate([np.zeros_like(after[:1]), after[:-1]])
+    at_war = after | started
+    disputes = arr["disputes"].astype(bool) | attacks
     return {"mistrust": arr["mistrust"], "disputes": disputes | np.swapaxes(disputes, -1, -2),
-            "at_war": at_war, "war_onset": at_war & ~prev, "spending": arr["spending"],
+            "at_war": at_war, "war_onset": started | (after & ~prev), "spending": arr["spending"],
             "output": arr["output"], "alive": arr["alive"].astype(bool)}
 
 

@@ -106,7 +106,8 @@ class WorldState:
         institution stock is ``mech["community.institutions"]``).
     status_quo : (W, N, N) x[i, j], i's share of the pair's status quo.
     at_war, war_attacker, war_start, war_cause : wars in progress (symmetric flag, who
-        started it, step it started, its cause code).
+        started it, step it started, its cause code); ``war_cause`` also keeps the cause
+        of a war started in the last step that ended in it.
     war_weariness : (W, N) war-weariness W_i.
     attacks, disputes, died : events of the last step.
     relevant, weight, shield, positions : geography (politically relevant pairs, threat

@@ -234,7 +234,9 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
     state.war_attacker = fight.war_attacker
     state.at_war = fight.war_attacker | fight.war_attacker.transpose(0, 2, 1)
     state.war_start = np.where(fight.war_attacker, state.war_start, -1)
-    state.war_cause = np.where(fight.war_attacker, state.war_cause, 0).astype(np.int8)
+    # the cause stays on the wars started this step even when they ended in it (a war of
+    # less than a year): the tracker reads it masked by this step's attacks
+    state.war_cause = np.where(fight.war_attacker | starts, state.war_cause, 0).astype(np.int8)
     state.mech[ALLY_KEY] = fight.ally
     state.attacks = attacks
     state.disputes = disputes
