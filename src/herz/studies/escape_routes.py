@@ -225,7 +225,9 @@ class StudySize:
 STUDY_SIZES: dict[str, StudySize] = {
     "default": StudySize("default", points=384, worlds=200, variant_worlds=100, window=5,
                          follow=FOLLOW, doses=(0.5, 1.0), replicates=1000, batch=48),
-    "tiny": StudySize("tiny", points=2, worlds=60, variant_worlds=40, window=12, follow=FOLLOW,
+    # tiny: enough draws and worlds that the primary run has entries (27 on the shipped
+    # region; the refitted region's worlds enter less often than the first fit's)
+    "tiny": StudySize("tiny", points=8, worlds=120, variant_worlds=40, window=25, follow=FOLLOW,
                       doses=(1.0,), replicates=200, batch=8),
 }
 
@@ -580,6 +582,10 @@ def analyse_study(sz: StudySize, draws: pd.DataFrame, results: Sequence[dict[str
             worlds[spec] = worlds.get(spec, 0) + int(r["worlds"])
             entered[spec] = entered.get(spec, 0) + int(n)
     tables = {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
+    if "primary" not in tables:
+        raise ParameterError("size", sz.name, "a study whose primary run enters the dilemma "
+                             f"(none of its {worlds.get('primary', 0)} worlds entered): use "
+                             "more draws or worlds")
     main = tables["primary"]
     arms = arm_estimates(main, HORIZON, replicates=reps, rng=sz.seed, pool=sz.pool)
     by = {a.name: a for a in arms}
