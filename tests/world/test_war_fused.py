@@ -246,3 +246,55 @@ def test_balancing_and_fighting_give_the_same_with_sparse_draws():
         a, b = getattr(full, name), getattr(part, name)
         assert np.array_equal(a.view(np.uint8), b.view(np.uint8)), name
     assert full.ended.any() and not full.ended.all()
+
+
+def _rank_rows(z, p, lab, radix):
+    """Rankings of each row of z by the merge sort or the radix sort (order, m) per row."""
+    import numba as nb
+
+    from herz.world.bargaining import _label_positions, _radix_scratch, _rank_fresh, _rank_radix
+
+    @nb.njit
+    def run(z, p, lab, radix, out, ms):  # pragma: no cover - compiled
+        rows, n = z.shape
+        idx = np.empty(n, dtype=np.int64)
+        buf = np.empty(n, dtype=np.int64)
+        pos, keys, kf, kbuf, cnt = _radix_scratch(n)
+        perm = _label_positions(lab, pos)
+        for r in range(rows):
+            if radix and perm:
+                ms[r] = _rank_radix(z[r], pos, p[r], out[r], idx, buf, keys, kf, kbuf, cnt)
+            else:
+                ms[r] = _rank_fresh(z[r], lab, p[r], out[r], idx, buf)
+        return perm
+
+    out = np.full(z.shape, -1, dtype=np.int64)
+    ms = np.zeros(z.shape[0], dtype=np.int64)
+    perm = run(z, p, lab, radix, out, ms)
+    return out, ms, perm
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_radix_ranking_is_the_merge_sort_ranking(seed):
+    rng = np.random.default_rng(seed)
+    rows, n = 400, 150
+    z = rng.normal(-6.0, 2.0, (rows, n))
+    z[:, ::5] = np.round(z[:, ::5], 1)  # exact ties
+    z[:50] = -6.0 + rng.integers(0, 3, (50, n)) * 1e-13  # keys sharing their top bytes
+    z[50:100] = rng.choice([-0.0, 0.0, 1.0, -1.0, np.inf, 5e-324, -5e-324], size=(50, n))
+    z[100:150] = rng.normal(0.0, 1e3, (50, n))  # signs and binades mixed
+    p = expit(z)
+    p[:, ::7] = 0.0  # left out of the ranking
+    p[:, 3::11] = 1e-13
+    z[:, ::7] = -np.inf
+    p[150:160] = 0.0  # rows with nothing to rank
+    lab = rng.permutation(n)
+    ref, m_ref, _ = _rank_rows(z, p, lab, False)
+    got, m_got, perm = _rank_rows(z, p, lab, True)
+    assert perm and np.array_equal(m_ref, m_got) and m_ref.max() > 100
+    for r in range(rows):
+        assert np.array_equal(ref[r, :m_ref[r]], got[r, :m_got[r]]), r
+    # labels that are not a permutation: the merge sort is kept
+    lab2 = lab.copy()
+    lab2[0] = lab2[1]
+    assert not _rank_rows(z, p, lab2, True)[2]

@@ -493,6 +493,103 @@ def _rank_fresh(z, lab, p, order, idx, buf):  # pragma: no cover - compiled
     return m
 
 
+#: Bytes of the order key sorted by the radix passes of :func:`_rank_radix` (the top ones).
+_RADIX_BYTES = 3
+_SIGN = np.uint64(1 << 63)
+_LOW63 = np.uint64((1 << 63) - 1)
+_BYTE = np.uint64(255)
+
+
+@nb.njit
+def _label_positions(lab, pos):  # pragma: no cover - compiled
+    """pos[l] = the position j with lab[j] = l; False unless ``lab`` is a permutation of 0..n-1."""
+    n = lab.shape[0]
+    for q in range(n):
+        pos[q] = -1
+    for j in range(n):
+        q = lab[j]
+        if q < 0 or q >= n or pos[q] >= 0:
+            return False
+        pos[q] = j
+    return True
+
+
+@nb.njit
+def _rank_radix(z, pos, p, order, idx, buf, keys, kf, kbuf, cnt):  # pragma: no cover - compiled
+    """:func:`_rank_fresh` by a radix sort: the same ranking, about three times faster.
+
+    The targets with p > _NEGLIGIBLE are taken in label order (``pos`` from
+    :func:`_label_positions`), each with a 64-bit key whose ascending order is the
+    descending order of z (the IEEE bits, negatives reversed; -0.0 read as +0.0, which
+    z's comparison does not tell apart). A stable LSD radix sort on the key's top
+    ``_RADIX_BYTES`` bytes, then a stable insertion sort on the whole key (few targets
+    share their top bytes), ranks by z descending with ties in label order: the strict
+    total order of :func:`_rank_desc`, so the same ranking. ``kf`` is ``keys`` viewed as
+    float64; ``cnt`` (_RADIX_BYTES, 256) int64 scratch. Returns the number ranked.
+    """
+    n = z.shape[0]
+    m = 0
+    for q in range(n):
+        j = pos[q]
+        if p[j] > _NEGLIGIBLE:
+            idx[m] = j
+            kf[m] = z[j] + 0.0
+            m += 1
+    if m == 0:
+        return 0
+    for k in range(m):
+        u = keys[k]
+        keys[k] = u if (u & _SIGN) else u ^ _LOW63
+    top = 8 - _RADIX_BYTES
+    for d in range(_RADIX_BYTES):
+        for b in range(256):
+            cnt[d, b] = 0
+    for k in range(m):
+        x = keys[k]
+        for d in range(_RADIX_BYTES):
+            cnt[d, (x >> np.uint64(8 * (top + d))) & _BYTE] += 1
+    src_k, dst_k, src_i, dst_i = keys, kbuf, idx, buf
+    for d in range(_RADIX_BYTES):
+        sh = np.uint64(8 * (top + d))
+        if cnt[d, (src_k[0] >> sh) & _BYTE] == m:  # every key has this byte: nothing to do
+            continue
+        tot = 0
+        for b in range(256):
+            c = cnt[d, b]
+            cnt[d, b] = tot
+            tot += c
+        for k in range(m):
+            x = src_k[k]
+            b = (x >> sh) & _BYTE
+            q = cnt[d, b]
+            cnt[d, b] = q + 1
+            dst_k[q] = x
+            dst_i[q] = src_i[k]
+        src_k, dst_k = dst_k, src_k
+        src_i, dst_i = dst_i, src_i
+    for k in range(1, m):
+        x = src_k[k]
+        xi = src_i[k]
+        q = k - 1
+        while q >= 0 and src_k[q] > x:
+            src_k[q + 1] = src_k[q]
+            src_i[q + 1] = src_i[q]
+            q -= 1
+        src_k[q + 1] = x
+        src_i[q + 1] = xi
+    for k in range(m):
+        order[k] = src_i[k]
+    return m
+
+
+@nb.njit(inline="always")
+def _radix_scratch(n):  # pragma: no cover - compiled
+    """Scratch of :func:`_rank_radix`: positions, keys, keys as float64, key buffer, counts."""
+    keys = np.empty(n, dtype=np.uint64)
+    return (np.empty(n, dtype=np.int64), keys, keys.view(np.float64),
+            np.empty(n, dtype=np.uint64), np.empty((_RADIX_BYTES, 256), dtype=np.int64))
+
+
 @nb.njit(inline="always")
 def _chosen_product(p, order, m, out):  # pragma: no cover - compiled
     """out[j] = p[j] prod over the targets ranked above j of (1 - p), in rank order."""
@@ -517,6 +614,14 @@ def _choose_row(z, lab, p, out, idx, order, buf):  # pragma: no cover - compiled
     _chosen_product(p, order, m, out)
 
 
+@nb.njit
+def _choose_row_radix(z, pos, p, out, idx, order, buf, keys, kf, kbuf,
+                      cnt):  # pragma: no cover - compiled
+    """:func:`_choose_row` ranking by :func:`_rank_radix` (labels a permutation, ``pos``)."""
+    m = _rank_radix(z, pos, p, order, idx, buf, keys, kf, kbuf, cnt)
+    _chosen_product(p, order, m, out)
+
+
 @dual
 def _typed_kernel(gain_g, gain_s, rest, loss, fear, omega_g, omega_s, lam, intercept_w, shift,
                   act, label, out_g, out_s, guided, ord_g, m_g, ord_s,
@@ -537,6 +642,8 @@ def _typed_kernel(gain_g, gain_s, rest, loss, fear, omega_g, omega_s, lam, inter
         idx = np.empty(n, dtype=np.int64)
         buf = np.empty(n, dtype=np.int64)
         seen = np.empty(n, dtype=np.bool_)
+        pos, keys, kf, kbuf, cnt = _radix_scratch(n)
+        perm = _label_positions(label[w], pos)
         for t in range(2):
             omega = omega_g if t == 0 else omega_s
             gain = gain_g if t == 0 else gain_s
@@ -555,6 +662,8 @@ def _typed_kernel(gain_g, gain_s, rest, loss, fear, omega_g, omega_s, lam, inter
                 if guided:
                     k = _rank_guided(z, label[w], p, ords[w, i], ms[w, i], ords[w, i], idx, buf,
                                      seen)
+                elif perm:
+                    k = _rank_radix(z, pos, p, ords[w, i], idx, buf, keys, kf, kbuf, cnt)
                 else:
                     k = _rank_fresh(z, label[w], p, ords[w, i], idx, buf)
                 ms[w, i] = k
@@ -595,8 +704,14 @@ def _chosen_kernel(p, z, label, out):  # pragma: no cover - compiled
         idx = np.empty(m, dtype=np.int64)
         order = np.empty(m, dtype=np.int64)
         buf = np.empty(m, dtype=np.int64)
+        pos, keys, kf, kbuf, cnt = _radix_scratch(m)
+        perm = _label_positions(label[w], pos)
         for i in range(n):
-            _choose_row(z[w, i], label[w], p[w, i], out[w, i], idx, order, buf)
+            if perm:
+                _choose_row_radix(z[w, i], pos, p[w, i], out[w, i], idx, order, buf, keys, kf,
+                                  kbuf, cnt)
+            else:
+                _choose_row(z[w, i], label[w], p[w, i], out[w, i], idx, order, buf)
 
 
 @dual
