@@ -298,3 +298,30 @@ def test_radix_ranking_is_the_merge_sort_ranking(seed):
     lab2 = lab.copy()
     lab2[0] = lab2[1]
     assert not _rank_rows(z, p, lab2, True)[2]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_choice_drawing_its_uniforms_equals_the_filled_draw(seed):
+    from herz.world.bargaining import choose_wars
+
+    x, rng = _inputs(seed, w=6, n=25)
+    w, n = x["output"].shape
+    pol, _ = war_decision(
+        x["offense"], x["defense"], x["growth"], x["output"], x["status_quo"], x["mistrust"],
+        x["second_order_logit"], x["greedy"], x["mask"], balance=0.5, first_strike=0.5,
+        exponent=1.0, defense_extra=None, reach=None, prevention_horizon=2,
+        prevention_discount=0.9, peaceful_change=0.2, greedy_value=1.5, seeker_value=0.0,
+        transfer=0.2, cost=0.02, rationality=10.0, intercept=1.0, dispute_cutpoint=2.0,
+        fear_depth=2, shift=x["shift"], can_act=x["can_act"], label=x["label"])
+    pol.index[0, 0, :] = 3.0  # tied indices
+    pol.p_war[0, 0, :] = np.where(pol.p_war[0, 0] > 0, 0.9, 0.0)
+    keys = world_keys(seed, w)
+    u = fill_uniform_pairs(keys, Stream.WAR_DECISION, 11, x["label"], np.empty((w, n, n)))
+    full = choose_wars(pol, u)
+    drawn = choose_wars(pol, keys=keys, step=11, labels=x["label"])
+    for a, b in zip(full, drawn, strict=True):
+        assert np.array_equal(a, b)
+    attacks, starts, disputes, _ = full
+    mutual = attacks & attacks.transpose(0, 2, 1)
+    assert attacks.sum() > w and disputes.any() and mutual.any()
+    assert (starts & starts.transpose(0, 2, 1)).sum() == 0 and starts.sum() < attacks.sum()

@@ -104,6 +104,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
 from herz.world._dual import dual
+from herz.world.noise import Stream, _uniform, _words
 
 __all__ = [
     "Cause",
@@ -750,16 +751,6 @@ def _share(a, d):  # pragma: no cover - compiled
 
 
 @nb.njit(inline="always")
-def _pair_power(a, d, w, i, j, mask):  # pragma: no cover - compiled
-    """(p^f_ij, p^s_ij) of :func:`pair_contests` from the powers a, d (W, N, N) (masked: 0)."""
-    if not mask[w, i, j]:
-        return 0.0, 0.0
-    pf = _share(a[w, i, j], d[w, i, j])
-    pf_t = _share(a[w, j, i], d[w, j, i]) if mask[w, j, i] else 0.0
-    return pf, 1.0 - pf_t
-
-
-@nb.njit(inline="always")
 def _terms(pf, ps, prev, msk, yi, yj, sq, tau, c):  # pragma: no cover - compiled
     """(gain, rest, loss, tau prevention) of :func:`war_policy`: (U^W - U^P) / Y_i regrouped."""
     r = yj / yi if (msk and yi > 0.0) else 0.0
@@ -796,37 +787,50 @@ def _contest_terms_kernel(a, d, ah, dh, disc, mask, y, sq, gs, use_gs, tau, c_w,
 
     ``a``, ``d`` (W, N, N) and ``ah``, ``dh`` (H, W, N, N) are the powers of
     :func:`_pair_powers` now and h = 1..H years ahead (broadcast views);
-    ``disc[h - 1]`` = b^h. Per pair: :func:`pair_contests`, :func:`prevention_term`,
-    the war terms, :func:`bargaining_point` and :func:`update_status_quo` (into
-    ``sq_o``), each with NumPy's operations in NumPy's order.
+    ``disc[h - 1]`` = b^h. Per pair: :func:`pair_contests` (p^s_ij from the share of
+    [j, i]), :func:`prevention_term`, the war terms, :func:`bargaining_point` and
+    :func:`update_status_quo` (into ``sq_o``), each with NumPy's operations in NumPy's
+    order.
     """
     n_worlds, n, _ = mask.shape
     horizon = ah.shape[0]
     for w in nb.prange(n_worlds):
         c = c_w[w]
+        pf_w = pf_o[w]
+        prev_w = prev_o[w]  # the prevention sum until the last pass writes tau times it
+        raw = np.empty((n, n))
+        # every contest share is computed once and read for [i, j] and, transposed, [j, i]
+        for i in range(n):
+            for j in range(n):
+                pf_w[i, j] = _share(a[w, i, j], d[w, i, j]) if mask[w, i, j] else 0.0
+                prev_w[i, j] = 0.0
+        for h in range(horizon):
+            for i in range(n):
+                for j in range(n):
+                    raw[i, j] = _share(ah[h, w, i, j], dh[h, w, i, j]) if mask[w, i, j] else 0.0
+            for i in range(n):
+                for j in range(n):
+                    if mask[w, i, j]:
+                        power = 0.5 * (pf_w[i, j] + (1.0 - pf_w[j, i]))
+                        x = power - 0.5 * (raw[i, j] + (1.0 - raw[j, i]))
+                        if not (x > 0.0 or x != x):  # np.maximum(0, x), NaN kept
+                            x = 0.0
+                        prev_w[i, j] += disc[h] * x
         for i in range(n):
             yi = y[w, i]
             for j in range(n):
                 msk = mask[w, i, j]
-                pf, ps = _pair_power(a, d, w, i, j, mask)
+                pf = pf_w[i, j]
+                ps = 1.0 - pf_w[j, i] if msk else 0.0
                 power = 0.5 * (pf + ps)
-                prev = 0.0
-                if msk:
-                    for h in range(horizon):
-                        pf_h, ps_h = _pair_power(ah[h], dh[h], w, i, j, mask)
-                        x = power - 0.5 * (pf_h + ps_h)
-                        if not (x > 0.0 or x != x):  # np.maximum(0, x), NaN kept
-                            x = 0.0
-                        prev += disc[h] * x
                 yj = y[w, j]
                 s0 = sq[w, i, j]
-                g, r, lo, pt = _terms(pf, ps, prev, msk, yi, yj, s0, tau, c)
-                pf_o[w, i, j] = pf
+                g, r, lo, pt = _terms(pf, ps, prev_w[i, j], msk, yi, yj, s0, tau, c)
                 gain_o[w, i, j] = g
                 gain_g_o[w, i, j] = g * gs[w, i, j] if use_gs else g
                 rest_o[w, i, j] = r
                 loss_o[w, i, j] = lo
-                prev_o[w, i, j] = pt
+                prev_w[i, j] = pt
                 if msk:
                     if tau <= 0.0:
                         target = power
@@ -1108,7 +1112,52 @@ def classify_causes(policy: WarPolicy, where: B1 | None = None) -> NDArray[np.in
     return out
 
 
-def choose_wars(policy: WarPolicy, u: F8) -> tuple[B1, B1, B1, NDArray[np.int8]]:
+@dual
+def _choose_kernel(u, draw, keys, step, stream, pos_label, p_war, p_dw, z, label, attacks,
+                   starts, disputes):  # pragma: no cover - compiled
+    """:func:`choose_wars`'s draw, one row of targets at a time.
+
+    The uniforms are ``u`` or, with ``draw``, those of
+    :func:`herz.world.noise.fill_uniform_pairs` drawn here (``keys``, ``step``,
+    ``stream``, labels ``pos_label``: the same numbers).
+    """
+    n_worlds, n, _ = p_war.shape
+    for w in nb.prange(n_worlds):
+        best = np.empty(n, dtype=np.int64)
+        for i in range(n):
+            row = pos_label[w, i] * n
+            b = -1
+            zb = 0.0
+            for j in range(n):
+                if draw:
+                    x = _uniform(keys[w, 0], keys[w, 1], np.uint64(row + pos_label[w, j]),
+                                 step, stream)
+                else:
+                    x = u[w, i, j]
+                trig = x < p_war[w, i, j]
+                disputes[w, i, j] = (not trig) and x < p_dw[w, i, j]
+                attacks[w, i, j] = False
+                starts[w, i, j] = False
+                if trig:
+                    zj = z[w, i, j]
+                    if b < 0 or zj > zb or (zj == zb and label[w, j] < label[w, b]):
+                        b = j
+                        zb = zj
+            best[i] = b
+            if b >= 0:
+                attacks[w, i, b] = True
+                starts[w, i, b] = True
+        # two states attacking each other start one war: the attack of the higher index
+        for i in range(n):
+            j = best[i]
+            if j >= 0 and best[j] == i:
+                zi, zj = z[w, i, j], z[w, j, i]
+                starts[w, i, j] = zi > zj or (zi == zj and label[w, i] < label[w, j])
+
+
+def choose_wars(policy: WarPolicy, u: F8 | None = None, *, keys: NDArray[np.uint64] | None = None,
+                step: int = 0, labels: NDArray[np.int64] | None = None,
+                ) -> tuple[B1, B1, B1, NDArray[np.int8]]:
     """Attacks, new wars, disputes and causes this year from one uniform ``u`` per pair.
 
     The ordered draw: u < P(war) triggers an attack, P(war) <= u <
@@ -1119,22 +1168,28 @@ def choose_wars(policy: WarPolicy, u: F8) -> tuple[B1, B1, B1, NDArray[np.int8]]
     attacks are observed but one war starts, recorded as the attack of the
     higher index (ties: the lower label). Returns (attacks, starts, disputes,
     cause), cause 0 where no war starts.
+
+    Without ``u``, the uniforms are those of ``Stream.WAR_DECISION`` at ``step``
+    for the world ``keys`` and state ``labels`` (draw label_i N + label_j of
+    :func:`herz.world.noise.fill_uniform_pairs`), drawn in the loop.
     """
-    trig = u < policy.p_war
-    disputes = (~trig) & (u < policy.p_dispute_or_war)
-    z = np.where(trig, policy.index, -np.inf)
-    lab = _labels(policy.label, u.shape)
-    # the triggered target of the highest index; ties: the lowest label
-    top = z == z.max(axis=2, keepdims=True)
-    best = np.argmin(np.where(top, lab[:, None, :], np.iinfo(np.int64).max), axis=2)
-    attacks = np.zeros_like(trig)
-    ww, ii = np.nonzero(trig.any(axis=2))
-    attacks[ww, ii, best[ww, ii]] = True
-    starts = attacks.copy()
-    mutual = attacks & attacks.transpose(0, 2, 1)
-    if mutual.any():
-        zt = policy.index.transpose(0, 2, 1)
-        lower = lab[:, :, None] < lab[:, None, :]
-        keep = (policy.index > zt) | ((policy.index == zt) & lower)
-        starts &= ~mutual | keep
+    shape = policy.p_war.shape
+    lab = _labels(policy.label, shape)
+    attacks = np.empty(shape, dtype=bool)
+    starts = np.empty(shape, dtype=bool)
+    disputes = np.empty(shape, dtype=bool)
+    c = np.ascontiguousarray
+    if u is None:
+        if keys is None or labels is None:
+            raise ValueError("choose_wars needs u, or keys and labels to draw it")
+        step_word, stream_word = _words(Stream.WAR_DECISION, step)
+        _choose_kernel(np.zeros((1, 1, 1)), True, c(keys), step_word, stream_word,
+                       c(labels, dtype=np.int64), c(policy.p_war), c(policy.p_dispute_or_war),
+                       c(policy.index), lab, attacks, starts, disputes)
+    else:
+        if u.shape != shape:
+            raise ValueError(f"u {u.shape} must have the policy's shape {shape}")
+        _choose_kernel(c(u, dtype=float), False, np.zeros((1, 2), dtype=np.uint64), np.uint64(0),
+                       np.uint64(0), lab, c(policy.p_war), c(policy.p_dispute_or_war),
+                       c(policy.index), lab, attacks, starts, disputes)
     return attacks, starts, disputes, classify_causes(policy, starts)

@@ -26,9 +26,11 @@ order), status quo, wars in progress) and, in this order:
 8. spending is capped at ``budget_share`` times the output the war left (0 for
    the dead).
 
-Every uniform is drawn each step whether or not it is used (a draw is a pure
-function of world key, stream, step and labels), so switching a mechanism
-never shifts another's numbers.
+A draw is a pure function of world key, stream, step and labels, so switching a
+mechanism never shifts another's numbers, and a stream can be drawn only where
+it is read: the decision's uniforms in the choice's loop (none when war is
+off), balancing's at the eligible pairs, the ends' and winners' at the wars
+(:class:`~herz.world.noise.PairDraws`): the numbers a full fill would give.
 
 The returned ``a_greedy`` and ``a_seeker`` ([j, i] = P(j attacks i | j's
 type), as i predicts it) are the likelihoods of the belief update after an
@@ -65,7 +67,7 @@ from numpy.typing import NDArray
 from herz.world.bargaining import Cause, choose_wars, pair_mask, war_decision
 from herz.world.consequences import any_row, fight_year, join_balancers
 from herz.world.identity import greed_scale, war_shift
-from herz.world.noise import PairDraws, Stream, fill_uniform_at, fill_uniform_pairs
+from herz.world.noise import PairDraws, Stream, fill_uniform_at
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
@@ -168,11 +170,10 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
         shift=shift, can_act=alive & ~busy, label=state.label,
         greed_scale=greed_scale(state, params))
 
-    # every draw of the step, whether used or not
-    u = np.empty((w, n, n))
-    fill_uniform_pairs(state.keys, Stream.WAR_DECISION, t, state.label, u)
+    # the decision's uniforms (Stream.WAR_DECISION) are drawn in the choice's loop
     if params.mechanisms.war:
-        attacks, starts, disputes, cause = choose_wars(policy, u)
+        attacks, starts, disputes, cause = choose_wars(policy, keys=state.keys, step=t,
+                                                       labels=state.label)
     else:
         attacks = np.zeros(mask.shape, dtype=bool)
         starts = attacks
