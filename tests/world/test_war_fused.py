@@ -304,7 +304,7 @@ def test_radix_ranking_is_the_merge_sort_ranking(seed):
 def test_choice_drawing_its_uniforms_equals_the_filled_draw(seed):
     from herz.world.bargaining import choose_wars
 
-    x, rng = _inputs(seed, w=6, n=25)
+    x, _ = _inputs(seed, w=6, n=25)
     w, n = x["output"].shape
     pol, _ = war_decision(
         x["offense"], x["defense"], x["growth"], x["output"], x["status_quo"], x["mistrust"],
