@@ -208,3 +208,18 @@ def test_the_recalibrated_shock_matches_the_record():
     rec_burden, rec_share = _record()
     assert abs(float((g >= 0.08).mean()) - rec_share) < 0.05
     assert abs(burden - rec_burden) < 1.0, burden
+
+
+def test_on_the_spending_base_seekers_alone_race_and_enter_less_as_defence_gains():
+    """Issue 17 behaviour 1 among seekers alone (5 states, calibrated world, 1,000 paired
+    worlds of test_offense_defense_dilemma): on the spending base (sigma_m 0.08) race
+    pair-years and entries fall from delta 0.5 to delta 2 by 2 paired standard errors each,
+    and races fall again from delta 1 to delta 4; on the output base races do not fall
+    (test_offense_defense_dilemma's diagnostic; measured, 4,000 worlds, seed 17, race pair-years %: spending 0.026 / 0.018 / 0.006 /
+    0.003 at delta 0.5 / 1 / 2 / 4, output 0.021 / 0.027 / 0.025 / 0.028)."""
+    from .test_offense_defense_dilemma import _alone, _more
+
+    off, dfn = (_alone(offense_defense_balance=x, **SPENDING) for x in (0.5, 2.0))
+    _more(off["races"], dfn["races"])
+    _more(off["entries"], dfn["entries"])
+    _more(_alone(**SPENDING)["races"], _alone(offense_defense_balance=4.0, **SPENDING)["races"])
