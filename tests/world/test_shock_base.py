@@ -215,8 +215,9 @@ def test_on_the_spending_base_seekers_alone_race_and_enter_less_as_defence_gains
     worlds of test_offense_defense_dilemma): on the spending base (sigma_m 0.08) race
     pair-years and entries fall from delta 0.5 to delta 2 by 2 paired standard errors each,
     and races fall again from delta 1 to delta 4; on the output base races do not fall
-    (test_offense_defense_dilemma's diagnostic; measured, 4,000 worlds, seed 17, race pair-years %: spending 0.026 / 0.018 / 0.006 /
-    0.003 at delta 0.5 / 1 / 2 / 4, output 0.021 / 0.027 / 0.025 / 0.028)."""
+    (test_offense_defense_dilemma's diagnostic). Measured (4,000 worlds, seed 17), race
+    pair-years %: spending 0.026 / 0.018 / 0.006 / 0.003 at delta 0.5 / 1 / 2 / 4, output
+    0.021 / 0.027 / 0.025 / 0.028."""
     from .test_offense_defense_dilemma import _alone, _more
 
     off, dfn = (_alone(offense_defense_balance=x, **SPENDING) for x in (0.5, 2.0))

@@ -142,7 +142,7 @@ def _loglik(r0, r1, a0, a1, s2, v):  # pragma: no cover - compiled
 
 @nb.njit(inline="always")
 def _shock_sd(sigma_m, base, size, m_prev):  # pragma: no cover - compiled
-    """sd of a state's domestic shock: sigma_m s, s the base of :func:`herz.world.economy.shock_scale`.
+    """The sd of a state's domestic shock: sigma_m s, s the base of ``economy.shock_scale``.
 
     ``size`` = Y / Y_ref (this year's output), ``m_prev`` last year's spending; at
     ``base`` 0 exactly sigma_m size, the operation of the world before ``shock_base``.
