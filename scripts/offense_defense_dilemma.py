@@ -31,6 +31,7 @@ import numpy as np
 
 from herz.world import WorldParams
 from herz.world.bargaining import Cause
+from herz.world.episodes import race_year
 from herz.world.noise import world_keys
 from herz.world.outcomes import TrajectoryTracker
 from herz.world.state import initial_state
@@ -48,7 +49,6 @@ def run(params: WorldParams, worlds: int, steps: int, seed: int, batch: int = 25
     out: dict[str, list[np.ndarray]] = {k: [] for k in (
         "entries", "preempt", "seeker_preempt", "pair_years", "race_years", "cap_years",
         "state_years", "greedy0")}
-    iu, ju = np.triu_indices(params.n_states, 1)
     for start in range(0, worlds, batch):
         idx = np.arange(start, min(worlds, start + batch), dtype=np.int64)
         keys = np.concatenate([world_keys(seed, 1, int(i)) for i in idx])
@@ -69,14 +69,13 @@ def run(params: WorldParams, worlds: int, steps: int, seed: int, batch: int = 25
             seeker_before = ~state.greedy
             step(state, params)
             tracker.update(state)
-            grew = state.spending >= before * (1.0 + params.race_growth)
-            streak = np.where(grew & (before > 0), streak + 1, 0)
+            seek = (~state.greedy) & state.alive
+            streak, racing = race_year(streak, before, state.spending, params.race_growth,
+                                       params.race_years, seek)
             if t > params.burn_in:
-                seek = (~state.greedy) & state.alive
                 s = seek.sum(axis=1)
                 py += s * (s - 1) / 2
-                hot = (streak >= params.race_years) & seek
-                race += (hot[:, iu] & hot[:, ju]).sum(axis=1)
+                race += racing
                 pre = state.attacks & (state.war_cause == Cause.PREEMPTION)
                 sp += (pre & seeker_before[:, :, None]).sum(axis=(1, 2))
                 at_cap = state.spending >= params.budget_share * state.output * (1 - 1e-9)

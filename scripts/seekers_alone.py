@@ -31,6 +31,7 @@ import numpy as np
 
 from herz.world import WorldParams
 from herz.world.bargaining import Cause
+from herz.world.episodes import race_year
 from herz.world.noise import world_keys
 from herz.world.outcomes import TrajectoryTracker
 from herz.world.state import initial_state
@@ -120,8 +121,9 @@ def run(params: WorldParams, worlds: int, steps: int, seed: int, batch: int = 25
                 hook.on = restraint and t > params.burn_in
                 step(state, params)
                 tracker.update(state)
-                grew = state.spending >= before * (1.0 + params.race_growth)
-                streak = np.where(grew & (before > 0), streak + 1, 0)
+                seek = (~state.greedy) & state.alive
+                streak, racing = race_year(streak, before, state.spending, params.race_growth,
+                                           params.race_years, seek)
                 mu = state.mistrust
                 if paths:
                     mpath[:, t] = 0.5 * (mu[:, iu, ju] + mu[:, ju, iu])
@@ -129,12 +131,10 @@ def run(params: WorldParams, worlds: int, steps: int, seed: int, batch: int = 25
                         g = np.log(state.spending / before)
                     gpath[:, t] = 0.5 * (g[:, iu] + g[:, ju])
                 if t > params.burn_in:
-                    seek = (~state.greedy) & state.alive
                     s = seek.sum(axis=1)
                     acc["pair_years"] += s * (s - 1) / 2
                     acc["greedy_years"] += (state.greedy & state.alive).sum(axis=1)
-                    hot = (streak >= params.race_years) & seek
-                    acc["race_years"] += (hot[:, iu] & hot[:, ju]).sum(axis=1)
+                    acc["race_years"] += racing
                     acc["wars"] += state.attacks.sum(axis=(1, 2))
                     assert causes.cause is not None
                     cause = np.where(state.attacks, causes.cause, 0)

@@ -18,6 +18,7 @@ from herz.world.episodes import (
     EpisodeDetector,
     EpisodeRule,
     detect_episodes,
+    race_year,
 )
 
 T = 60
@@ -330,3 +331,33 @@ def test_spending_that_grows_with_output_is_calm():
     assert one(w).spells.iloc[0]["exit_year"] == 15  # both 3% a year from 16 on: calm
     w["cap"][0, 15:] = 10.0  # the same spending against a flat cap: arming, never calm
     assert one(w).spells.iloc[0]["end"] == "censored"
+
+
+def test_race_year_counts_pairs_whose_runs_reach_k_years_of_growth_at_the_threshold():
+    """k = 3, g_r = 0.1, one world of four states over five years. State 0 grows by exactly
+    g_r every year (a growth year: the threshold is inclusive); state 1 likewise, then a hair
+    under g_r in year 4 (its run starts again); state 2 from year 2; state 3 spends 0, 0,
+    0, 1, 2, 4 in years 0-5 (a year from zero is no growth year: spending must have been
+    positive, else state 3 would race from year 3 on). Pairs race
+    once both runs reach k: {0, 1} in year 3 only, {0, 2} from year 4. A threshold read as
+    strict, or a run one year short or long, changes the counts."""
+    g, k = 0.1, 3
+    s = np.ones((6, 1, 4))
+    s[:, 0, 3] = [0.0, 0.0, 0.0, 1.0, 2.0, 4.0]
+    for t in range(1, 6):
+        s[t, 0, :3] = s[t - 1, 0, :3] * (1.0 + g)
+        if t == 1:
+            s[t, 0, 2] = s[t - 1, 0, 2]
+        if t == 4:
+            s[t, 0, 1] = s[t - 1, 0, 1] * (1.0 + g) * (1.0 - 1e-12)
+    run = np.zeros((1, 4), dtype=np.int64)
+    pairs, masked = [], []
+    for t in range(1, 6):
+        _, m = race_year(run, s[t - 1], s[t], g, k, counted=np.array([[True, True, False, True]]))
+        run, n = race_year(run, s[t - 1], s[t], g, k)
+        pairs.append(int(n[0]))
+        masked.append(int(m[0]))
+    assert pairs == [0, 0, 1, 1, 1]
+    assert masked == [0, 0, 1, 0, 0]  # state 2 not counted: {0, 2} drops out
+    assert run.tolist() == [[5, 1, 4, 2]]
+    assert run.dtype == np.int64

@@ -20,9 +20,11 @@ from herz.world import Mechanisms, WorldParams, initial_state, simulate
 from herz.world.bargaining import contest_success
 from herz.world.community import bloc_pressure, ensure_institutions
 from herz.world.economy import fear, pressure, public_threat, threat_factor
+from herz.world.episodes import race_year
 from herz.world.noise import world_keys
 from herz.world.outcomes import TrajectoryTracker
 from herz.world.signalling import trust_unit
+from herz.world.state import WorldState
 from herz.world.step import step
 from tests.world.pre_calibration import PRE_CALIBRATION
 
@@ -124,6 +126,24 @@ SEEKERS = dict(PRE_CALIBRATION, threat_balance_elasticity=1.0, n_states=8, p_gre
 WORLDS, STEPS = 120, 100
 
 
+def _race_run(p: WorldParams, st: WorldState, steps: int
+              ) -> tuple[TrajectoryTracker, np.ndarray, np.ndarray]:
+    """Run ``st`` ``steps`` years: its tracker and, per world after the burn-in, race pair-years
+    (:func:`herz.world.episodes.race_year`) and wars started."""
+    tracker = TrajectoryTracker(p, st)
+    run = np.zeros(st.alive.shape, dtype=np.int64)
+    races, wars = np.zeros(st.worlds), np.zeros(st.worlds)
+    for t in range(1, steps + 1):
+        before = st.spending.copy()
+        step(st, p)
+        tracker.update(st)
+        run, racing = race_year(run, before, st.spending, p.race_growth, p.race_years)
+        if t > p.burn_in:
+            races += racing
+            wars += st.attacks.sum(axis=(1, 2))
+    return tracker, races, wars
+
+
 @functools.cache
 def _seekers(**kw) -> tuple[np.ndarray, np.ndarray]:
     """(entries, race pair-years) per world after burn-in, every state a security seeker.
@@ -136,19 +156,7 @@ def _seekers(**kw) -> tuple[np.ndarray, np.ndarray]:
     p = WorldParams(**{**SEEKERS, **kw})
     st = initial_state(p, world_keys(23, WORLDS))
     st.greedy[...] = False
-    tracker = TrajectoryTracker(p, st)
-    iu, ju = np.triu_indices(p.n_states, 1)
-    run = np.zeros(st.alive.shape, dtype=np.int64)
-    races = np.zeros(WORLDS)
-    for t in range(1, STEPS + 1):
-        before = st.spending.copy()
-        step(st, p)
-        tracker.update(st)
-        grew = (before > 0) & (st.spending >= before * (1.0 + p.race_growth))
-        run = np.where(grew, run + 1, 0)
-        if t > p.burn_in:
-            hot = run >= p.race_years
-            races += (hot[:, iu] & hot[:, ju]).sum(axis=1)
+    tracker, races, _wars = _race_run(p, st, STEPS)
     df = tracker.world_frame()
     assert (df["n_wars_predation"] == 0).all()
     return df["n_entries"].to_numpy(float), races
@@ -243,26 +251,13 @@ def _alone(**kw) -> dict[str, np.ndarray]:
     """
     p = WorldParams(**{**ALONE, **kw})
     st = initial_state(p, world_keys(31, ALONE_WORLDS))
-    tracker = TrajectoryTracker(p, st)
-    iu, ju = np.triu_indices(p.n_states, 1)
-    run = np.zeros(st.alive.shape, dtype=np.int64)
-    wars = np.zeros(ALONE_WORLDS)
-    races = np.zeros(ALONE_WORLDS)
-    for t in range(1, ALONE_STEPS + 1):
-        before = st.spending.copy()
-        step(st, p)
-        tracker.update(st)
-        grew = (before > 0) & (st.spending >= before * (1.0 + p.race_growth))
-        run = np.where(grew, run + 1, 0)
-        if t > p.burn_in:
-            wars += st.attacks.sum(axis=(1, 2))
-            hot = run >= p.race_years
-            races += (hot[:, iu] & hot[:, ju]).sum(axis=1)
+    tracker, races, wars = _race_run(p, st, ALONE_STEPS)
     assert not st.greedy.any()
     df = tracker.world_frame()
+    pairs = p.n_states * (p.n_states - 1) // 2
     return {"entries": df["n_entries"].to_numpy(float), "races": races, "wars": wars,
             "preemptive": df["n_wars_preemption"].to_numpy(float),
-            "pair_years": np.full(ALONE_WORLDS, iu.size * (ALONE_STEPS - p.burn_in))}
+            "pair_years": np.full(ALONE_WORLDS, pairs * (ALONE_STEPS - p.burn_in))}
 
 
 def test_calibrated_seekers_alone_enter_more_under_offence_dominance():

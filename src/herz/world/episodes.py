@@ -118,6 +118,7 @@ __all__ = [
     "TrustReading",
     "detect_episodes",
     "episode_sensitivity",
+    "race_year",
 ]
 
 #: Causes of war as the war decision codes them (0: no war started).
@@ -414,6 +415,40 @@ class EpisodeResult:
 def _pairs(n: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     iu, ju = np.triu_indices(n, 1)
     return iu.astype(np.intp), ju.astype(np.intp)
+
+
+def race_year(run: NDArray[np.integer[Any]], before: ArrayLike, after: ArrayLike,
+              race_growth: float, race_years: int, counted: ArrayLike | None = None
+              ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """One year of the race counter: each state's run of growth years, and the racing pairs.
+
+    Why: the studies of issue 17 report how often security seekers *race* as well as how
+    often they enter (a race is the first half of an entry, the module's rule: both states'
+    spending grew by at least ``race_growth`` a year in each of the last ``race_years``
+    years, Wallace 1979; Gibler, Rider and Hutchison 2005), online over many worlds; this
+    is their one definition of that count (tests/world/test_offense_defense_dilemma.py,
+    scripts/offense_defense_dilemma.py, scripts/seekers_alone.py).
+
+    ``run`` (W, N): each state's number of consecutive growth years up to last year (zeros
+    before the first year); ``before`` and ``after`` (W, N): spending at the start and the
+    end of this year. A growth year: ``before > 0`` and ``after >= before * (1 +
+    race_growth)``; any other year sets the run back to 0. Returns the new run and, per
+    world (W,), the number of unordered pairs {i, j} whose runs are both at least
+    ``race_years`` (and both ``counted``, (W, N), where given: living seekers, say).
+
+    :class:`EpisodeDetector` keeps its own counter for entries (growth as the ratio
+    ``after / before - 1``, a state whose spending restarts from zero as growing, dead
+    states never); the two differ only at ties to the last bit, at restarts from zero and
+    for dead states that still spend.
+    """
+    prev = np.asarray(before)
+    grew = (prev > 0) & (np.asarray(after) >= prev * (1.0 + race_growth))
+    new_run = np.where(grew, run + 1, 0).astype(np.int64, copy=False)
+    hot = new_run >= race_years
+    if counted is not None:
+        hot &= np.asarray(counted, dtype=bool)
+    iu, ju = _pairs(hot.shape[1])
+    return new_run, (hot[:, iu] & hot[:, ju]).sum(axis=1).astype(np.int64, copy=False)
 
 
 class EpisodeDetector:
