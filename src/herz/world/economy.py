@@ -15,16 +15,17 @@ weak Granger patterns are possible):
     f_ij   = (f_S + (1 - f_S) mu_ij) (1 - identity_threat_weight s+_ij) (1 - cut I_ij)
     T_ij   = (O_j + (1 - d) D_j) ((1 + f)/delta)^eta_T shield_ij    (public lagged stocks)
 
-The shock's base s_i is set by ``shock_base`` b. At b = 0 (the default) it
-is the state's output: the shock is a share of the economy, so in per cent of
-spending it is larger where the military burden is smaller (issue 17: races
-then do not fall as defence gains). At b = 1 it is last year's spending m_i
-(at t, before this year's update): budget incrementalism, where this year's
-budget is last year's base moved by a share of it (Davis, Dempster and
-Wildavsky 1966), so sigma_m is the sd of a year's change in per cent of the
-budget at every burden. F = :data:`SHOCK_FLOOR` (0.01 arms units a year at the
-reference output, 1% of the budget cap B Y_ref at the defaults; a calibrated
-state spends 0.2-0.5) keeps a state at zero spending from being frozen.
+The shock's base s_i is set by ``shock_base`` b. At b = 1 (the default) it
+is last year's spending m_i (at t, before this year's update): budget
+incrementalism, where this year's budget is last year's base moved by a share
+of it (Davis, Dempster and Wildavsky 1966), so sigma_m is the sd of a year's
+change in per cent of the budget at every burden. At b = 0 (the world v2.0,
+with sigma_m 0.03) it is the state's output: the shock is a share of the
+economy, so in per cent of spending it is larger where the military burden is
+smaller, and races among seekers do not fall as defence gains (issue 17).
+F = :data:`SHOCK_FLOOR` (0.01 arms units a year at the reference output, 1%
+of the budget cap B Y_ref at the defaults; a calibrated state spends 0.2-0.5)
+keeps a state at zero spending from being frozen.
 Output and last year's spending are public (the belief filter reads the same
 s_j, :mod:`herz.world.beliefs`).
 
