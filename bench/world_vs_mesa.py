@@ -1,7 +1,8 @@
 """herz.world (version 2) against the same world written as an ordinary Mesa model.
 
 Mechanisms compared (DESIGN.md 2.1, 2.2, 2.4-2.6): the economy (output growth,
-spending toward a target with inertia and a domestic shock, within a budget,
+spending toward a target with inertia and a domestic shock (a share of last
+year's spending, or of output: ``shock_base``), within a budget,
 offence and defence stocks), perception of the yearly purchases with noise and
 distinguishability, the correctly specified belief update (a Kalman filter of
 the other's spending under each type hypothesis, the log-likelihood ratio, the
@@ -69,7 +70,7 @@ import herz
 from herz.world import Mechanisms, WorldParams, initial_state, run_batch
 from herz.world.bargaining import Cause
 from herz.world.beliefs import NU_VAR
-from herz.world.economy import inertia, offense_shares, reference_output
+from herz.world.economy import SHOCK_FLOOR, inertia, offense_shares, reference_output
 from herz.world.noise import (
     Stream,
     fill_normal,
@@ -99,6 +100,14 @@ def _loglik(r0, r1, a0, a1, s2, v):
     quad = (r0 * r0 + r1 * r1 - c * ar * ar) / s2
     logdet = math.log1p(v * aa / s2) if v > 0.0 else 0.0
     return -0.5 * quad - 0.5 * logdet, 2.0 - c * aa
+
+
+def _shock_base(p, size, m_prev):
+    """The base of the domestic shock (its sd is spending_shock times it): herz's shock_scale."""
+    b = p.shock_base
+    if b > 0.0:
+        return (1.0 - b) * size + b * max(m_prev, SHOCK_FLOOR * size)
+    return size
 
 
 def _predict(m_prev, target, inert, cap):
@@ -177,7 +186,7 @@ class StateAgent(mesa.Agent):
         cap = p.budget_share * self.output
         target = p.reaction * self.press + (p.grievance + p.greed_build * self.greedy) * size
         sp = self.spending + m.inert * (target - self.spending)
-        sp += p.spending_shock * size * m.shock(self.idx)
+        sp += p.spending_shock * _shock_base(p, size, self.spending) * m.shock(self.idx)
         sp = min(max(sp, 0.0), cap)
         q = m.q_g if self.greedy else m.q_s
         keep = 1.0 - p.fatigue * p.dt
@@ -205,7 +214,7 @@ class StateAgent(mesa.Agent):
             size_j = other.output / m.yref
             cap_j = p.budget_share * other.output
             s2 = (p.perception_noise * size_j) ** 2
-            q = (p.spending_shock * size_j) ** 2
+            q = (p.spending_shock * _shock_base(p, size_j, other.spending_prev)) ** 2
             base = other.press + (_fear_spread(self.nu[j], self.nu_var[j], p)
                                   - _fear(other.logodds[i], p)) * m.threat[i] / other.norm
             t_s = p.reaction * base + p.grievance * size_j
@@ -225,7 +234,7 @@ class StateAgent(mesa.Agent):
             size_i = self.output / m.yref
             cap_i = p.budget_share * self.output
             s22 = (p.perception_noise * size_i) ** 2
-            v2 = (dt * p.spending_shock * size_i) ** 2
+            v2 = (dt * p.spending_shock * _shock_base(p, size_i, self.spending_prev)) ** 2
             ti = p.reaction * self.press + p.grievance * size_i
             mi_s = _predict(self.spending_prev, ti, m.inert, cap_i)
             mi_g = _predict(self.spending_prev, ti + p.greed_build * size_i, m.inert, cap_i)
@@ -659,16 +668,21 @@ class MesaWorld(mesa.Model):
 # --------------------------------------------------------------------------- 1. the check
 #: The check's world: war made common enough that every consequence happens in a few
 #: hundred world-years (wars of every cause but prevention are frequent at the defaults;
-#: a first-strike advantage and wider growth differences bring preemption and prevention).
+#: a first-strike advantage, offence dominance and wider growth differences bring
+#: preemption and prevention: with the shock on spending, the default since issue 17's
+#: recalibration, the check's world at parity had no preemptive war).
 CHECK_WAR = dict(p_greedy=0.2, war_intercept=-2.0, death_threshold=0.5, balancing_intercept=-1.0,
-                 first_strike_advantage=0.5, growth_spread=0.15, prevention_discount=1.0)
+                 first_strike_advantage=0.5, growth_spread=0.15, prevention_discount=1.0,
+                 offense_defense_balance=0.5)
+#: The world v2.0's domestic shock (a share of output), checked as well.
+CHECK_V2_0 = dict(shock_base=0.0, spending_shock=0.03)
 #: Relative tolerance of the continuous state (output, spending, stocks, beliefs, status quo,
 #: weariness): the two compute the same operations in a different order (sums, exp in numba
 #: and in math), and the belief filters amplify rounding over the years.
 CHECK_RTOL = 1e-8
 
 
-def check(n: int = 6, worlds: int = 20, steps: int = 60) -> dict:
+def check(n: int = 6, worlds: int = 20, steps: int = 60, extra: dict | None = None) -> dict:
     """herz against the Mesa twin on the same draws: every state variable and every event.
 
     The twin runs from the start, and again from herz's state a quarter of the way in
@@ -678,8 +692,9 @@ def check(n: int = 6, worlds: int = 20, steps: int = 60) -> dict:
     alive, types, wars in progress, alliances, and for every step the attacks, disputes
     and deaths; the wars' counts by cause. The check also requires that each kind of
     event happened at least once, so that it compares what the war does, not its absence.
+    ``extra``: further parameters of the check's world (``CHECK_V2_0``: the output shock).
     """
-    p = bench_params(n).replace(**CHECK_WAR)
+    p = bench_params(n).replace(**CHECK_WAR, **(extra or {}))
     keys = world_keys(2025, worlds)
     state = initial_state(p, keys)
     start = state.copy()
@@ -866,7 +881,9 @@ def time_bare_numpy(n: int, worlds: int, steps: int) -> float:
         cap = p.budget_share * y
         target = p.reaction * press + (p.grievance + p.greed_build * greedy) * size
         rng.standard_normal(out=xi)
-        sp = np.clip(sp + inert * (target - sp) + p.spending_shock * size * xi, 0, cap)
+        base = (size if p.shock_base <= 0.0 else (1 - p.shock_base) * size
+                + p.shock_base * np.maximum(sp, SHOCK_FLOOR * size))  # last year's spending
+        sp = np.clip(sp + inert * (target - sp) + p.spending_shock * base * xi, 0, cap)
         q = np.where(greedy, q_g, q_s)
         add_o, add_d = q * sp, (1 - q) * sp
         o, dd = 0.9 * o + add_o, 0.9 * dd + add_d
@@ -875,7 +892,7 @@ def time_bare_numpy(n: int, worlds: int, steps: int) -> float:
         obs0 = (add_o + (1 - d) * add_d)[:, None, :] + sd * z[..., 0]
         obs1 = (d * add_d)[:, None, :] + sd * z[..., 1]
         s2 = sd * sd
-        qv = ((p.spending_shock * size) ** 2)[:, None, :]
+        qv = ((p.spending_shock * base) ** 2)[:, None, :]
         tgt = (p.reaction * press + p.grievance * size)[:, None, :]
         ll = []
         for k in range(2):
@@ -1014,6 +1031,7 @@ def main() -> None:
                  "cores": os.cpu_count(), "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
                  "numba_threads": int(os.environ.get("NUMBA_NUM_THREADS", os.cpu_count() or 1))}
     fig.update(check())
+    fig["check_v2_0_max_rel_diff"] = check(extra=CHECK_V2_0)["check_max_rel_diff"]
     plan = {20: (200 if quick else 1000, 5), 100: (10 if quick else 50, 2),
             193: (4 if quick else 15, 1)}
     if "--sizes" in sys.argv:  # e.g. --sizes 193: a shorter run on a busy machine

@@ -3,6 +3,7 @@
 Tests of a *mechanism* whose tolerances were measured on the v2 economy before
 calibration pin it with this dict (``WorldParams(**PRE_CALIBRATION, ...)`` or
 ``params.replace(**PRE_CALIBRATION)``); tests of the *default world* do not.
+``shock_base = 0`` keeps the shock a share of output, as it was then,
 ``motive_turnover = 0`` also fixes types for life, as before the calibration, and
 ``threat_balance_elasticity = 0`` keeps the threat those tolerances were measured with
 (the offense-defense balance and the first-strike advantage in the contest only; issue
@@ -18,6 +19,7 @@ PRE_CALIBRATION: dict[str, Any] = {
     "grievance": 0.05,
     "greed_build": 0.05,
     "spending_shock": 0.0005,
+    "shock_base": 0.0,
     "motive_turnover": 0.0,
     "threat_balance_elasticity": 0.0,
 }

@@ -1,6 +1,8 @@
 """Correctly specified beliefs (DESIGN.md 2.2) and the misperception bias (2.3).
 
-Paired seeds, war off (the arms evidence alone). Types turn over
+Paired seeds, war off (the arms evidence alone), the default domestic shock (a
+share of last year's spending, which the filter reads from the public lagged
+spending; the v2.0 output shock: tests/world/test_shock_base.py). Types turn over
 (``motive_turnover``, 0.1 a year at the default), so beliefs are a hidden-Markov
 filter: each year's belief is compared with the type in force during that
 year, and the one-year increment is measured from the predicted prior

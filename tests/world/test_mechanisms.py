@@ -94,6 +94,7 @@ def test_arms_policy_one_step_by_hand(quiet, make_state):
                       identity_threat_weight=0.0, offense_defense_balance=1.0)
     s = make_state(p, offense=[[1.0, 2.0]], defense=[[1.0, 0.0]], greedy=[[False, True]],
                    spending=[[0.2, 0.3]], output=[[10.0, 10.0]], growth=[[0.0, 0.0]])
+    prev = np.array([0.2, 0.3])
     threat = public_threat(s, p)
     np.testing.assert_allclose(threat, [[1.5, 2.0]])
     press = pressure(s, p, threat)
@@ -103,7 +104,8 @@ def test_arms_policy_one_step_by_hand(quiet, make_state):
           for i in range(2)]
     update_arms(s, p, press)
     target = np.array([0.2 * 1.5 + 0.05, 0.2 * 1.125 + 0.05 + 0.1])
-    m = np.array([0.2, 0.3]) + 0.5 * (target - [0.2, 0.3]) + 0.1 * np.array(xi)  # Y = Y_ref
+    # the shock is a share (0.1) of last year's spending (shock_base 1, the default)
+    m = prev + 0.5 * (target - prev) + 0.1 * prev * np.array(xi)
     m = np.clip(m, 0.0, 1.0)
     np.testing.assert_allclose(s.spending[0], m, rtol=1e-12)
     q_s, q_g = offense_shares(p)

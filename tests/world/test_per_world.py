@@ -30,6 +30,7 @@ DRAWS = {
     "budget_share": [0.04, 0.25, 0.1, 0.15],
     "spending_inertia": [0.15, 0.9, 0.5, 0.3],
     "spending_shock": [0.0, 0.002, 0.0005, 0.001],
+    "shock_base": [0.0, 1.0, 0.5, 0.3],
     "perception_noise": [0.03, 0.45, 0.1, 0.2],
     "misperception_bias": [0.1, 0.7, 0.3, 0.5],
     "distinguishability": [0.1, 0.9, 0.5, 0.3],

@@ -26,9 +26,16 @@ def test_biased_share_rule():
     assert biased_share(0.3, 0.0, -0.5, -0.25) == pytest.approx(0.3)
 
 
+#: The domestic shock the tolerances below were measured with (v2.0: on output, sigma_m
+#: 0.03). On today's default (a share of last year's spending, 0.08) the same runs give
+#: Kantian 0.096 -> 0.047 -> 0.000 and Hobbesian 0.123 -> 0.190 -> 0.254: the same
+#: directions, a smaller spiral (the Kantian step to PT 0.5 is 0.049, under the 0.05 bound).
+V2_0_SHOCK = dict(shock_base=0.0, spending_shock=0.03)
+
+
 def _spiral(culture, pt):
     p = WorldParams(n_states=4, p_greedy=0.2, culture=culture, perspective_taking=pt,
-                    mechanisms=Mechanisms(misperception=True))
+                    mechanisms=Mechanisms(misperception=True), **V2_0_SHOCK)
     return simulate(p, worlds=WORLDS, steps=50, seed=2)["psychological_spiral"].to_numpy()
 
 

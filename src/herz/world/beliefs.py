@@ -12,8 +12,17 @@ log-likelihood ratio of what it perceived (:mod:`herz.world.perception`):
     l_ij += log N(u~_ij; A_d u_hat^G_j, Sigma^G) - log N(u~_ij; A_d u_hat^S_j, Sigma^S),
 
 Sigma^theta = s_p^2 I + s_m^2 a_theta a_theta^T: the perception noise s_p =
-sigma Y_j / Y_ref plus j's domestic spending shock s_m = dt sigma_m Y_j / Y_ref along the
-direction a_theta = A_d (q_theta, 1 - q_theta) in which the type splits it.
+sigma Y_j / Y_ref plus j's domestic spending shock s_m = dt sigma_m s_j along the
+direction a_theta = A_d (q_theta, 1 - q_theta) in which the type splits it. The
+shock's base s_j is the world's own (:func:`herz.world.economy.shock_scale`):
+Y_j / Y_ref at ``shock_base`` 0, and with ``shock_base`` b > 0 the blend
+(1 - b) Y_j / Y_ref + b max(m_j, F Y_j / Y_ref) with j's last year's spending m_j,
+which is public (``spending_prev`` of :func:`update_beliefs`, the value the
+world's shock scaled): the filter's shock variance is the world's, number for
+number (:func:`_shock_sd`). The filter's mean of j's spending stays its own
+estimate from the perceived purchases, as at b = 0; the public m_j enters only
+through the variance, so the update stays Gaussian (with m_j latent the
+variance would depend on the hidden state and the exact filter would not be).
 Without the shock this is Kydd's update with DESIGN's formula
 (|u~ - u_hat^S|^2 - |u~ - u_hat^G|^2) / (2 sigma^2); for a true seeker each
 year's increment is normal with mean -Delta^2/2 and variance Delta^2, Delta =
@@ -75,6 +84,7 @@ from numpy.typing import NDArray
 
 from herz.world._dual import dual
 from herz.world.economy import (
+    SHOCK_FLOOR,
     Pressure,
     fear_weight,
     has_world_shares,
@@ -131,6 +141,18 @@ def _loglik(r0, r1, a0, a1, s2, v):  # pragma: no cover - compiled
 
 
 @nb.njit(inline="always")
+def _shock_sd(sigma_m, base, size, m_prev):  # pragma: no cover - compiled
+    """The sd of a state's domestic shock: sigma_m s, s the base of ``economy.shock_scale``.
+
+    ``size`` = Y / Y_ref (this year's output), ``m_prev`` last year's spending; at
+    ``base`` 0 exactly sigma_m size, the operation of the world before ``shock_base``.
+    """
+    if base > 0.0:
+        return sigma_m * ((1.0 - base) * size + base * max(m_prev, SHOCK_FLOOR * size))
+    return sigma_m * size
+
+
+@nb.njit(inline="always")
 def _predict(m_prev, target, inert, cap):  # pragma: no cover - compiled
     m = m_prev + inert * (target - m_prev)
     return min(max(m, 0.0), cap)
@@ -156,15 +178,15 @@ def _kalman(m_prev, p_prev, target, inert, q, cap, h0, h1, o0, o1, s2):  # pragm
 
 
 @nb.njit(inline="always")
-def _nu_increment(w, i, sc2, sigma, sigma_m, dt, d, budget, ybar, inert, output, kappa, press,
-                  grievance, greed_build, spending_prev, added, a_s0, a_s1, a_g0,
+def _nu_increment(w, i, sc2, sigma, sigma_m, shock_base, dt, d, budget, ybar, inert, output,
+                  kappa, press, grievance, greed_build, spending_prev, added, a_s0, a_s1, a_g0,
                   a_g1):  # pragma: no cover - compiled
     """Expected log-likelihood ratio an observer draws from i's true purchases this year."""
     cap_i = budget * output[w, i]
     sz_i = output[w, i] / ybar
     sp2 = max(sigma * sc2, MIN_NOISE) * sz_i  # perfect verification (v = 1): the floor
     s22 = sp2 * sp2
-    sm2 = dt * sigma_m * sz_i
+    sm2 = dt * _shock_sd(sigma_m, shock_base, sz_i, spending_prev[w, i])
     v2 = sm2 * sm2
     ti = kappa[i] * press[w, i] + grievance[i] * sz_i
     mi_s = _predict(spending_prev[w, i], ti, inert, cap_i)
@@ -193,12 +215,14 @@ def _fear_spread(lg, var, s, ins, fear_floor, realism, identity_weight,
 def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev, output, added, press,
                   norm, threat, offense_old, weight, has_weight, shield, has_shield, identity,
                   inst, has_inst, noise_scale, has_scale, kappa, grievance, greed_build, ybar,
-                  inert_w, budget_w, sigma_w, sigma_m_w, dt, d_w, q_s, q_g, fear_floor, realism,
+                  inert_w, budget_w, sigma_w, sigma_m_w, shock_base_w, dt, d_w, q_s, q_g,
+                  fear_floor, realism,
                   identity_weight, threat_cut, beta_w, pt, s_thr, use_bias, lim, filt, filt_var,
                   sfilt, sfilt_var, l_out, shadow_out, nu_out, info_out, filt_out, filt_var_out,
                   sfilt_out, sfilt_var_out, nu_spread_out, perceive, keys, step_word, stream_o,
                   stream_d, labels, obs_sigma_w, yref, ki, wi, fi):  # pragma: no cover - compiled
-    # inert_w, budget_w, sigma_w, sigma_m_w, d_w, beta_w, obs_sigma_w: (W,) per-world values
+    # inert_w, budget_w, sigma_w, sigma_m_w, shock_base_w, d_w, beta_w, obs_sigma_w: (W,)
+    # per-world values
     n_worlds, n = alive.shape
     for w in nb.prange(n_worlds):
         d = d_w[w]
@@ -206,6 +230,7 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
         budget = budget_w[w]
         sigma = sigma_w[w]
         sigma_m = sigma_m_w[w]
+        shock_base = shock_base_w[w]
         beta = beta_w[w]
         obs_sigma = obs_sigma_w[w]
         # perception inside the kernel (``perceive``): one row of pair noise at a time
@@ -248,7 +273,9 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                 # (v = 1, scale 0) is read as the floor, not as a division by zero
                 s_p = max(sigma * sc, MIN_NOISE) * size_j
                 s2 = s_p * s_p
-                sm = sigma_m * size_j
+                # j's shock, scaled as the world scaled it (public output and last year's
+                # spending)
+                sm = _shock_sd(sigma_m, shock_base, size_j, spending_prev[w, j])
                 q = sm * sm
                 # j's pressure with i's own term seen through nu_ij (and the bias)
                 wji = weight[w, j, i] if has_weight else 1.0
@@ -318,7 +345,8 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                 # (the same for every j unless the noise is scaled per pair)
                 if has_scale or not have_inc:
                     inc = _nu_increment(w, i, noise_scale[w, j, i] if has_scale else 1.0,
-                                        sigma, sigma_m, dt, d, budget, ybar, inert, output,
+                                        sigma, sigma_m, shock_base, dt, d, budget, ybar, inert,
+                                        output,
                                         kappa, press, grievance, greed_build, spending_prev,
                                         added, 1.0 - d * (1.0 - q_s[w, i]), d * (1.0 - q_s[w, i]),
                                         1.0 - d * (1.0 - q_g[w, i]), d * (1.0 - q_g[w, i]))
@@ -408,7 +436,8 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
         np.asarray(params.per_state("reaction")), np.asarray(params.per_state("grievance")),
         float(params.greed_build), reference_output(params), inertia_worlds(params, n_w),
         params.world_array("budget_share", n_w), sigma,
-        params.world_array("spending_shock", n_w), float(params.dt),
+        params.world_array("spending_shock", n_w), params.world_array("shock_base", n_w),
+        float(params.dt),
         params.world_array("distinguishability", n_w), q_s, q_g, float(params.fear_floor),
         bool(params.offensive_realism), float(params.identity_threat_weight),
         float(params.community_threat_cut), beta, float(params.perspective_taking),

@@ -9,10 +9,25 @@ reaction to anyone (so that a type is not revealed at once, and the record's
 weak Granger patterns are possible):
 
     m*_i   = kappa_i P_i + (g_i + greedy_i * greed_build) Y_i / Y_ref
-    m_i   <- clip(m_i + alpha (m*_i - m_i) + sigma_m (Y_i / Y_ref) xi_i, 0, B Y_i)
+    m_i   <- clip(m_i + alpha (m*_i - m_i) + sigma_m s_i xi_i, 0, B Y_i)
+    s_i    = (1 - b) Y_i / Y_ref + b max(m_i, F Y_i / Y_ref)   (:func:`shock_scale`)
     P_i    = sum_j w_ij f_ij T_ij / sum_j w_ij       (``mean``; ``sum`` drops the division)
     f_ij   = (f_S + (1 - f_S) mu_ij) (1 - identity_threat_weight s+_ij) (1 - cut I_ij)
     T_ij   = (O_j + (1 - d) D_j) ((1 + f)/delta)^eta_T shield_ij    (public lagged stocks)
+
+The shock's base s_i is set by ``shock_base`` b. At b = 1 (the default) it
+is last year's spending m_i (at t, before this year's update): budget
+incrementalism, where this year's budget is last year's base moved by a share
+of it (Davis, Dempster and Wildavsky 1966), so sigma_m is the sd of a year's
+change in per cent of the budget at every burden. At b = 0 (the world v2.0,
+with sigma_m 0.03) it is the state's output: the shock is a share of the
+economy, so in per cent of spending it is larger where the military burden is
+smaller, and races among seekers do not fall as defence gains (issue 17).
+F = :data:`SHOCK_FLOOR` (0.01 arms units a year at the reference output, 1%
+of the budget cap B Y_ref at the defaults; a calibrated state spends 0.2-0.5)
+keeps a state at zero spending from being frozen.
+Output and last year's spending are public (the belief filter reads the same
+s_j, :mod:`herz.world.beliefs`).
 
 Baseline spending (grievance g, and a greedy state's extra ``greed_build``)
 is stated at the reference output Y_ref (the mean of ``initial_output``) and
@@ -61,6 +76,10 @@ Jervis, R. (1978). Cooperation under the security dilemma. *World Politics*
 
 Organski, A. F. K. and Kugler, J. (1980). *The War Ledger*. University of Chicago Press.
 
+Davis, O. A., Dempster, M. A. H. and Wildavsky, A. (1966). A theory of the
+budgetary process. *American Political Science Review* 60(3): 529-547.
+doi:10.2307/1952969.
+
 Gilpin, R. (1981). *War and Change in World Politics*. Cambridge University Press.
 
 Ostrom, C. W. (1978). A reactive linkage model of the U.S. defense expenditure
@@ -85,10 +104,16 @@ from herz.world.noise import Stream, fill_normal
 from herz.world.params import ThreatAggregation, WorldParams
 from herz.world.state import WorldState
 
-__all__ = ["Pressure", "fear", "grow_output", "has_world_shares", "inertia", "inertia_worlds",
-           "offense_shares", "offense_shares_worlds", "perceived_pressure",
-           "pressure", "public_threat", "reference_output", "target_spending", "threat_factor",
-           "update_arms"]
+__all__ = ["SHOCK_FLOOR", "Pressure", "fear", "grow_output", "has_world_shares", "inertia",
+           "inertia_worlds", "offense_shares", "offense_shares_worlds", "perceived_pressure",
+           "pressure", "public_threat", "reference_output", "shock_scale", "target_spending",
+           "threat_factor", "update_arms"]
+
+#: F: the floor of the spending base of the domestic shock, arms units a year at the
+#: reference output (scaled by Y_i / Y_ref): 1% of the budget cap B Y_ref at the defaults,
+#: below every calibrated state's spending (0.2-0.5), so it only keeps a state at zero
+#: spending from being frozen (``shock_base`` > 0).
+SHOCK_FLOOR = 0.01
 
 
 def offense_shares(params: WorldParams) -> tuple[float, float]:
@@ -339,6 +364,23 @@ def target_spending(state: WorldState, params: WorldParams, p: Pressure) -> NDAr
     return np.asarray(k * p.value + (g + params.greed_build * state.greedy) * size)
 
 
+def shock_scale(params: WorldParams, output: NDArray[np.float64],
+                spending: NDArray[np.float64]) -> Any:
+    """s_i, (W, N): the base of each state's domestic shock, whose sd is sigma_m s_i.
+
+    s_i = (1 - b) Y_i / Y_ref + b max(m_i, F Y_i / Y_ref) with b = ``shock_base``
+    (per world if set), ``output`` Y (this year's) and ``spending`` m (last
+    year's, the public lagged value). At b = 0 in every world it is Y / Y_ref
+    exactly, the same operation as the world before ``shock_base``.
+    :func:`herz.world.beliefs._shock_sd` is the same formula for one state.
+    """
+    size = output / reference_output(params)
+    b = params.world_value("shock_base", 1)
+    if not np.any(b > 0.0):
+        return size
+    return (1.0 - b) * size + b * np.maximum(spending, SHOCK_FLOOR * size)
+
+
 def update_arms(state: WorldState, params: WorldParams, p: Pressure,
                 offense_capped: NDArray[np.bool_] | None = None,
                 shares: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None) -> None:
@@ -363,7 +405,7 @@ def update_arms(state: WorldState, params: WorldParams, p: Pressure,
     if np.any(shock > 0.0):
         xi = np.empty_like(m)
         _shock(state, xi)
-        m += shock * (state.output / reference_output(params)) * xi
+        m += shock * shock_scale(params, state.output, state.spending) * xi
     np.clip(m, 0.0, cap, out=m)
     m *= state.alive
     q_s: Any

@@ -261,13 +261,25 @@ class WorldParams:
         "share alpha of the gap to the target spending closed in a year (domestic politics)",
         "share per year", 0.0, 1.0, "DESIGN.md 2.4; Ostrom 1978 (budget inertia)", lo_open=True,
         per_world=True))
-    spending_shock: float = field(default=0.03, metadata=_meta(
-        "sd sigma_m of the yearly domestic spending shock at the reference output (mean "
-        "initial_output), growing with the state's output; calibrated to the share of "
-        "state-years with spending growth >= 8% in SIPRI (0.30; docs/world-calibration.md)",
-        "arms units per year", 0.0, 10.0,
+    spending_shock: float = field(default=0.08, metadata=_meta(
+        "sd sigma_m of the yearly domestic spending shock per unit of its base (shock_base): "
+        "at the default base 1 a share of last year's spending; at base 0 the sd in arms units "
+        "at the reference output (mean initial_output), growing with the state's output; "
+        "calibrated to the share of state-years with spending growth >= 8% in SIPRI (0.30; "
+        "docs/world-calibration.md): 0.08 at base 1 (0.03 at base 0, the world v2.0)",
+        "share of last year's spending (arms units per year at shock_base = 0)", 0.0, 10.0,
         "DESIGN.md 2.4 (domestic politics; keeps types from being revealed at once); "
-        "calibrated to SIPRI (v1-economy default 0.0005)", per_world=True))
+        "calibrated to SIPRI (v1-economy default 0.0005; v2.0 0.03 on output)", per_world=True))
+    shock_base: float = field(default=1.0, metadata=_meta(
+        "what the domestic spending shock is proportional to: sd = spending_shock x ((1 - b) "
+        "Y_i / Y_ref + b max(m_i, 0.01 Y_i / Y_ref)), with m_i last year's spending in arms "
+        "units a year (1, the default: last year's spending, budget incrementalism; 0: "
+        "output, the world v2.0 before the parameter (with spending_shock 0.03); a floor of "
+        "0.01 arms units a year at the reference output keeps a state at zero spending from "
+        "being frozen)", "share of the base that is spending", 0.0, 1.0,
+        "Davis, Dempster & Wildavsky 1966 (budgets move by shares of last year's base); "
+        "issue 17 behaviour 1 (races by the balance); docs/world-calibration.md",
+        per_world=True))
     offense_share_distinguishability: float = field(default=0.5, metadata=_meta(
         "zeta in q_S = (1 - zeta d)/(1 + delta^eta): how far distinguishability lets seekers "
         "buy defence", "share", 0.0, 1.0, "Glaser & Kaufmann 1998; DESIGN.md 2.4"))
