@@ -58,6 +58,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from herz.world.bargaining import contest_success, logistic
+from herz.world.noise import PairDraws
 
 __all__ = ["Fight", "allied_defense", "any_row", "fight_year", "join_balancers", "mean_alive", "participants"]
 
@@ -89,13 +90,15 @@ def allied_defense(ally: B1, defense: F8) -> F8:
     return np.einsum("wki,wk->wi", ally.astype(float), defense)
 
 
-def join_balancers(war_attacker: B1, ally: B1, alive: B1, mistrust: F8, output: F8, u: F8, *,
-                   rationality: float, intercept: float, relevant: B1 | None = None) -> B1:
+def join_balancers(war_attacker: B1, ally: B1, alive: B1, mistrust: F8, output: F8,
+                   u: F8 | PairDraws, *, rationality: float, intercept: float,
+                   relevant: B1 | None = None) -> B1:
     """Third parties join the defence against attackers (Walt 1987; module docstring).
 
-    ``u`` (W, N, N): a uniform per pair [k, i], drawn whether used or not.
-    Returns the new ``ally`` (W, N, N); alliances against an attacker whose wars
-    are all over are dissolved.
+    ``u``: a uniform per pair [k, i], (W, N, N), drawn whether used or not; or a
+    :class:`~herz.world.noise.PairDraws` that draws them at the eligible pairs only
+    (the same numbers). Returns the new ``ally`` (W, N, N); alliances against an
+    attacker whose wars are all over are dissolved.
     """
     active = any_row(war_attacker) & alive
     pair = war_attacker | war_attacker.transpose(0, 2, 1)
@@ -104,12 +107,17 @@ def join_balancers(war_attacker: B1, ally: B1, alive: B1, mistrust: F8, output: 
                 & ~np.eye(n, dtype=bool)[None])
     if relevant is not None:
         eligible &= relevant
-    m = mean_alive(output, alive)[:, None, None]
+    # the join probability Lambda(alpha_b + lambda_b mu_ki Y_i / mean(Y)) at the eligible
+    # pairs only (elementwise: the numbers of the whole array there)
+    ww, kk, ii = np.nonzero(eligible)
+    m = mean_alive(output, alive)[ww]
     with np.errstate(divide="ignore", invalid="ignore"):
-        power = np.where(m > 0, output[:, None, :] / np.where(m > 0, m, 1.0), 0.0)
-    threat = mistrust * power
+        power = np.where(m > 0, output[ww, ii] / np.where(m > 0, m, 1.0), 0.0)
+    threat = mistrust[ww, kk, ii] * power
     p_join = logistic(intercept + rationality * threat)
-    join = eligible & (u < p_join)
+    draws = u[ww, kk, ii] if isinstance(u, np.ndarray) else u.at(ww, kk, ii)
+    join = np.zeros_like(eligible)
+    join[ww, kk, ii] = draws < p_join
     return (ally | join) & active[:, None, :] & alive[:, :, None]
 
 
@@ -143,25 +151,32 @@ class Fight:
 
 
 def fight_year(war_attacker: B1, ally: B1, offense: F8, defense: F8, output: F8, alive: B1,
-               greedy: B1, weariness: F8, *, u_end: F8, u_win: F8, u_regime: F8, u_type: F8,
-               balance: float, first_strike: float, exponent: float, end_base: float,
+               greedy: B1, weariness: F8, *, u_end: F8 | PairDraws, u_win: F8 | PairDraws,
+               u_regime: F8, u_type: F8,
+               balance: float | F8, first_strike: float, exponent: float, end_base: float,
                end_slope: float, output_destruction: float, arms_destruction: float,
                transfer: float, death_threshold: float, regime_change: float,
                p_greedy: float | F8, weariness_decay: float, defense_extra: F8 | None = None,
                reach: F8 | None = None) -> Fight:
     """One year of every war in progress (module docstring).
 
-    Uniforms: ``u_end``, ``u_win`` (W, N, N) per war [attacker, defender];
-    ``u_regime``, ``u_type`` (W, N) per state. All are drawn whether used or not.
+    Uniforms: ``u_end``, ``u_win`` (W, N, N) per war [attacker, defender], or
+    :class:`~herz.world.noise.PairDraws` drawing them at the wars only (the same
+    numbers); ``u_regime``, ``u_type`` (W, N) per state. All are drawn whether used or not.
     """
     wa = war_attacker & alive[:, :, None] & alive[:, None, :]
     fighting = participants(wa, ally) & alive
-    # the contest of each war, with the allies' defence on the defenders' side
-    o = offense[:, :, None] if reach is None else offense[:, :, None] * reach
-    d = defense[:, None, :] + allied_defense(ally, defense)[:, :, None]
+    # the contest of each war, with the allies' defence on the defenders' side, computed at
+    # the wars only (elementwise: the numbers of the whole array there)
+    ww, ii, jj = np.nonzero(wa)
+    o = offense[ww, ii] if reach is None else offense[ww, ii] * reach[ww, ii, jj]
+    d = defense[ww, jj] + allied_defense(ally, defense)[ww, ii]
     if defense_extra is not None:
-        d = d + defense_extra
-    p = np.where(wa, contest_success(o, d, balance, first_strike, exponent), 0.0)
+        d = d + defense_extra[ww, ii, jj]
+    bal = balance[ww, 0, 0] if isinstance(balance, np.ndarray) else balance
+    p_war = contest_success(o, d, bal, first_strike, exponent)
+    p = np.zeros(wa.shape)
+    p[ww, ii, jj] = p_war
     # destruction: every participant loses a share of output and arms
     keep_y = np.where(fighting, 1.0 - output_destruction, 1.0)
     keep_a = np.where(fighting, 1.0 - arms_destruction, 1.0)
@@ -169,9 +184,14 @@ def fight_year(war_attacker: B1, ally: B1, offense: F8, defense: F8, output: F8,
     off = offense * keep_a
     dfn = defense * keep_a
     # ends and winners
-    hazard = np.clip(end_base + end_slope * np.abs(p - 0.5), 0.0, 1.0)
-    ends = wa & (u_end < hazard)
-    won = ends & (u_win < p)
+    hazard = np.clip(end_base + end_slope * np.abs(p_war - 0.5), 0.0, 1.0)
+    e_draw = u_end[ww, ii, jj] if isinstance(u_end, np.ndarray) else u_end.at(ww, ii, jj)
+    w_draw = u_win[ww, ii, jj] if isinstance(u_win, np.ndarray) else u_win.at(ww, ii, jj)
+    ends = np.zeros_like(wa)
+    won = np.zeros_like(wa)
+    end_k = e_draw < hazard
+    ends[ww, ii, jj] = end_k
+    won[ww, ii, jj] = end_k & (w_draw < p_war)
     lost_att = ends & ~won          # [i, j]: attacker i lost to j
     lost_def = won                  # [i, j]: defender j lost to i
     n_lost = lost_att.sum(axis=2) + lost_def.sum(axis=1)

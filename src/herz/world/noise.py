@@ -52,6 +52,7 @@ from herz.world._dual import dual
 __all__ = [
     "BLOCK",
     "MAX_STEP",
+    "PairDraws",
     "Stream",
     "block_scratch",
     "draw_generator",
@@ -61,6 +62,7 @@ __all__ = [
     "fill_uniform_at",
     "fill_uniform_pairs",
     "normal_pair_row",
+    "uniform_pairs_at",
     "world_keys",
 ]
 
@@ -386,6 +388,53 @@ def _fill_uniform_pairs(keys, step, stream, labels, out):  # pragma: no cover - 
             row = labels[w, i] * n
             for j in range(n):
                 out[w, i, j] = _uniform(k0, k1, np.uint64(row + labels[w, j]), step, stream)
+
+
+@dual
+def _uniform_pairs_at(keys, step, stream, labels, ww, ii, jj, out):  # pragma: no cover - compiled
+    n = labels.shape[1]
+    for k in nb.prange(out.shape[0]):
+        w = ww[k]
+        e = labels[w, ii[k]] * n + labels[w, jj[k]]
+        out[k] = _uniform(keys[w, 0], keys[w, 1], np.uint64(e), step, stream)
+
+
+def uniform_pairs_at(keys: NDArray[np.uint64], stream: Stream, step: int,
+                     labels: NDArray[np.int64], ww: NDArray[np.intp], ii: NDArray[np.intp],
+                     jj: NDArray[np.intp]) -> NDArray[np.float64]:
+    """The uniforms of :func:`fill_uniform_pairs` at the pairs ``(ww[k], ii[k], jj[k])`` only.
+
+    Each draw is a pure function of (key, stream, step, labels), so this gives the
+    numbers of the full fill at those pairs bit for bit, without the (W, N, N) fill.
+    """
+    out = np.empty(len(ww))
+    _uniform_pairs_at(keys, *_words(stream, step), labels, np.ascontiguousarray(ww, np.int64),
+                      np.ascontiguousarray(ii, np.int64), np.ascontiguousarray(jj, np.int64), out)
+    return out
+
+
+class PairDraws:
+    """The uniforms of one stream at one step over all pairs, drawn only where they are read.
+
+    A stand-in for the (W, N, N) array of :func:`fill_uniform_pairs` for a mechanism
+    that reads a few pairs: :meth:`at` draws at given pairs (:func:`uniform_pairs_at`),
+    :meth:`full` makes the whole array. Either way the numbers are the same.
+    """
+
+    def __init__(self, keys: NDArray[np.uint64], stream: Stream, step: int,
+                 labels: NDArray[np.int64]) -> None:
+        self.keys, self.stream, self.step, self.labels = keys, stream, step, labels
+
+    def at(self, ww: NDArray[np.intp], ii: NDArray[np.intp],
+           jj: NDArray[np.intp]) -> NDArray[np.float64]:
+        """The draws at pairs (ww[k], ii[k], jj[k]), a 1-d array."""
+        return uniform_pairs_at(self.keys, self.stream, self.step, self.labels, ww, ii, jj)
+
+    def full(self) -> NDArray[np.float64]:
+        """The (W, N, N) array :func:`fill_uniform_pairs` fills."""
+        w, n = self.labels.shape
+        return fill_uniform_pairs(self.keys, self.stream, self.step, self.labels,
+                                  np.empty((w, n, n)))
 
 
 def fill_uniform_pairs(keys: NDArray[np.uint64], stream: Stream, step: int,

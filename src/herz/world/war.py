@@ -26,9 +26,11 @@ order), status quo, wars in progress) and, in this order:
 8. spending is capped at ``budget_share`` times the output the war left (0 for
    the dead).
 
-Every uniform is drawn each step whether or not it is used (a draw is a pure
-function of world key, stream, step and labels), so switching a mechanism
-never shifts another's numbers.
+A draw is a pure function of world key, stream, step and labels, so switching a
+mechanism never shifts another's numbers, and a stream can be drawn only where
+it is read: the decision's uniforms in the choice's loop (none when war is
+off), balancing's at the eligible pairs, the ends' and winners' at the wars
+(:class:`~herz.world.noise.PairDraws`): the numbers a full fill would give.
 
 The returned ``a_greedy`` and ``a_seeker`` ([j, i] = P(j attacks i | j's
 type), as i predicts it) are the likelihoods of the belief update after an
@@ -62,21 +64,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from herz.world.bargaining import (
-    Cause,
-    bargaining_point,
-    choose_wars,
-    logistic,
-    pair_contests,
-    pair_mask,
-    prevention_term,
-    projected_power,
-    update_status_quo,
-    war_policy,
-)
+from herz.world.bargaining import Cause, choose_wars, pair_mask, war_decision
 from herz.world.consequences import any_row, fight_year, join_balancers
 from herz.world.identity import greed_scale, war_shift
-from herz.world.noise import Stream, fill_uniform_at, fill_uniform_pairs
+from herz.world.noise import PairDraws, Stream, fill_uniform_at
 from herz.world.params import WorldParams
 from herz.world.state import WorldState
 
@@ -155,16 +146,6 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
               first_strike=float(params.first_strike_advantage),
               exponent=float(params.contest_exponent))
     tau, cost = float(params.war_transfer), params.world_value("war_cost_share", 2)
-    contests = pair_contests(state.offense, state.defense, mask, defense_extra=extra,
-                             reach=reach, **cs)
-    # prevention: the discounted projected fall of bargaining power
-    if params.prevention_horizon > 0:
-        future = projected_power(state.offense, state.defense, state.growth, mask,
-                                 int(params.prevention_horizon), defense_extra=extra,
-                                 reach=reach, **cs)
-        prev = prevention_term(contests.power, future, float(params.prevention_discount))
-    else:
-        prev = np.zeros(mask.shape)
     # the actor's shift of the war index: weariness and identity
     shift = np.broadcast_to(-float(params.war_weariness) * state.war_weariness[:, :, None],
                             mask.shape).copy()
@@ -175,20 +156,24 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
     if ally is None or ally.shape != mask.shape:
         ally = np.zeros(mask.shape, dtype=bool)
     busy = any_row(state.at_war) | any_row(ally & any_row(state.war_attacker)[:, None, :])
-    policy = war_policy(
-        contests, state.output, state.status_quo, state.mistrust, logistic(state.second_order),
-        prev, state.greedy, mask, greedy_value=float(params.greedy_value),
+    # contests, prevention (power projected ``prevention_horizon`` years ahead), the
+    # level-k policy and the peaceful change of the status quo, in one compiled pass
+    policy, new_status_quo = war_decision(
+        state.offense, state.defense, state.growth, state.output, state.status_quo,
+        state.mistrust, state.second_order, state.greedy, mask, **cs, defense_extra=extra,
+        reach=reach, prevention_horizon=int(params.prevention_horizon),
+        prevention_discount=float(params.prevention_discount),
+        peaceful_change=float(params.peaceful_change), greedy_value=float(params.greedy_value),
         seeker_value=float(params.seeker_value), transfer=tau, cost=cost,
         rationality=float(params.war_rationality), intercept=params.world_value("war_intercept", 2),
         dispute_cutpoint=params.world_value("dispute_cutpoint", 2), fear_depth=int(params.fear_depth),
         shift=shift, can_act=alive & ~busy, label=state.label,
         greed_scale=greed_scale(state, params))
 
-    # every draw of the step, whether used or not
-    u = np.empty((w, n, n))
-    fill_uniform_pairs(state.keys, Stream.WAR_DECISION, t, state.label, u)
+    # the decision's uniforms (Stream.WAR_DECISION) are drawn in the choice's loop
     if params.mechanisms.war:
-        attacks, starts, disputes, cause = choose_wars(policy, u)
+        attacks, starts, disputes, cause = choose_wars(policy, keys=state.keys, step=t,
+                                                       labels=state.label)
     else:
         attacks = np.zeros(mask.shape, dtype=bool)
         starts = attacks
@@ -197,13 +182,13 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
     war_attacker = state.war_attacker | starts
     state.war_start = np.where(starts, t, state.war_start)
     state.war_cause = np.where(starts, cause, state.war_cause).astype(np.int8)
-    fill_uniform_pairs(state.keys, Stream.BALANCING, t, state.label, u)
-    ally = join_balancers(war_attacker, ally, alive, state.mistrust, state.output, u,
+    # the sparse streams are drawn only at the pairs that read them (the same numbers)
+    ally = join_balancers(war_attacker, ally, alive, state.mistrust, state.output,
+                          PairDraws(state.keys, Stream.BALANCING, t, state.label),
                           rationality=float(params.balancing_rationality),
                           intercept=float(params.balancing_intercept), relevant=state.relevant)
-    u_end = fill_uniform_pairs(state.keys, Stream.WAR_END, t, state.label, np.empty((w, n, n)))
-    u_win = fill_uniform_pairs(state.keys, Stream.WAR_WINNER, t, state.label,
-                               np.empty((w, n, n)))
+    u_end = PairDraws(state.keys, Stream.WAR_END, t, state.label)
+    u_win = PairDraws(state.keys, Stream.WAR_WINNER, t, state.label)
     u_reg = fill_uniform_at(state.keys, Stream.REGIME, t, state.label, np.empty((w, n)))
     u_typ = fill_uniform_at(state.keys, Stream.REGIME_TYPE, t, state.label, np.empty((w, n)))
     fight = fight_year(
@@ -216,10 +201,8 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
         p_greedy=params.drawn_p_greedy(1), weariness_decay=float(params.weariness_decay),
         defense_extra=extra, reach=reach, **cs)
 
-    # peaceful change toward the bargaining point of this year's contests
-    target = bargaining_point(contests, state.output, mask, transfer=tau, cost=cost)
-    state.status_quo = update_status_quo(state.status_quo, target, mask,
-                                         float(params.peaceful_change))
+    # peaceful change toward the bargaining point of this year's contests (war_decision)
+    state.status_quo = new_status_quo
 
     # write the state
     state.offense, state.defense, state.output = fight.offense, fight.defense, fight.output
