@@ -7,6 +7,7 @@ change of the world's calibration is made once.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -158,3 +159,22 @@ def paired_seeker_effect(make: Callable[[bool], WorldParams], worlds: int, steps
           f"({dwar.mean():+.3f} +- {half_w:.3f}); years in dilemma {off[1].mean():.1f} -> "
           f"{on[1].mean():.1f} ({dyears.mean():+.1f} +- {half_y:.1f})")
     return Paired(off, on, dwar, dyears, float(half_w), float(half_y))
+
+
+#: war bookkeeping read from the cause of the wars started each step: since wars that end
+#: within their first year are counted (they were lost before), these differ from earlier
+#: worlds while the dynamics are the same bit for bit, so digests leave them out
+BOOKKEEPING = ("n_wars", "n_wars_predation", "n_wars_preemption", "n_wars_prevention",
+               "n_wars_inadvertent", "war_years", "path", "outcome")
+
+
+def dynamics_digest(ds: Any) -> str:
+    """SHA-256 (16 hex digits) of every per-world column of ``simulate`` but the war bookkeeping."""
+    m = hashlib.sha256()
+    for k in sorted(set(ds.data_vars) - set(BOOKKEEPING)):
+        a = ds[k].values
+        if a.dtype.kind in "fbiu":
+            m.update(np.ascontiguousarray(a).tobytes())
+        else:
+            m.update(str(a.tolist()).encode())
+    return m.hexdigest()[:16]

@@ -12,38 +12,19 @@ before the parameter (hashes of the trajectories).
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pytest
 
 from herz.errors import ParameterError
 from herz.world import Mechanisms, WorldParams, simulate
 from herz.world.schema import field_spec
+from tests.world.setups import dynamics_digest
 
 #: turnover and regime change frequent, wars likely: every draw site is exercised
 BUSY = WorldParams(n_states=6, p_greedy=0.3, motive_turnover=0.2, regime_change=0.5,
                    war_rationality=5.0)
 PATHS = ("offense", "defense", "spending", "mistrust", "mistrust_shadow", "alive", "wars",
          "greedy_path")
-
-
-#: war bookkeeping read from the cause of the wars started each step: since wars that end
-#: within their first year are counted (they were lost before), these differ from the
-#: world before the parameter while the dynamics are the same bit for bit
-BOOKKEEPING = ("n_wars", "n_wars_predation", "n_wars_preemption", "n_wars_prevention",
-               "n_wars_inadvertent", "war_years", "path", "outcome")
-
-
-def _digest(ds) -> str:
-    m = hashlib.sha256()
-    for k in sorted(set(ds.data_vars) - set(BOOKKEEPING)):
-        a = ds[k].values
-        if a.dtype.kind in "fbiu":
-            m.update(np.ascontiguousarray(a).tobytes())
-        else:
-            m.update(str(a.tolist()).encode())
-    return m.hexdigest()[:16]
 
 
 #: the domestic shock of the world the hashes were recorded in (the output base, sigma_m
@@ -67,10 +48,10 @@ def test_scale_1_is_the_world_before_the_parameter(kw, digest):
     the first two hashes hold only with the old shock pinned); the explicit 1.0 equals the
     default."""
     ds = simulate(WorldParams(**kw), worlds=24, steps=60, seed=5, trajectories=True)
-    assert _digest(ds) == digest
+    assert dynamics_digest(ds) == digest
     again = simulate(WorldParams(**kw, greedy_draw_scale=1.0), worlds=24, steps=60, seed=5,
                      trajectories=True)
-    assert _digest(again) == digest
+    assert dynamics_digest(again) == digest
 
 
 def test_scale_0_draws_no_greedy_state_while_beliefs_keep_the_prior_and_the_turnover():

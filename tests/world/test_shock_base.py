@@ -16,7 +16,6 @@ among seekers alone by the balance: tests/world/test_offense_defense_dilemma.py.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 
 import numpy as np
@@ -29,25 +28,13 @@ from herz.world.economy import SHOCK_FLOOR, Pressure, reference_output, shock_sc
 from herz.world.noise import world_keys
 from herz.world.schema import field_spec
 from herz.world.state import initial_state
+from tests.world.setups import dynamics_digest
 
 from .test_beliefs import P_GREEDY, _calibration, _params, _run, _type_average
 
 #: sigma_m recalibrated for shock_base = 1 (share of >= 8% growth years 0.301 vs 0.299)
 SIGMA_SPENDING = 0.08
 PATHS = ("offense", "defense", "spending", "mistrust", "mistrust_shadow", "alive", "wars")
-BOOKKEEPING = ("n_wars", "n_wars_predation", "n_wars_preemption", "n_wars_prevention",
-               "n_wars_inadvertent", "war_years", "path", "outcome")
-
-
-def _digest(ds) -> str:
-    m = hashlib.sha256()
-    for k in sorted(set(ds.data_vars) - set(BOOKKEEPING)):
-        a = ds[k].values
-        if a.dtype.kind in "fbiu":
-            m.update(np.ascontiguousarray(a).tobytes())
-        else:
-            m.update(str(a.tolist()).encode())
-    return m.hexdigest()[:16]
 
 
 #: the world v2.0: the shock on output at its calibrated sd
@@ -66,7 +53,7 @@ def test_base_0_is_the_world_before_the_parameter(kw, digest):
     the parameter (babc07d; 24 worlds, 60 steps, seed 5), where the shock was on output at
     sigma_m 0.03 (the default then): shock_base 0 with that sigma_m is that world."""
     ds = simulate(WorldParams(**kw, **V2_0), worlds=24, steps=60, seed=5, trajectories=True)
-    assert _digest(ds) == digest
+    assert dynamics_digest(ds) == digest
 
 
 @pytest.mark.parametrize("base", [0.0, 0.4, 1.0])

@@ -188,13 +188,20 @@ def _pair_powers(offense: F8, defense: F8, *, balance: Any, first_strike: float,
 
     Per state ((W, N, 1) and (W, 1, N)) unless buffers or pooled defence make them per pair.
     """
+    o, d = _pair_stocks(offense, defense, defense_extra, reach)
+    return _contest_powers(o, d, balance, first_strike, exponent)
+
+
+def _pair_stocks(offense: F8, defense: F8, defense_extra: F8 | None,
+                 reach: F8 | None) -> tuple[F8, F8]:
+    """The offence of i that reaches j and the defence of j against i, as every contest reads them."""
     o = offense[:, :, None]
     if reach is not None:
         o = o * reach
     d = defense[:, None, :]
     if defense_extra is not None:
         d = d + defense_extra
-    return _contest_powers(o, d, balance, first_strike, exponent)
+    return o, d
 
 
 def pair_mask(alive: B1, relevant: B1 | None = None) -> B1:
@@ -228,12 +235,7 @@ def pair_contests(offense: F8, defense: F8, mask: B1, *, balance: float, first_s
     community defence, allies); ``reach`` (W, N, N): share of i's offence that
     reaches j (buffer zones: exp(-b[j, i]) of :mod:`herz.world.state`).
     """
-    o = offense[:, :, None]
-    if reach is not None:
-        o = o * reach
-    d = defense[:, None, :]
-    if defense_extra is not None:
-        d = d + defense_extra
+    o, d = _pair_stocks(offense, defense, defense_extra, reach)
     pf = contest_success(o, d, balance, first_strike, exponent)
     pf = np.where(mask, pf, 0.0)
     ps = np.where(mask, 1.0 - pf.transpose(0, 2, 1), 0.0)
