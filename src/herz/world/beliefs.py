@@ -59,7 +59,14 @@ type hypothesis, the error phi = f(l_ji) - E f jointly with j's spending
 variance is the model's Var f (three-point Gauss-Hermite over nu's spread),
 its changes a random step (:func:`_phi_prior`). The error is persistent (nu
 misses it year after year); read as white noise it accumulated into
-evidence of type (miscalibration after year 10; branch nufilter).
+evidence of type: stated mistrust 0.03-0.04 above the greedy share in the
+middle bins after year 10 (issue 17; tests/world/test_beliefs_late.py). The
+biased filters carry phi as the shadow's do, scaled by the threat i admits:
+the bias is blindness to one's own threat (Jervis 1976: i counts its
+offence at (1 - b) O_i), not to one's uncertainty about j's beliefs, and l -
+l* must be the bias alone (DESIGN.md 2.3), so the two filters differ only in
+b (biased filters without phi, measured on branch nufilter, gave l != l* at
+b = 0).
 
 Limits, stated as a bias toward escape: no uncertainty beyond the second
 order (nu); i's level-1 proxy for j's belief about i (j is taken to read
@@ -84,6 +91,19 @@ Princeton University Press. ch. 3.
 
 Kertzer, J. D., Brutger, R. and Quek, K. (2024). Perspective-taking and security
 dilemma thinking. *World Politics* 76(2). doi:10.1353/wp.2024.a924509.
+
+Anderson, B. D. O. and Moore, J. B. (1979). *Optimal Filtering*. Prentice-Hall.
+ch. 3 (the Kalman filter of the augmented state).
+
+Friedland, B. (1969). Treatment of bias in recursive filtering. *IEEE Trans.
+Automatic Control* 14(4): 359-367. doi:10.1109/TAC.1969.1099223.
+
+Blom, H. A. P. and Bar-Shalom, Y. (1988). The interacting multiple model algorithm
+for systems with Markovian switching coefficients. *IEEE Trans. Automatic Control*
+33(8): 780-783. doi:10.1109/9.1299.
+
+Julier, S. J. and Uhlmann, J. K. (2004). Unscented filtering and nonlinear
+estimation. *Proc. IEEE* 92(3): 401-422. doi:10.1109/JPROC.2003.823141.
 """
 
 from __future__ import annotations
@@ -183,14 +203,15 @@ def _kalman2(m_prev, p_prev, e, pme, pee, target, inert, c, q, cap, h0, h1, o0, 
     e = phi = f(l_ji) - E f (fear units; i knows only nu_ij and its spread,
     :func:`_phi_prior`) enters j's target linearly: i's predicted ``target``
     is made at the estimate e_hat, and m' = m + inert (target + c (e - e_hat)
-    - m) + shock (variance q), c = kappa_j w_ji T_i / norm_j; e is constant
+    - m) + shock (variance q), c = kappa_j w_ji sh_ji T_i / norm_j (T_i less b O_i
+    in the biased filters); e is constant
     within the year (its random step is :func:`_phi_prior`'s). i sees h m' +
     noise (variance s2 per component). This is the linear Kalman filter of
     the augmented state (m, e) (Anderson and Moore 1979, ch. 3; a persistent
     unknown input carried as a state, Friedland 1969): a persistent error in
     j's fear is read as a drift of j's target, not as evidence of j's type,
-    which the one-dimensional filter with the error as white process noise
-    did. Returns the predictive log-likelihood, the predicted perceived mean,
+    as the one-dimensional filter (the error left out, or taken as white
+    process noise) read it. Returns the predictive log-likelihood, the predicted perceived mean,
     the filtered m and Var m, the predicted Var m, and the filtered e,
     Cov(m, e) and Var e.
 
