@@ -298,7 +298,7 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                   fear_floor, realism,
                   identity_weight, threat_cut, beta_w, pt, s_thr, use_bias, lim, filt, filt_var,
                   sfilt, sfilt_var, l_out, shadow_out, nu_out, info_out, filt_out, filt_var_out,
-                  sfilt_out, sfilt_var_out, nu_spread_out, ferr, sferr, ferr_out, sferr_out,
+                  sfilt_out, sfilt_var_out, nu_spread_out, ferr, sferr,
                   perceive, keys, step_word, stream_o,
                   stream_d, labels, obs_sigma_w, yref, ki, wi, fi):  # pragma: no cover - compiled
     # inert_w, budget_w, sigma_w, sigma_m_w, shock_base_w, d_w, beta_w, obs_sigma_w: (W,)
@@ -339,10 +339,6 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                         filt_var_out[w, i, j, k] = filt_var[w, i, j, k]
                         sfilt_out[w, i, j, k] = sfilt[w, i, j, k]
                         sfilt_var_out[w, i, j, k] = sfilt_var[w, i, j, k]
-                        for c3 in range(4):
-                            sferr_out[w, i, j, k, c3] = sferr[w, i, j, k, c3]
-                            if use_bias:
-                                ferr_out[w, i, j, k, c3] = ferr[w, i, j, k, c3]
                     continue
                 # offence shares of j's purchases under each type (q_s, q_g: (W, N); a
                 # capped state buys no offence: signals and arms control, issue 18)
@@ -416,14 +412,14 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                 sfilt_out[w, i, j, 1] = mg
                 sfilt_var_out[w, i, j, 0] = vs
                 sfilt_var_out[w, i, j, 1] = vg
-                sferr_out[w, i, j, 0, 0] = es_
-                sferr_out[w, i, j, 0, 1] = cs_
-                sferr_out[w, i, j, 0, 2] = ps_
-                sferr_out[w, i, j, 1, 0] = eg_
-                sferr_out[w, i, j, 1, 1] = cg_
-                sferr_out[w, i, j, 1, 2] = pg_
-                sferr_out[w, i, j, 0, 3] = vf
-                sferr_out[w, i, j, 1, 3] = vf
+                sferr[w, i, j, 0, 0] = es_
+                sferr[w, i, j, 0, 1] = cs_
+                sferr[w, i, j, 0, 2] = ps_
+                sferr[w, i, j, 1, 0] = eg_
+                sferr[w, i, j, 1, 1] = cg_
+                sferr[w, i, j, 1, 2] = pg_
+                sferr[w, i, j, 0, 3] = vf
+                sferr[w, i, j, 1, 3] = vf
                 if use_bias:
                     b = biased_share(beta, pt, identity[w, i, j], s_thr)
                     # i's own offence discounted by b: j's fear of i times (T_i - b O_i)
@@ -446,14 +442,14 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                     filt_out[w, i, j, 1] = mbg
                     filt_var_out[w, i, j, 0] = vbs
                     filt_var_out[w, i, j, 1] = vbg
-                    ferr_out[w, i, j, 0, 0] = ebs
-                    ferr_out[w, i, j, 0, 1] = cbs
-                    ferr_out[w, i, j, 0, 2] = pbs
-                    ferr_out[w, i, j, 1, 0] = ebg
-                    ferr_out[w, i, j, 1, 1] = cbg
-                    ferr_out[w, i, j, 1, 2] = pbg
-                    ferr_out[w, i, j, 0, 3] = vf
-                    ferr_out[w, i, j, 1, 3] = vf
+                    ferr[w, i, j, 0, 0] = ebs
+                    ferr[w, i, j, 0, 1] = cbs
+                    ferr[w, i, j, 0, 2] = pbs
+                    ferr[w, i, j, 1, 0] = ebg
+                    ferr[w, i, j, 1, 1] = cbg
+                    ferr[w, i, j, 1, 2] = pbg
+                    ferr[w, i, j, 0, 3] = vf
+                    ferr[w, i, j, 1, 3] = vf
                 else:
                     l_out[w, i, j] = sh_new
                 # nu: what j learns about i from i's true purchases, in expectation over
@@ -534,12 +530,9 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
     l_out, sh_out, nu_out, info_out, nv_out = _buffers(state, "beliefs", state.logodds, 5)
     nu_var = nu_spread(state)
     f_out, fv_out, sf_out, sfv_out = _buffers(state, "filters", state.expected_spending, 4)
+    # the joint filters' error states are updated in place: the kernel reads and writes
+    # each pair's own entries only (no transposed read, unlike the beliefs)
     ferr, sferr = fear_errors(state, use_bias)
-    if use_bias:
-        e_out, se_out = _buffers(state, "fear_err", ferr, 2)
-    else:
-        (se_out,) = _buffers(state, "fear_err", sferr, 1)
-        e_out = se_out
     if not use_bias:
         sh_out, sf_out, sfv_out = l_out, f_out, fv_out
     perceive = observed is None
@@ -567,17 +560,14 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
         state.expected_spending, state.expected_spending_var,
         state.expected_spending_shadow, state.expected_spending_shadow_var,
         l_out, sh_out, nu_out, info_out, f_out, fv_out, sf_out, sfv_out, nv_out,
-        ferr, sferr, e_out, se_out, perceive, state.keys, step_word,
+        ferr, sferr, perceive, state.keys, step_word,
         np.uint64(int(Stream.PERCEPTION)),
         np.uint64(int(Stream.PERCEPTION_DEFENCE)), state.label, obs_sigma,
         float(np.mean(params.per_state("initial_output"))), _KI, _WI, _FI)
     state.logodds, state.logodds_shadow = l_out, sh_out
     state.second_order = nu_out
     state.mech[NU_VAR] = nv_out
-    state.mech[FEAR_ERR_SHADOW] = se_out
-    if use_bias:
-        state.mech[FEAR_ERR] = e_out
-    else:
+    if not use_bias:
         state.mech.pop(FEAR_ERR, None)
     state.informativeness = info_out
     state.expected_spending, state.expected_spending_var = f_out, fv_out
@@ -660,7 +650,8 @@ def fear_errors(state: WorldState, use_bias: bool
 
     Zeros at the start (nu = l at the common prior). Without the bias the
     biased filter is the shadow one (the same array); with it, a missing
-    biased state starts from the shadow's.
+    biased state starts from the shadow's, and the two are always distinct
+    arrays (the belief kernel and :func:`predict_types` update them in place).
     """
     shape = (*state.second_order.shape, 2, 4)
     se = state.mech.get(FEAR_ERR_SHADOW)
@@ -669,7 +660,7 @@ def fear_errors(state: WorldState, use_bias: bool
     if not use_bias:
         return se, se
     e = state.mech.get(FEAR_ERR)
-    if e is None or e.shape != shape:
+    if e is None or e.shape != shape or e is se:
         e = state.mech[FEAR_ERR] = se.copy()
     return e, se
 
@@ -700,17 +691,13 @@ def _predict_logodds(lg: NDArray[np.float64], tau: Any, p: Any, lim: float
 
 
 def _mix_filters(mean: NDArray[np.float64], var: NDArray[np.float64], mu: NDArray[np.float64],
-                 tau: Any, p: Any, err: NDArray[np.float64]
-                 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+                 tau: Any, p: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """IMM mixing of the two type hypotheses' spending filters (Blom and Bar-Shalom 1988).
 
     The filter under "greedy now" starts from the mixture of last year's greedy
     filter (weight mu (1 - tau + tau p)) and seeker filter (weight (1 - mu) tau p),
     normalised, with the spread of the means added to the variance; likewise
-    for "seeker now". ``err`` (..., 2, 4): the joint filter's (E phi,
-    Cov(m, phi), Var phi, Var f last seen) per hypothesis, mixed the same way
-    with the spread of the means (the cross term from the spread of both
-    means), so the mixture keeps the first two moments of (m, phi).
+    for "seeker now". The joint filters' error: :func:`_mix_errors`.
     """
     m_s, m_g = mean[..., 0], mean[..., 1]
     v_s, v_g = var[..., 0], var[..., 1]
@@ -720,22 +707,59 @@ def _mix_filters(mean: NDArray[np.float64], var: NDArray[np.float64], mu: NDArra
     gs = mu * tau * (1.0 - p)
     out_m = np.empty_like(mean)
     out_v = np.empty_like(var)
-    out_e = np.empty_like(err)
     for k, (a, b) in enumerate(((ss, gs), (sg, gg))):  # (from seeker, from greedy)
         tot = np.maximum(a + b, 1e-300)
         wa, wb = a / tot, b / tot
         m0 = wa * m_s + wb * m_g
         out_m[..., k] = m0
         out_v[..., k] = wa * (v_s + (m_s - m0) ** 2) + wb * (v_g + (m_g - m0) ** 2)
-        e_s, e_g = err[..., 0, 0], err[..., 1, 0]
-        e0 = wa * e_s + wb * e_g
-        out_e[..., k, 0] = e0
-        out_e[..., k, 1] = (wa * (err[..., 0, 1] + (m_s - m0) * (e_s - e0))
-                            + wb * (err[..., 1, 1] + (m_g - m0) * (e_g - e0)))
-        out_e[..., k, 2] = (wa * (err[..., 0, 2] + (e_s - e0) ** 2)
-                            + wb * (err[..., 1, 2] + (e_g - e0) ** 2))
-        out_e[..., k, 3] = wa * err[..., 0, 3] + wb * err[..., 1, 3]
-    return out_m, out_v, out_e
+    return out_m, out_v
+
+
+@dual
+def _mix_errors(err, mean, mu, tau_w, p_w, pair):  # pragma: no cover - compiled
+    """IMM mixing of the joint filters' error in j's fear, in place (the pairs in ``pair``).
+
+    ``err`` (W, N, N, 2, 4): per hypothesis (E phi, Cov(m, phi), Var phi, Var f
+    last seen); ``mean`` the filters' means before their own mixing
+    (:func:`_mix_filters`, the same weights). The mixture keeps the first two
+    moments of (m, phi): E phi and Var phi with the spread of the means, Cov(m,
+    phi) with the cross term of both means' spreads (Blom and Bar-Shalom 1988).
+    tau_w, p_w: (W,) turnover and p_greedy.
+    """
+    n_worlds, n = mu.shape[0], mu.shape[1]
+    for w in nb.prange(n_worlds):
+        tau = tau_w[w]
+        p = p_w[w]
+        for i in range(n):
+            for j in range(n):
+                if not pair[w, i, j]:
+                    continue
+                u = mu[w, i, j]
+                gg = u * (1.0 - tau + tau * p)
+                sg = (1.0 - u) * tau * p
+                ss = (1.0 - u) * (1.0 - tau * p)
+                gs = u * tau * (1.0 - p)
+                m_s = mean[w, i, j, 0]
+                m_g = mean[w, i, j, 1]
+                e_s, c_s, v_s, r_s = err[w, i, j, 0, 0], err[w, i, j, 0, 1], err[w, i, j, 0, 2], \
+                    err[w, i, j, 0, 3]
+                e_g, c_g, v_g, r_g = err[w, i, j, 1, 0], err[w, i, j, 1, 1], err[w, i, j, 1, 2], \
+                    err[w, i, j, 1, 3]
+                for k in range(2):  # (from seeker, from greedy) weights of hypothesis k
+                    a = ss if k == 0 else sg
+                    b = gs if k == 0 else gg
+                    tot = max(a + b, 1e-300)
+                    wa = a / tot
+                    wb = b / tot
+                    m0 = wa * m_s + wb * m_g
+                    e0 = wa * e_s + wb * e_g
+                    err[w, i, j, k, 0] = e0
+                    err[w, i, j, k, 1] = (wa * (c_s + (m_s - m0) * (e_s - e0))
+                                          + wb * (c_g + (m_g - m0) * (e_g - e0)))
+                    err[w, i, j, k, 2] = (wa * (v_s + (e_s - e0) ** 2)
+                                          + wb * (v_g + (e_g - e0) ** 2))
+                    err[w, i, j, k, 3] = wa * r_s + wb * r_g
 
 
 def predict_types(state: WorldState, params: WorldParams) -> None:
@@ -781,25 +805,32 @@ def predict_types(state: WorldState, params: WorldParams) -> None:
     l_new, mu = pred(state.logodds)
     use_bias = FEAR_ERR in state.mech
     ferr, sferr = fear_errors(state, use_bias)
-    m, v, e = _mix_filters(state.expected_spending, state.expected_spending_var, mu, tau, p,
-                           ferr)
+    n_w = mu.shape[0]
+    tau_w = np.ascontiguousarray(np.broadcast_to(np.asarray(tau, float).reshape(-1), (n_w,)))
+    p_w = np.ascontiguousarray(np.broadcast_to(np.asarray(p, float).reshape(-1), (n_w,)))
+    spending = state.expected_spending  # the means before mixing (the errors' mixing reads them)
+    if use_bias:  # (without the bias the error is the shadow's, mixed below)
+        _mix_errors(ferr, spending, mu, tau_w, p_w, pair)
+    m, v = _mix_filters(state.expected_spending, state.expected_spending_var, mu, tau, p)
     state.expected_spending = np.where(pair[..., None], m, state.expected_spending)
     state.expected_spending_var = np.where(pair[..., None], v, state.expected_spending_var)
-    ferr = np.where(pair[..., None, None], e, ferr)
     if shared:
         state.logodds_shadow = l_new
     else:
         sh_new, mu_s = pred(state.logodds_shadow)
         state.logodds_shadow = sh_new
     if shared_f:
+        if use_bias:  # the shadow's filters are the biased ones: so is their error
+            sferr[...] = ferr
+        else:
+            _mix_errors(sferr, spending, mu, tau_w, p_w, pair)
         state.expected_spending_shadow = state.expected_spending
         state.expected_spending_shadow_var = state.expected_spending_var
-        sferr = ferr
     else:
         mu_sh = mu if shared else mu_s
-        m, v, e = _mix_filters(state.expected_spending_shadow,
-                               state.expected_spending_shadow_var, mu_sh, tau, p, sferr)
-        sferr = np.where(pair[..., None, None], e, sferr)
+        _mix_errors(sferr, state.expected_spending_shadow, mu_sh, tau_w, p_w, pair)
+        m, v = _mix_filters(state.expected_spending_shadow,
+                            state.expected_spending_shadow_var, mu_sh, tau, p)
         state.expected_spending_shadow = np.where(pair[..., None], m,
                                                   state.expected_spending_shadow)
         state.expected_spending_shadow_var = np.where(pair[..., None], v,
@@ -816,7 +847,4 @@ def predict_types(state: WorldState, params: WorldParams) -> None:
               + (2.0 / 3.0) * (nodes[1] - mean) ** 2)
     state.second_order = np.where(pair, mean, state.second_order)
     state.mech[NU_VAR] = np.where(pair, spread, var)
-    # the filters' phi = f(l_ji) - E f follows Var f at the next update (``_phi_prior``)
-    if use_bias:
-        state.mech[FEAR_ERR] = ferr
-    state.mech[FEAR_ERR_SHADOW] = sferr
+    # (the filters' phi = f(l_ji) - E f follows Var f at the next update: ``_phi_prior``)
