@@ -639,9 +639,10 @@ def reset_beliefs_about(state: WorldState, params: WorldParams,
     state.second_order = np.where(rows, l0, state.second_order)
     if NU_VAR in state.mech:
         state.mech[NU_VAR] = np.where(rows, 0.0, state.mech[NU_VAR])
-    for key in (FEAR_ERR, FEAR_ERR_SHADOW):  # nu = l again: no error in it
-        if key in state.mech:
-            state.mech[key] = np.where(rows[..., None, None], 0.0, state.mech[key])
+    if changed.any():  # nu = l again: no error in it (in place, as the kernel updates it)
+        for key in (FEAR_ERR, FEAR_ERR_SHADOW):
+            if key in state.mech:
+                state.mech[key][rows] = 0.0
 
 
 def fear_errors(state: WorldState, use_bias: bool
