@@ -44,9 +44,9 @@ signals) and the counters herz keeps for outcomes (``war_years``, runaways).
    bare NumPy loop of the same step, war included (the near-limit), all in
    this process. All three are measured the same way: every step is timed
    alone (throughput normalised to dyad-steps per second), each model is run
-   three times, and the best step (timeit's convention) and the median step
-   over those runs are printed, with the 1, 5 and 15-minute load averages
-   before and after each size. herz's own cost of war (war off over war on at
+   three times, and the best step (timeit's convention), the median step and
+   the mean (all dyad-steps over all the time) over those runs are printed,
+   with the 1, 5 and 15-minute load averages before and after each size. herz's own cost of war (war off over war on at
    N = 100) is printed beside.
 3. Peak memory of simulate(worlds=1000) at N = 193 (default batch size, all
    default mechanisms, war included), in a child process.
@@ -1043,7 +1043,13 @@ def best_and_median(fn, *args) -> tuple[float, float]:
     herz, the twin and the bare NumPy loop: each step is timed alone.
     """
     rates = [r for _ in range(REPEATS) for r in fn(*args)]
+    MEANS[(fn.__name__, *args)] = len(rates) / sum(1.0 / r for r in rates)
     return max(rates), float(np.median(rates))
+
+
+#: The mean throughput of the same timed steps (all the dyad-steps over all the time: the
+#: harmonic mean of the per-step figures), by (function name, arguments).
+MEANS: dict = {}
 
 
 def _load() -> list[float]:
@@ -1082,6 +1088,12 @@ def main() -> None:
                         "median_bare_numpy": round(b_med), "mesa_start_year": MESA_START,
                         "median_ratio_herz_over_mesa": round(h_med / m_med, 1),
                         "median_bare_numpy_over_herz": round(b_med / h_med, 2),
+                        "mean_herz": round(MEANS[("time_herz", n, worlds, steps)]),
+                        "mean_mesa": round(MEANS[("time_mesa", n, mesa_steps)]),
+                        "mean_bare_numpy": round(MEANS[("time_bare_numpy", n, worlds, steps)]),
+                        "mean_ratio_herz_over_mesa": round(
+                            MEANS[("time_herz", n, worlds, steps)]
+                            / MEANS[("time_mesa", n, mesa_steps)], 1),
                         "timing": f"per step, best and median of {REPEATS} runs x steps "
                                   f"(herz and NumPy {steps}, Mesa {mesa_steps} after 1 warm-up)",
                         "load_average_1min": [load[0], _load()[0]],
@@ -1110,7 +1122,8 @@ def main() -> None:
     for n in plan:
         r = fig[f"N{n}"]
         print(f"N = {n}: herz / Mesa {r['ratio_herz_over_mesa']}x (median "
-              f"{r['median_ratio_herz_over_mesa']}x), bare NumPy / herz {r['bare_numpy_over_herz']} "
+              f"{r['median_ratio_herz_over_mesa']}x, mean {r['mean_ratio_herz_over_mesa']}x), "
+              f"bare NumPy / herz {r['bare_numpy_over_herz']} "
               f"(median {r['median_bare_numpy_over_herz']}), load 1/5/15 min before "
               f"{r['load_average_1_5_15min_before_after'][0]}, after "
               f"{r['load_average_1_5_15min_before_after'][1]}", file=sys.stderr)
