@@ -487,6 +487,36 @@ def war_evidence(state: WorldState, params: WorldParams, a_greedy: NDArray[np.fl
     state.second_order = np.clip(state.second_order + ev, -lim, lim)
 
 
+def _reset_pairs(arr: NDArray[np.float64], changed: NDArray[np.bool_], value: Any,
+                 rows: bool) -> NDArray[np.float64]:
+    """``np.where(mask, value, arr)`` for the pairs of the ``changed`` states, in place when it can.
+
+    ``mask`` is ``changed[:, :, None]`` (``rows``: pairs [k, j]) or
+    ``changed[:, None, :]`` (pairs [j, k]) without the diagonal, over any trailing
+    axes of ``arr`` (W, N, N, ...); ``value`` a float or a (W, 1, 1) per-world array.
+    Only the changed states' rows or columns are written (a regime change touches a
+    few states of a few worlds; np.where rewrote every array whole): the same numbers,
+    in ``arr`` itself (returned) unless it is read-only (then a new array).
+    """
+    v = np.asarray(value, dtype=arr.dtype)
+    if not arr.flags.writeable:
+        mask = (changed[:, :, None] if rows else changed[:, None, :]) & ~np.eye(
+            changed.shape[1], dtype=bool)
+        v = v.reshape((-1,) + (1,) * (arr.ndim - 1)) if v.ndim else v
+        return np.where(mask.reshape(mask.shape + (1,) * (arr.ndim - 3)), v, arr)
+    ws, ks = np.nonzero(changed)
+    if ws.size == 0:
+        return arr
+    v = v.reshape(-1)[ws].reshape((-1,) + (1,) * (arr.ndim - 2)) if v.ndim else v
+    diag = arr[ws, ks, ks].copy()
+    if rows:
+        arr[ws, ks] = v
+    else:
+        arr[ws, :, ks] = v
+    arr[ws, ks, ks] = diag
+    return arr
+
+
 def prior_logodds(params: WorldParams) -> Any:
     """The prior l_0 = logit(p_greedy) + prior_bias, within the belief limit.
 
@@ -511,16 +541,16 @@ def reset_beliefs_about(state: WorldState, params: WorldParams,
     p_greedy (:mod:`herz.world.consequences`), so the correct belief about the
     new regime is the prior again; ``changed`` is (W, N).
     """
-    cols = changed[:, None, :] & ~np.eye(state.n_states, dtype=bool)
+    # written at the changed states' columns (rows) only, in place (_reset_pairs)
     l0 = prior_logodds(params)
     shared = state.logodds_shadow is state.logodds
-    state.logodds = np.where(cols, l0, state.logodds)
-    state.logodds_shadow = state.logodds if shared else np.where(cols, l0, state.logodds_shadow)
+    state.logodds = _reset_pairs(state.logodds, changed, l0, rows=False)
+    state.logodds_shadow = state.logodds if shared else _reset_pairs(
+        state.logodds_shadow, changed, l0, rows=False)
     # the new regime knows the others start again: its second-order beliefs are the prior
-    rows = changed[:, :, None] & ~np.eye(state.n_states, dtype=bool)
-    state.second_order = np.where(rows, l0, state.second_order)
+    state.second_order = _reset_pairs(state.second_order, changed, l0, rows=True)
     if NU_VAR in state.mech:
-        state.mech[NU_VAR] = np.where(rows, 0.0, state.mech[NU_VAR])
+        state.mech[NU_VAR] = _reset_pairs(state.mech[NU_VAR], changed, 0.0, rows=True)
 
 
 def nu_spread(state: WorldState) -> NDArray[np.float64]:
