@@ -609,6 +609,12 @@ def fit(table: abc.ReferenceTable, observed: Mapping[str, float],
         emulator: str = "knn") -> Fit:
     """ABC with regression adjustment and history matching on the (log-scaled) patterns.
 
+    The ABC step is :func:`herz.analysis.abc.rejection_abc` with its defaults:
+    the adjustment only when the table keeps enough draws per coefficient, and
+    residuals modified for prediction (Davison & Hinkley 1997, chapter 6), which
+    brought the 90% intervals' coverage from 0.84-0.87 to 0.88-0.91 per
+    parameter in this setting (six free parameters, 300 draws, 25% kept;
+    docs/validation.md, "Coverage of the intervals").
     A parameter counts as *identified* when its posterior sd is below 0.7 of its
     prior sd (uniform: width / sqrt 12). When no draw is not implausible on all
     patterns, the region is matched again on the patterns that at least one
@@ -806,6 +812,7 @@ def run_validation(draws: int = 300, variant_draws: int = 100, worlds: int = 40,
                      "level": level, "measurement_noise": MEASUREMENT_NOISE, "jobs": jobs,
                      "emulator": emulator, "reference_table": "batched (per-world parameters)",
                      "regression_adjusted": f.posterior.regression,
+                     "regression_residuals": f.posterior.residuals,
                      "fit_statistics": list(FIT_STATISTICS),
                      "accepted": f.posterior.accepted, "tolerance": f.posterior.tolerance,
                      "share_of_draws_without_a_measurable_history": no_rivalry},
