@@ -5,8 +5,9 @@ spending toward a target with inertia and a domestic shock (a share of last
 year's spending, or of output: ``shock_base``), within a budget,
 offence and defence stocks), perception of the yearly purchases with noise and
 distinguishability, the correctly specified belief update (a Kalman filter of
-the other's spending under each type hypothesis, the log-likelihood ratio, the
-second-order belief and its spread), and war: the yearly decision of every
+the other's spending jointly with the error in its fear of the observer under
+each type hypothesis, the log-likelihood ratio, the second-order belief and its
+spread), and war: the yearly decision of every
 pair with bargaining (contests with a first-strike advantage, the value of war
 over the status quo, the level-2 fear of being attacked first through the
 second-order belief, the prevention term over ``prevention_horizon`` years,
@@ -72,7 +73,7 @@ import numpy as np
 import herz
 from herz.world import Mechanisms, WorldParams, initial_state, run_batch
 from herz.world.bargaining import Cause
-from herz.world.beliefs import NU_VAR
+from herz.world.beliefs import FEAR_ERR_SHADOW, NU_VAR
 from herz.world.economy import SHOCK_FLOOR, inertia, offense_shares, reference_output
 from herz.world.noise import (
     Stream,
@@ -117,13 +118,27 @@ def _predict(m_prev, target, inert, cap):
     return min(max(m_prev + inert * (target - m_prev), 0.0), cap)
 
 
-def _kalman(m_prev, p_prev, target, inert, q, cap, h0, h1, o0, o1, s2):
+def _kalman2(m_prev, p_prev, e, pme, pee, target, inert, c, q, cap, h0, h1, o0, o1, s2):
+    """herz's joint filter of (j's spending, the error e in j's fear of i): beliefs._kalman2."""
     m = _predict(m_prev, target, inert, cap)
-    pv = (1.0 - inert) * (1.0 - inert) * p_prev + q
+    a, g = 1.0 - inert, inert * c
+    pv = max(a * a * p_prev + 2.0 * a * g * pme + g * g * pee + q, 0.0)
+    pme2 = a * pme + g * pee
     ll, _ = _loglik(o0 - h0 * m, o1 - h1 * m, h0, h1, s2, pv)
-    denom = s2 + pv * (h0 * h0 + h1 * h1)
-    m_post = m + pv * (h0 * (o0 - h0 * m) + h1 * (o1 - h1 * m)) / denom
-    return ll, m_post, pv * s2 / denom
+    hh = h0 * h0 + h1 * h1
+    denom = s2 + pv * hh
+    innov = (h0 * (o0 - h0 * m) + h1 * (o1 - h1 * m)) / denom
+    return (ll, m + pv * innov, pv * s2 / denom,
+            [e + pme2 * innov, pme2 * s2 / denom, max(pee - pme2 * pme2 * hh / denom, 0.0)])
+
+
+def _phi_prior(err, vf):
+    """This year's prior of the error (E e, Cov(m, e), Var e) from last year's: beliefs._phi_prior."""
+    e, cov, var, vref = err
+    if vf < vref:
+        r = math.sqrt(vf / vref)
+        return e * r, cov * r, var * r * r
+    return e, cov, var + (vf - vref)
 
 
 def _fear(lg, p):
@@ -131,12 +146,14 @@ def _fear(lg, p):
 
 
 def _fear_spread(lg, var, p):
-    """E[fear(l)], l ~ N(lg, var): herz's three-point Gauss-Hermite (beliefs._fear_spread)."""
+    """E and Var of fear(l), l ~ N(lg, var): herz's three-point Gauss-Hermite (beliefs._fear_spread)."""
     f0 = _fear(lg, p)
     if var <= 0.0:
-        return f0
+        return f0, 0.0
     h = math.sqrt(3.0 * var)
-    return (2.0 / 3.0) * f0 + (_fear(lg - h, p) + _fear(lg + h, p)) / 6.0
+    fm, fp = _fear(lg - h, p), _fear(lg + h, p)
+    mean = (2.0 / 3.0) * f0 + (fm + fp) / 6.0
+    return mean, (2.0 / 3.0) * (f0 - mean) ** 2 + ((fm - mean) ** 2 + (fp - mean) ** 2) / 6.0
 
 
 class StateAgent(mesa.Agent):
@@ -160,6 +177,11 @@ class StateAgent(mesa.Agent):
                      for j in range(n)]
         self.fvar = [[float(st.expected_spending_var[w, idx, j, k]) for k in range(2)]
                      for j in range(n)]
+        # per other and type hypothesis: the error e in j's fear of i (E e, Cov(m, e), Var e,
+        # the Var f last seen); zeros at the common prior
+        err = st.mech.get(FEAR_ERR_SHADOW)
+        self.ferr = [[[0.0] * 4 if err is None else [float(x) for x in err[w, idx, j, k]]
+                      for k in range(2)] for j in range(n)]
         self.added = (0.0, 0.0)
         # war (DESIGN 2.5-2.6): alive, weariness, the status quo x[j] with every other
         self.alive = bool(st.alive[w, idx])
@@ -218,21 +240,27 @@ class StateAgent(mesa.Agent):
             cap_j = p.budget_share * other.output
             s2 = (p.perception_noise * size_j) ** 2
             q = (p.spending_shock * _shock_base(p, size_j, other.spending_prev)) ** 2
-            base = other.press + (_fear_spread(self.nu[j], self.nu_var[j], p)
-                                  - _fear(other.logodds[i], p)) * m.threat[i] / other.norm
-            t_s = p.reaction * base + p.grievance * size_j
+            # j's target is linear in j's fear of i, which i sees as E f (over nu's spread)
+            # plus the error e its filters carry
+            coef = p.reaction * m.threat[i] / other.norm if other.norm > 0.0 else 0.0
+            t0 = (p.reaction * other.press + p.grievance * size_j
+                  - coef * _fear(other.logodds[i], p))
+            ef, vf = _fear_spread(self.nu[j], self.nu_var[j], p)
             z0, z1 = m.normal_pair(i, j)
             u0, u1 = other.added
             o0 = u0 + (1.0 - d) * u1 + p.perception_noise * size_j * z0
             o1 = d * u1 + p.perception_noise * size_j * z1
             f = self.filt[j]
             v = self.fvar[j]
-            ll_s, ms, vs = _kalman(f[0], v[0], t_s, m.inert, q, cap_j, dt * a_s[0],
-                                   dt * a_s[1], o0, o1, s2)
-            ll_g, mg, vg = _kalman(f[1], v[1], t_s + p.greed_build * size_j, m.inert, q, cap_j,
-                                   dt * a_g[0], dt * a_g[1], o0, o1, s2)
+            out = []
+            for k, (h0, h1) in enumerate((a_s, a_g)):
+                e, cm, pe = _phi_prior(self.ferr[j][k], vf)
+                out.append(_kalman2(f[k], v[k], e, cm, pe,
+                                    t0 + coef * (ef + e) + k * p.greed_build * size_j, m.inert,
+                                    coef, q, cap_j, dt * h0, dt * h1, o0, o1, s2))
+            (ll_s, ms, vs, es), (ll_g, mg, vg, eg) = out
             new_l[j] = min(max(self.logodds[j] + ll_g - ll_s, -m.lim), m.lim)
-            self.new_filt[j] = ([ms, mg], [vs, vg])
+            self.new_filt[j] = ([ms, mg], [vs, vg], [[*es, vf], [*eg, vf]])
             # nu: what j learns about i from i's true purchases
             size_i = self.output / m.yref
             cap_i = p.budget_share * self.output
@@ -254,8 +282,8 @@ class StateAgent(mesa.Agent):
 
     def advance(self):
         self.logodds, self.nu, self.nu_var = self.new_l, self.new_nu_, self.new_var
-        for j, (f, v) in self.new_filt.items():
-            self.filt[j], self.fvar[j] = f, v
+        for j, (f, v, e) in self.new_filt.items():
+            self.filt[j], self.fvar[j], self.ferr[j] = f, v, e
 
     # ------------------------------------------------------------------ war (DESIGN 2.5)
     def assess_war(self):
@@ -666,6 +694,7 @@ class MesaWorld(mesa.Model):
                     a.logodds[s] = l0
                     self.everyone[s].nu[a.idx] = l0
                     self.everyone[s].nu_var[a.idx] = 0.0
+                    self.everyone[s].ferr[a.idx] = [[0.0] * 4, [0.0] * 4]
 
 
 # --------------------------------------------------------------------------- 1. the check

@@ -145,20 +145,28 @@ def test_mechanisms_none_and_on():
 def test_default_batch_size_reads_the_mechanisms():
     """Extension mechanisms cost more bytes per dyad, so the default batch holds fewer worlds.
 
-    At N = 193 the default budget (512 MiB) holds 34 worlds of the default
-    mechanisms (420 bytes per dyad) and 27 with communities on (520), and a
-    batch of either stays within the budget.
+    At N = 193 the default budget (512 MiB) holds 26 worlds of the default
+    mechanisms (540 bytes per dyad), 22 with communities on (640) and 21 with
+    the misperception bias (670), and a batch of each stays within the budget.
     """
     from herz.world import Mechanisms, WorldParams, default_batch_size
     from herz.world.simulate import DEFAULT_MEMORY_BUDGET
-    from herz.world.state import BYTES_PER_DYAD, EXTENSION_BYTES_PER_DYAD, bytes_per_dyad
+    from herz.world.state import (
+        BIAS_BYTES_PER_DYAD,
+        BYTES_PER_DYAD,
+        EXTENSION_BYTES_PER_DYAD,
+        bytes_per_dyad,
+    )
 
     base = WorldParams(n_states=193)
     ext = base.replace(mechanisms=Mechanisms(community=True))
+    bias = base.replace(mechanisms=Mechanisms(misperception=True))
     assert bytes_per_dyad(base) == BYTES_PER_DYAD
     assert bytes_per_dyad(ext) == BYTES_PER_DYAD + EXTENSION_BYTES_PER_DYAD
-    assert default_batch_size(193) == default_batch_size(193, params=base) == 34
-    assert default_batch_size(193, params=ext) == 27
-    for p in (base, ext):
+    assert bytes_per_dyad(bias) == BYTES_PER_DYAD + BIAS_BYTES_PER_DYAD
+    assert default_batch_size(193) == default_batch_size(193, params=base) == 26
+    assert default_batch_size(193, params=ext) == 22
+    assert default_batch_size(193, params=bias) == 21
+    for p in (base, ext, bias):
         assert default_batch_size(193, params=p) * bytes_per_dyad(p) * 193**2 <= DEFAULT_MEMORY_BUDGET
     assert default_batch_size(10_000, params=ext) == 1

@@ -28,8 +28,8 @@ def test_biased_share_rule():
 
 #: The domestic shock the tolerances below were measured with (v2.0: on output, sigma_m
 #: 0.03). On today's default (a share of last year's spending, 0.08) the same runs give
-#: Kantian 0.096 -> 0.047 -> 0.000 and Hobbesian 0.123 -> 0.190 -> 0.254: the same
-#: directions, a smaller spiral (the Kantian step to PT 0.5 is 0.049, under the 0.05 bound).
+#: Kantian 0.073 -> 0.033 -> 0.000 and Hobbesian 0.075 -> 0.128 -> 0.196: the same
+#: directions and the same shares of the spiral (steps -0.55 and +0.70 of it at PT 0.5).
 V2_0_SHOCK = dict(shock_base=0.0, spending_shock=0.03)
 
 
@@ -44,9 +44,23 @@ def test_perspective_taking_lowers_the_spiral_between_friends_and_raises_it_betw
         culture, sign):
     """Paired seeds: mean (l - l*) over seeker pairs at year 50, PT 0 -> 0.5 -> 1.
 
-    Measured (200 worlds): Kantian 0.140 -> 0.070 -> 0.000 (PT = 1 removes the
-    bias); Hobbesian 0.349 -> 0.522 -> 0.694. Tolerance: a change of at least
-    0.05 and the paired 95% interval (half-width <= 0.01) excluding 0.
+    PT scales the bias between friends by (1 - PT) and between enemies by (1 + PT)
+    (up to b = 1), and the spiral l - l* is about linear in b, so PT 0.5 should remove
+    about half of the spiral between friends and add about half between enemies; PT = 1
+    between friends removes it exactly (l and l* are then the same filter). Tolerance: a
+    step of at least 0.4 of the spiral at PT 0 (the linear 0.5 less twice the 95%
+    half-width of the measured ratio, about 0.06) with the paired 95% interval excluding 0.
+
+    Measured (200 worlds, seed 2): Kantian 0.077 -> 0.035 -> 0.000 (steps -0.042 +- 0.005,
+    -0.55 of the spiral, and -0.077 +- 0.009); Hobbesian 0.080 -> 0.144 -> 0.233 (+0.065 +-
+    0.010, +0.80 of it, and +0.152 +- 0.024). The tolerance was an absolute 0.05 before
+    issue 17's joint filter of the error in nu (then Kantian 0.104 -> 0.050 -> 0.000, step
+    -0.054, -0.52 of the spiral; Hobbesian 0.139 -> 0.211 -> 0.280, +0.52): the biased
+    filter, like the shadow, now reads part of a seeker's unexplained build as the error in
+    its estimate of the seeker's fear, so the spiral is smaller (Kantian -26%, Hobbesian
+    -42%) while the share of it that PT moves is unchanged (Kantian) or larger
+    (Hobbesian). The spiral's size is the filter's, the bound on the share is the
+    mechanism's, so the bound is stated on the share.
     """
     base = _spiral(culture, 0.0)
     assert np.nanmean(base) > 0.05  # the bias makes a psychological spiral
@@ -54,7 +68,7 @@ def test_perspective_taking_lowers_the_spiral_between_friends_and_raises_it_betw
     for pt in (0.5, 1.0):
         d = _spiral(culture, pt) - base
         half = 1.96 * np.nanstd(d) / np.sqrt(np.isfinite(d).sum())
-        assert sign * np.nanmean(d) > 0.05 and sign * np.nanmean(d) - half > 0
+        assert sign * np.nanmean(d) > 0.4 * np.nanmean(base) and sign * np.nanmean(d) - half > 0
         cur = base + d
         assert sign * (np.nanmean(cur) - np.nanmean(prev)) > 0  # monotone in PT
         prev = cur

@@ -44,9 +44,9 @@ first draw of ``Generator(Philox(key=world_key, counter=[0, e, t, stream]))``,
 so world i gives bit-identical results alone, in any batch, at any batch size
 and in any chunk of a sweep, and any draw can be reproduced with NumPy alone.
 
-Memory and speed. The pairwise arrays make memory grow as W x N^2, about 420
-bytes per world and ordered pair, 520 with an extension mechanism on
-(:func:`herz.world.state.bytes_per_dyad`); :func:`simulate` runs worlds in
+Memory and speed. The pairwise arrays make memory grow as W x N^2, about 540
+bytes per world and ordered pair, 640 with an extension mechanism on, 130 more
+with the misperception bias (:func:`herz.world.state.bytes_per_dyad`); :func:`simulate` runs worlds in
 batches (``batch_size``, by default what fits in 512 MiB for the mechanisms
 switched on). The hot loops (the threat sum and the belief update) are compiled
 with Numba and run in parallel over worlds; ``bench/world_vs_mesa.py`` times

@@ -52,9 +52,28 @@ otherwise (perspective-taking and its backfire, Kertzer, Brutger and Quek
 2024). The unbiased shadow belief l*_ij runs alongside with beta = 0: l* is the
 rational spiral, l - l* the psychological one. Without the bias l* = l.
 
+j's fear of i in i's prediction of j's build: i knows only nu_ij and its
+spread Var nu (``state.mech["beliefs.nu_var"]``), so its filters carry, per
+type hypothesis, the error phi = f(l_ji) - E f jointly with j's spending
+(:func:`_kalman2`, ``state.mech["beliefs.fear_err_shadow"]``): phi's marginal
+variance is the model's Var f (three-point Gauss-Hermite over nu's spread),
+its changes a random step (:func:`_phi_prior`). The error is persistent (nu
+misses it year after year); read as white noise it accumulated into
+evidence of type: stated mistrust 0.03-0.04 above the greedy share in the
+middle bins after year 10 (issue 17; tests/world/test_beliefs_late.py). The
+biased filters carry phi as the shadow's do, scaled by the threat i admits:
+the bias is blindness to one's own threat (Jervis 1976: i counts its
+offence at (1 - b) O_i), not to one's uncertainty about j's beliefs, and l -
+l* must be the bias alone (DESIGN.md 2.3), so the two filters differ only in
+b (biased filters without phi, measured on branch nufilter, gave l != l* at
+b = 0).
+
 Limits, stated as a bias toward escape: no uncertainty beyond the second
-order (nu); i's level-1 proxy for j's belief about i; the clip of spending at
-0 and at the budget cap is left out of the likelihood.
+order (nu); i's level-1 proxy for j's belief about i (j is taken to read
+i's fear of j exactly when nu is updated: the remaining miscalibration in
+worlds without shocks); phi Gaussian (its right tail, the spiral, is
+heavier); the clip of spending at 0 and at the budget cap is left out of the
+likelihood.
 
 References
 ----------
@@ -72,6 +91,19 @@ Princeton University Press. ch. 3.
 
 Kertzer, J. D., Brutger, R. and Quek, K. (2024). Perspective-taking and security
 dilemma thinking. *World Politics* 76(2). doi:10.1353/wp.2024.a924509.
+
+Anderson, B. D. O. and Moore, J. B. (1979). *Optimal Filtering*. Prentice-Hall.
+ch. 3 (the Kalman filter of the augmented state).
+
+Friedland, B. (1969). Treatment of bias in recursive filtering. *IEEE Trans.
+Automatic Control* 14(4): 359-367. doi:10.1109/TAC.1969.1099223.
+
+Blom, H. A. P. and Bar-Shalom, Y. (1988). The interacting multiple model algorithm
+for systems with Markovian switching coefficients. *IEEE Trans. Automatic Control*
+33(8): 780-783. doi:10.1109/9.1299.
+
+Julier, S. J. and Uhlmann, J. K. (2004). Unscented filtering and nonlinear
+estimation. *Proc. IEEE* 92(3): 401-422. doi:10.1109/JPROC.2003.823141.
 """
 
 from __future__ import annotations
@@ -106,6 +138,11 @@ __all__ = ["NU_VAR", "SIGNAL_NONE", "SIGNAL_POOLING", "SIGNAL_SEPARATING", "baye
 
 #: Key of the second-order spread Var(nu_ij) in ``state.mech`` (W, N, N).
 NU_VAR = "beliefs.nu_var"
+
+#: Keys of i's joint filter of the error phi = f(l_ji) - E f in j's fear of i in ``state.mech``:
+#: (W, N, N, 2, 4), per type hypothesis (E phi, Cov(m, phi), Var phi, the Var f it last
+#: saw); the biased filters and the shadow's.
+FEAR_ERR, FEAR_ERR_SHADOW = "beliefs.fear_err", "beliefs.fear_err_shadow"
 
 #: Codes of the ``signals`` array: no signal, an informative (separating) one, a pooling one.
 SIGNAL_NONE, SIGNAL_SEPARATING, SIGNAL_POOLING = 0, 1, 2
@@ -159,22 +196,62 @@ def _predict(m_prev, target, inert, cap):  # pragma: no cover - compiled
 
 
 @nb.njit(inline="always")
-def _kalman(m_prev, p_prev, target, inert, q, cap, h0, h1, o0, o1, s2):  # pragma: no cover
-    """One step of i's filter of j's spending under one type hypothesis.
+def _kalman2(m_prev, p_prev, e, pme, pee, target, inert, c, q, cap, h0, h1, o0, o1,
+             s2):  # pragma: no cover - compiled
+    """One step of i's joint filter of j's spending m and the error e in j's fear of i, one hypothesis.
 
-    Spending follows m' = m + inert (target - m) + shock (variance q); i sees
-    h m' + noise (variance s2 per component). Returns the predictive
-    log-likelihood of the observation (o0, o1), the predicted perceived mean,
-    and the filtered mean and variance.
+    e = phi = f(l_ji) - E f (fear units; i knows only nu_ij and its spread,
+    :func:`_phi_prior`) enters j's target linearly: i's predicted ``target``
+    is made at the estimate e_hat, and m' = m + inert (target + c (e - e_hat)
+    - m) + shock (variance q), c = kappa_j w_ji sh_ji T_i / norm_j (T_i less b O_i
+    in the biased filters); e is constant
+    within the year (its random step is :func:`_phi_prior`'s). i sees h m' +
+    noise (variance s2 per component). This is the linear Kalman filter of
+    the augmented state (m, e) (Anderson and Moore 1979, ch. 3; a persistent
+    unknown input carried as a state, Friedland 1969): a persistent error in
+    j's fear is read as a drift of j's target, not as evidence of j's type,
+    as the one-dimensional filter (the error left out, or taken as white
+    process noise) read it. Returns the predictive log-likelihood, the predicted perceived mean,
+    the filtered m and Var m, the predicted Var m, and the filtered e,
+    Cov(m, e) and Var e.
+
+    References: Anderson, B. D. O. and Moore, J. B. (1979). *Optimal
+    Filtering*. Prentice-Hall. Friedland, B. (1969). Treatment of bias in
+    recursive filtering. *IEEE Trans. Automatic Control* 14(4): 359-367.
     """
     m = _predict(m_prev, target, inert, cap)
-    pv = (1.0 - inert) * (1.0 - inert) * p_prev + q
+    a = 1.0 - inert
+    g = inert * c
+    pv = a * a * p_prev + 2.0 * a * g * pme + g * g * pee + q
+    if pv < 0.0:
+        pv = 0.0
+    pme2 = a * pme + g * pee
     ll, _ = _loglik(o0 - h0 * m, o1 - h1 * m, h0, h1, s2, pv)
     hh = h0 * h0 + h1 * h1
     denom = s2 + pv * hh
-    m_post = m + pv * (h0 * (o0 - h0 * m) + h1 * (o1 - h1 * m)) / denom
+    innov = (h0 * (o0 - h0 * m) + h1 * (o1 - h1 * m)) / denom
+    m_post = m + pv * innov
+    e_post = e + pme2 * innov
     p_post = pv * s2 / denom
-    return ll, h0 * m, h1 * m, m_post, p_post, pv
+    pme_post = pme2 * s2 / denom
+    pee_post = max(pee - pme2 * pme2 * hh / denom, 0.0)
+    return ll, h0 * m, h1 * m, m_post, p_post, pv, e_post, pme_post, pee_post
+
+
+@nb.njit(inline="always")
+def _phi_prior(phi, cov, var, vref, vf):  # pragma: no cover - compiled
+    """The prior of phi = f(l_ji) - E f this year, from last year's filtered state.
+
+    phi is modelled as a Gauss-Markov sequence whose marginal variance is the
+    model's Var f (``vf``, :func:`_fear_spread`): when Var f grew since the
+    filter last saw it (``vref``) the difference is added as a random step
+    (the error in nu is a martingale: its increments are the parts of j's
+    perception noise i cannot see), when it shrank phi is scaled down with it.
+    """
+    if vf < vref:
+        r = np.sqrt(vf / vref)
+        return phi * r, cov * r, var * r * r
+    return phi, cov, var + (vf - vref)
 
 
 @nb.njit(inline="always")
@@ -201,14 +278,16 @@ def _nu_increment(w, i, sc2, sigma, sigma_m, shock_base, dt, d, budget, ybar, in
 @nb.njit(inline="always")
 def _fear_spread(lg, var, s, ins, fear_floor, realism, identity_weight,
                  cut):  # pragma: no cover - compiled
-    """E[f(l)] for l ~ N(lg, var): three-point Gauss-Hermite (exact f(lg) when var = 0)."""
+    """E[f(l)] and Var[f(l)] for l ~ N(lg, var): three-point Gauss-Hermite (f(lg), 0 when var = 0)."""
     f0 = fear_weight(lg, s, ins, fear_floor, realism, identity_weight, cut)
     if var <= 0.0:
-        return f0
+        return f0, 0.0
     h = np.sqrt(3.0 * var)
     fm = fear_weight(lg - h, s, ins, fear_floor, realism, identity_weight, cut)
     fp = fear_weight(lg + h, s, ins, fear_floor, realism, identity_weight, cut)
-    return (2.0 / 3.0) * f0 + (fm + fp) / 6.0
+    mean = (2.0 / 3.0) * f0 + (fm + fp) / 6.0
+    spread = (2.0 / 3.0) * (f0 - mean) ** 2 + ((fm - mean) ** 2 + (fp - mean) ** 2) / 6.0
+    return mean, spread
 
 
 @dual
@@ -219,7 +298,8 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                   fear_floor, realism,
                   identity_weight, threat_cut, beta_w, pt, s_thr, use_bias, lim, filt, filt_var,
                   sfilt, sfilt_var, l_out, shadow_out, nu_out, info_out, filt_out, filt_var_out,
-                  sfilt_out, sfilt_var_out, nu_spread_out, perceive, keys, step_word, stream_o,
+                  sfilt_out, sfilt_var_out, nu_spread_out, ferr, sferr,
+                  perceive, keys, step_word, stream_o,
                   stream_d, labels, obs_sigma_w, yref, ki, wi, fi):  # pragma: no cover - compiled
     # inert_w, budget_w, sigma_w, sigma_m_w, shock_base_w, d_w, beta_w, obs_sigma_w: (W,)
     # per-world values
@@ -284,14 +364,14 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                 cut = threat_cut if has_inst else 0.0
                 f_true = fear_weight(logodds[w, j, i], identity[w, j, i], ins, fear_floor,
                                      realism, identity_weight, cut)
-                f_nu = _fear_spread(nu[w, i, j], nu_spread[w, i, j], identity[w, j, i], ins,
-                                    fear_floor, realism, identity_weight, cut)
                 nj = norm[w, j]
-                base = press[w, j]
-                if nj > 0.0:
-                    base = base + wji * shj * (f_nu - f_true) * threat[w, i] / nj
+                # j's target = kappa_j (press_j + coef (f(l_ji) - f_true)/kappa_j) + ...: i sees
+                # l_ji as nu_ij + e, e the persistent error of its second-order belief,
+                # filtered jointly with j's spending (``_kalman2``)
+                coef = kappa[j] * wji * shj * threat[w, i] / nj if nj > 0.0 else 0.0
                 gb_j = greed_build * size_j
-                t_s = kappa[j] * base + grievance[j] * size_j
+                t0 = kappa[j] * press[w, j] + grievance[j] * size_j - coef * f_true
+                nu_ij = nu[w, i, j]
                 if perceive:  # herz.world.perception.observe, the same operations in order
                     o0 = added[w, j, 0] + (1.0 - d) * added[w, j, 1]
                     o1 = d * added[w, j, 1]
@@ -304,13 +384,23 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                 else:
                     o0 = observed[w, i, j, 0]
                     o1 = observed[w, i, j, 1]
+                # j's fear of i as i sees it: E f and Var f over l_ji ~ N(nu_ij, Var nu_ij);
+                # the filters carry phi = f(l_ji) - E f, which j's target holds linearly
+                ef, vf = _fear_spread(nu_ij, nu_spread[w, i, j], identity[w, j, i], ins,
+                                      fear_floor, realism, identity_weight, cut)
                 # the unbiased (shadow) filters: one per type hypothesis
-                ll_s, ps0, ps1, ms, vs, pvs = _kalman(
-                    sfilt[w, i, j, 0], sfilt_var[w, i, j, 0], t_s, inert, q, cap_j,
-                    dt * a_s0, dt * a_s1, o0, o1, s2)
-                ll_g, pg0, pg1, mg, vg, _ = _kalman(
-                    sfilt[w, i, j, 1], sfilt_var[w, i, j, 1], t_s + gb_j, inert, q,
-                    cap_j, dt * a_g0, dt * a_g1, o0, o1, s2)
+                ph, cm, pp = _phi_prior(sferr[w, i, j, 0, 0], sferr[w, i, j, 0, 1],
+                                        sferr[w, i, j, 0, 2], sferr[w, i, j, 0, 3], vf)
+                ll_s, ps0, ps1, ms, vs, pvs, es_, cs_, ps_ = _kalman2(
+                    sfilt[w, i, j, 0], sfilt_var[w, i, j, 0], ph, cm, pp,
+                    t0 + coef * (ef + ph), inert, coef, q, cap_j, dt * a_s0, dt * a_s1,
+                    o0, o1, s2)
+                ph, cm, pp = _phi_prior(sferr[w, i, j, 1, 0], sferr[w, i, j, 1, 1],
+                                        sferr[w, i, j, 1, 2], sferr[w, i, j, 1, 3], vf)
+                ll_g, pg0, pg1, mg, vg, _, eg_, cg_, pg_ = _kalman2(
+                    sfilt[w, i, j, 1], sfilt_var[w, i, j, 1], ph, cm, pp,
+                    t0 + coef * (ef + ph) + gb_j, inert, coef, q, cap_j, dt * a_g0,
+                    dt * a_g1, o0, o1, s2)
                 # informativeness: the two predictions' distance in the seeker's metric
                 info, _ = _loglik(pg0 - ps0, pg1 - ps1, dt * a_s0, dt * a_s1, s2, pvs)
                 aa = dt * dt * (a_s0 * a_s0 + a_s1 * a_s1)
@@ -322,22 +412,44 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                 sfilt_out[w, i, j, 1] = mg
                 sfilt_var_out[w, i, j, 0] = vs
                 sfilt_var_out[w, i, j, 1] = vg
+                sferr[w, i, j, 0, 0] = es_
+                sferr[w, i, j, 0, 1] = cs_
+                sferr[w, i, j, 0, 2] = ps_
+                sferr[w, i, j, 1, 0] = eg_
+                sferr[w, i, j, 1, 1] = cg_
+                sferr[w, i, j, 1, 2] = pg_
+                sferr[w, i, j, 0, 3] = vf
+                sferr[w, i, j, 1, 3] = vf
                 if use_bias:
                     b = biased_share(beta, pt, identity[w, i, j], s_thr)
-                    t_b = t_s
-                    if nj > 0.0:
-                        t_b = t_s - kappa[j] * wji * shj * f_nu * b * offense_old[w, i] / nj
-                    lb_s, _, _, mbs, vbs, _ = _kalman(
-                        filt[w, i, j, 0], filt_var[w, i, j, 0], t_b, inert, q, cap_j,
+                    # i's own offence discounted by b: j's fear of i times (T_i - b O_i)
+                    cb = kappa[j] * wji * shj * b * offense_old[w, i] / nj if nj > 0.0 else 0.0
+                    ph, cm, pp = _phi_prior(ferr[w, i, j, 0, 0], ferr[w, i, j, 0, 1],
+                                            ferr[w, i, j, 0, 2], ferr[w, i, j, 0, 3], vf)
+                    cb2 = coef - cb
+                    lb_s, _, _, mbs, vbs, _, ebs, cbs, pbs = _kalman2(
+                        filt[w, i, j, 0], filt_var[w, i, j, 0], ph, cm, pp,
+                        t0 + cb2 * (ef + ph), inert, cb2, q, cap_j,
                         dt * a_s0, dt * a_s1, o0, o1, s2)
-                    lb_g, _, _, mbg, vbg, _ = _kalman(
-                        filt[w, i, j, 1], filt_var[w, i, j, 1], t_b + gb_j, inert, q,
-                        cap_j, dt * a_g0, dt * a_g1, o0, o1, s2)
+                    ph, cm, pp = _phi_prior(ferr[w, i, j, 1, 0], ferr[w, i, j, 1, 1],
+                                            ferr[w, i, j, 1, 2], ferr[w, i, j, 1, 3], vf)
+                    lb_g, _, _, mbg, vbg, _, ebg, cbg, pbg = _kalman2(
+                        filt[w, i, j, 1], filt_var[w, i, j, 1], ph, cm, pp,
+                        t0 + cb2 * (ef + ph) + gb_j, inert, cb2, q, cap_j,
+                        dt * a_g0, dt * a_g1, o0, o1, s2)
                     l_out[w, i, j] = min(max(logodds[w, i, j] + lb_g - lb_s, -lim), lim)
                     filt_out[w, i, j, 0] = mbs
                     filt_out[w, i, j, 1] = mbg
                     filt_var_out[w, i, j, 0] = vbs
                     filt_var_out[w, i, j, 1] = vbg
+                    ferr[w, i, j, 0, 0] = ebs
+                    ferr[w, i, j, 0, 1] = cbs
+                    ferr[w, i, j, 0, 2] = pbs
+                    ferr[w, i, j, 1, 0] = ebg
+                    ferr[w, i, j, 1, 1] = cbg
+                    ferr[w, i, j, 1, 2] = pbg
+                    ferr[w, i, j, 0, 3] = vf
+                    ferr[w, i, j, 1, 3] = vf
                 else:
                     l_out[w, i, j] = sh_new
                 # nu: what j learns about i from i's true purchases, in expectation over
@@ -418,6 +530,9 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
     l_out, sh_out, nu_out, info_out, nv_out = _buffers(state, "beliefs", state.logodds, 5)
     nu_var = nu_spread(state)
     f_out, fv_out, sf_out, sfv_out = _buffers(state, "filters", state.expected_spending, 4)
+    # the joint filters' error states are updated in place: the kernel reads and writes
+    # each pair's own entries only (no transposed read, unlike the beliefs)
+    ferr, sferr = fear_errors(state, use_bias)
     if not use_bias:
         sh_out, sf_out, sfv_out = l_out, f_out, fv_out
     perceive = observed is None
@@ -445,12 +560,15 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
         state.expected_spending, state.expected_spending_var,
         state.expected_spending_shadow, state.expected_spending_shadow_var,
         l_out, sh_out, nu_out, info_out, f_out, fv_out, sf_out, sfv_out, nv_out,
-        perceive, state.keys, step_word, np.uint64(int(Stream.PERCEPTION)),
+        ferr, sferr, perceive, state.keys, step_word,
+        np.uint64(int(Stream.PERCEPTION)),
         np.uint64(int(Stream.PERCEPTION_DEFENCE)), state.label, obs_sigma,
         float(np.mean(params.per_state("initial_output"))), _KI, _WI, _FI)
     state.logodds, state.logodds_shadow = l_out, sh_out
     state.second_order = nu_out
     state.mech[NU_VAR] = nv_out
+    if not use_bias:
+        state.mech.pop(FEAR_ERR, None)
     state.informativeness = info_out
     state.expected_spending, state.expected_spending_var = f_out, fv_out
     state.expected_spending_shadow, state.expected_spending_shadow_var = sf_out, sfv_out
@@ -551,6 +669,31 @@ def reset_beliefs_about(state: WorldState, params: WorldParams,
     state.second_order = _reset_pairs(state.second_order, changed, l0, rows=True)
     if NU_VAR in state.mech:
         state.mech[NU_VAR] = _reset_pairs(state.mech[NU_VAR], changed, 0.0, rows=True)
+    # nu = l again: no error in it (in place, as the kernel updates it)
+    for key in (FEAR_ERR, FEAR_ERR_SHADOW):
+        if key in state.mech:
+            state.mech[key] = _reset_pairs(state.mech[key], changed, 0.0, rows=True)
+
+
+def fear_errors(state: WorldState, use_bias: bool
+                ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(biased, shadow) joint-filter states of the error in j's fear, (W, N, N, 2, 4) each.
+
+    Zeros at the start (nu = l at the common prior). Without the bias the
+    biased filter is the shadow one (the same array); with it, a missing
+    biased state starts from the shadow's, and the two are always distinct
+    arrays (the belief kernel and :func:`predict_types` update them in place).
+    """
+    shape = (*state.second_order.shape, 2, 4)
+    se = state.mech.get(FEAR_ERR_SHADOW)
+    if se is None or se.shape != shape:
+        se = state.mech[FEAR_ERR_SHADOW] = np.zeros(shape)
+    if not use_bias:
+        return se, se
+    e = state.mech.get(FEAR_ERR)
+    if e is None or e.shape != shape or e is se:
+        e = state.mech[FEAR_ERR] = se.copy()
+    return e, se
 
 
 def nu_spread(state: WorldState) -> NDArray[np.float64]:
@@ -585,7 +728,7 @@ def _mix_filters(mean: NDArray[np.float64], var: NDArray[np.float64], mu: NDArra
     The filter under "greedy now" starts from the mixture of last year's greedy
     filter (weight mu (1 - tau + tau p)) and seeker filter (weight (1 - mu) tau p),
     normalised, with the spread of the means added to the variance; likewise
-    for "seeker now".
+    for "seeker now". The joint filters' error: :func:`_mix_errors`.
     """
     m_s, m_g = mean[..., 0], mean[..., 1]
     v_s, v_g = var[..., 0], var[..., 1]
@@ -604,6 +747,52 @@ def _mix_filters(mean: NDArray[np.float64], var: NDArray[np.float64], mu: NDArra
     return out_m, out_v
 
 
+@dual
+def _mix_errors(err, mean, mu, tau_w, p_w, pair):  # pragma: no cover - compiled
+    """IMM mixing of the joint filters' error in j's fear, in place (the pairs in ``pair``).
+
+    ``err`` (W, N, N, 2, 4): per hypothesis (E phi, Cov(m, phi), Var phi, Var f
+    last seen); ``mean`` the filters' means before their own mixing
+    (:func:`_mix_filters`, the same weights). The mixture keeps the first two
+    moments of (m, phi): E phi and Var phi with the spread of the means, Cov(m,
+    phi) with the cross term of both means' spreads (Blom and Bar-Shalom 1988).
+    tau_w, p_w: (W,) turnover and p_greedy.
+    """
+    n_worlds, n = mu.shape[0], mu.shape[1]
+    for w in nb.prange(n_worlds):
+        tau = tau_w[w]
+        p = p_w[w]
+        for i in range(n):
+            for j in range(n):
+                if not pair[w, i, j]:
+                    continue
+                u = mu[w, i, j]
+                gg = u * (1.0 - tau + tau * p)
+                sg = (1.0 - u) * tau * p
+                ss = (1.0 - u) * (1.0 - tau * p)
+                gs = u * tau * (1.0 - p)
+                m_s = mean[w, i, j, 0]
+                m_g = mean[w, i, j, 1]
+                e_s, c_s, v_s, r_s = err[w, i, j, 0, 0], err[w, i, j, 0, 1], err[w, i, j, 0, 2], \
+                    err[w, i, j, 0, 3]
+                e_g, c_g, v_g, r_g = err[w, i, j, 1, 0], err[w, i, j, 1, 1], err[w, i, j, 1, 2], \
+                    err[w, i, j, 1, 3]
+                for k in range(2):  # (from seeker, from greedy) weights of hypothesis k
+                    a = ss if k == 0 else sg
+                    b = gs if k == 0 else gg
+                    tot = max(a + b, 1e-300)
+                    wa = a / tot
+                    wb = b / tot
+                    m0 = wa * m_s + wb * m_g
+                    e0 = wa * e_s + wb * e_g
+                    err[w, i, j, k, 0] = e0
+                    err[w, i, j, k, 1] = (wa * (c_s + (m_s - m0) * (e_s - e0))
+                                          + wb * (c_g + (m_g - m0) * (e_g - e0)))
+                    err[w, i, j, k, 2] = (wa * (v_s + (e_s - e0) ** 2)
+                                          + wb * (v_g + (e_g - e0) ** 2))
+                    err[w, i, j, k, 3] = wa * r_s + wb * r_g
+
+
 def predict_types(state: WorldState, params: WorldParams) -> None:
     """The prediction step of the hidden-Markov belief filter, in place (before the update).
 
@@ -614,8 +803,10 @@ def predict_types(state: WorldState, params: WorldParams) -> None:
     two-state chain; Rabiner 1989). Applied to l, the shadow l* and the
     second-order nu (j's own prediction of i, as i models it); the spending
     filters of the two type hypotheses are mixed IMM-style
-    (:func:`_mix_filters`) and the second-order spread Var(nu) is carried
-    through the map's slope, (1 - tau) mu (1 - mu) / (mu' (1 - mu')). With tau = 0
+    (:func:`_mix_filters`, with the joint filters' error phi in j's fear) and nu
+    with its spread Var(nu) go through the map by three-point Gauss-Hermite
+    (the mean and spread of the map over nu's spread, not the map of the mean,
+    which the map's curvature biases; Julier and Uhlmann 2004). With tau = 0
     nothing changes. Per-world ``motive_turnover`` and ``p_greedy`` are read as
     (W, 1, 1) arrays; a world with tau = 0 in a batch is left as it is, as in a
     scalar run.
@@ -623,7 +814,8 @@ def predict_types(state: WorldState, params: WorldParams) -> None:
     References: Rabiner, L. R. (1989). A tutorial on hidden Markov models.
     *Proc. IEEE* 77(2): 257-286. Blom, H. A. P. and Bar-Shalom, Y. (1988). The
     interacting multiple model algorithm. *IEEE Trans. Automatic Control*
-    33(8): 780-783.
+    33(8): 780-783. Julier, S. J. and Uhlmann, J. K. (2004). Unscented filtering
+    and nonlinear estimation. *Proc. IEEE* 92(3): 401-422.
     """
     tau = params.world_value("motive_turnover", 2)
     if not np.any(tau > 0.0):
@@ -642,6 +834,14 @@ def predict_types(state: WorldState, params: WorldParams) -> None:
         return np.where(pair, l2, lg), mu
 
     l_new, mu = pred(state.logodds)
+    use_bias = FEAR_ERR in state.mech
+    ferr, sferr = fear_errors(state, use_bias)
+    n_w = mu.shape[0]
+    tau_w = np.ascontiguousarray(np.broadcast_to(np.asarray(tau, float).reshape(-1), (n_w,)))
+    p_w = np.ascontiguousarray(np.broadcast_to(np.asarray(p, float).reshape(-1), (n_w,)))
+    spending = state.expected_spending  # the means before mixing (the errors' mixing reads them)
+    if use_bias:  # (without the bias the error is the shadow's, mixed below)
+        _mix_errors(ferr, spending, mu, tau_w, p_w, pair)
     m, v = _mix_filters(state.expected_spending, state.expected_spending_var, mu, tau, p)
     state.expected_spending = np.where(pair[..., None], m, state.expected_spending)
     state.expected_spending_var = np.where(pair[..., None], v, state.expected_spending_var)
@@ -651,19 +851,31 @@ def predict_types(state: WorldState, params: WorldParams) -> None:
         sh_new, mu_s = pred(state.logodds_shadow)
         state.logodds_shadow = sh_new
     if shared_f:
+        if use_bias:  # the shadow's filters are the biased ones: so is their error
+            sferr[...] = ferr
+        else:
+            _mix_errors(sferr, spending, mu, tau_w, p_w, pair)
         state.expected_spending_shadow = state.expected_spending
         state.expected_spending_shadow_var = state.expected_spending_var
     else:
         mu_sh = mu if shared else mu_s
-        m, v = _mix_filters(state.expected_spending_shadow, state.expected_spending_shadow_var,
-                            mu_sh, tau, p)
+        _mix_errors(sferr, state.expected_spending_shadow, mu_sh, tau_w, p_w, pair)
+        m, v = _mix_filters(state.expected_spending_shadow,
+                            state.expected_spending_shadow_var, mu_sh, tau, p)
         state.expected_spending_shadow = np.where(pair[..., None], m,
                                                   state.expected_spending_shadow)
         state.expected_spending_shadow_var = np.where(pair[..., None], v,
                                                       state.expected_spending_shadow_var)
     state.logodds = l_new
-    nu2, mu_n, mu2 = _predict_logodds(state.second_order, tau, p, lim)
-    slope = (1.0 - tau) * mu_n * (1.0 - mu_n) / np.maximum(mu2 * (1.0 - mu2), 1e-300)
-    state.second_order = np.where(pair, nu2, state.second_order)
+    # j's belief about i is uncertain to i (nu, Var nu): its prediction is the mean and
+    # spread of the map over that spread (three-point Gauss-Hermite), not the map of the
+    # mean, which the map's curvature would bias (Julier and Uhlmann 2004, unscented)
     var = nu_spread(state)
-    state.mech[NU_VAR] = np.where(pair, slope * slope * var, var)
+    h = np.sqrt(3.0 * var)
+    nodes = [_predict_logodds(state.second_order + k * h, tau, p, lim)[0] for k in (-1.0, 0.0, 1.0)]
+    mean = (nodes[0] + nodes[2]) / 6.0 + (2.0 / 3.0) * nodes[1]
+    spread = (((nodes[0] - mean) ** 2 + (nodes[2] - mean) ** 2) / 6.0
+              + (2.0 / 3.0) * (nodes[1] - mean) ** 2)
+    state.second_order = np.where(pair, mean, state.second_order)
+    state.mech[NU_VAR] = np.where(pair, spread, var)
+    # (the filters' phi = f(l_ji) - E f follows Var f at the next update: ``_phi_prior``)

@@ -11,9 +11,9 @@ so that no per-pair path is kept): one row per world with the columns of
 :data:`WORLD_COLUMNS`, and with ``pairs=True`` also the table of seeker-pair
 spells.
 
-Memory grows as W x N^2 (about ``BYTES_PER_DYAD`` = 420 bytes per world and
-ordered pair, state plus step temporaries, 520 with an extension mechanism on:
-:func:`herz.world.state.bytes_per_dyad`); worlds run in batches of
+Memory grows as W x N^2 (about ``BYTES_PER_DYAD`` = 540 bytes per world and
+ordered pair, state plus step temporaries, 640 with an extension mechanism on,
+130 more with the misperception bias: :func:`herz.world.state.bytes_per_dyad`); worlds run in batches of
 ``batch_size`` (default: as many as fit in ``memory_budget`` bytes, 512 MiB, so
 W = 1000 worlds of N = 193 peak under 1 GiB).
 Full trajectories add 24 bytes per world, step and ordered pair.

@@ -7,12 +7,14 @@ progress; alive flags; politically relevant pairs.
 Memory: the pairwise arrays dominate. A batch holds about ten float64 pairwise
 arrays (beliefs, shadow and second-order beliefs, informativeness, identities,
 routine age, status quo, war start, threat weights with geography), four
-(W, N, N, 2) spending filters and a handful of boolean ones, and the war's step
-allocates some twenty float64 temporaries of the same shape: measured peak,
-about 380-390 bytes per world and ordered pair at N = 193 with the default
-mechanisms and 460-470 with signals, arms control, identity and communities on
-(2026-12-03, W = 24 and 48, 3 steps; the belief kernel perceives without a
-(W, N, N, 2) array). :func:`bytes_per_dyad` gives the estimate with a margin
+(W, N, N, 2) spending filters, the filters' error state (W, N, N, 2, 4) (64
+bytes a pair, 128 with the misperception bias: issue 17) and a handful of
+boolean ones, and the war's step allocates some twenty float64 temporaries of
+the same shape: measured peak (tracemalloc, the state plus 3 steps, W = 24, N =
+193; 2026-12-03, after issue 17's filter), 493 bytes per world and ordered pair
+with the default mechanisms, 584 with signals, arms control, identity and
+communities on, 611 with the misperception bias (the same measure before the
+filter: 429, 520, 483). :func:`bytes_per_dyad` gives the estimate with a margin
 (:data:`BYTES_PER_DYAD`, :data:`EXTENSION_BYTES_PER_DYAD`), and
 :func:`herz.world.simulate` runs worlds in batches that fit its budget. Asymmetric buffers (``buffer_depth`` or
 ``buffer_asymmetry``) add one more float64 pairwise array, ``shield``.
@@ -48,16 +50,20 @@ from numpy.typing import NDArray
 from herz.world.noise import Stream, fill_uniform
 from herz.world.params import Geography, WorldParams
 
-__all__ = ["BYTES_PER_DYAD", "COUNTS", "EXTENSION_BYTES_PER_DYAD", "WorldState", "buffer_depths",
+__all__ = ["BIAS_BYTES_PER_DYAD", "BYTES_PER_DYAD", "COUNTS", "EXTENSION_BYTES_PER_DYAD", "WorldState", "buffer_depths",
            "buffer_shield", "bytes_per_dyad", "initial_state", "logit"]
 
 #: Bytes of memory per world per ordered pair of states, state plus step temporaries
-#: (measured peak 378-389 at N = 193 with the default mechanisms, war included; with a margin).
-BYTES_PER_DYAD = 420
+#: (measured peak 493 at N = 193 with the default mechanisms, war included; with a margin).
+BYTES_PER_DYAD = 540
 
 #: Bytes per dyad added when any extension mechanism is on (signalling, arms control,
-#: identity, community; measured +81-84 at N = 193; with a margin).
+#: identity, community; measured +91 at N = 193; with a margin).
 EXTENSION_BYTES_PER_DYAD = 100
+
+#: Bytes per dyad added by the misperception bias (the biased filters, their error state
+#: and the shadow beliefs; measured +118 at N = 193; with a margin).
+BIAS_BYTES_PER_DYAD = 130
 
 _EXTENSIONS = ("signalling", "arms_control", "identity", "community")
 
@@ -65,7 +71,8 @@ _EXTENSIONS = ("signalling", "arms_control", "identity", "community")
 def bytes_per_dyad(params: WorldParams) -> int:
     """Estimated peak bytes per world and ordered pair for ``params``' mechanisms."""
     extra = any(getattr(params.mechanisms, name) for name in _EXTENSIONS)
-    return BYTES_PER_DYAD + (EXTENSION_BYTES_PER_DYAD if extra else 0)
+    bias = BIAS_BYTES_PER_DYAD if params.mechanisms.misperception else 0
+    return BYTES_PER_DYAD + (EXTENSION_BYTES_PER_DYAD if extra else 0) + bias
 
 #: Per-world counters kept in ``WorldState.counts`` (all int64, shape (W,)).
 COUNTS: tuple[str, ...] = (
