@@ -170,11 +170,25 @@ def belief_limit(params: WorldParams) -> float:
 def _loglik(r0, r1, a0, a1, s2, v):  # pragma: no cover - compiled
     """The log-density N(r; 0, s2 I + v a a^T) up to the constant -log(2 pi s2), and its trace term."""
     aa = a0 * a0 + a1 * a1
+    c, logdet = _loglik_terms(a0, a1, s2, v)
+    return _loglik_at(r0, r1, a0, a1, s2, c, logdet), 2.0 - c * aa
+
+
+@nb.njit(inline="always")
+def _loglik_terms(a0, a1, s2, v):  # pragma: no cover - compiled
+    """(c, log-determinant) of :func:`_loglik`: they depend on (a, s2, v) only, not on r."""
+    aa = a0 * a0 + a1 * a1
     c = v / (s2 + v * aa) if v > 0.0 else 0.0
+    logdet = np.log1p(v * aa / s2) if v > 0.0 else 0.0
+    return c, logdet
+
+
+@nb.njit(inline="always")
+def _loglik_at(r0, r1, a0, a1, s2, c, logdet):  # pragma: no cover - compiled
+    """:func:`_loglik`'s log-density at r from its (c, log-determinant) (:func:`_loglik_terms`)."""
     ar = a0 * r0 + a1 * r1
     quad = (r0 * r0 + r1 * r1 - c * ar * ar) / s2
-    logdet = np.log1p(v * aa / s2) if v > 0.0 else 0.0
-    return -0.5 * quad - 0.5 * logdet, 2.0 - c * aa
+    return -0.5 * quad - 0.5 * logdet
 
 
 @nb.njit(inline="always")
@@ -226,7 +240,8 @@ def _kalman2(m_prev, p_prev, e, pme, pee, target, inert, c, q, cap, h0, h1, o0, 
     if pv < 0.0:
         pv = 0.0
     pme2 = a * pme + g * pee
-    ll, _ = _loglik(o0 - h0 * m, o1 - h1 * m, h0, h1, s2, pv)
+    c_ll, logdet = _loglik_terms(h0, h1, s2, pv)
+    ll = _loglik_at(o0 - h0 * m, o1 - h1 * m, h0, h1, s2, c_ll, logdet)
     hh = h0 * h0 + h1 * h1
     denom = s2 + pv * hh
     innov = (h0 * (o0 - h0 * m) + h1 * (o1 - h1 * m)) / denom
@@ -235,7 +250,7 @@ def _kalman2(m_prev, p_prev, e, pme, pee, target, inert, c, q, cap, h0, h1, o0, 
     p_post = pv * s2 / denom
     pme_post = pme2 * s2 / denom
     pee_post = max(pee - pme2 * pme2 * hh / denom, 0.0)
-    return ll, h0 * m, h1 * m, m_post, p_post, pv, e_post, pme_post, pee_post
+    return ll, h0 * m, h1 * m, m_post, p_post, pv, e_post, pme_post, pee_post, c_ll, logdet
 
 
 @nb.njit(inline="always")
@@ -391,18 +406,19 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                 # the unbiased (shadow) filters: one per type hypothesis
                 ph, cm, pp = _phi_prior(sferr[w, i, j, 0, 0], sferr[w, i, j, 0, 1],
                                         sferr[w, i, j, 0, 2], sferr[w, i, j, 0, 3], vf)
-                ll_s, ps0, ps1, ms, vs, pvs, es_, cs_, ps_ = _kalman2(
+                ll_s, ps0, ps1, ms, vs, pvs, es_, cs_, ps_, c_s, ld_s = _kalman2(
                     sfilt[w, i, j, 0], sfilt_var[w, i, j, 0], ph, cm, pp,
                     t0 + coef * (ef + ph), inert, coef, q, cap_j, dt * a_s0, dt * a_s1,
                     o0, o1, s2)
                 ph, cm, pp = _phi_prior(sferr[w, i, j, 1, 0], sferr[w, i, j, 1, 1],
                                         sferr[w, i, j, 1, 2], sferr[w, i, j, 1, 3], vf)
-                ll_g, pg0, pg1, mg, vg, _, eg_, cg_, pg_ = _kalman2(
+                ll_g, pg0, pg1, mg, vg, _, eg_, cg_, pg_, _, _ = _kalman2(
                     sfilt[w, i, j, 1], sfilt_var[w, i, j, 1], ph, cm, pp,
                     t0 + coef * (ef + ph) + gb_j, inert, coef, q, cap_j, dt * a_g0,
                     dt * a_g1, o0, o1, s2)
                 # informativeness: the two predictions' distance in the seeker's metric
-                info, _ = _loglik(pg0 - ps0, pg1 - ps1, dt * a_s0, dt * a_s1, s2, pvs)
+                # (the seeker filter's c and log-determinant: the same a, s2 and variance)
+                info = _loglik_at(pg0 - ps0, pg1 - ps1, dt * a_s0, dt * a_s1, s2, c_s, ld_s)
                 aa = dt * dt * (a_s0 * a_s0 + a_s1 * a_s1)
                 info_out[w, i, j] = -2.0 * info - (np.log1p(pvs * aa / s2) if pvs > 0.0
                                                    else 0.0)
@@ -427,13 +443,13 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                     ph, cm, pp = _phi_prior(ferr[w, i, j, 0, 0], ferr[w, i, j, 0, 1],
                                             ferr[w, i, j, 0, 2], ferr[w, i, j, 0, 3], vf)
                     cb2 = coef - cb
-                    lb_s, _, _, mbs, vbs, _, ebs, cbs, pbs = _kalman2(
+                    lb_s, _, _, mbs, vbs, _, ebs, cbs, pbs, _, _ = _kalman2(
                         filt[w, i, j, 0], filt_var[w, i, j, 0], ph, cm, pp,
                         t0 + cb2 * (ef + ph), inert, cb2, q, cap_j,
                         dt * a_s0, dt * a_s1, o0, o1, s2)
                     ph, cm, pp = _phi_prior(ferr[w, i, j, 1, 0], ferr[w, i, j, 1, 1],
                                             ferr[w, i, j, 1, 2], ferr[w, i, j, 1, 3], vf)
-                    lb_g, _, _, mbg, vbg, _, ebg, cbg, pbg = _kalman2(
+                    lb_g, _, _, mbg, vbg, _, ebg, cbg, pbg, _, _ = _kalman2(
                         filt[w, i, j, 1], filt_var[w, i, j, 1], ph, cm, pp,
                         t0 + cb2 * (ef + ph) + gb_j, inert, cb2, q, cap_j,
                         dt * a_g0, dt * a_g1, o0, o1, s2)
