@@ -122,7 +122,9 @@ def step(state: WorldState, params: WorldParams) -> WorldState:
     # 3. arms policy
     if mech.arms_policy:
         update_arms(state, params, press, shares=shares)
-    else:
+    else:  # no policy: spending stays, but never above the budget of this year's output
+        np.minimum(state.spending, params.world_value("budget_share", 1) * state.output,
+                   out=state.spending)
         state.added[...] = 0.0
 
     # 4.-5. perception and the correctly specified belief update
