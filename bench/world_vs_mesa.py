@@ -50,7 +50,8 @@ signals) and the counters herz keeps for outcomes (``war_years``, runaways).
    with the 1, 5 and 15-minute load averages before and after each size. herz's own cost of war (war off over war on at
    N = 100) is printed beside.
 3. Peak memory of simulate(worlds=1000) at N = 193 (default batch size, all
-   default mechanisms, war included), in a child process.
+   default mechanisms, war included), in a child process (its own high-water
+   mark, VmHWM).
 
 Prints one JSON line of figures (and each size's figures to stderr as they come).
 Run: ``.venv/bin/python bench/world_vs_mesa.py`` (``--quick`` for 20 steps and
@@ -1040,15 +1041,23 @@ def time_bare_numpy(n: int, worlds: int, steps: int) -> list[float]:
 
 
 # --------------------------------------------------------------------------- 3. memory
+# The child's own peak: /proc/self/status VmHWM (kiB), the high-water mark of this process's
+# memory; ru_maxrss is kept across fork and exec on Linux, so it would report the bench
+# process's size at the fork when that is larger (the fallback where /proc is absent).
 _MEM_CHILD = """
 import resource, sys, time
+def peak():
+    try:
+        with open('/proc/self/status') as f:
+            return next(int(x.split()[1]) for x in f if x.startswith('VmHWM:'))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 import herz.world as hw
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = peak()
 p = hw.WorldParams(n_states=193)
 t = time.perf_counter()
 hw.simulate(p, worlds=int(sys.argv[1]), steps=int(sys.argv[2]), seed=0)
-print(base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter() - t,
-      hw.default_batch_size(193, params=p))
+print(base, peak(), time.perf_counter() - t, hw.default_batch_size(193, params=p))
 """
 
 
