@@ -40,14 +40,18 @@ signals) and the counters herz keeps for outcomes (``war_years``, runaways).
    dispute, death, war end, transfer, regime change, balancing, each cause)
    never happened.
 2. Timing, war on in both: herz at N = 20, 100, 193 states (W worlds, 100
-   steps); Mesa at the same N for a few steps from herz's state at year
-   ``MESA_START`` (throughput normalised to dyad-steps per second); and a bare NumPy loop of the same step, war
-   included (the near-limit), all in this process. Each is timed three times;
-   the best (timeit's convention) and the median are printed, with the
-   1-minute load average before and after. herz's own cost of war (war off
-   over war on at N = 100) is printed beside.
+   steps from year 0); Mesa at the same N for a few steps (4 at N = 193) from
+   herz's state at year ``MESA_START``, after one untimed warm-up step; and a
+   bare NumPy loop of the same step, war included (the near-limit), all in
+   this process. All three are measured the same way: every step is timed
+   alone (throughput normalised to dyad-steps per second), each model is run
+   three times, and the best step (timeit's convention), the median step and
+   the mean (all dyad-steps over all the time) over those runs are printed,
+   with the 1, 5 and 15-minute load averages before and after each size. herz's own cost of war (war off over war on at
+   N = 100) is printed beside.
 3. Peak memory of simulate(worlds=1000) at N = 193 (default batch size, all
-   default mechanisms, war included), in a child process.
+   default mechanisms, war included), in a child process (its own high-water
+   mark, VmHWM).
 
 Prints one JSON line of figures (and each size's figures to stderr as they come).
 Run: ``.venv/bin/python bench/world_vs_mesa.py`` (``--quick`` for 20 steps and
@@ -815,26 +819,41 @@ def check(n: int = 6, worlds: int = 20, steps: int = 60, extra: dict | None = No
 WARS: dict = {}
 
 
-def time_herz(n: int, worlds: int, steps: int, war: bool = True) -> float:
+class _Clock:
+    """A tracker for run_batch that notes the time after every step (one run, each step timed)."""
+
+    def __init__(self) -> None:
+        self.marks = [time.perf_counter()]
+
+    def update(self, state) -> None:
+        self.marks.append(time.perf_counter())
+
+    def seconds(self) -> list[float]:
+        return [b - a for a, b in zip(self.marks[:-1], self.marks[1:], strict=True)]
+
+
+def time_herz(n: int, worlds: int, steps: int, war: bool = True) -> list[float]:
+    """herz's W worlds from year 0, each of ``steps`` steps timed alone: dyad-steps per second."""
     p = bench_params(n)
     if not war:
         p = p.replace(mechanisms=Mechanisms(**{**MECH.__dict__, "war": False}))
     warm = initial_state(p, world_keys(1, worlds))  # compile for this batch size
     run_batch(p, warm, 2)
     state = initial_state(p, world_keys(1, worlds))
-    t0 = time.perf_counter()
-    run_batch(p, state, steps)
-    dt = time.perf_counter() - t0
+    clock = _Clock()
+    run_batch(p, state, steps, tracker=clock)  # type: ignore[arg-type]
+    rates = [worlds * n * (n - 1) / dt for dt in clock.seconds()]
     WARS[("herz", n, war)] = sum(int(state.counts[f"n_wars_{c.name.lower()}"].sum())
                                  for c in Cause if c is not Cause.NONE) / (worlds * steps)
-    return worlds * n * (n - 1) * steps / dt
+    return rates
 
 
 #: The year (the DESIGN's burn-in) at which the twin's timing starts, from herz's state.
 MESA_START = 30
 
 
-def time_mesa(n: int, steps: int, war: bool = True) -> float:
+def time_mesa(n: int, steps: int, war: bool = True) -> list[float]:
+    """The twin from herz's state at MESA_START: one warm-up step, then ``steps`` timed alone."""
     p = bench_params(n)
     if not war:
         p = p.replace(mechanisms=Mechanisms(**{**MECH.__dict__, "war": False}))
@@ -846,12 +865,13 @@ def time_mesa(n: int, steps: int, war: bool = True) -> float:
     m = MesaWorld(p, state, 0, keys=None, seed=1)
     m.t = MESA_START
     m.step()  # warm
-    t0 = time.perf_counter()
+    rates = []
     for _ in range(steps):
+        t0 = time.perf_counter()
         m.step()
-    dt = time.perf_counter() - t0
+        rates.append(n * (n - 1) / (time.perf_counter() - t0))
     WARS[("mesa", n, war)] = sum(m.counts.values()) / (steps + 1)
-    return n * (n - 1) * steps / dt
+    return rates
 
 
 def _expit_np(z):
@@ -870,7 +890,7 @@ def _chosen_np(z, pr):
     return out
 
 
-def time_bare_numpy(n: int, worlds: int, steps: int) -> float:
+def time_bare_numpy(n: int, worlds: int, steps: int) -> list[float]:
     """The same step (economy, perception, Kalman belief update, war) in plain vectorised NumPy.
 
     The near-limit: no masks for the dead outside the war (a dead state leaves the
@@ -900,8 +920,9 @@ def time_bare_numpy(n: int, worlds: int, steps: int) -> float:
     ally = np.zeros((worlds, n, n), dtype=bool)  # [k, attacker]
     weary = np.zeros((worlds, n))
     n_wars = 0
-    t0 = time.perf_counter()
+    rates = []
     for _ in range(steps):
+        t0 = time.perf_counter()
         threat = o + (1 - d) * dd
         fear = p.fear_floor + (1 - p.fear_floor) / (1 + np.exp(-lg))
         press = (fear * threat[:, None, :] * off).sum(axis=2) / (n - 1)
@@ -1014,21 +1035,29 @@ def time_bare_numpy(n: int, worlds: int, steps: int) -> float:
         ev = np.where(attacks, np.log(np.maximum(a_g, 1e-300)) - np.log(np.maximum(a_s, 1e-300)),
                       np.log1p(-np.minimum(a_g, 1 - 1e-16)) - np.log1p(-np.minimum(a_s, 1 - 1e-16)))
         lg = np.clip(lg + np.where(pair, ev.transpose(0, 2, 1), 0.0), -20.7, 20.7)
-    dt = time.perf_counter() - t0
+        rates.append(worlds * n * (n - 1) / (time.perf_counter() - t0))
     WARS[("numpy", n, True)] = n_wars / (worlds * steps)
-    return worlds * n * (n - 1) * steps / dt
+    return rates
 
 
 # --------------------------------------------------------------------------- 3. memory
+# The child's own peak: /proc/self/status VmHWM (kiB), the high-water mark of this process's
+# memory; ru_maxrss is kept across fork and exec on Linux, so it would report the bench
+# process's size at the fork when that is larger (the fallback where /proc is absent).
 _MEM_CHILD = """
 import resource, sys, time
+def peak():
+    try:
+        with open('/proc/self/status') as f:
+            return next(int(x.split()[1]) for x in f if x.startswith('VmHWM:'))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 import herz.world as hw
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = peak()
 p = hw.WorldParams(n_states=193)
 t = time.perf_counter()
 hw.simulate(p, worlds=int(sys.argv[1]), steps=int(sys.argv[2]), seed=0)
-print(base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter() - t,
-      hw.default_batch_size(193, params=p))
+print(base, peak(), time.perf_counter() - t, hw.default_batch_size(193, params=p))
 """
 
 
@@ -1046,9 +1075,24 @@ REPEATS = 3
 
 
 def best_and_median(fn, *args) -> tuple[float, float]:
-    """Throughput over REPEATS runs: the best (timeit's convention on a busy machine) and median."""
-    runs = [fn(*args) for _ in range(REPEATS)]
-    return max(runs), float(np.median(runs))
+    """Per-step throughput over REPEATS runs of ``fn`` (each returns every timed step's figure).
+
+    The best step (timeit's convention on a busy machine) and the median step, the same for
+    herz, the twin and the bare NumPy loop: each step is timed alone.
+    """
+    rates = [r for _ in range(REPEATS) for r in fn(*args)]
+    MEANS[(fn.__name__, *args)] = len(rates) / sum(1.0 / r for r in rates)
+    return max(rates), float(np.median(rates))
+
+
+#: The mean throughput of the same timed steps (all the dyad-steps over all the time: the
+#: harmonic mean of the per-step figures), by (function name, arguments).
+MEANS: dict = {}
+
+
+def _load() -> list[float]:
+    """The 1, 5 and 15-minute load averages (os.getloadavg) to print with every figure."""
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def main() -> None:
@@ -1061,15 +1105,16 @@ def main() -> None:
                  "numba_threads": int(os.environ.get("NUMBA_NUM_THREADS", os.cpu_count() or 1))}
     fig.update(check())
     fig["check_v2_0_max_rel_diff"] = check(extra=CHECK_V2_0)["check_max_rel_diff"]
-    plan = {20: (200 if quick else 1000, 5), 100: (10 if quick else 50, 2),
-            193: (4 if quick else 15, 1)}
+    # (herz's worlds, the twin's timed steps after its warm-up step)
+    plan = {20: (200 if quick else 1000, 10), 100: (10 if quick else 50, 4),
+            193: (4 if quick else 15, 2 if quick else 4)}
     if "--sizes" in sys.argv:  # e.g. --sizes 193: a shorter run on a busy machine
         sizes = {int(x) for x in sys.argv[sys.argv.index("--sizes") + 1].split(",")}
         plan = {n: v for n, v in plan.items() if n in sizes}
     steps = 20 if quick else 100
     fig["steps"] = steps
     for n, (worlds, mesa_steps) in plan.items():
-        load = round(os.getloadavg()[0], 2)
+        load = _load()
         h, h_med = best_and_median(time_herz, n, worlds, steps)
         m, m_med = best_and_median(time_mesa, n, mesa_steps)
         b, b_med = best_and_median(time_bare_numpy, n, worlds, steps)
@@ -1080,13 +1125,24 @@ def main() -> None:
                         "median_herz": round(h_med), "median_mesa": round(m_med),
                         "median_bare_numpy": round(b_med), "mesa_start_year": MESA_START,
                         "median_ratio_herz_over_mesa": round(h_med / m_med, 1),
-                        "load_average_1min": [load, round(os.getloadavg()[0], 2)],
+                        "median_bare_numpy_over_herz": round(b_med / h_med, 2),
+                        "mean_herz": round(MEANS[("time_herz", n, worlds, steps)]),
+                        "mean_mesa": round(MEANS[("time_mesa", n, mesa_steps)]),
+                        "mean_bare_numpy": round(MEANS[("time_bare_numpy", n, worlds, steps)]),
+                        "mean_ratio_herz_over_mesa": round(
+                            MEANS[("time_herz", n, worlds, steps)]
+                            / MEANS[("time_mesa", n, mesa_steps)], 1),
+                        "timing": f"per step, best and median of {REPEATS} runs x steps "
+                                  f"(herz and NumPy {steps}, Mesa {mesa_steps} after 1 warm-up)",
+                        "load_average_1min": [load[0], _load()[0]],
+                        "load_average_1_5_15min_before_after": [load, _load()],
                         "wars_per_world_year": {k: round(WARS[(k, n, True)], 3)
                                                 for k in ("herz", "mesa", "numpy")}}
         print(f"N{n}", json.dumps(fig[f"N{n}"]), file=sys.stderr, flush=True)
     # the cost of war in herz: war off against war on at the same size (10 worlds, 20 steps)
     war_off, _ = best_and_median(time_herz, 100, 10, 20, False)
     war_on, _ = best_and_median(time_herz, 100, 10, 20, True)
+    fig["load_average_1_5_15min_war_cost"] = _load()
     fig["herz_war_off_dyad_steps_per_s_N100"] = round(war_off)
     fig["herz_war_on_dyad_steps_per_s_N100"] = round(war_on)
     fig["herz_war_off_over_on_N100"] = round(war_off / war_on, 2)
@@ -1100,11 +1156,15 @@ def main() -> None:
     if not quick and "--no-memory" not in sys.argv:
         fig.update(peak_memory(steps=1))
     fig["load_average_1min_after"] = round(os.getloadavg()[0], 2)
+    fig["load_average_1_5_15min_after"] = _load()
     for n in plan:
         r = fig[f"N{n}"]
         print(f"N = {n}: herz / Mesa {r['ratio_herz_over_mesa']}x (median "
-              f"{r['median_ratio_herz_over_mesa']}x), bare NumPy / herz {r['bare_numpy_over_herz']}, "
-              f"load {r['load_average_1min']}", file=sys.stderr)
+              f"{r['median_ratio_herz_over_mesa']}x, mean {r['mean_ratio_herz_over_mesa']}x), "
+              f"bare NumPy / herz {r['bare_numpy_over_herz']} "
+              f"(median {r['median_bare_numpy_over_herz']}), load 1/5/15 min before "
+              f"{r['load_average_1_5_15min_before_after'][0]}, after "
+              f"{r['load_average_1_5_15min_before_after'][1]}", file=sys.stderr)
     print(json.dumps(fig))
 
 

@@ -171,11 +171,25 @@ def belief_limit(params: WorldParams) -> float:
 def _loglik(r0, r1, a0, a1, s2, v):  # pragma: no cover - compiled
     """The log-density N(r; 0, s2 I + v a a^T) up to the constant -log(2 pi s2), and its trace term."""
     aa = a0 * a0 + a1 * a1
+    c, logdet = _loglik_terms(a0, a1, s2, v)
+    return _loglik_at(r0, r1, a0, a1, s2, c, logdet), 2.0 - c * aa
+
+
+@nb.njit(inline="always")
+def _loglik_terms(a0, a1, s2, v):  # pragma: no cover - compiled
+    """(c, log-determinant) of :func:`_loglik`: they depend on (a, s2, v) only, not on r."""
+    aa = a0 * a0 + a1 * a1
     c = v / (s2 + v * aa) if v > 0.0 else 0.0
+    logdet = np.log1p(v * aa / s2) if v > 0.0 else 0.0
+    return c, logdet
+
+
+@nb.njit(inline="always")
+def _loglik_at(r0, r1, a0, a1, s2, c, logdet):  # pragma: no cover - compiled
+    """:func:`_loglik`'s log-density at r from its (c, log-determinant) (:func:`_loglik_terms`)."""
     ar = a0 * r0 + a1 * r1
     quad = (r0 * r0 + r1 * r1 - c * ar * ar) / s2
-    logdet = np.log1p(v * aa / s2) if v > 0.0 else 0.0
-    return -0.5 * quad - 0.5 * logdet, 2.0 - c * aa
+    return -0.5 * quad - 0.5 * logdet
 
 
 @nb.njit(inline="always")
@@ -227,7 +241,8 @@ def _kalman2(m_prev, p_prev, e, pme, pee, target, inert, c, q, cap, h0, h1, o0, 
     if pv < 0.0:
         pv = 0.0
     pme2 = a * pme + g * pee
-    ll, _ = _loglik(o0 - h0 * m, o1 - h1 * m, h0, h1, s2, pv)
+    c_ll, logdet = _loglik_terms(h0, h1, s2, pv)
+    ll = _loglik_at(o0 - h0 * m, o1 - h1 * m, h0, h1, s2, c_ll, logdet)
     hh = h0 * h0 + h1 * h1
     denom = s2 + pv * hh
     innov = (h0 * (o0 - h0 * m) + h1 * (o1 - h1 * m)) / denom
@@ -236,7 +251,7 @@ def _kalman2(m_prev, p_prev, e, pme, pee, target, inert, c, q, cap, h0, h1, o0, 
     p_post = pv * s2 / denom
     pme_post = pme2 * s2 / denom
     pee_post = max(pee - pme2 * pme2 * hh / denom, 0.0)
-    return ll, h0 * m, h1 * m, m_post, p_post, pv, e_post, pme_post, pee_post
+    return ll, h0 * m, h1 * m, m_post, p_post, pv, e_post, pme_post, pee_post, c_ll, logdet
 
 
 @nb.njit(inline="always")
@@ -392,18 +407,19 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                 # the unbiased (shadow) filters: one per type hypothesis
                 ph, cm, pp = _phi_prior(sferr[w, i, j, 0, 0], sferr[w, i, j, 0, 1],
                                         sferr[w, i, j, 0, 2], sferr[w, i, j, 0, 3], vf)
-                ll_s, ps0, ps1, ms, vs, pvs, es_, cs_, ps_ = _kalman2(
+                ll_s, ps0, ps1, ms, vs, pvs, es_, cs_, ps_, c_s, ld_s = _kalman2(
                     sfilt[w, i, j, 0], sfilt_var[w, i, j, 0], ph, cm, pp,
                     t0 + coef * (ef + ph), inert, coef, q, cap_j, dt * a_s0, dt * a_s1,
                     o0, o1, s2)
                 ph, cm, pp = _phi_prior(sferr[w, i, j, 1, 0], sferr[w, i, j, 1, 1],
                                         sferr[w, i, j, 1, 2], sferr[w, i, j, 1, 3], vf)
-                ll_g, pg0, pg1, mg, vg, _, eg_, cg_, pg_ = _kalman2(
+                ll_g, pg0, pg1, mg, vg, _, eg_, cg_, pg_, _, _ = _kalman2(
                     sfilt[w, i, j, 1], sfilt_var[w, i, j, 1], ph, cm, pp,
                     t0 + coef * (ef + ph) + gb_j, inert, coef, q, cap_j, dt * a_g0,
                     dt * a_g1, o0, o1, s2)
                 # informativeness: the two predictions' distance in the seeker's metric
-                info, _ = _loglik(pg0 - ps0, pg1 - ps1, dt * a_s0, dt * a_s1, s2, pvs)
+                # (the seeker filter's c and log-determinant: the same a, s2 and variance)
+                info = _loglik_at(pg0 - ps0, pg1 - ps1, dt * a_s0, dt * a_s1, s2, c_s, ld_s)
                 aa = dt * dt * (a_s0 * a_s0 + a_s1 * a_s1)
                 info_out[w, i, j] = -2.0 * info - (np.log1p(pvs * aa / s2) if pvs > 0.0
                                                    else 0.0)
@@ -428,13 +444,13 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                     ph, cm, pp = _phi_prior(ferr[w, i, j, 0, 0], ferr[w, i, j, 0, 1],
                                             ferr[w, i, j, 0, 2], ferr[w, i, j, 0, 3], vf)
                     cb2 = coef - cb
-                    lb_s, _, _, mbs, vbs, _, ebs, cbs, pbs = _kalman2(
+                    lb_s, _, _, mbs, vbs, _, ebs, cbs, pbs, _, _ = _kalman2(
                         filt[w, i, j, 0], filt_var[w, i, j, 0], ph, cm, pp,
                         t0 + cb2 * (ef + ph), inert, cb2, q, cap_j,
                         dt * a_s0, dt * a_s1, o0, o1, s2)
                     ph, cm, pp = _phi_prior(ferr[w, i, j, 1, 0], ferr[w, i, j, 1, 1],
                                             ferr[w, i, j, 1, 2], ferr[w, i, j, 1, 3], vf)
-                    lb_g, _, _, mbg, vbg, _, ebg, cbg, pbg = _kalman2(
+                    lb_g, _, _, mbg, vbg, _, ebg, cbg, pbg, _, _ = _kalman2(
                         filt[w, i, j, 1], filt_var[w, i, j, 1], ph, cm, pp,
                         t0 + cb2 * (ef + ph) + gb_j, inert, cb2, q, cap_j,
                         dt * a_g0, dt * a_g1, o0, o1, s2)
@@ -606,6 +622,36 @@ def war_evidence(state: WorldState, params: WorldParams, a_greedy: NDArray[np.fl
     state.second_order = np.clip(state.second_order + ev, -lim, lim)
 
 
+def _reset_pairs(arr: NDArray[np.float64], changed: NDArray[np.bool_], value: Any,
+                 rows: bool) -> NDArray[np.float64]:
+    """``np.where(mask, value, arr)`` for the pairs of the ``changed`` states, in place when it can.
+
+    ``mask`` is ``changed[:, :, None]`` (``rows``: pairs [k, j]) or
+    ``changed[:, None, :]`` (pairs [j, k]) without the diagonal, over any trailing
+    axes of ``arr`` (W, N, N, ...); ``value`` a float or a (W, 1, 1) per-world array.
+    Only the changed states' rows or columns are written (a regime change touches a
+    few states of a few worlds; np.where rewrote every array whole): the same numbers,
+    in ``arr`` itself (returned) unless it is read-only (then a new array).
+    """
+    v = np.asarray(value, dtype=arr.dtype)
+    if not arr.flags.writeable:
+        mask = (changed[:, :, None] if rows else changed[:, None, :]) & ~np.eye(
+            changed.shape[1], dtype=bool)
+        v = v.reshape((-1,) + (1,) * (arr.ndim - 1)) if v.ndim else v
+        return np.where(mask.reshape(mask.shape + (1,) * (arr.ndim - 3)), v, arr)
+    ws, ks = np.nonzero(changed)
+    if ws.size == 0:
+        return arr
+    v = v.reshape(-1)[ws].reshape((-1,) + (1,) * (arr.ndim - 2)) if v.ndim else v
+    diag = arr[ws, ks, ks].copy()
+    if rows:
+        arr[ws, ks] = v
+    else:
+        arr[ws, :, ks] = v
+    arr[ws, ks, ks] = diag
+    return arr
+
+
 def prior_logodds(params: WorldParams) -> Any:
     """The prior l_0 = logit(p_greedy) + prior_bias, within the belief limit.
 
@@ -630,20 +676,20 @@ def reset_beliefs_about(state: WorldState, params: WorldParams,
     p_greedy (:mod:`herz.world.consequences`), so the correct belief about the
     new regime is the prior again; ``changed`` is (W, N).
     """
-    cols = changed[:, None, :] & ~np.eye(state.n_states, dtype=bool)
+    # written at the changed states' columns (rows) only, in place (_reset_pairs)
     l0 = prior_logodds(params)
     shared = state.logodds_shadow is state.logodds
-    state.logodds = np.where(cols, l0, state.logodds)
-    state.logodds_shadow = state.logodds if shared else np.where(cols, l0, state.logodds_shadow)
+    state.logodds = _reset_pairs(state.logodds, changed, l0, rows=False)
+    state.logodds_shadow = state.logodds if shared else _reset_pairs(
+        state.logodds_shadow, changed, l0, rows=False)
     # the new regime knows the others start again: its second-order beliefs are the prior
-    rows = changed[:, :, None] & ~np.eye(state.n_states, dtype=bool)
-    state.second_order = np.where(rows, l0, state.second_order)
+    state.second_order = _reset_pairs(state.second_order, changed, l0, rows=True)
     if NU_VAR in state.mech:
-        state.mech[NU_VAR] = np.where(rows, 0.0, state.mech[NU_VAR])
-    if changed.any():  # nu = l again: no error in it (in place, as the kernel updates it)
-        for key in (FEAR_ERR, FEAR_ERR_SHADOW):
-            if key in state.mech:
-                state.mech[key][rows] = 0.0
+        state.mech[NU_VAR] = _reset_pairs(state.mech[NU_VAR], changed, 0.0, rows=True)
+    # nu = l again: no error in it (in place, as the kernel updates it)
+    for key in (FEAR_ERR, FEAR_ERR_SHADOW):
+        if key in state.mech:
+            state.mech[key] = _reset_pairs(state.mech[key], changed, 0.0, rows=True)
 
 
 def fear_errors(state: WorldState, use_bias: bool

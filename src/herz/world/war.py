@@ -156,11 +156,12 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
     if ally is None or ally.shape != mask.shape:
         ally = np.zeros(mask.shape, dtype=bool)
     busy = any_row(state.at_war) | any_row(ally & any_row(state.war_attacker)[:, None, :])
+    mistrust = state.mistrust  # Lambda(l) once: the decision and balancing read the same l
     # contests, prevention (power projected ``prevention_horizon`` years ahead), the
     # level-k policy and the peaceful change of the status quo, in one compiled pass
     policy, new_status_quo = war_decision(
         state.offense, state.defense, state.growth, state.output, state.status_quo,
-        state.mistrust, state.second_order, state.greedy, mask, **cs, defense_extra=extra,
+        mistrust, state.second_order, state.greedy, mask, **cs, defense_extra=extra,
         reach=reach, prevention_horizon=int(params.prevention_horizon),
         prevention_discount=float(params.prevention_discount),
         peaceful_change=float(params.peaceful_change), greedy_value=float(params.greedy_value),
@@ -183,7 +184,7 @@ def war_step(state: WorldState, params: WorldParams) -> WarStep:
     state.war_start = np.where(starts, t, state.war_start)
     state.war_cause = np.where(starts, cause, state.war_cause).astype(np.int8)
     # the sparse streams are drawn only at the pairs that read them (the same numbers)
-    ally = join_balancers(war_attacker, ally, alive, state.mistrust, state.output,
+    ally = join_balancers(war_attacker, ally, alive, mistrust, state.output,
                           PairDraws(state.keys, Stream.BALANCING, t, state.label),
                           rationality=float(params.balancing_rationality),
                           intercept=float(params.balancing_intercept), relevant=state.relevant)
