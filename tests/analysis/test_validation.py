@@ -123,6 +123,32 @@ def test_batched_reference_table_equals_the_per_draw_table() -> None:
     assert np.array_equal(a.stats, b.stats, equal_nan=True)
 
 
+def test_below_the_priors_cap_floor_the_burden_reads_the_cap_not_grievance() -> None:
+    """Why the fit frees ``grievance`` and starts ``budget_share`` at 0.1 (docs/validation.md).
+
+    At the old fit's posterior (p_greedy 0.22, perception_noise 0.27, ...) and a cap
+    B = 0.04 the median burden is 100 B = 4.0% whatever g is: most state-years sit at
+    the cap (measured, 6 worlds x 8 states x 60 years, seeds 3/4: 55-57% at g 0.1,
+    97% at g 0.3), a world the record (10% of its country-years above 10.1%) rules out.
+    At B = 0.1 g moves the burden (1.8/1.6% at g 0, 7.9/8.3% at g 0.2, 10% at g 0.4).
+    """
+    post = {"p_greedy": 0.22, "war_intercept": -6.4, "dispute_cutpoint": 2.4,
+            "spending_inertia": 0.48, "perception_noise": 0.27}
+    grid = [(0.04, 0.1), (0.04, 0.3), (0.1, 0.0), (0.1, 0.2), (0.1, 0.4)]
+    draws = [{**post, "budget_share": b, "grievance": g} for b, g in grid]
+    hists = V.simulate_histories(draws, worlds=6, n_states=8, years=60, burn_in=30,
+                                 rngs=np.random.SeedSequence(3).spawn(len(grid)))
+    burden = [V.history_statistics(h, rng=1)["military_burden"] for h in hists]
+    capped = [float(np.mean(h.spending[h.alive] >= (1 - 1e-9) * b * h.output[h.alive]))
+              for (b, _), h in zip(grid, hists, strict=True)]
+    assert burden[0] == pytest.approx(4.0) and burden[1] == pytest.approx(4.0)
+    assert capped[0] > 0.5 and capped[1] > 0.9
+    assert burden[2] < 2.5 and burden[3] > burden[2] + 3.0 and burden[4] > burden[3]
+    assert capped[2] < 0.05
+    lo, _ = V.FREE_PARAMETERS["budget_share"]
+    assert lo >= 0.1 and "grievance" in V.FREE_PARAMETERS
+
+
 def test_variant_choice_prefers_the_variant_that_can_produce_the_record() -> None:
     from herz.analysis.abc import ReferenceTable
 

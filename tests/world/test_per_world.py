@@ -38,6 +38,7 @@ DRAWS = {
     "offense_defense_balance": [0.5, 3.0, 1.0, 1.5],
     "motive_turnover": [0.0, 0.3, 0.1, 0.05],
     "greedy_draw_scale": [1.0, 0.0, 0.5, 0.8],
+    "grievance": [0.0, 0.4, 0.1, -0.1],
 }
 
 
@@ -51,9 +52,9 @@ def test_the_schema_marks_the_fields_of_the_fit_per_world() -> None:
 
     assert set(DRAWS) == set(PER_WORLD)
     assert {s.name for s in world_fields() if s.per_world} == set(PER_WORLD)
-    for name in ("p_greedy", "war_intercept", "dispute_cutpoint", "budget_share",
-                 "spending_inertia", "perception_noise"):  # validation.FREE_PARAMETERS
-        assert name in PER_WORLD
+    from herz.analysis.validation import FREE_PARAMETERS
+
+    assert set(FREE_PARAMETERS) <= set(PER_WORLD)  # the fit's reference table runs batched
 
 
 def test_equal_per_world_values_give_the_scalar_run_bit_for_bit() -> None:
@@ -115,6 +116,20 @@ def test_check_per_world_names_field_value_and_what_is_allowed(values, field, wo
     assert words in err.value.allowed
     with pytest.raises(ParameterError):  # simulate checks the same way
         simulate(BASE, worlds=3, steps=2, per_world=values)
+
+
+def test_a_per_state_field_per_world_is_every_states_value() -> None:
+    """grievance per world: one value for all the world's states; not with a per-state tuple."""
+    g = (0.1, 0.2, 0.3, 0.05, 0.22)
+    with pytest.raises(ParameterError, match="one value per state") as err:
+        check_per_world({"grievance": [0.1, 0.2]}, 2, BASE.replace(grievance=g))
+    assert err.value.field == "per_world.grievance"
+    from herz.world.economy import grievance, grievance_table
+
+    p = BASE.with_world_values({"grievance": [0.1, 0.3]})
+    assert grievance(p).shape == (2, 1)
+    assert grievance_table(p, 2).tolist() == [[0.1] * 5, [0.3] * 5]
+    assert grievance_table(BASE.replace(grievance=g), 3).tolist() == [list(g)] * 3
 
 
 def test_a_scheduled_field_cannot_also_be_per_world() -> None:

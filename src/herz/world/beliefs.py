@@ -119,6 +119,7 @@ from herz.world.economy import (
     SHOCK_FLOOR,
     Pressure,
     fear_weight,
+    grievance_table,
     has_world_shares,
     inertia_worlds,
     offense_shares,
@@ -280,7 +281,7 @@ def _nu_increment(w, i, sc2, sigma, sigma_m, shock_base, dt, d, budget, ybar, in
     s22 = sp2 * sp2
     sm2 = dt * _shock_sd(sigma_m, shock_base, sz_i, spending_prev[w, i])
     v2 = sm2 * sm2
-    ti = kappa[i] * press[w, i] + grievance[i] * sz_i
+    ti = kappa[i] * press[w, i] + grievance[w, i] * sz_i
     mi_s = _predict(spending_prev[w, i], ti, inert, cap_i)
     mi_g = _predict(spending_prev[w, i], ti + greed_build * sz_i, inert, cap_i)
     x0 = added[w, i, 0] + (1.0 - d) * added[w, i, 1]
@@ -317,7 +318,7 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                   perceive, keys, step_word, stream_o,
                   stream_d, labels, obs_sigma_w, yref, ki, wi, fi):  # pragma: no cover - compiled
     # inert_w, budget_w, sigma_w, sigma_m_w, shock_base_w, d_w, beta_w, obs_sigma_w: (W,)
-    # per-world values
+    # per-world values; grievance: (W, N), g of each state of each world
     n_worlds, n = alive.shape
     for w in nb.prange(n_worlds):
         d = d_w[w]
@@ -385,7 +386,7 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                 # filtered jointly with j's spending (``_kalman2``)
                 coef = kappa[j] * wji * shj * threat[w, i] / nj if nj > 0.0 else 0.0
                 gb_j = greed_build * size_j
-                t0 = kappa[j] * press[w, j] + grievance[j] * size_j - coef * f_true
+                t0 = kappa[j] * press[w, j] + grievance[w, j] * size_j - coef * f_true
                 nu_ij = nu[w, i, j]
                 if perceive:  # herz.world.perception.observe, the same operations in order
                     o0 = added[w, j, 0] + (1.0 - d) * added[w, j, 1]
@@ -564,7 +565,7 @@ def update_beliefs(state: WorldState, params: WorldParams, observed: NDArray[np.
         _ONE3 if state.shield is None else state.shield, state.shield is not None,
         state.identity, _ONE3 if inst is None else inst, inst is not None,
         _ONE3 if scale is None else scale, scale is not None,
-        np.asarray(params.per_state("reaction")), np.asarray(params.per_state("grievance")),
+        np.asarray(params.per_state("reaction")), grievance_table(params, n_w),
         float(params.greed_build), reference_output(params), inertia_worlds(params, n_w),
         params.world_array("budget_share", n_w), sigma,
         params.world_array("spending_shock", n_w), params.world_array("shock_base", n_w),

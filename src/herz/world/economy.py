@@ -104,7 +104,8 @@ from herz.world.noise import Stream, fill_normal
 from herz.world.params import ThreatAggregation, WorldParams
 from herz.world.state import WorldState
 
-__all__ = ["SHOCK_FLOOR", "Pressure", "fear", "grow_output", "has_world_shares", "inertia",
+__all__ = ["SHOCK_FLOOR", "Pressure", "fear", "grievance", "grievance_table", "grow_output",
+           "has_world_shares", "inertia",
            "inertia_worlds", "offense_shares", "offense_shares_worlds", "perceived_pressure",
            "pressure", "public_threat", "reference_output", "shock_scale", "target_spending",
            "threat_factor", "update_arms"]
@@ -356,10 +357,28 @@ def reference_output(params: WorldParams) -> float:
     return float(np.mean(params.per_state("initial_output")))
 
 
+def grievance(params: WorldParams) -> Any:
+    """Richardson's g as the arms policy reads it: (N,) per state, or (W, 1) per world.
+
+    Per world (the history fit's draws, :meth:`WorldParams.with_world_values`) one
+    value holds for all the world's states; either array broadcasts over a (W, N)
+    one with the same numbers, bit for bit, when the values are equal.
+    """
+    if "grievance" in params.world_values:
+        return params.world_value("grievance", 1)
+    return np.asarray(params.per_state("grievance"))
+
+
+def grievance_table(params: WorldParams, worlds: int) -> NDArray[np.float64]:
+    """Grievance of every state of every world, a contiguous (W, N) array (the belief kernel's)."""
+    g = np.broadcast_to(grievance(params), (worlds, params.n_states))
+    return np.ascontiguousarray(g, dtype=float)
+
+
 def target_spending(state: WorldState, params: WorldParams, p: Pressure) -> NDArray[np.float64]:
     """m*_i = kappa_i P_i + (g_i + greedy_i greed_build) Y_i / Y_ref, (W, N)."""
     k = np.asarray(params.per_state("reaction"))
-    g = np.asarray(params.per_state("grievance"))
+    g = grievance(params)
     size = state.output / reference_output(params)
     return np.asarray(k * p.value + (g + params.greed_build * state.greedy) * size)
 

@@ -234,8 +234,10 @@ class WorldParams:
         "per year", 0.0, None, "Richardson 1960"))
     grievance: PerState = field(default=0.22, metadata=_meta(
         "Richardson's grievance g (negative: goodwill); calibrated to the median military "
-        "burden of the record (docs/world-calibration.md)", "arms units per year", None, None,
-        "Richardson 1960; calibrated to SIPRI (v1 default 0.05)"))
+        "burden of the record (docs/world-calibration.md); per world (one value for all "
+        "the world's states) it is a free parameter of the history fit (docs/validation.md)",
+        "arms units per year", None, None,
+        "Richardson 1960; calibrated to SIPRI (v1 default 0.05)", per_world=True))
     greed_build: float = field(default=0.15, metadata=_meta(
         "extra offense a greedy state builds for gain (calibrated, docs/world-calibration.md)",
         "arms units per year", 0.0, None,
@@ -925,6 +927,8 @@ def check_per_world(values: Mapping[str, Any], worlds: int,
     Each name must be a world parameter marked ``per_world`` (:data:`PER_WORLD`),
     each value a one-dimensional sequence of ``worlds`` finite numbers, each
     inside the field's range; a per-world field may not also have a schedule in
+    ``params``. A per-state field (``grievance``) takes one value per world for
+    all the world's states, so it may not also hold one value per state in
     ``params``. The messages name the field, the value and what is allowed.
     """
     fields = {f.name: f for f in dataclasses.fields(WorldParams)}
@@ -943,6 +947,10 @@ def check_per_world(values: Mapping[str, Any], worlds: int,
         if params is not None and name in params.schedules:
             raise ParameterError(where, _short(value), "cannot take per-world values while "
                                  "it has a schedule")
+        if params is not None and isinstance(getattr(params, name), tuple):
+            raise ParameterError(where, _short(value), "cannot take per-world values while "
+                                 "it has one value per state (a per-world value is every "
+                                 "state's)")
         if isinstance(value, str | bytes | Mapping):
             raise ParameterError(where, _short(value), f"must be {worlds} numbers (one per world)")
         try:
