@@ -730,8 +730,13 @@ def nu_spread(state: WorldState) -> NDArray[np.float64]:
 
 def _predict_logodds(lg: NDArray[np.float64], tau: Any, p: Any, lim: float
                      ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """(l', mu, mu'): the Markov prediction mu' = mu (1 - tau) + tau p in log-odds."""
-    mu = 1.0 / (1.0 + np.exp(-lg))
+    """(l', mu, mu'): the Markov prediction mu' = mu (1 - tau) + tau p in log-odds.
+
+    exp overflows to inf for very negative log-odds (the Gauss-Hermite nodes of a wide
+    nu), which gives the correct limit mu = 0: the warning is silenced, not the value.
+    """
+    with np.errstate(over="ignore"):
+        mu = 1.0 / (1.0 + np.exp(-lg))
     mu2 = mu * (1.0 - tau) + tau * p
     with np.errstate(divide="ignore"):
         l2 = np.log(mu2) - np.log1p(-mu2)
