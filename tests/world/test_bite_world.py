@@ -9,21 +9,37 @@ catalogue page (scripts/world_catalogue.py) reports the rest with intervals.
 from __future__ import annotations
 
 import pytest
+from scipy.stats import binomtest
 
+from herz.world import simulate
 from herz.world.bite import bite_test
 from tests.world.pre_calibration import PRE_CALIBRATION
-from tests.world.setups import MEDIUM, RACING_CALIBRATED, early_rule
+from tests.world.setups import MEDIUM, RACING_CALIBRATED, early_rule, params, spell_shares
 
 BASE = {"n_states": 5}
 
 
 def test_greedy_states_bring_wars_of_predation():
-    # Glaser 1997; Kydd 2005: predation needs a greedy state
+    """Glaser 1997; Kydd 2005: predation needs a greedy state.
+
+    DESIGN rule 2 (at most 5% of entries and exits at t <= 2 after burn-in) is tested on
+    the spells as in test_dilemma_entries (one-sided binomial test at 5%): at this size
+    the on arm has about 20 entries, so a point share cannot tell 5% from 10% (seeds 1-5:
+    2/19, 3/24, 1/19, 2/27, 2/25 early; pooled 10/114 = 8.8%, 7/123 on the belief filter
+    before the error in nu). The off arm (no greedy state) has no entries here.
+    """
     res = bite_test(BASE, {"p_greedy": 0.3}, {"p_greedy": 0.0}, "n_wars_predation",
                     worlds=150, steps=100, seed=1)
     assert res.value_off == 0.0
     assert res.low > 0.3, res
-    assert res.early_ok, res
+    for greedy in (0.3, 0.0):
+        _, pairs = simulate({**BASE, "p_greedy": greedy}, worlds=150, steps=100, seed=1,
+                            pairs=True)
+        entries, exits, n_entries, n_exits = spell_shares(pairs, params(BASE, p_greedy=greedy))
+        for share, n in ((entries, n_entries), (exits, n_exits)):
+            if n:
+                k = round(share * n)
+                assert binomtest(k, n, 0.05, alternative="greater").pvalue > 0.05, (greedy, k, n)
 
 
 def test_war_switched_off_leaves_no_war_of_any_cause():
