@@ -3,6 +3,11 @@
 Under CI (CI=true) a skipped test fails the run: every dependency a test needs is
 installed by the test command, so a skip there means a missing install step, not a
 reason to go green.
+
+Under pytest-xdist (scripts/test.sh runs one worker per core) each worker's Numba kernels
+run on one thread: the workers already fill the cores, and Numba's own threads on top only
+oversubscribe them. ``NUMBA_NUM_THREADS`` is left alone, so a test that asks for more
+threads explicitly (``numba.set_num_threads``, ``threads=2``) still gets them.
 """
 
 from __future__ import annotations
@@ -10,6 +15,13 @@ from __future__ import annotations
 import os
 
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        import numba
+
+        numba.set_num_threads(1)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

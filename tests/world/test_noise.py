@@ -8,6 +8,7 @@ slow paths (wedge and tail), which consume further words of the same generator.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pytest
 
@@ -114,7 +115,13 @@ def test_blocked_normals_equal_the_one_at_a_time_reference(seed: int) -> None:
                 noise._fill_normal_reference.serial(keys, *words, ref, noise._KI, noise._WI, noise._FI)
                 new = fill_normal(keys, stream, step, np.empty((5, m)))
                 par = np.empty((5, m))
-                noise._fill_normal.parallel(keys, *words, par, noise._KI, noise._WI, noise._FI)
+                # on every thread Numba has (a pytest-xdist worker runs on one by default)
+                prev = numba.get_num_threads()
+                numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+                try:
+                    noise._fill_normal.parallel(keys, *words, par, noise._KI, noise._WI, noise._FI)
+                finally:
+                    numba.set_num_threads(prev)
                 assert np.array_equal(ref.view(np.uint64), new.view(np.uint64)), (step, stream, m)
                 assert np.array_equal(ref.view(np.uint64), par.view(np.uint64)), (step, stream, m)
     n = 300  # rows longer than a block
