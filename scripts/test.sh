@@ -27,8 +27,9 @@ PIP=(.venv-test/bin/python -m pip install --quiet -c constraints.txt)
 # pip never pulls a multi-GB CUDA build to satisfy it.
 "${PIP[@]}" "torch==2.13.0"
 "${PIP[@]}" -e ".[test]"
-# One pytest worker per core (pytest-xdist; `-n auto` counts physical cores). Whole files go to
+# One pytest worker per core (pytest-xdist; `-n logical`: every core the OS shows, hyperthreads too,
+# where `-n auto` would count physical cores only and may give one worker). Whole files go to
 # one worker (--dist loadfile), so a module's fixtures (the explorer server, the browser, the
 # tiny escape map) are built once. Extra arguments come last: `bash scripts/test.sh -n 0` runs
 # the suite in this process alone.
-.venv-test/bin/python -m pytest -q -n auto --dist loadfile "$@"
+.venv-test/bin/python -m pytest -q -n logical --dist loadfile "$@"
