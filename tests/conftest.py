@@ -19,6 +19,11 @@ import pytest
 
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("PYTEST_XDIST_WORKER"):
+        # A worker starts with COLUMNS=80 (LINES too) in its environment, which a serial run
+        # does not have; herz's rich consoles, made at import, would then keep 80 columns and
+        # ignore the COLUMNS a test gives the command (tests/test_cli_output.py).
+        for name in ("COLUMNS", "LINES"):
+            os.environ.pop(name, None)
         import numba
 
         numba.set_num_threads(1)
