@@ -271,6 +271,19 @@ def _phi_prior(phi, cov, var, vref, vf):  # pragma: no cover - compiled
 
 
 @nb.njit(inline="always")
+def _store_err(err, w, i, j, e_s, c_s, p_s, e_g, c_g, p_g, vf):  # pragma: no cover - compiled
+    """Write both hypotheses' filtered phi, Cov(m, phi), Var phi and the Var f they saw."""
+    err[w, i, j, 0, 0] = e_s
+    err[w, i, j, 0, 1] = c_s
+    err[w, i, j, 0, 2] = p_s
+    err[w, i, j, 1, 0] = e_g
+    err[w, i, j, 1, 1] = c_g
+    err[w, i, j, 1, 2] = p_g
+    err[w, i, j, 0, 3] = vf
+    err[w, i, j, 1, 3] = vf
+
+
+@nb.njit(inline="always")
 def _nu_increment(w, i, sc2, sigma, sigma_m, shock_base, dt, d, budget, ybar, inert, output,
                   kappa, press, grievance, greed_build, spending_prev, added, a_s0, a_s1, a_g0,
                   a_g1):  # pragma: no cover - compiled
@@ -429,14 +442,7 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                 sfilt_out[w, i, j, 1] = mg
                 sfilt_var_out[w, i, j, 0] = vs
                 sfilt_var_out[w, i, j, 1] = vg
-                sferr[w, i, j, 0, 0] = es_
-                sferr[w, i, j, 0, 1] = cs_
-                sferr[w, i, j, 0, 2] = ps_
-                sferr[w, i, j, 1, 0] = eg_
-                sferr[w, i, j, 1, 1] = cg_
-                sferr[w, i, j, 1, 2] = pg_
-                sferr[w, i, j, 0, 3] = vf
-                sferr[w, i, j, 1, 3] = vf
+                _store_err(sferr, w, i, j, es_, cs_, ps_, eg_, cg_, pg_, vf)
                 if use_bias:
                     b = biased_share(beta, pt, identity[w, i, j], s_thr)
                     # i's own offence discounted by b: j's fear of i times (T_i - b O_i)
@@ -459,14 +465,7 @@ def belief_kernel(observed, logodds, shadow, nu, nu_spread, alive, spending_prev
                     filt_out[w, i, j, 1] = mbg
                     filt_var_out[w, i, j, 0] = vbs
                     filt_var_out[w, i, j, 1] = vbg
-                    ferr[w, i, j, 0, 0] = ebs
-                    ferr[w, i, j, 0, 1] = cbs
-                    ferr[w, i, j, 0, 2] = pbs
-                    ferr[w, i, j, 1, 0] = ebg
-                    ferr[w, i, j, 1, 1] = cbg
-                    ferr[w, i, j, 1, 2] = pbg
-                    ferr[w, i, j, 0, 3] = vf
-                    ferr[w, i, j, 1, 3] = vf
+                    _store_err(ferr, w, i, j, ebs, cbs, pbs, ebg, cbg, pbg, vf)
                 else:
                     l_out[w, i, j] = sh_new
                 # nu: what j learns about i from i's true purchases, in expectation over
