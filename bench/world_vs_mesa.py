@@ -692,6 +692,22 @@ class MesaWorld(mesa.Model):
         for s in self.changed:
             for a in self.everyone:
                 if a.idx != s:
+                    # both spending filters of the new regime: the mixture of the old ones
+                    # weighted by a's belief about the old regime (herz's _regime_mix)
+                    u = _expit(a.logodds[s])
+                    (m_s, m_g), (v_s, v_g) = a.filt[s], a.fvar[s]
+                    m0 = (1.0 - u) * m_s + u * m_g
+                    v0 = (1.0 - u) * (v_s + (m_s - m0) ** 2) + u * (v_g + (m_g - m0) ** 2)
+                    es, eg = a.ferr[s]
+                    e0 = (1.0 - u) * es[0] + u * eg[0]
+                    e_new = [e0,
+                             (1.0 - u) * (es[1] + (m_s - m0) * (es[0] - e0))
+                             + u * (eg[1] + (m_g - m0) * (eg[0] - e0)),
+                             (1.0 - u) * (es[2] + (es[0] - e0) ** 2)
+                             + u * (eg[2] + (eg[0] - e0) ** 2),
+                             (1.0 - u) * es[3] + u * eg[3]]
+                    a.filt[s], a.fvar[s] = [m0, m0], [v0, v0]
+                    a.ferr[s] = [list(e_new), list(e_new)]
                     a.logodds[s] = l0
                     self.everyone[s].nu[a.idx] = l0
                     self.everyone[s].nu_var[a.idx] = 0.0
