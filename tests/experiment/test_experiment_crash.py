@@ -21,6 +21,10 @@ CLI = "import sys; from herz.cli import main; main(sys.argv[1:])"
 API = ("import sys; from herz.experiment import sweep; "
        "sweep(sys.argv[1], output=sys.argv[2], runner=sys.argv[3], workers=int(sys.argv[4]))")
 TEXT = toy_text(sleep=0.05)  # 12 chunks of 3 replicates, 0.15 s each
+# The Ctrl-C test's sweep: 24 chunks, so that after the third about 3 s of work remain on
+# two workers, room for the signal to arrive on a loaded machine (with 12 chunks, 0.7 s
+# were left and a sweep once finished before the signal at load 5).
+TEXT_LONG = toy_text(sleep=0.05, replicates=12)
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +34,17 @@ def reference(tmp_path_factory) -> Path:
     return out
 
 
-def _start(tmp_path: Path, out: Path, *args: str, api: bool = False
+@pytest.fixture(scope="module")
+def reference_long(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ref_long") / "r"
+    sweep(parse_scenario(TEXT_LONG), output=out, runner="processes", workers=2)
+    return out
+
+
+def _start(tmp_path: Path, out: Path, *args: str, api: bool = False, text: str = TEXT
            ) -> subprocess.Popen[bytes]:
     path = tmp_path / "s.toml"
-    path.write_text(TEXT)
+    path.write_text(text)
     if api:
         cmd = [sys.executable, "-c", API, str(path), str(out), *args]
     else:
@@ -92,9 +103,9 @@ def test_kill_9_then_resume(tmp_path: Path, reference: Path, kill_after: int,
 
 
 def test_ctrl_c_stops_cleanly_and_keeps_finished_chunks(tmp_path: Path,
-                                                        reference: Path) -> None:
+                                                        reference_long: Path) -> None:
     out = tmp_path / "r"
-    proc = _start(tmp_path, out, "--runner", "processes", "--workers", "2")
+    proc = _start(tmp_path, out, "--runner", "processes", "--workers", "2", text=TEXT_LONG)
     _wait_for_chunks(proc, out, 3)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -103,9 +114,9 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_chunks(tmp_path: Path,
     man = json.loads((out / "manifest.json").read_text())
     assert man["status"] == "interrupted"
     kept = chunk_digests(out)
-    assert 3 <= len(kept) < 12
-    ref = chunk_digests(reference)
+    assert 3 <= len(kept) < 24
+    ref = chunk_digests(reference_long)
     assert all(ref[k] == v for k, v in kept.items())
-    res = resume(out, runner="inprocess")
+    res = resume(out, runner="processes", workers=2)
     assert res.ok and res.skipped == len(kept)
-    _check_complete(out, reference)
+    _check_complete(out, reference_long)
