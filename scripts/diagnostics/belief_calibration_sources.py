@@ -33,7 +33,7 @@ import importlib
 
 import numpy as np
 
-from herz.world import Mechanisms, WorldParams, initial_state, step
+from herz.world import Mechanisms, WorldParams, economy, initial_state, step
 from herz.world.beliefs import NU_VAR
 from herz.world.noise import world_keys
 
@@ -161,10 +161,9 @@ def warsplit(args: argparse.Namespace) -> None:
 def phitail(args: argparse.Namespace) -> None:
     """The standardized error of j's fear in i's filter, seekers in the middle."""
     p, s = _world(args)
-    floor = float(p.fear_floor)
 
-    def fear(lg: np.ndarray) -> np.ndarray:
-        return floor + (1.0 - floor) / (1.0 + np.exp(-lg))
+    def fear(lg: np.ndarray) -> np.ndarray:  # the world's fear weight of a log-odds
+        return economy.fear(1.0 / (1.0 + np.exp(-lg)), np.zeros_like(lg), p)
 
     seen: dict[str, np.ndarray] = {}
 

@@ -80,11 +80,11 @@ class _Moments:
 
 
 def _run(seed: int = SEED, *, update_params: Callable[[WorldParams], WorldParams] | None = None,
-         war_weight: float = 1.0) -> dict[str, _Moments]:
+         war_repeats: int = 1) -> dict[str, _Moments]:
     """Run the default world and collect the two evidence increments of every step.
 
     ``update_params`` feeds the arms filter other parameters than the world's (a
-    misspecified filter); ``war_weight`` multiplies the war evidence (2: added twice).
+    misspecified filter); the war evidence is added ``war_repeats`` times (2: counted twice).
     """
     step_module = importlib.import_module("herz.world.step")
     update, evidence = step_module.update_beliefs, step_module.war_evidence
@@ -100,7 +100,7 @@ def _run(seed: int = SEED, *, update_params: Callable[[WorldParams], WorldParams
 
     def evidence_spy(state, params, a_greedy, a_seeker, attacks):
         before = state.logodds.copy()
-        for _ in range(int(war_weight)):
+        for _ in range(war_repeats):
             evidence(state, params, a_greedy, a_seeker, attacks)
         seen["war"] = state.logodds - before
         seen["can_act"] = np.swapaxes((a_greedy > 0.0) | (a_seeker > 0.0), 1, 2)  # [i, j]
@@ -150,7 +150,7 @@ def test_a_filter_with_the_wrong_shock_variance_breaks_the_martingale():
 
 def test_war_evidence_added_twice_breaks_the_martingale():
     """The negative control: the attack and restraint evidence counted twice (E[LR^2] > 1)."""
-    dev = _deviations(_run(war_weight=2.0))
+    dev = _deviations(_run(war_repeats=2))
     mean, se, n = dev[("war", "S")]
     assert mean > 2.0, (mean, se, n)  # heavy-tailed: a seeker's rare attack, squared
     mean, se, n = dev[("war", "G")]

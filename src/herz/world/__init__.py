@@ -54,9 +54,10 @@ them against the same world in Mesa.
 
 Not modelled (yet): a nuclear second-strike regime, blocs as actors beyond the
 pooled defence of security communities, higher-order beliefs beyond the
-second order (measured as a bias toward the spiral, not toward escape: stated mistrust
-above the greedy share in the middle bins, :mod:`herz.world.beliefs`), and Yoder and Haynes's own model of
-endogenous preferences (motive drift is a labelled stand-in).
+second order (measured as a bias toward the spiral, not toward escape: stated
+mistrust above the greedy share in the middle bins, :mod:`herz.world.beliefs`), and
+Yoder and Haynes's own model of endogenous preferences (motive drift is a labelled
+stand-in).
 """
 
 from herz.world.outcomes import Outcome
