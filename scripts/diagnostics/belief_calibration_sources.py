@@ -1,6 +1,7 @@
-"""Where the beliefs' calibration holds and where it fails, and why (issue 17, stop 32).
+"""Where the beliefs' calibration holds and where it fails, and why (issue 17, stops 32-33).
 
-Four measurements of the default world (war on unless ``--war-off``):
+Five measurements of the default world (war on unless ``--war-off``; ``--set name=value``
+changes a world parameter, repeatable):
 
 ``windows``     calibration per bin of mu in years 1-10, 11-30 and 31-60 (the type
                 compared is the one in force after the year's war and regime changes,
@@ -13,7 +14,15 @@ Four measurements of the default world (war on unless ``--war-off``):
                 war so far;
 ``phitail``     for seekers j with i's belief in the middle: the error of i's prediction of
                 j's fear of i, f(l_ji) - E f, in units of the sd i states (Var f from
-                Var nu by three-point Gauss-Hermite), by the size of the arms evidence.
+                Var nu by three-point Gauss-Hermite), by the size of the arms evidence;
+``roles``       the gap of years 1-10 by j's war record as seen from i (j attacked i; j
+                attacked only others; j was attacked but never attacked; j fought only as
+                an ally; j never at war), in the band 0.2-0.9 and over all mu.
+
+``--rows`` (stop 33's prototype, not the world's filter) replaces the war evidence of
+:func:`herz.world.beliefs.war_evidence`, j's decision about i, by j's whole row: the
+target j chose, or none, a categorical with P(k) = a^H_jk and P(none) = 1 - sum_k a^H_jk
+(the chosen-target probabilities of the war policy); i's nu gets i's own row.
 
 Run (a few seconds to a minute each):
     PYTHONPATH=src python scripts/diagnostics/belief_calibration_sources.py windows --n 10
@@ -21,20 +30,24 @@ Run (a few seconds to a minute each):
     PYTHONPATH=src python scripts/diagnostics/belief_calibration_sources.py martingale --n 4 --war-off
     PYTHONPATH=src python scripts/diagnostics/belief_calibration_sources.py warsplit --n 6
     PYTHONPATH=src python scripts/diagnostics/belief_calibration_sources.py phitail --n 4 --war-off
+    PYTHONPATH=src python scripts/diagnostics/belief_calibration_sources.py roles --worlds 2000 --rows \
+        --set fear_depth=0 --set balancing_intercept=-30 --set motive_turnover=0 \
+        --set regime_change=0 --set greed_build=0 --set greedy_offense_premium=0
 
-What they showed at stop 32 (seed 1) is in docs/world-calibration.md, "Calibration of
-beliefs: where it holds".
+What they showed at stops 32 and 33 (seed 1) is in docs/world-calibration.md, "Calibration
+of beliefs: where it holds".
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 
 import numpy as np
 
 from herz.world import Mechanisms, WorldParams, economy, initial_state, step
-from herz.world.beliefs import NU_VAR
+from herz.world.beliefs import NU_VAR, belief_limit
 from herz.world.noise import world_keys
 
 STEP = importlib.import_module("herz.world.step")
@@ -42,8 +55,50 @@ WINDOWS = ((0, 10), (10, 30), (30, 60))
 
 
 def _world(args: argparse.Namespace) -> tuple[WorldParams, object]:
-    p = WorldParams(n_states=args.n, mechanisms=Mechanisms(war=not args.war_off))
+    changes = {}
+    for item in args.set:
+        name, _, value = item.partition("=")
+        changes[name] = ast.literal_eval(value)
+    p = WorldParams(n_states=args.n, mechanisms=Mechanisms(war=not args.war_off), **changes)
+    if args.rows:
+        _count_whole_rows()
     return p, initial_state(p, world_keys(args.seed, args.worlds))
+
+
+def _count_whole_rows() -> None:
+    """Make step() count j's whole row of war decisions as evidence (``--rows``)."""
+    war_step = STEP._war.war_step
+    before: dict[str, np.ndarray] = {}
+
+    def spied(state, params):
+        before["alive"] = state.alive.copy()  # the targets j could choose from
+        return war_step(state, params)
+
+    def row_evidence(state, params, a_greedy, a_seeker, attacks) -> None:
+        lim, n = belief_limit(params), state.n_states
+        diag = np.arange(n)
+        could = before["alive"][:, :, None] & before["alive"][:, None, :]
+        could[:, diag, diag] = False
+        ag = np.where(could, np.clip(a_greedy, 0.0, 1.0), 0.0)
+        as_ = np.where(could, np.clip(a_seeker, 0.0, 1.0), 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            chosen = np.log(np.maximum(ag, 1e-300)) - np.log(np.maximum(as_, 1e-300))
+            none = (np.log(np.maximum(1.0 - ag.sum(2), 1e-16))
+                    - np.log(np.maximum(1.0 - as_.sum(2), 1e-16)))
+        att = attacks & could
+        ev = np.where(att.any(2), np.where(att, chosen, 0.0).sum(2), none)  # [w, j]
+        ev = np.where(state.alive, np.nan_to_num(ev, nan=0.0, posinf=lim, neginf=-lim), 0.0)
+        both = state.alive[:, :, None] & state.alive[:, None, :]
+        both[:, diag, diag] = False
+        about = np.where(both, ev[:, None, :], 0.0)  # [i, j]: what i learns about j
+        shared = state.logodds_shadow is state.logodds
+        state.logodds = np.clip(state.logodds + about, -lim, lim)
+        state.logodds_shadow = state.logodds if shared else np.clip(
+            state.logodds_shadow + about, -lim, lim)
+        state.second_order = np.clip(state.second_order + np.swapaxes(about, 1, 2), -lim, lim)
+
+    STEP._war.war_step = spied
+    STEP.war_evidence = row_evidence
 
 
 def _window(t: int) -> int:
@@ -197,16 +252,61 @@ def phitail(args: argparse.Namespace) -> None:
             print(f"    arms evidence in [{a}, {b}): share {m.mean():.3f}, error mean {z[m].mean():+.2f}")
 
 
+def roles(args: argparse.Namespace) -> None:
+    """The gap of years 1-10 by j's war record as seen from i."""
+    seen: dict[str, np.ndarray] = {}
+    _spy("turn_over_types", lambda s: seen.__setitem__("g", s.greedy.copy()))
+    p, s = _world(args)
+    n, worlds = args.n, args.worlds
+    off = ~np.eye(n, dtype=bool)
+    attacked_i = np.zeros((worlds, n, n), dtype=bool)  # [i, j]: j has attacked i
+    attacker = np.zeros((worlds, n), dtype=bool)  # j has attacked someone
+    target = np.zeros((worlds, n), dtype=bool)  # someone has attacked j
+    fought = np.zeros((worlds, n), dtype=bool)  # j has been at war, as a party or an ally
+    acc: dict[tuple[str, str], np.ndarray] = {}
+
+    def of_j(x: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(x[:, None, :], (worlds, n, n))
+
+    for _ in range(10):
+        seen["g"] = s.greedy.copy()
+        step(s, p)
+        attacked_i |= np.swapaxes(s.attacks, 1, 2)
+        attacker |= s.attacks.any(axis=2)
+        target |= s.attacks.any(axis=1)
+        fought |= s.at_war.any(axis=2)
+        pair = s.alive[:, None, :] & s.alive[:, :, None] & off
+        groups = {"all": pair, "j attacked i": pair & attacked_i,
+                  "j attacked only others": pair & ~attacked_i & of_j(attacker),
+                  "j attacked, never attacker": pair & of_j(target & ~attacker),
+                  "j fought only as an ally": pair & of_j(fought & ~target & ~attacker),
+                  "j never at war": pair & ~of_j(fought | target | attacker)}
+        mu, g = s.mistrust, of_j(seen["g"])
+        for name, m in groups.items():
+            for where, sel in (("band", m & (mu >= 0.2) & (mu < 0.9)), ("all mu", m)):
+                a = acc.setdefault((name, where), np.zeros(3))
+                a += (mu[sel].sum(), g[sel].sum(), sel.sum())
+    for (name, where), (sm, gs, cnt) in acc.items():
+        if cnt:
+            print(f"years 1-10 {name:27s} {where:6s} n {int(cnt):8d}  mu {sm / cnt:.3f}  "
+                  f"greedy {gs / cnt:.3f}  gap {(sm - gs) / cnt:+.3f}")
+
+
 def main() -> None:
     """Parse the arguments and run one measurement."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("what", choices=["windows", "martingale", "warsplit", "phitail"])
+    ap.add_argument("what", choices=["windows", "martingale", "warsplit", "phitail", "roles"])
     ap.add_argument("--n", type=int, default=10, help="states per world")
     ap.add_argument("--worlds", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--war-off", action="store_true")
+    ap.add_argument("--rows", action="store_true",
+                    help="count j's whole row of war decisions (stop 33's prototype)")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a world parameter (a Python literal), repeatable")
     args = ap.parse_args()
-    {"windows": windows, "martingale": martingale, "warsplit": warsplit, "phitail": phitail}[args.what](args)
+    {"windows": windows, "martingale": martingale, "warsplit": warsplit, "phitail": phitail,
+     "roles": roles}[args.what](args)
 
 
 if __name__ == "__main__":

@@ -68,21 +68,24 @@ l* must be the bias alone (DESIGN.md 2.3), so the two filters differ only in
 b (biased filters without phi, measured on branch nufilter, gave l != l* at
 b = 0).
 
-Limits (DESIGN.md 2.2 asks for them to be stated; measured, issue 17, stop 32): no
+Limits (DESIGN.md 2.2 asks for them to be stated; measured, issue 17, stops 32-33): no
 uncertainty beyond the second order (nu); i's level-1 proxy for j's belief about i (j
 is taken to read i's fear of j exactly when nu is updated: the remaining
 miscalibration in worlds without shocks); phi Gaussian (its right tail, the spiral, is
 heavier); the clip of spending at 0 and at the budget cap is left out of the
 likelihood. Each year's evidence is a likelihood ratio that is exact given that
 year's state (tests/world/test_likelihood_ratio.py), but the state itself carries
-information about types that no ratio includes (who fought whom, who conquered, whose
-regime changed), so with war on the beliefs are not the posterior of any information
-set. The measured direction is not the bias toward escape the design expected but
-toward the spiral: in the middle bins stated mistrust runs above the greedy share
-(default world, N = 10: +0.03 in years 1-10, +0.01 to +0.02 later; states never at war
-+0.07 to +0.08, states that have fought -0.14 in years 1-10), and at N = 4 without war
-after year 30 by up to 0.085 (i's nu misses j's spirals: the error of j's fear in the
-units i states has sd 8.9 there, 2.4 at N = 10). Diagnostics:
+information about types that no ratio includes, so with war on the beliefs are not
+the posterior of any information set. j's attacks on third parties are not counted;
+counting them calibrates the beliefs only when the types buy the same arms, because
+the war likelihoods are taken at j's true stocks (public in DESIGN 2.2) while the arms
+evidence reads j's purchases through noise (docs/world-calibration.md). The measured
+direction is not the bias toward escape the design expected but toward the spiral: in
+the middle bins stated mistrust runs above the greedy share (default world, N = 10:
++0.03 in years 1-10, +0.01 to +0.02 later; states never at war +0.07 to +0.08, states
+that have fought -0.14 in years 1-10), and at N = 4 without war after year 30 by up
+to 0.085 (i's nu misses j's spirals: the error of j's fear in the units i states has
+sd 8.9 there, 2.4 at N = 10). Diagnostics:
 scripts/diagnostics/belief_calibration_sources.py.
 
 References
