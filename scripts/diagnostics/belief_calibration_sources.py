@@ -47,7 +47,7 @@ import importlib
 import numpy as np
 
 from herz.world import Mechanisms, WorldParams, economy, initial_state, step
-from herz.world.beliefs import NU_VAR, belief_limit
+from herz.world.beliefs import NU_VAR, add_pair_evidence, belief_limit
 from herz.world.noise import world_keys
 
 STEP = importlib.import_module("herz.world.step")
@@ -90,12 +90,7 @@ def _count_whole_rows() -> None:
         ev = np.where(state.alive, np.nan_to_num(ev, nan=0.0, posinf=lim, neginf=-lim), 0.0)
         both = state.alive[:, :, None] & state.alive[:, None, :]
         both[:, diag, diag] = False
-        about = np.where(both, ev[:, None, :], 0.0)  # [i, j]: what i learns about j
-        shared = state.logodds_shadow is state.logodds
-        state.logodds = np.clip(state.logodds + about, -lim, lim)
-        state.logodds_shadow = state.logodds if shared else np.clip(
-            state.logodds_shadow + about, -lim, lim)
-        state.second_order = np.clip(state.second_order + np.swapaxes(about, 1, 2), -lim, lim)
+        add_pair_evidence(state, np.where(both, ev[:, None, :], 0.0), lim)  # [i, j]: about j
 
     STEP._war.war_step = spied
     STEP.war_evidence = row_evidence

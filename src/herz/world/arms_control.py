@@ -62,7 +62,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from herz.world.beliefs import belief_limit
+from herz.world.beliefs import add_pair_evidence, belief_limit
 from herz.world.economy import (
     has_world_shares,
     offense_shares,
@@ -236,12 +236,7 @@ def monitor(state: WorldState, params: WorldParams, tr: TreatyStep, *, learn: bo
         ev = np.where(alarm, np.log(np.maximum(pg, 1e-300)) - np.log(max(alpha, 1e-300)),
                       np.log1p(-np.minimum(pg, 1.0 - 1e-16)) - np.log1p(-min(alpha, 1.0 - 1e-16)))
     ev = np.where(treaty, ev, 0.0)  # [i, j]: what i learns about j
-    lim = belief_limit(params)
-    shared = state.logodds_shadow is state.logodds
-    state.logodds = np.clip(state.logodds + ev, -lim, lim)
-    state.logodds_shadow = state.logodds if shared else np.clip(
-        state.logodds_shadow + ev, -lim, lim)
-    state.second_order = np.clip(state.second_order + np.swapaxes(ev, 1, 2), -lim, lim)
+    add_pair_evidence(state, ev, belief_limit(params))
 
 
 def purchase_shares(state: WorldState, params: WorldParams, window: B1,

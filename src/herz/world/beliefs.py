@@ -146,7 +146,7 @@ from herz.world.params import WorldParams
 from herz.world.perception import MIN_NOISE
 from herz.world.state import WorldState, logit
 
-__all__ = ["NU_VAR", "SIGNAL_NONE", "SIGNAL_POOLING", "SIGNAL_SEPARATING", "bayes",
+__all__ = ["NU_VAR", "SIGNAL_NONE", "SIGNAL_POOLING", "SIGNAL_SEPARATING", "add_pair_evidence", "bayes",
            "belief_limit", "predict_types", "prior_logodds", "reset_beliefs_about",
            "update_beliefs", "war_evidence"]
 
@@ -626,12 +626,21 @@ def war_evidence(state: WorldState, params: WorldParams, a_greedy: NDArray[np.fl
     ev = np.where(both, ev, 0.0)
     idx = np.arange(state.n_states)
     ev[:, idx, idx] = 0.0
-    about = np.swapaxes(ev, 1, 2)  # [i, j]: evidence i gets about j
+    add_pair_evidence(state, np.swapaxes(ev, 1, 2), lim)
+
+
+def add_pair_evidence(state: WorldState, about: NDArray[np.float64], lim: float) -> None:
+    """Add log-likelihood ratios ``about[w, i, j]`` (i's evidence about j) to l and l*, and to nu.
+
+    l* gets the same evidence (the bias acts on the arms predictions only); nu_ji, what j
+    thinks i believes of j, gets what i learned about j (its transpose). All clipped at
+    +-``lim`` (:func:`belief_limit`).
+    """
     shared = state.logodds_shadow is state.logodds
     state.logodds = np.clip(state.logodds + about, -lim, lim)
     state.logodds_shadow = state.logodds if shared else np.clip(
         state.logodds_shadow + about, -lim, lim)
-    state.second_order = np.clip(state.second_order + ev, -lim, lim)
+    state.second_order = np.clip(state.second_order + np.swapaxes(about, 1, 2), -lim, lim)
 
 
 def _reset_pairs(arr: NDArray[np.float64], changed: NDArray[np.bool_], value: Any,

@@ -86,7 +86,7 @@ from numpy.typing import NDArray
 
 from herz.world._dual import dual
 from herz.world.bargaining import pair_contests, pair_mask
-from herz.world.beliefs import SIGNAL_SEPARATING, belief_limit
+from herz.world.beliefs import SIGNAL_SEPARATING, add_pair_evidence, belief_limit
 from herz.world.economy import Pressure, fear, public_threat
 from herz.world.noise import Stream, fill_normal
 from herz.world.params import WorldParams
@@ -426,13 +426,7 @@ def signal_evidence(state: WorldState, params: WorldParams, sig: SignalStep) -> 
     n = state.n_states
     live = state.alive[:, :, None] & state.alive[:, None, :] & ~np.eye(n, dtype=bool)
     lim = belief_limit(params)
-    about = np.where(live, ev[:, None, :], 0.0)  # [i, j]: about sender j
-    shared = state.logodds_shadow is state.logodds
-    state.logodds = np.clip(state.logodds + about, -lim, lim)
-    state.logodds_shadow = state.logodds if shared else np.clip(
-        state.logodds_shadow + about, -lim, lim)
-    state.second_order = np.clip(state.second_order + np.where(live, ev[:, :, None], 0.0),
-                                 -lim, lim)
+    add_pair_evidence(state, np.where(live, ev[:, None, :], 0.0), lim)  # [i, j]: about sender j
 
 
 def window_open(state: WorldState) -> B1:
